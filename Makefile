@@ -1,0 +1,97 @@
+# sockit: a plain Makefile. `make`, `make test`, `make check`, `make fuzz`, `make install`.
+VERSION   = 0.1.0
+PREFIX    = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+BINDIR    = $(PREFIX)/bin
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DSOCKIT_VERSION=\"$(VERSION)\" $(LOOPFLAG) $(CPPFLAGS)
+# LOOP=poll forces the portable poll(2) backend of the event loop on Linux too.
+LOOP    ?=
+LOOPFLAG = $(if $(filter poll,$(LOOP)),-DLOOP_POLL)
+
+# Variant builds (sanitizers, poll backend) live in their own object directories.
+BUILD   ?= build
+BIN     ?= sockit
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+SRCS     = $(wildcard src/*.c)
+LIBSRCS  = $(filter-out src/main.c,$(SRCS))
+OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS  = $(LIBSRCS:src/%.c=$(BUILD)/%.o)
+UNITSRCS = $(wildcard tests/unit/*.c)
+FUZZSRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZBINS = $(FUZZSRCS:tests/fuzz/%.c=build-fuzz/%)
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
+	@mkdir -p $(BUILD)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
+
+# The unit runner: every tests/unit/test_*.c defines `void suite_NAME(void)`.
+$(BUILD)/suites.h: $(wildcard tests/unit/test_*.c)
+	@mkdir -p $(BUILD)
+	sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $^ > $@
+
+$(BUILD)/unit: $(UNITSRCS) $(LIBOBJS) $(BUILD)/suites.h tests/unit/unit.h
+	$(CC) $(CPPFLAGS_ALL) -I$(BUILD) -Isrc -Itests/unit $(WARN) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $(UNITSRCS) $(LIBOBJS)
+
+unit: $(BUILD)/unit
+	./$(BUILD)/unit
+
+test: all unit
+	SOCKIT=$(CURDIR)/sockit bats tests/
+
+# The whole suite again under ASan+UBSan, the server tests on the poll backend, linters.
+check: test lint
+	$(MAKE) BUILD=build-san BIN=build-san/sockit CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+		build-san/sockit build-san/unit
+	./build-san/unit
+	SOCKIT=$(CURDIR)/build-san/sockit bats tests/
+	$(MAKE) BUILD=build-poll BIN=build-poll/sockit LOOP=poll build-poll/sockit
+	SOCKIT=$(CURDIR)/build-poll/sockit bats $$(ls tests/*.bats | grep -E '/(3|4)[0-9]-')
+
+lint:
+	mandoc -Tlint -Wwarning man/sockit.1
+	shellcheck -x tests/helpers.bash .ci/run bench/*.sh completions/sockit.bash
+	shellcheck -x -s bash tests/*.bats
+	bash -n completions/sockit.bash
+	zsh -n completions/_sockit
+	fish -n completions/sockit.fish
+
+# libFuzzer targets: each links every module but main.c.
+fuzz: $(FUZZBINS)
+
+build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) $(wildcard src/*.h)
+	@mkdir -p build-fuzz
+	clang $(CPPFLAGS_ALL) -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRCS)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	cp -f sockit $(DESTDIR)$(BINDIR)/sockit
+	chmod 755 $(DESTDIR)$(BINDIR)/sockit
+	sed 's/@VERSION@/$(VERSION)/' man/sockit.1 > $(DESTDIR)$(MANPREFIX)/man1/sockit.1
+	cp -f completions/sockit.bash $(DESTDIR)$(BASHCOMPDIR)/sockit
+	cp -f completions/_sockit $(DESTDIR)$(ZSHCOMPDIR)/_sockit
+	cp -f completions/sockit.fish $(DESTDIR)$(FISHCOMPDIR)/sockit.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockit $(DESTDIR)$(MANPREFIX)/man1/sockit.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/sockit $(DESTDIR)$(ZSHCOMPDIR)/_sockit \
+		$(DESTDIR)$(FISHCOMPDIR)/sockit.fish
+
+clean:
+	rm -rf build build-san build-poll build-fuzz sockit
+
+.PHONY: all unit test check lint fuzz install uninstall clean

@@ -1,0 +1,234 @@
+/* cmd_connect.c: `sockit connect`, the client: stdin to the peer, the peer to stdout. */
+#include "cmd.h"
+#include "diag.h"
+#include "net.h"
+#include "parse.h"
+#include "relay.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char synopsis[] =
+	"usage: sockit connect [OPTIONS] HOST PORT\n"
+	"       sockit connect [OPTIONS] -U PATH\n"
+	"Copies stdin to the peer and the peer to stdout, both ways at once. PORT may be\n"
+	"HOST:PORT or [IPV6]:PORT; with -z it may be a range (20-30).";
+
+enum { OPT_SEND = OPT_FIRST_LONG_ONLY, OPT_LINGER, OPT_NO_SHUTDOWN };
+
+static const struct opt options[] = {
+	OPT_FAMILY,
+	{'w', 'w', "timeout", "SECS", "connect timeout, and idle timeout (exit 5)", NULL},
+	{'u', 'u', "udp", NULL, "UDP: each read of stdin is one datagram", NULL},
+	{'U', 'U', "unix", "PATH", "connect to a UNIX-domain socket", NULL},
+	{OPT_SEND, 0, "send", "TEXT", "send TEXT and a newline instead of stdin", NULL},
+	{'C', 'C', "crlf", NULL, "send LF line endings as CRLF", NULL},
+	{OPT_LINGER, 0, "linger", "SECS", "after stdin EOF, wait at most SECS for the peer", NULL},
+	{OPT_NO_SHUTDOWN, 0, "no-shutdown", NULL, "do not half-close at stdin EOF", NULL},
+	{'z', 'z', "scan", NULL, "zero-I/O scan: report open ports (PORT may be 20-30)", NULL},
+	{'s', 's', "source", "ADDR[:PORT]", "local address (and port) to connect from", NULL},
+	{'x', 'x', "hex", NULL, "hex dump of the traffic on stderr", NULL},
+	OPT_VERBOSITY,
+	OPT_END,
+};
+
+struct connect_opts {
+	struct cmd_common common;
+	bool udp, crlf, no_shutdown, scan, hex;
+	const char *unix_path;
+	const char *send;
+	int linger_ms;
+	bool linger_set;
+	char host[1024], port[64];
+	char src_host[256], src_port[64];
+	bool have_source;
+};
+
+static int parse_options(struct connect_opts *o, int argc, char **argv)
+{
+	struct opt_parser p;
+	const char *arg;
+	int id, rc;
+
+	opt_init(&p, argc, argv, options);
+	while ((id = opt_next(&p, &arg)) > 0) {
+		if ((rc = cmd_common_option(&o->common, id, arg)) != 0) {
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		switch (id) {
+		case 'u': o->udp = true; break;
+		case 'U': o->unix_path = arg; break;
+		case OPT_SEND: o->send = arg; break;
+		case 'C': o->crlf = true; break;
+		case OPT_NO_SHUTDOWN: o->no_shutdown = true; break;
+		case 'z': o->scan = true; break;
+		case 'x': o->hex = true; break;
+		case OPT_LINGER:
+			if (parse_seconds(arg, &o->linger_ms) < 0)
+				return diag_usage("invalid value '%.40s' for --linger", arg), -1;
+			o->linger_set = true;
+			break;
+		case 's':
+			if (parse_hostport(arg, o->src_host, sizeof o->src_host, o->src_port,
+			                   sizeof o->src_port) < 0)
+				return diag_usage("invalid source address '%.60s' for -s", arg), -1;
+			o->have_source = true;
+			break;
+		}
+	}
+	if (id < 0)
+		return -1;
+	if (cmd_common_finish(&o->common, synopsis, options) < 0)
+		return -1;
+	return p.noperands;
+}
+
+/* All option conflicts in one place, as nc does. */
+static int check_conflicts(struct connect_opts *o, char **ops, int nops)
+{
+	int used;
+
+	if (o->unix_path) {
+		if (nops > 0)
+			return diag_usage("cannot use -U with HOST and PORT"), -1;
+		if (o->udp || o->scan || o->have_source)
+			return diag_usage("cannot use -U with %s",
+			                  o->udp ? "-u" : o->scan ? "-z" : "-s"), -1;
+		return 0;
+	}
+	if (o->scan && (o->udp || o->send))
+		return diag_usage("cannot use -z with %s", o->udp ? "-u" : "--send"), -1;
+	used = cmd_peer_operands(ops, nops, o->host, sizeof o->host, o->port, sizeof o->port);
+	if (used < 0)
+		return -1;
+	if (used != nops)
+		return diag_usage("unexpected argument '%.60s'", ops[used]), -1;
+	return 0;
+}
+
+static int check_port(struct connect_opts *o)
+{
+	char err[NET_ERR_LEN];
+	unsigned lo, hi;
+
+	if (o->scan && strchr(o->port, '-') && parse_port_range(o->port, &lo, &hi) == 0)
+		return 0;
+	if (o->scan && strchr(o->port, '-'))
+		return diag_usage("invalid port range '%.40s'", o->port), -1;
+	if (net_check_port(err, o->port, false, o->udp ? SOCK_DGRAM : SOCK_STREAM) < 0)
+		return diag_usage("%s", err), -1;
+	if (o->have_source && o->src_port[0] &&
+	    net_check_port(err, o->src_port, false, o->udp ? SOCK_DGRAM : SOCK_STREAM) < 0)
+		return diag_usage("-s: %s", err), -1;
+	return 0;
+}
+
+static struct net_peer peer_of(const struct connect_opts *o)
+{
+	struct net_peer p = {
+		.host = o->host,
+		.port = o->port,
+		.family = o->common.family,
+		.socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
+		.timeout_ms = o->common.timeout_ms,
+		.src_host = o->have_source && o->src_host[0] ? o->src_host : NULL,
+		.src_port = o->have_source && o->src_port[0] ? o->src_port : NULL,
+	};
+	return p;
+}
+
+/* -z: try each port of the range; print the open ones on stdout. */
+static int scan(struct connect_opts *o)
+{
+	char err[NET_ERR_LEN], num[8];
+	struct net_peer p = peer_of(o);
+	unsigned lo, hi;
+	bool any = false;
+
+	if (parse_port_range(o->port, &lo, &hi) < 0) /* a service name */
+		lo = hi = 0;
+	for (unsigned port = lo; port <= hi; port++) {
+		if (lo) {
+			snprintf(num, sizeof num, "%u", port);
+			p.port = num;
+		}
+		int fd = net_connect(err, &p);
+		if (fd == NET_ERESOLVE) {
+			diag_err("%s", err);
+			return EXIT_RESOLVE;
+		}
+		if (fd < 0) {
+			diag_verbose(1, "%s", err);
+			continue;
+		}
+		close(fd);
+		any = true;
+		printf("%s %s open\n", o->host, p.port);
+		fflush(stdout);
+	}
+	return any ? 0 : EXIT_NO;
+}
+
+static int converse(struct connect_opts *o, int fd)
+{
+	char sendbuf[4096];
+	struct relay_stats st;
+	struct relay_opts r = {
+		.in_fd = o->send ? -1 : STDIN_FILENO,
+		.out_fd = STDOUT_FILENO,
+		.sock = fd,
+		.udp = o->udp,
+		.in_is_tty = !o->send && isatty(STDIN_FILENO),
+		.no_shutdown = o->no_shutdown,
+		.linger_ms = o->linger_set ? o->linger_ms : o->udp ? 1000 : -1,
+		.idle_ms = o->common.timeout_ms,
+		.hex = o->hex,
+		.crlf = o->crlf,
+	};
+	if (o->send) {
+		int n = snprintf(sendbuf, sizeof sendbuf, "%s\n", o->send);
+		if (n < 0 || (size_t)n >= sizeof sendbuf)
+			return diag_usage("--send: text too long (at most %zu bytes)",
+			                  sizeof sendbuf - 2);
+		r.send = sendbuf;
+		r.send_len = (size_t)n;
+	}
+	int rc = relay_run(&r, &st);
+	diag_verbose(1, "sent %llu bytes, received %llu bytes", st.sent, st.received);
+	return rc;
+}
+
+int cmd_connect(int argc, char **argv)
+{
+	struct connect_opts o = {.common = {.family = AF_UNSPEC}};
+	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
+	int nops, fd, rc;
+
+	if ((nops = parse_options(&o, argc, argv)) < 0)
+		return EXIT_USAGE;
+	if (o.common.help || o.common.list)
+		return 0;
+	if (check_conflicts(&o, argv, nops) < 0 || (!o.unix_path && check_port(&o) < 0))
+		return EXIT_USAGE;
+	if (o.scan)
+		return scan(&o);
+	if (o.unix_path) {
+		fd = net_connect_unix(err, o.unix_path, SOCK_STREAM);
+	} else {
+		struct net_peer p = peer_of(&o);
+		fd = net_connect(err, &p);
+	}
+	if (fd < 0) {
+		diag_err("%s", err);
+		return -fd;
+	}
+	diag_verbose(1, "connected to %s",
+	             o.unix_path ? o.unix_path : net_format_peer(fd, who, sizeof who));
+	rc = converse(&o, fd);
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* diag.h: messages on stderr as `sockit: COMMAND: message`, verbosity, exit codes, hex dump. */
+#ifndef DIAG_H
+#define DIAG_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+/* The exit status of every command (SPEC §1). */
+enum {
+	EXIT_NO = 1,      /* the operation ran but the answer was "no" */
+	EXIT_USAGE = 2,   /* bad option, argument, port, URL scheme */
+	EXIT_RESOLVE = 3, /* name resolution failed */
+	EXIT_NET = 4,     /* refused, reset, unreachable, bind/listen failure */
+	EXIT_TIMEOUT = 5, /* connect, idle or reply timeout */
+	EXIT_PROTO = 6,   /* malformed or truncated response, redirect limit */
+	EXIT_IO = 7,      /* cannot read input or write output */
+};
+
+/* Names the command in every later message ("connect"); NULL for none. */
+void diag_set_command(const char *cmd);
+/* Sets the verbosity: -1 quiet, 0 normal, 1 -v, 2 -vv. */
+void diag_set_level(int level);
+/* The verbosity set by diag_set_level. */
+int diag_level(void);
+/* An error: always printed, one line. */
+void diag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: printed with a pointer to --help; returns EXIT_USAGE for `return`. */
+int diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A notice printed unless quiet (the `listening on` line uses diag_always). */
+void diag_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line printed at verbosity >= level. */
+void diag_verbose(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line printed even with -q, as `sockit: message` (no command): the ready line. */
+void diag_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes a hex dump of buf to stderr, each line marked with dir ('>' sent, '<' received). */
+void diag_hexdump(char dir, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,145 @@
+/* main.c: the command table and the dispatcher, as git's: one table, one lookup. */
+#include "cmd.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"connect", cmd_connect, "connect to a TCP, UDP or UNIX peer: stdin to it, it to stdout"},
+	{"serve", cmd_serve, "serve TCP, UDP or UNIX clients: a raw pipe like nc -l"},
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: sockit COMMAND [OPTIONS] [ARGS]\n"
+	            "       sockit help [COMMAND] | sockit COMMAND --help | sockit --version\n\n"
+	            "Commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(to, "  %-10s %s\n", c->name, c->summary);
+	fprintf(to, "\nExit status: 0 ok, 1 no, 2 usage, 3 resolve, 4 network, 5 timeout,\n"
+	            "6 protocol, 7 local I/O. See sockit(1).\n");
+}
+
+static const struct command *find(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* Edit distance (insert, delete, substitute, swap) between two short words. */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int d[24][24];
+
+	if (la > 23 || lb > 23)
+		return 99;
+	for (size_t i = 0; i <= la; i++)
+		for (size_t j = 0; j <= lb; j++) {
+			if (i == 0 || j == 0) {
+				d[i][j] = (int)(i + j);
+				continue;
+			}
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+static int unknown_command(const char *name)
+{
+	const struct command *best = NULL;
+	int bestd = 3;
+
+	for (const struct command *c = commands; c->name; c++) {
+		int d = strncmp(c->name, name, strlen(name)) == 0 ? 1 : distance(name, c->name);
+		if (d < bestd) {
+			bestd = d;
+			best = c;
+		}
+	}
+	if (best)
+		diag_err("'%.40s' is not a command; did you mean '%s'?", name, best->name);
+	else
+		diag_err("'%.40s' is not a command; see 'sockit help'", name);
+	return EXIT_USAGE;
+}
+
+/* As git does: output that could not be written is an error, unless the reader left. */
+static int check_stdout(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (errno == EPIPE)
+		return status;
+	diag_set_command(NULL);
+	diag_err("write error on stdout: %s", strerror(errno));
+	return status ? status : EXIT_IO;
+}
+
+static int run(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("sockit %s\n", SOCKIT_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--list-commands") == 0) {
+		for (c = commands; c->name; c++)
+			printf("%s\n", c->name);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    (strcmp(argv[1], "help") == 0 && argc == 2)) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		char *args[] = {argv[2], "--help", NULL};
+		if (!(c = find(argv[2])))
+			return unknown_command(argv[2]);
+		diag_set_command(c->name);
+		return c->run(2, args);
+	}
+	if (argv[1][0] == '-') {
+		diag_err("unknown option '%.40s' (options come after the command)", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(c = find(argv[1])))
+		return unknown_command(argv[1]);
+	diag_set_command(c->name);
+	return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	/* a peer or reader that leaves is an EPIPE where it happens, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
+	return check_stdout(run(argc, argv));
+}

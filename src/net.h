@@ -1,0 +1,96 @@
+/* net.h: the socket-helper module. Every socket call of sockit goes through here.
+ * As redis's anet: each function takes an error buffer first, returns a negative
+ * NET_E* code on failure with the message filled in, and never exits or prints. */
+#ifndef NET_H
+#define NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
+#define NET_ERR_LEN 256
+#define NET_ADDR_LEN 80 /* "[ffff:...:ffff%ifname]:65535" fits */
+
+/* Failure codes; the negated code is the command's exit status (SPEC §1). */
+enum {
+	NET_EUSAGE = -2,   /* a bad port or address given by the user */
+	NET_ERESOLVE = -3, /* the name does not resolve (or not in that family) */
+	NET_ENET = -4,     /* refused, unreachable, in use, any other socket failure */
+	NET_ETIMEOUT = -5, /* the connect timeout ran out */
+};
+
+struct net_peer {
+	const char *host;      /* name or literal */
+	const char *port;      /* number or service name */
+	int family;            /* AF_UNSPEC, AF_INET or AF_INET6 */
+	int socktype;          /* SOCK_STREAM or SOCK_DGRAM */
+	int timeout_ms;        /* per address; 0 for the system's own */
+	const char *src_host;  /* -s: local address to bind, or NULL */
+	const char *src_port;  /* -s ADDR:PORT: local port, or NULL */
+};
+
+/* Checks a PORT operand: 1..65535 (0 too if allow_zero) or a known service name.
+ * Returns 0 or NET_EUSAGE ("invalid port '80x'"). */
+int net_check_port(char *err, const char *port, bool allow_zero, int socktype);
+/* Resolves host/port (host NULL with AI_PASSIVE for "any"). Returns 0 with *res set
+ * (freeaddrinfo it), or NET_ERESOLVE. */
+int net_resolve(char *err, const char *host, const char *port, int family, int socktype,
+                int flags, struct addrinfo **res);
+/* Connects to each address of p in turn until one answers; returns a blocking,
+ * close-on-exec fd, or NET_ERESOLVE / NET_ENET / NET_ETIMEOUT for the last failure. */
+int net_connect(char *err, const struct net_peer *p);
+/* Connects to a UNIX-domain socket; returns fd or NET_ENET. */
+int net_connect_unix(char *err, const char *path, int socktype);
+/* Listens (TCP) or binds (UDP) on host/port; host NULL means every interface: IPv6
+ * dual-stack, falling back to IPv4. Returns fd or a NET_E* code. */
+int net_listen(char *err, const char *host, const char *port, int family, int socktype,
+               int backlog);
+/* Listens or binds on a UNIX-domain path (a stale socket file is replaced). */
+int net_listen_unix(char *err, const char *path, int socktype, int backlog);
+/* Accepts one connection, non-blocking and close-on-exec if nonblock; fills ss and len.
+ * Returns fd, or -1 with errno kept (EAGAIN, EMFILE, ...) and err filled. */
+int net_accept(char *err, int lfd, bool nonblock, struct sockaddr_storage *ss,
+               socklen_t *len);
+/* Fixes a UDP socket's peer (connect(2)), so later reads and writes are with it only. */
+int net_udp_connect(char *err, int fd, const struct sockaddr *sa, socklen_t len);
+/* Sets or clears O_NONBLOCK. Returns 0 or NET_ENET. */
+int net_set_nonblock(char *err, int fd, bool on);
+/* Disables Nagle on a TCP socket (ignored for others). */
+void net_set_nodelay(int fd);
+/* Half-closes: no more writes. Returns 0 or NET_ENET. */
+int net_shutdown_write(char *err, int fd);
+/* Formats sa as "127.0.0.1:80", "[::1]:80", or a UNIX path; IPv4-mapped IPv6 addresses
+ * are shown as IPv4. Returns buf (at least NET_ADDR_LEN bytes). */
+char *net_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);
+/* Formats the address alone, without the port ("::1"). Returns buf. */
+char *net_format_host(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);
+/* Formats the local address of a bound socket. Returns buf. */
+char *net_format_local(int fd, char *buf, size_t cap);
+/* Formats the address of the connected peer. Returns buf. */
+char *net_format_peer(int fd, char *buf, size_t cap);
+/* The pending error of a socket (SO_ERROR), or 0. */
+int net_socket_error(int fd);
+
+/* An access-list entry: an address and the length of its prefix. */
+struct net_cidr {
+	int family;            /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	int bits;
+};
+
+/* Parses "10.0.0.0/8", "::1/128" or a bare address. Pure. Returns 0 or -1. */
+int net_cidr_parse(const char *s, struct net_cidr *c);
+/* True if sa falls inside c; an IPv4-mapped IPv6 peer matches IPv4 entries. Pure. */
+bool net_cidr_match(const struct net_cidr *c, const struct sockaddr *sa);
+
+/* --allow/--deny lists, caller-owned arrays. */
+struct net_acl {
+	struct net_cidr *allow, *deny;
+	size_t nallow, ndeny;
+};
+
+/* True if the peer may connect: not denied, and allowed (or no allow list). Pure. */
+bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa);
+
+#endif

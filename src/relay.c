@@ -1,0 +1,483 @@
+/* relay.c: the two-way pump of connect and raw serve. As nc's readwrite: named poll
+ * slots and one flow per direction; on Linux the bytes move through a kernel pipe with
+ * splice() whenever nobody needs to see them (no hex dump, no CRLF, not UDP). */
+#include "relay.h"
+
+#include "diag.h"
+#include "net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/sysmacros.h>
+#endif
+
+#define COPY_BUF (128 * 1024)
+#define PIPE_WANT (1024 * 1024)
+#define STOP_FLUSH_MS 1000
+
+/* One direction: bytes from src to dst, either through buf or through the pipe mid. */
+struct flow {
+	const char *src_name, *dst_name; /* for messages: "stdin", "socket", "stdout" */
+	int src, dst;
+	bool src_sock, dst_sock;
+	bool udp;
+	bool eof;           /* src is finished; nothing more will be read */
+	const char *mem;    /* --send: the source is memory, not src */
+	size_t memlen;
+	bool crlf;          /* LF becomes CRLF on the way */
+	bool prev_cr;       /* the last byte converted was a CR */
+	char hexdir;        /* '>' or '<' to dump the bytes, or 0 */
+	bool splice;        /* moving through mid with splice() */
+	int mid[2];
+	size_t held, pipecap; /* bytes waiting in mid; mid's capacity */
+	char *buf;          /* copy path: bytes read and not yet written */
+	size_t off, len;
+	unsigned long long moved;
+};
+
+enum { MOVED = 1, WAIT = 0, DONE = -1, FAIL_SRC = -2, FAIL_DST = -3 };
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool has_data(const struct flow *f)
+{
+	return f->held > 0 || f->len > f->off;
+}
+
+#ifdef __linux__
+/* splice() needs a pipe, socket or file on each side; /dev/null takes it too. */
+static bool spliceable(int fd, bool as_dst)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return false;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode))
+		return true;
+	return as_dst && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+static void try_splice(struct flow *f)
+{
+	if (f->mem || f->crlf || f->hexdir || f->udp || !spliceable(f->src, false) ||
+	    !spliceable(f->dst, true))
+		return;
+	if (pipe2(f->mid, O_CLOEXEC | O_NONBLOCK) < 0)
+		return;
+	int cap = fcntl(f->mid[1], F_SETPIPE_SZ, PIPE_WANT);
+	if (cap < 0)
+		cap = fcntl(f->mid[1], F_GETPIPE_SZ);
+	f->pipecap = cap > 0 ? (size_t)cap : 65536;
+	f->splice = true;
+}
+#endif
+
+static int flow_init(struct flow *f)
+{
+	f->mid[0] = f->mid[1] = -1;
+#ifdef __linux__
+	try_splice(f);
+#endif
+	if (f->splice)
+		return 0;
+	f->buf = malloc(COPY_BUF);
+	return f->buf ? 0 : -1;
+}
+
+static void flow_free(struct flow *f)
+{
+	if (f->mid[0] >= 0) {
+		close(f->mid[0]);
+		close(f->mid[1]);
+	}
+	free(f->buf);
+}
+
+/* Reads once from the source into p: memory, a socket, or a plain fd. */
+static ssize_t source_read(struct flow *f, char *p, size_t cap)
+{
+	ssize_t n;
+
+	if (f->mem) {
+		n = (ssize_t)(f->memlen < cap ? f->memlen : cap);
+		memcpy(p, f->mem, (size_t)n);
+		f->mem += n;
+		f->memlen -= (size_t)n;
+		return n;
+	}
+	do
+		n = f->src_sock ? recv(f->src, p, cap, 0) : read(f->src, p, cap);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* LF to CRLF in place: the raw bytes sit in the upper half of buf. */
+static size_t expand_crlf(struct flow *f, const char *in, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in[i] == '\n' && !f->prev_cr)
+			f->buf[k++] = '\r';
+		f->buf[k++] = in[i];
+		f->prev_cr = in[i] == '\r';
+	}
+	return k;
+}
+
+static int copy_fill(struct flow *f)
+{
+	size_t cap = f->crlf ? COPY_BUF / 2 : COPY_BUF;
+	char *at = f->crlf ? f->buf + COPY_BUF / 2 : f->buf;
+	ssize_t n;
+
+	if (f->udp && !f->src_sock && cap > 65507)
+		cap = 65507; /* one read of input is one datagram */
+	if (f->mem && f->memlen == 0)
+		return DONE;
+	n = source_read(f, at, cap);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? WAIT : FAIL_SRC;
+	if (n == 0 && !(f->udp && f->src_sock)) /* an empty datagram is not an EOF */
+		return DONE;
+	diag_verbose(2, "read %zd bytes from %s", n, f->src_name);
+	if (f->hexdir == '<')
+		diag_hexdump('<', at, (size_t)n);
+	f->off = 0;
+	f->len = f->crlf ? expand_crlf(f, at, (size_t)n) : (size_t)n;
+	return MOVED;
+}
+
+static int copy_drain(struct flow *f)
+{
+	ssize_t n;
+
+	do
+		n = f->dst_sock ? send(f->dst, f->buf + f->off, f->len - f->off, MSG_NOSIGNAL)
+		                : write(f->dst, f->buf + f->off, f->len - f->off);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? WAIT : FAIL_DST;
+	if (f->hexdir == '>')
+		diag_hexdump('>', f->buf + f->off, (size_t)n);
+	f->off += (size_t)n;
+	f->moved += (unsigned long long)n;
+	if (f->off == f->len)
+		f->off = f->len = 0;
+	return MOVED;
+}
+
+#ifdef __linux__
+/* splice() refused these fds after all: go on with the copy path, bytes already in the
+ * pipe first (they are read back out of it like any input). */
+static int fall_back_to_copy(struct flow *f)
+{
+	f->splice = false;
+	f->buf = malloc(COPY_BUF);
+	if (!f->buf)
+		return FAIL_SRC;
+	while (f->held > 0) {
+		ssize_t n = read(f->mid[0], f->buf + f->len, COPY_BUF - f->len);
+		if (n <= 0)
+			break;
+		f->len += (size_t)n;
+		f->held -= (size_t)n;
+	}
+	return MOVED;
+}
+
+static int splice_fill(struct flow *f)
+{
+	ssize_t n;
+
+	do
+		n = splice(f->src, NULL, f->mid[1], NULL, f->pipecap - f->held,
+		           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EINVAL && f->held == 0)
+		return fall_back_to_copy(f);
+	if (n < 0)
+		return errno == EAGAIN ? WAIT : FAIL_SRC;
+	if (n == 0)
+		return DONE;
+	diag_verbose(2, "read %zd bytes from %s", n, f->src_name);
+	f->held += (size_t)n;
+	return MOVED;
+}
+
+static int splice_drain(struct flow *f)
+{
+	ssize_t n;
+
+	do
+		n = splice(f->mid[0], NULL, f->dst, NULL, f->held, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EINVAL)
+		return fall_back_to_copy(f);
+	if (n < 0)
+		return errno == EAGAIN ? WAIT : FAIL_DST;
+	f->held -= (size_t)n;
+	f->moved += (unsigned long long)n;
+	return MOVED;
+}
+#endif
+
+static bool wants_read(const struct flow *f)
+{
+	if (f->eof)
+		return false;
+	return f->splice ? f->held < f->pipecap : f->len == 0;
+}
+
+static int flow_fill(struct flow *f)
+{
+#ifdef __linux__
+	if (f->splice)
+		return splice_fill(f);
+#endif
+	return copy_fill(f);
+}
+
+static int flow_drain(struct flow *f)
+{
+#ifdef __linux__
+	if (f->splice)
+		return splice_drain(f);
+#endif
+	return copy_drain(f);
+}
+
+/* The state of one relay run, shared by the steps of the loop. */
+struct relay {
+	const struct relay_opts *o;
+	struct flow up, down;  /* up: input to socket; down: socket to output */
+	bool shut;             /* input is over and the peer was told (half-close) */
+	bool peer_eof;         /* the peer closed its side cleanly */
+	int read_err;          /* reading the socket failed with this errno */
+	int write_err;         /* writing the socket failed with this errno */
+	bool in_err;           /* reading the input failed (reported already) */
+	bool out_gone;         /* the output's reader has gone: stop quietly */
+	int out_err;           /* writing the output failed with this errno */
+	long long last_io, linger_at, stop_at;
+};
+
+static void step_up(struct relay *r, short in_ev, short sock_ev)
+{
+	struct flow *f = &r->up;
+	int rc;
+
+	if ((in_ev & (POLLIN | POLLHUP | POLLERR)) && wants_read(f)) {
+		rc = flow_fill(f);
+		if (rc == DONE) {
+			f->eof = true;
+		} else if (rc == FAIL_SRC) {
+			diag_err("%s: %s", f->src_name, strerror(errno));
+			f->eof = true;
+			r->in_err = true;
+		} else if (rc == MOVED) {
+			r->last_io = now_ms();
+		}
+	}
+	if ((sock_ev & (POLLOUT | POLLHUP | POLLERR)) && has_data(f)) {
+		rc = flow_drain(f);
+		if (rc == FAIL_DST) {
+			/* the peer is gone: what is left of the input cannot be delivered */
+			r->write_err = errno == EPIPE ? ECONNRESET : errno;
+			f->eof = true;
+			f->off = f->len = f->held = 0;
+		} else if (rc == MOVED) {
+			r->last_io = now_ms();
+		}
+	}
+}
+
+static void step_down(struct relay *r, short sock_ev, short out_ev)
+{
+	struct flow *f = &r->down;
+	int rc;
+
+	if ((sock_ev & (POLLIN | POLLHUP | POLLERR)) && wants_read(f)) {
+		rc = flow_fill(f);
+		if (rc == DONE) {
+			f->eof = r->peer_eof = true;
+		} else if (rc == FAIL_SRC) {
+			r->read_err = errno;
+			f->eof = true;
+		} else if (rc == MOVED) {
+			r->last_io = now_ms();
+		}
+	}
+	if ((out_ev & (POLLOUT | POLLHUP | POLLERR)) && has_data(f)) {
+		rc = flow_drain(f);
+		if (rc == FAIL_DST && errno == EPIPE)
+			r->out_gone = true;
+		else if (rc == FAIL_DST)
+			r->out_err = errno;
+		else if (rc == MOVED)
+			r->last_io = now_ms();
+	}
+}
+
+/* Input is over and all of it was sent: tell the peer (half-close), start lingering. */
+static void maybe_shut(struct relay *r)
+{
+	char err[NET_ERR_LEN];
+
+	if (r->shut || !r->up.eof || has_data(&r->up))
+		return;
+	r->shut = true;
+	if (!r->o->no_shutdown && !r->o->udp && !r->write_err)
+		net_shutdown_write(err, r->o->sock);
+	if (r->o->linger_ms >= 0)
+		r->linger_at = now_ms() + r->o->linger_ms;
+}
+
+/* Returns the exit status once the relay is over, or -1 while it goes on. */
+static int verdict(struct relay *r)
+{
+	bool down_done = r->down.eof && !has_data(&r->down);
+
+	if (r->out_gone)
+		return 0;
+	if (r->out_err) {
+		diag_err("stdout: %s", strerror(r->out_err));
+		return EXIT_IO;
+	}
+	if (r->write_err && (r->o->udp || r->write_err != ECONNRESET)) {
+		diag_err("%s", strerror(r->write_err));
+		return EXIT_NET;
+	}
+	if (!down_done)
+		return -1;
+	/* everything the peer sent has been written out */
+	if (r->read_err) {
+		diag_err("%s", strerror(r->read_err));
+		return EXIT_NET;
+	}
+	if (r->write_err) /* it closed, then our write failed: it has really gone */
+		return 0;
+	if (r->o->in_is_tty || r->shut || r->stop_at)
+		return r->in_err ? EXIT_IO : 0;
+	return -1;
+}
+
+/* The nearest deadline as a poll timeout; -1 for none. */
+static int poll_timeout(const struct relay *r, long long now)
+{
+	long long next = -1, t[3];
+
+	t[0] = r->o->idle_ms > 0 ? r->last_io + r->o->idle_ms : -1;
+	t[1] = r->linger_at ? r->linger_at : -1;
+	t[2] = r->stop_at ? r->stop_at : -1;
+	for (int i = 0; i < 3; i++)
+		if (t[i] >= 0 && (next < 0 || t[i] < next))
+			next = t[i];
+	if (next < 0)
+		return -1;
+	return next <= now ? 0 : (int)(next - now);
+}
+
+/* Returns an exit status if a deadline has passed, or -1. */
+static int deadline_passed(const struct relay *r, long long now)
+{
+	if (r->stop_at && now >= r->stop_at)
+		return 0;
+	if (r->linger_at && now >= r->linger_at)
+		return 0;
+	if (r->o->idle_ms > 0 && now - r->last_io >= r->o->idle_ms) {
+		diag_err("timed out: no data for %d.%03d s", r->o->idle_ms / 1000,
+		         r->o->idle_ms % 1000);
+		return EXIT_TIMEOUT;
+	}
+	return -1;
+}
+
+/* A stop signal: read nothing more, flush what is queued for at most a second. */
+static void begin_stop(struct relay *r)
+{
+	r->stop_at = now_ms() + STOP_FLUSH_MS;
+	r->up.eof = r->down.eof = true;
+}
+
+enum { SLOT_IN, SLOT_SOCK, SLOT_OUT };
+
+static int pump(struct relay *r)
+{
+	struct pollfd pfd[3];
+	int rc;
+
+	for (;;) {
+		if (r->o->stop && *r->o->stop && !r->stop_at)
+			begin_stop(r);
+		maybe_shut(r);
+		if ((rc = verdict(r)) >= 0)
+			return rc;
+		pfd[SLOT_IN].fd = wants_read(&r->up) && !r->up.mem ? r->up.src : -1;
+		pfd[SLOT_IN].events = POLLIN;
+		pfd[SLOT_SOCK].fd = r->o->sock;
+		pfd[SLOT_SOCK].events = (short)((wants_read(&r->down) ? POLLIN : 0) |
+		                                (has_data(&r->up) ? POLLOUT : 0));
+		pfd[SLOT_OUT].fd = has_data(&r->down) ? r->down.dst : -1;
+		pfd[SLOT_OUT].events = POLLOUT;
+		long long now = now_ms();
+		if ((rc = deadline_passed(r, now)) >= 0)
+			return rc;
+		rc = poll(pfd, 3, poll_timeout(r, now));
+		if (rc < 0 && errno != EINTR) {
+			diag_err("poll: %s", strerror(errno));
+			return EXIT_IO;
+		}
+		if (rc <= 0)
+			continue;
+		/* --send has no fd to poll: its bytes are always ready */
+		short in_ev = r->up.mem ? POLLIN : pfd[SLOT_IN].revents;
+		if (pfd[SLOT_IN].fd < 0 && !r->up.mem)
+			in_ev = 0;
+		step_up(r, in_ev, pfd[SLOT_SOCK].revents);
+		step_down(r, pfd[SLOT_SOCK].revents, pfd[SLOT_OUT].revents);
+	}
+}
+
+int relay_run(const struct relay_opts *o, struct relay_stats *st)
+{
+	struct relay r;
+	char err[NET_ERR_LEN];
+	int rc = EXIT_IO;
+
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	r.last_io = now_ms();
+	r.up = (struct flow){.src_name = "stdin", .dst_name = "socket", .src = o->in_fd,
+	                     .dst = o->sock, .dst_sock = true, .udp = o->udp, .crlf = o->crlf,
+	                     .hexdir = o->hex ? '>' : 0, .mem = o->send, .memlen = o->send_len};
+	r.up.eof = o->in_fd < 0 && !o->send;
+	r.down = (struct flow){.src_name = "socket", .dst_name = "stdout", .src = o->sock,
+	                       .dst = o->out_fd, .src_sock = true, .udp = o->udp,
+	                       .hexdir = o->hex ? '<' : 0};
+	if (net_set_nonblock(err, o->sock, true) < 0)
+		diag_err("%s", err);
+	else if (flow_init(&r.up) < 0 || flow_init(&r.down) < 0)
+		diag_err("out of memory");
+	else
+		rc = pump(&r);
+	st->sent = r.up.moved;
+	st->received = r.down.moved;
+	st->input_done = o->in_fd >= 0 && r.up.eof && !r.stop_at;
+	flow_free(&r.up);
+	flow_free(&r.down);
+	return rc;
+}
