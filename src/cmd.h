@@ -11,6 +11,7 @@
 /* Each runs one command; argv[0] is the command's name. Returns the exit status. */
 int cmd_connect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_echo(int argc, char **argv);
 
 /* The options of SPEC §1 shared by every network command. */
 struct cmd_common {

@@ -1,9 +1,12 @@
-/* cmd_serve.c: `sockit serve`, the server: a raw pipe like nc -l (more protocols later). */
+/* cmd_serve.c: `sockit serve` and `sockit echo`: options, then the raw relay (one
+ * client at a time, like nc -l) or the event-loop server for every other protocol. */
 #include "cmd.h"
 #include "diag.h"
 #include "net.h"
 #include "parse.h"
+#include "proto.h"
 #include "relay.h"
+#include "server.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,19 +22,37 @@
 static const char synopsis[] =
 	"usage: sockit serve [OPTIONS] [[ADDR] PORT]     (PORT defaults to 4242, 0 = any free)\n"
 	"       sockit serve [OPTIONS] -U PATH\n"
-	"Listens and serves clients; raw (the default) pipes one client at a time to\n"
-	"stdin/stdout, like nc -l.";
+	"Listens and serves clients. raw (the default) pipes one client at a time to\n"
+	"stdin/stdout, like nc -l; echo, calc, chat, greet, daytime, qotd and discard\n"
+	"serve every client at once.";
 
-enum { OPT_ALLOW = OPT_FIRST_LONG_ONLY, OPT_DENY, OPT_IDLE };
+static const char echo_synopsis[] =
+	"usage: sockit echo [OPTIONS] [[ADDR] PORT]      (PORT defaults to 4242, 0 = any free)\n"
+	"       sockit echo [OPTIONS] -U PATH\n"
+	"An echo server (RFC 862): sockit serve --proto echo.";
+
+enum {
+	OPT_ALLOW = OPT_FIRST_LONG_ONLY,
+	OPT_DENY,
+	OPT_IDLE,
+	OPT_MAX_LINE,
+	OPT_GREETING,
+	OPT_QUOTES,
+};
 
 static const struct opt options[] = {
 	OPT_FAMILY,
-	{'p', 'p', "proto", "NAME", "protocol: raw (default)", "raw"},
+	{'p', 'p', "proto", "NAME", "raw (default), echo, calc, chat, greet, daytime, qotd, discard",
+	 "raw echo calc chat greet daytime qotd discard"},
 	{'b', 'b', "bind", "ADDR", "local address (default: every interface)", NULL},
 	{'u', 'u', "udp", NULL, "serve over UDP", NULL},
 	{'U', 'U', "unix", "PATH", "listen on a UNIX-domain socket", NULL},
 	{'k', 'k', "keep-open", NULL, "raw: accept the next client after one leaves", NULL},
+	{'m', 'm', "max-clients", "N", "concurrent clients (default 10000)", NULL},
 	{OPT_IDLE, 0, "idle-timeout", "SECS", "close a client idle that long", NULL},
+	{OPT_MAX_LINE, 0, "max-line", "N", "longest line of a line protocol (default 1024)", NULL},
+	{OPT_GREETING, 0, "greeting", "TEXT", "line sent to every new client", NULL},
+	{OPT_QUOTES, 0, "quotes", "FILE", "qotd: one quote per line", NULL},
 	{OPT_ALLOW, 0, "allow", "CIDR", "accept only these peers (repeatable)", NULL},
 	{OPT_DENY, 0, "deny", "CIDR", "refuse these peers (repeatable; deny wins)", NULL},
 	OPT_VERBOSITY,
@@ -45,7 +67,13 @@ struct serve_opts {
 	const char *port;
 	bool udp, keep_open;
 	int idle_ms;
+	long long max_clients, max_line;
+	const char *greeting, *quotes_file;
 	struct net_acl acl;
+	const char *fixed_proto;      /* `sockit echo`: the protocol is not an option */
+	const struct proto *protocol; /* NULL for raw */
+	char **quotes;
+	size_t nquotes;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -95,7 +123,26 @@ static int parse_options(struct serve_opts *o, int argc, char **argv)
 			continue;
 		}
 		switch (id) {
-		case 'p': o->proto = arg; break;
+		case 'p':
+			if (o->fixed_proto)
+				return diag_usage("-p is not an option of this command"), -1;
+			o->proto = arg;
+			break;
+		case 'm':
+			if (parse_count(arg, 1, 1000000, &o->max_clients) < 0)
+				return diag_usage("invalid value '%.40s' for -m (1-1000000)", arg), -1;
+			break;
+		case OPT_MAX_LINE:
+			if (parse_count(arg, 16, 65536, &o->max_line) < 0)
+				return diag_usage("invalid value '%.40s' for --max-line (16-65536)", arg),
+				       -1;
+			break;
+		case OPT_GREETING:
+			if (strpbrk(arg, "\r\n") || strlen(arg) > 512)
+				return diag_usage("--greeting must be one line of at most 512 bytes"), -1;
+			o->greeting = arg;
+			break;
+		case OPT_QUOTES: o->quotes_file = arg; break;
 		case 'b': o->bind = arg; break;
 		case 'u': o->udp = true; break;
 		case 'U': o->unix_path = arg; break;
@@ -114,7 +161,8 @@ static int parse_options(struct serve_opts *o, int argc, char **argv)
 			break;
 		}
 	}
-	if (id < 0 || cmd_common_finish(&o->common, synopsis, options) < 0)
+	if (id < 0 || cmd_common_finish(&o->common, o->fixed_proto ? echo_synopsis : synopsis,
+	                                options) < 0)
 		return -1;
 	return p.noperands;
 }
@@ -124,8 +172,14 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 {
 	char err[NET_ERR_LEN];
 
-	if (strcmp(o->proto, "raw") != 0)
-		return diag_usage("unknown protocol '%.40s' (raw)", o->proto), -1;
+	if (strcmp(o->proto, "raw") != 0 && !(o->protocol = proto_find(o->proto)))
+		return diag_usage("unknown protocol '%.40s' (%s)", o->proto, proto_names()), -1;
+	if (o->udp && o->protocol && !o->protocol->udp)
+		return diag_usage("cannot serve %s over UDP", o->proto), -1;
+	if (o->keep_open && o->protocol)
+		return diag_usage("-k is for raw; %s always stays open", o->proto), -1;
+	if (o->quotes_file && o->protocol != &proto_qotd)
+		return diag_usage("--quotes is for --proto qotd"), -1;
 	if (o->unix_path && (nops > 0 || o->bind || o->udp || o->common.family))
 		return diag_usage("cannot use -U with %s",
 		                  nops ? "ADDR or PORT" : o->bind ? "-b" : o->udp ? "-u" : "-4/-6"),
@@ -255,25 +309,127 @@ static int serve_raw(struct serve_opts *o, int lfd)
 	}
 }
 
-int cmd_serve(int argc, char **argv)
+/* --quotes FILE: one quote per non-empty line, each short enough for RFC 865. */
+static int load_quotes(struct serve_opts *o)
 {
-	struct serve_opts o = {.common = {.family = AF_UNSPEC}, .proto = "raw", .port = "4242"};
+	FILE *f = fopen(o->quotes_file, "r");
+	char line[1024];
+	size_t lineno = 0;
+
+	if (!f) {
+		diag_err("%s: %s", o->quotes_file, strerror(errno));
+		return EXIT_IO;
+	}
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strcspn(line, "\r\n");
+		lineno++;
+		if (line[n] == '\0' && !feof(f)) {
+			fclose(f);
+			return diag_usage("%s:%zu: quote too long (at most 509 bytes)", o->quotes_file,
+			                  lineno);
+		}
+		line[n] = '\0';
+		if (n == 0)
+			continue;
+		if (n > 509) {
+			fclose(f);
+			return diag_usage("%s:%zu: quote too long (at most 509 bytes)", o->quotes_file,
+			                  lineno);
+		}
+		char **grown = realloc(o->quotes, (o->nquotes + 1) * sizeof *grown);
+		if (!grown || !(grown[o->nquotes] = strdup(line))) {
+			free(grown ? grown : o->quotes);
+			o->quotes = NULL;
+			fclose(f);
+			diag_err("out of memory");
+			return EXIT_IO;
+		}
+		o->quotes = grown;
+		o->nquotes++;
+	}
+	fclose(f);
+	if (o->nquotes == 0)
+		return diag_usage("%s: no quotes in it", o->quotes_file);
+	return 0;
+}
+
+/* A server of many clients needs a descriptor each: take what the hard limit allows. */
+static void raise_fd_limit(long long want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= (rlim_t)want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > (rlim_t)want ? (rlim_t)want
+	                                                                        : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static int serve_protocol(struct serve_opts *o, int lfd)
+{
+	struct server_opts so = {
+		.proto = o->protocol,
+		.cfg = {.max_line = (size_t)o->max_line, .greeting = o->greeting,
+		        .quotes = o->quotes, .nquotes = o->nquotes, .out_fd = STDOUT_FILENO},
+		.lfd = lfd,
+		.udp = o->udp,
+		.max_clients = (int)o->max_clients,
+		.idle_ms = o->idle_ms,
+		.acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
+		.in_fd = o->protocol->on_input ? STDIN_FILENO : -1,
+		.stop = &stop_requested,
+	};
+	return server_run(&so);
+}
+
+static void free_opts(struct serve_opts *o)
+{
+	for (size_t i = 0; i < o->nquotes; i++)
+		free(o->quotes[i]);
+	free(o->quotes);
+	free(o->acl.allow);
+	free(o->acl.deny);
+}
+
+static int serve_main(int argc, char **argv, const char *fixed_proto)
+{
+	struct serve_opts o = {.common = {.family = AF_UNSPEC}, .proto = "raw", .port = "4242",
+	                       .max_clients = 10000, .max_line = 1024};
 	int nops, lfd, rc;
 
+	if (fixed_proto)
+		o.proto = o.fixed_proto = fixed_proto;
 	if ((nops = parse_options(&o, argc, argv)) < 0)
 		return EXIT_USAGE;
 	if (o.common.help || o.common.list)
 		return 0;
 	if (check_conflicts(&o, argv, nops) < 0)
 		return EXIT_USAGE;
+	if (o.quotes_file && (rc = load_quotes(&o)) != 0) {
+		free_opts(&o);
+		return rc;
+	}
+	if (o.protocol)
+		raise_fd_limit(o.max_clients + 64);
 	catch_stop_signals();
-	if ((lfd = open_listener(&o)) < 0)
+	if ((lfd = open_listener(&o)) < 0) {
+		free_opts(&o);
 		return -lfd;
-	rc = serve_raw(&o, lfd);
+	}
+	rc = o.protocol ? serve_protocol(&o, lfd) : serve_raw(&o, lfd);
 	close(lfd);
 	if (o.unix_path)
 		unlink(o.unix_path);
-	free(o.acl.allow);
-	free(o.acl.deny);
+	free_opts(&o);
 	return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	return serve_main(argc, argv, NULL);
+}
+
+int cmd_echo(int argc, char **argv)
+{
+	return serve_main(argc, argv, "echo");
 }

@@ -16,7 +16,8 @@ struct command {
 
 static const struct command commands[] = {
 	{"connect", cmd_connect, "connect to a TCP, UDP or UNIX peer: stdin to it, it to stdout"},
-	{"serve", cmd_serve, "serve TCP, UDP or UNIX clients: a raw pipe like nc -l"},
+	{"serve", cmd_serve, "serve TCP, UDP or UNIX clients: raw pipe, echo, calc, chat, ..."},
+	{"echo", cmd_echo, "an echo server (serve --proto echo)"},
 	{NULL, NULL, NULL},
 };
 

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# bench/throughput.sh: bulk TCP throughput over 127.0.0.1 of `sockit connect` ->
+# `sockit serve`, side by side with nc.openbsd, ncat, socat and iperf3 (the ceiling).
+# Rounds alternate between the tools; the table shows medians and ratios to nc.
+# Usage: bench/throughput.sh [SIZE_MIB [ROUNDS]]    (default 2048 MiB, 5 rounds)
+# Needs: nc.openbsd ncat socat iperf3 python3 (apt-get install netcat-openbsd ncat socat iperf3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE_MIB=${1:-2048}
+ROUNDS=${2:-5}
+SOCKIT=${SOCKIT:-$PWD/sockit}
+TOOLS=${TOOLS:-"sockit nc ncat socat iperf3"}
+work=$(mktemp -d /dev/shm/sockit-bench.XXXXXX)
+data=$work/data
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_listen PORT: bounded poll until something listens on 127.0.0.1:PORT.
+wait_listen() {
+	for _ in $(seq 500); do
+		ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.01
+	done
+	echo "nothing listens on $1" >&2
+	return 1
+}
+
+now_ns() { date +%s%N; }
+
+# receiver TOOL PORT OUT: starts the receiving side in the background.
+receiver() {
+	local tool=$1 port=$2 out=$3
+	case $tool in
+	sockit) "$SOCKIT" serve -q 127.0.0.1 "$port" </dev/null >"$out" 2>/dev/null & ;;
+	nc) nc.openbsd -l -d 127.0.0.1 "$port" >"$out" & ;;
+	ncat) ncat -l --recv-only 127.0.0.1 "$port" >"$out" & ;;
+	socat) socat -u TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr STDOUT >"$out" & ;;
+	iperf3) iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null & ;;
+	esac
+	pids+=($!)
+	RECEIVER=$!
+	wait_listen "$port"
+}
+
+# sender TOOL PORT: sends the data file and returns when done.
+sender() {
+	local tool=$1 port=$2
+	case $tool in
+	sockit) "$SOCKIT" connect 127.0.0.1 "$port" <"$data" >/dev/null ;;
+	nc) nc.openbsd -N 127.0.0.1 "$port" <"$data" >/dev/null ;;
+	ncat) ncat --send-only 127.0.0.1 "$port" <"$data" ;;
+	socat) socat -u STDIN TCP:127.0.0.1:"$port" <"$data" ;;
+	iperf3) iperf3 -c 127.0.0.1 -p "$port" -n "${SIZE_MIB}M" -l 128K >/dev/null ;;
+	esac
+}
+
+# one TOOL OUT: one transfer; prints its MiB/s (sender start to receiver exit).
+one() {
+	local tool=$1 out=$2 port t0 t1
+	port=$(free_port)
+	receiver "$tool" "$port" "$out"
+	t0=$(now_ns)
+	sender "$tool" "$port"
+	wait "$RECEIVER"
+	t1=$(now_ns)
+	awk -v mib="$SIZE_MIB" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f\n", mib / (ns / 1e9) }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "preparing ${SIZE_MIB} MiB of random data in $work"
+head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$data"
+
+echo "verifying every byte, once per tool"
+for tool in $TOOLS; do
+	[ "$tool" = iperf3 ] && continue
+	one "$tool" "$work/out" >/dev/null
+	if cmp -s "$data" "$work/out"; then echo "  $tool: all bytes intact"; else echo "  $tool: MISMATCH" >&2; exit 1; fi
+	rm -f "$work/out"
+done
+
+declare -A results
+for r in $(seq "$ROUNDS"); do
+	for tool in $TOOLS; do
+		v=$(one "$tool" /dev/null)
+		results[$tool]+="$v "
+		echo "round $r: $tool $v MiB/s"
+	done
+done
+
+nc_med=$(tr ' ' '\n' <<<"${results[nc]:-1}" | grep . | median)
+printf '\n| tool | median MiB/s | vs nc.openbsd | rounds |\n|---|---|---|---|\n'
+for tool in $TOOLS; do
+	med=$(tr ' ' '\n' <<<"${results[$tool]}" | grep . | median)
+	ratio=$(awk -v a="$med" -v b="$nc_med" 'BEGIN { printf "%.2f", a / b }')
+	printf '| %s | %s | %s× | %s|\n' "$tool" "$med" "$ratio" "${results[$tool]}"
+done

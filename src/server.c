@@ -1,0 +1,580 @@
+/* server.c: connections on the event loop. Reads land in one scratch buffer; replies
+ * made while handling a read go to a second scratch buffer and are sent at once, so an
+ * idle connection holds no buffer at all; only an unsent tail is queued, up to the
+ * protocol's cap, past which the client is throttled or dropped. */
+#include "server.h"
+
+#include "diag.h"
+#include "loop.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SCRATCH (64 * 1024)
+#define ACCEPT_BURST 64
+#define EMFILE_PAUSE_MS 100
+#define STOP_FLUSH_MS 1000
+#define WAIT_CAP_MS 1000 /* a stop signal that lands just before a wait is seen this soon */
+
+enum {
+	CONN_EOF = 1,       /* the client sends nothing more */
+	CONN_CLOSING = 2,   /* close once the queue is empty */
+	CONN_THROTTLED = 4, /* not read until its queue drains */
+	CONN_DEAD = 8,      /* scheduled for closing; nothing more is read or written */
+};
+
+struct conn {
+	int fd;
+	unsigned flags;
+	enum proto_close why;      /* for a dead connection: why it goes */
+	struct frame_reader fr;
+	char *out;                 /* unsent output, or NULL */
+	size_t outoff, outlen, outcap;
+	void *pdata;               /* the protocol's */
+	long long opened, last_active;
+	unsigned long long bytes_in, bytes_out;
+	struct conn *prev, *next;  /* every live connection */
+	struct conn *next_dead;    /* the list of those to close after this round */
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in4;
+		struct sockaddr_in6 in6;
+	} peer;
+};
+
+/* One server per process, as redis's: protocols reach it through conn_* only. */
+static struct {
+	const struct server_opts *o;
+	struct loop *loop;
+	struct conn *all, *dead;
+	int nclients;
+	struct conn *current;      /* whose read is being handled */
+	char in[SCRATCH];          /* what was read */
+	char out[SCRATCH];         /* replies to current, not yet sent */
+	size_t outlen;
+	struct frame_reader stdin_fr;
+	bool accepting;
+	long long resume_at;       /* accepting paused for want of fds until then */
+	long long stop_at;         /* stopping: the flush deadline */
+	long long next_sweep;
+} S;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *conn_peer(struct conn *c)
+{
+	static char buf[NET_ADDR_LEN];
+
+	if (c->peer.sa.sa_family == AF_UNIX || c->peer.sa.sa_family == AF_UNSPEC)
+		return "unix";
+	return net_format(&c->peer.sa, sizeof c->peer, buf, sizeof buf);
+}
+
+bool conn_is_closing(const struct conn *c)
+{
+	return (c->flags & (CONN_CLOSING | CONN_DEAD)) != 0;
+}
+
+void *conn_data(struct conn *c)
+{
+	return c->pdata;
+}
+
+void conn_set_data(struct conn *c, void *data)
+{
+	c->pdata = data;
+}
+
+struct frame_reader *conn_frames(struct conn *c)
+{
+	return &c->fr;
+}
+
+static void schedule_close(struct conn *c, enum proto_close why)
+{
+	if (c->flags & CONN_DEAD)
+		return;
+	c->flags |= CONN_DEAD;
+	c->why = why;
+	c->next_dead = S.dead;
+	S.dead = c;
+	loop_watch(S.loop, c->fd, 0, NULL, NULL);
+}
+
+static void on_conn_event(struct loop *l, int fd, void *data, int mask);
+
+/* Reading and writing interest follow the state: read unless throttled or at EOF,
+ * write while something is queued. */
+static void update_interest(struct conn *c)
+{
+	int mask = 0;
+
+	if (c->flags & CONN_DEAD)
+		return;
+	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING)) && !S.stop_at)
+		mask |= LOOP_READ;
+	if (c->outlen > c->outoff)
+		mask |= LOOP_WRITE;
+	if (loop_watch(S.loop, c->fd, mask, on_conn_event, c) < 0)
+		schedule_close(c, PROTO_CLOSE_ERROR);
+}
+
+/* Appends to the connection's own queue; past the protocol's cap it throttles or drops. */
+static void queue_append(struct conn *c, const char *buf, size_t len)
+{
+	size_t pending = c->outlen - c->outoff;
+
+	if (pending + len > S.o->proto->out_cap && S.o->proto->overflow == PROTO_DROP) {
+		schedule_close(c, PROTO_CLOSE_SLOW);
+		return;
+	}
+	if (c->outoff > 0 && c->outlen + len > c->outcap) { /* slide the unsent part down */
+		memmove(c->out, c->out + c->outoff, pending);
+		c->outoff = 0;
+		c->outlen = pending;
+	}
+	if (c->outlen + len > c->outcap) {
+		size_t cap = c->outcap ? c->outcap : 4096;
+		while (cap < c->outlen + len)
+			cap *= 2;
+		char *grown = realloc(c->out, cap);
+		if (!grown) {
+			schedule_close(c, PROTO_CLOSE_ERROR);
+			return;
+		}
+		c->out = grown;
+		c->outcap = cap;
+	}
+	memcpy(c->out + c->outlen, buf, len);
+	c->outlen += len;
+	if (c->outlen - c->outoff > S.o->proto->out_cap)
+		c->flags |= CONN_THROTTLED; /* PROTO_THROTTLE: stop reading until it drains */
+}
+
+/* Sends what the socket takes now; returns the bytes sent, or -1 if the peer is gone. */
+static ssize_t send_now(struct conn *c, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = send(c->fd, buf, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n < 0) {
+		schedule_close(c, PROTO_CLOSE_ERROR);
+		return -1;
+	}
+	c->bytes_out += (unsigned long long)n;
+	return n;
+}
+
+static void flush_queue(struct conn *c)
+{
+	while (c->outlen > c->outoff && !(c->flags & CONN_DEAD)) {
+		ssize_t n = send_now(c, c->out + c->outoff, c->outlen - c->outoff);
+		if (n <= 0)
+			break;
+		c->outoff += (size_t)n;
+	}
+	if (c->outoff == c->outlen && c->out) { /* an idle connection holds no buffer */
+		free(c->out);
+		c->out = NULL;
+		c->outoff = c->outlen = c->outcap = 0;
+	}
+	if ((c->flags & CONN_THROTTLED) && c->outlen - c->outoff <= S.o->proto->out_cap / 2)
+		c->flags &= ~(unsigned)CONN_THROTTLED;
+}
+
+/* The replies gathered while handling current's read: one send, the tail queued. */
+static void flush_scratch(struct conn *c)
+{
+	size_t len = S.outlen;
+	ssize_t n;
+
+	S.outlen = 0;
+	if (len == 0 || (c->flags & CONN_DEAD))
+		return;
+	n = send_now(c, S.out, len);
+	if (n >= 0 && (size_t)n < len)
+		queue_append(c, S.out + n, len - (size_t)n);
+}
+
+void conn_write(struct conn *c, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	if ((c->flags & CONN_DEAD) || len == 0)
+		return;
+	if (c == S.current) {
+		/* replies to the client being read are gathered and sent in one go by settle();
+		 * while something is queued, the scratch is empty, so order is kept */
+		if (S.outlen + len > sizeof S.out)
+			flush_scratch(c);
+		if (c->outlen == c->outoff && len <= sizeof S.out - S.outlen) {
+			memcpy(S.out + S.outlen, p, len);
+			S.outlen += len;
+		} else if (!(c->flags & CONN_DEAD)) {
+			queue_append(c, p, len);
+		}
+		return;
+	}
+	/* another client (a chat broadcast): send now, queue what the socket does not take */
+	if (c->outlen == c->outoff) {
+		ssize_t n = send_now(c, p, len);
+		if (n < 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (len > 0) {
+		queue_append(c, p, len);
+		update_interest(c);
+	}
+}
+
+void conn_close(struct conn *c)
+{
+	c->flags |= CONN_CLOSING;
+	if (c == S.current || (c->flags & CONN_DEAD))
+		return; /* settle() closes it once its replies are out */
+	if (c->outlen == c->outoff)
+		schedule_close(c, PROTO_CLOSE_NORMAL);
+	else
+		update_interest(c);
+}
+
+/* After a protocol callback for c: send its replies, then settle its state. */
+static void settle(struct conn *c)
+{
+	flush_scratch(c);
+	S.current = NULL;
+	if (c->flags & CONN_DEAD)
+		return;
+	flush_queue(c);
+	if ((c->flags & (CONN_CLOSING | CONN_EOF)) && c->outlen == c->outoff) {
+		schedule_close(c, PROTO_CLOSE_NORMAL);
+		return;
+	}
+	update_interest(c);
+}
+
+static void log_close(struct conn *c)
+{
+	static const char *const why[] = {"closed", "dropped (too slow)", "closed (idle)",
+	                                  "closed (error)", "closed (server stopping)"};
+	long long ms = now_ms() - c->opened;
+
+	diag_verbose(1, "%s %s: %llu bytes in, %llu bytes out, %lld.%03lld s", conn_peer(c),
+	             why[c->why], c->bytes_in, c->bytes_out, ms / 1000, ms % 1000);
+}
+
+/* Closes what was scheduled; on_close may schedule more (a chat's notices). */
+static void reap(void)
+{
+	while (S.dead) {
+		struct conn *c = S.dead;
+		S.dead = c->next_dead;
+		if (S.o->proto->on_close)
+			S.o->proto->on_close(c, c->why);
+		log_close(c);
+		close(c->fd);
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			S.all = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		frame_free(&c->fr);
+		free(c->out);
+		free(c);
+		S.nclients--;
+	}
+}
+
+static void read_client(struct conn *c)
+{
+	ssize_t n;
+
+	do
+		n = recv(c->fd, S.in, sizeof S.in, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (n < 0) {
+		schedule_close(c, PROTO_CLOSE_ERROR);
+		return;
+	}
+	S.current = c;
+	if (n == 0) {
+		c->flags |= CONN_EOF;
+		if (S.o->proto->on_eof)
+			S.o->proto->on_eof(c);
+	} else {
+		c->bytes_in += (unsigned long long)n;
+		c->last_active = now_ms();
+		diag_verbose(2, "%s: read %zd bytes", conn_peer(c), n);
+		if (S.o->proto->on_data)
+			S.o->proto->on_data(c, S.in, (size_t)n);
+	}
+	settle(c);
+}
+
+static void on_conn_event(struct loop *l, int fd, void *data, int mask)
+{
+	struct conn *c = data;
+
+	(void)l, (void)fd;
+	if (c->flags & CONN_DEAD)
+		return;
+	if (mask & LOOP_WRITE) {
+		flush_queue(c);
+		if (c->outlen == c->outoff)
+			c->last_active = now_ms();
+		if (!(c->flags & CONN_DEAD) && ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) &&
+		    c->outlen == c->outoff) {
+			schedule_close(c, PROTO_CLOSE_NORMAL);
+			return;
+		}
+		update_interest(c);
+	}
+	if ((mask & LOOP_READ) && !(c->flags & CONN_DEAD) && (loop_mask(S.loop, fd) & LOOP_READ))
+		read_client(c);
+}
+
+/* A refused or surplus client: a best-effort notice, then closed at once. */
+static void turn_away(int fd, const char *notice)
+{
+	if (notice)
+		(void)!send(fd, notice, strlen(notice), MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct conn *c = calloc(1, sizeof *c);
+
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	memcpy(&c->peer, ss, len < sizeof c->peer ? len : sizeof c->peer);
+	c->opened = c->last_active = now_ms();
+	frame_init(&c->fr, S.o->cfg.max_line);
+	c->next = S.all;
+	if (S.all)
+		S.all->prev = c;
+	S.all = c;
+	S.nclients++;
+	diag_verbose(1, "connection from %s", conn_peer(c));
+	S.current = c;
+	if (S.o->proto->on_open)
+		S.o->proto->on_open(c);
+	settle(c);
+}
+
+static void pause_accepting(void)
+{
+	diag_err("out of file descriptors with %d clients: pausing accepts", S.nclients);
+	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
+	S.accepting = false;
+	S.resume_at = now_ms() + EMFILE_PAUSE_MS;
+}
+
+static void on_accept(struct loop *l, int lfd, void *data, int mask)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
+
+	(void)l, (void)data, (void)mask;
+	for (int i = 0; i < ACCEPT_BURST && S.accepting; i++) {
+		int fd = net_accept(err, lfd, true, &ss, &len);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				pause_accepting();
+			return;
+		}
+		if (S.o->acl && ss.ss_family != AF_UNIX &&
+		    !net_acl_permits(S.o->acl, (struct sockaddr *)&ss)) {
+			diag_verbose(1, "%s refused by the access list",
+			             net_format((struct sockaddr *)&ss, len, who, sizeof who));
+			turn_away(fd, NULL);
+		} else if (S.nclients >= S.o->max_clients) {
+			diag_verbose(1, "%s turned away: %d clients already",
+			             net_format((struct sockaddr *)&ss, len, who, sizeof who),
+			             S.nclients);
+			turn_away(fd, S.o->proto->busy);
+		} else {
+			add_client(fd, &ss, len);
+		}
+		reap();
+	}
+}
+
+static void on_datagram(struct loop *l, int fd, void *data, int mask)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char who[NET_ADDR_LEN];
+
+	(void)l, (void)data, (void)mask;
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		len = sizeof ss;
+		ssize_t n = recvfrom(fd, S.in, sizeof S.in, MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
+		if (n < 0)
+			return; /* EAGAIN, or an ICMP error left by an earlier reply */
+		net_format((struct sockaddr *)&ss, len, who, sizeof who);
+		if (S.o->acl && !net_acl_permits(S.o->acl, (struct sockaddr *)&ss)) {
+			diag_verbose(1, "%s refused by the access list", who);
+			continue;
+		}
+		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out, sizeof S.out);
+		diag_verbose(1, "%s: datagram of %zd bytes, reply of %ld", who, n, r < 0 ? 0 : r);
+		if (r >= 0)
+			(void)!sendto(fd, S.out, (size_t)r, MSG_DONTWAIT, (struct sockaddr *)&ss, len);
+	}
+}
+
+/* The server's stdin (chat): each line goes to the protocol. */
+static void on_stdin(struct loop *l, int fd, void *data, int mask)
+{
+	const char *line;
+	size_t len;
+	enum frame_status st;
+	ssize_t n;
+
+	(void)data, (void)mask;
+	do
+		n = read(fd, S.in, sizeof S.in);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		frame_feed(&S.stdin_fr, S.in, (size_t)n);
+		while ((st = frame_next(&S.stdin_fr, &line, &len)) != FRAME_MORE)
+			if (st == FRAME_LINE)
+				S.o->proto->on_input(line, len);
+	} else if (n == 0 || errno != EAGAIN) {
+		if (frame_finish(&S.stdin_fr, &line, &len) == FRAME_LINE)
+			S.o->proto->on_input(line, len);
+		loop_watch(l, fd, 0, NULL, NULL);
+	}
+	reap();
+}
+
+static void sweep_idle(long long now)
+{
+	for (struct conn *c = S.all; c; c = c->next)
+		if (!(c->flags & CONN_DEAD) && now - c->last_active >= S.o->idle_ms)
+			schedule_close(c, PROTO_CLOSE_IDLE);
+	reap();
+}
+
+/* Stop accepting and reading; what is queued gets at most a second to go out. */
+static void begin_stop(void)
+{
+	S.stop_at = now_ms() + STOP_FLUSH_MS;
+	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
+	if (S.o->in_fd >= 0)
+		loop_watch(S.loop, S.o->in_fd, 0, NULL, NULL);
+	for (struct conn *c = S.all; c; c = c->next) {
+		if (c->outlen == c->outoff)
+			schedule_close(c, PROTO_CLOSE_STOP);
+		else
+			update_interest(c);
+	}
+	reap();
+}
+
+/* Runs timers that are due; returns how long the loop may wait. */
+static int timers(void)
+{
+	long long now = now_ms(), wait = WAIT_CAP_MS;
+
+	if (!S.accepting && !S.stop_at && now >= S.resume_at) {
+		S.accepting = loop_watch(S.loop, S.o->lfd, LOOP_READ, on_accept, NULL) == 0;
+		S.resume_at = now + EMFILE_PAUSE_MS;
+	}
+	if (!S.accepting && !S.stop_at && S.resume_at - now < wait)
+		wait = S.resume_at - now;
+	if (S.o->idle_ms > 0 && !S.stop_at) {
+		if (now >= S.next_sweep) {
+			sweep_idle(now);
+			S.next_sweep = now + (S.o->idle_ms < 1000 ? S.o->idle_ms / 4 + 1 : 250);
+		}
+		if (S.next_sweep - now < wait)
+			wait = S.next_sweep - now;
+	}
+	if (S.stop_at && S.stop_at - now < wait)
+		wait = S.stop_at - now;
+	return wait < 0 ? 0 : (int)wait;
+}
+
+static void close_everyone(void)
+{
+	for (struct conn *c = S.all; c; c = c->next)
+		schedule_close(c, PROTO_CLOSE_STOP);
+	reap();
+}
+
+static int start(const struct server_opts *o)
+{
+	memset(&S, 0, sizeof S);
+	S.o = o;
+	if (o->proto->init && o->proto->init(&o->cfg) < 0)
+		return -1;
+	S.loop = loop_new();
+	if (!S.loop) {
+		diag_err("cannot start the event loop: %s", strerror(errno));
+		return -1;
+	}
+	if (net_set_nonblock(NULL, o->lfd, true) < 0 ||
+	    loop_watch(S.loop, o->lfd, LOOP_READ, o->udp ? on_datagram : on_accept, NULL) < 0) {
+		diag_err("cannot watch the listening socket: %s", strerror(errno));
+		return -1;
+	}
+	S.accepting = !o->udp;
+	if (o->in_fd >= 0 && o->proto->on_input) {
+		frame_init(&S.stdin_fr, o->cfg.max_line);
+		loop_watch(S.loop, o->in_fd, LOOP_READ, on_stdin, NULL);
+	}
+	return 0;
+}
+
+int server_run(const struct server_opts *o)
+{
+	int rc = 0;
+
+	if (start(o) < 0) {
+		loop_free(S.loop);
+		return EXIT_IO;
+	}
+	while (!(S.stop_at && (S.all == NULL || now_ms() >= S.stop_at))) {
+		if (*o->stop && !S.stop_at)
+			begin_stop();
+		if (o->udp && S.stop_at)
+			break;
+		if (loop_run_once(S.loop, timers()) < 0) {
+			diag_err("event loop: %s", strerror(errno));
+			rc = EXIT_IO;
+			break;
+		}
+		reap();
+	}
+	close_everyone();
+	frame_free(&S.stdin_fr);
+	loop_free(S.loop);
+	return rc;
+}

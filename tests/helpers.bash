@@ -1,0 +1,126 @@
+# helpers.bash: shared by every tests/NN-area.bats (as git's t/test-lib.sh).
+# Servers start on port 0 and are waited for by their `listening on` line, never by a
+# fixed sleep; every background process is killed by its PID in teardown.
+
+SOCKIT=${SOCKIT:-$BATS_TEST_DIRNAME/../sockit}
+PEERS=$BATS_TEST_DIRNAME/peers
+# The interval of the bounded polls below (a wait for a condition, never a fixed delay).
+TICK=0.02
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	: >"$T/pids"
+}
+
+teardown() {
+	stop_all
+}
+
+# track PID: kill PID in teardown.
+track() {
+	echo "$1" >>"$T/pids"
+}
+
+# stop_all: TERM every tracked process, then KILL what is left (bounded).
+stop_all() {
+	local pid i
+	[ -f "$T/pids" ] || return 0
+	while read -r pid; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done <"$T/pids"
+	while read -r pid; do
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep "$TICK"
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+	done <"$T/pids"
+	: >"$T/pids"
+}
+
+# wait_for FILE ERE [SECS]: polls until a line of FILE matches (default at most 5 s).
+wait_for() {
+	local file=$1 re=$2 secs=${3:-5} i
+	for ((i = 0; i < secs * 50; i++)); do
+		grep -qE -- "$re" "$file" 2>/dev/null && return 0
+		sleep "$TICK"
+	done
+	echo "timed out after ${secs}s waiting for /$re/ in $file:" >&2
+	cat "$file" >&2 2>/dev/null
+	return 1
+}
+
+# wait_exit PID [SECS]: waits for a background child to end; sets EXIT to its status.
+# Fails if it is still running after SECS (default 5).
+wait_exit() {
+	local pid=$1 secs=${2:-5} i
+	for ((i = 0; i < secs * 50; i++)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			EXIT=0
+			wait "$pid" || EXIT=$?
+			return 0
+		fi
+		sleep "$TICK"
+	done
+	echo "process $pid still running after ${secs}s" >&2
+	return 1
+}
+
+# start_named NAME [--stdin FILE] ARGS...: runs `sockit ARGS` in the background,
+# stdout to $T/NAME.out and stderr to $T/NAME.err, stdin from FILE (default
+# /dev/null); waits for its listening line. Sets PID_NAME and PORT_NAME, and
+# SERVER_PID and PORT for the last server started.
+start_named() {
+	local name=$1 in=/dev/null
+	shift
+	if [ "$1" = --stdin ]; then
+		in=$2
+		shift 2
+	fi
+	"$SOCKIT" "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- &
+	SERVER_PID=$!
+	track "$SERVER_PID"
+	wait_for "$T/$name.err" 'listening on ' || return 1
+	PORT=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/$name.err" | head -n 1)
+	printf -v "PID_$name" '%s' "$SERVER_PID"
+	printf -v "PORT_$name" '%s' "$PORT"
+}
+
+# start_server [--stdin FILE] ARGS...: start_named with the name "server".
+start_server() {
+	start_named server "$@"
+}
+
+# start_peer NAME CMD...: a background peer (python3, nc, socat) that prints
+# "port N" (or "ready") on its stdout when it listens; waits for that line and sets
+# PEER_PORT, PEER_PID. Its output goes to $T/NAME.out, errors to $T/NAME.err.
+start_peer() {
+	local name=$1
+	shift
+	"$@" >"$T/$name.out" 2>"$T/$name.err" 9>&- &
+	PEER_PID=$!
+	track "$PEER_PID"
+	wait_for "$T/$name.out" '^(port [0-9]+|ready)$' || return 1
+	PEER_PORT=$(sed -n 's/^port \([0-9][0-9]*\)$/\1/p' "$T/$name.out" | head -n 1)
+}
+
+# hold_fifo PATH: a FIFO kept open for writing on fd 9, for a stdin that does not end.
+hold_fifo() {
+	mkfifo "$1"
+	exec 9<>"$1"
+}
+
+# sha FILE: the SHA-256 of FILE, alone.
+sha() {
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# random_file PATH BYTES: random binary data (NULs included).
+random_file() {
+	head -c "$2" /dev/urandom >"$1"
+}
+
+# free_port: a TCP port nothing listens on right now (bound, then released).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
