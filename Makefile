@@ -54,6 +54,7 @@ test: all unit
 
 # The whole suite again under ASan+UBSan, the server tests on the poll backend, linters.
 check: test lint
+	$(MAKE) CC=clang BUILD=build-clang BIN=build-clang/sockit build-clang/sockit
 	$(MAKE) BUILD=build-san BIN=build-san/sockit CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 		build-san/sockit build-san/unit
 	./build-san/unit
@@ -92,6 +93,6 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/sockit.fish
 
 clean:
-	rm -rf build build-san build-poll build-fuzz sockit
+	rm -rf build build-san build-poll build-clang build-fuzz sockit
 
 .PHONY: all unit test check lint fuzz install uninstall clean

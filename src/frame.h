@@ -13,19 +13,19 @@
  * pending '\r'). An idle reader holds no heap memory.
  */
 struct frame_reader {
-	char *partial;      /* heap copy of an unfinished line, or NULL */
-	size_t plen;        /* bytes in partial */
-	size_t limit;       /* the longest line accepted, without its ending */
-	bool skipping;      /* dropping the rest of a too-long line up to its '\n' */
-	const char *in;     /* the chunk being consumed (borrowed) */
-	size_t inlen;       /* bytes of it not yet consumed */
+	char *partial;  /* heap copy of an unfinished line, or NULL */
+	size_t plen;    /* bytes in partial */
+	size_t limit;   /* the longest line accepted, without its ending */
+	bool skipping;  /* dropping the rest of a too-long line up to its '\n' */
+	const char *in; /* the chunk being consumed (borrowed) */
+	size_t inlen;   /* bytes of it not yet consumed */
 };
 
 enum frame_status {
-	FRAME_MORE = 0,     /* no complete line in what was fed; feed more */
-	FRAME_LINE,         /* *line, *len: one line, without '\n' and without a final '\r' */
-	FRAME_TOOLONG,      /* a line passed the limit: reported once; its rest is skipped */
-	FRAME_NOMEM,        /* the partial buffer could not be allocated */
+	FRAME_MORE = 0, /* no complete line in what was fed; feed more */
+	FRAME_LINE,     /* *line, *len: one line, without '\n' and without a final '\r' */
+	FRAME_TOOLONG,  /* a line passed the limit: reported once; its rest is skipped */
+	FRAME_NOMEM,    /* the partial buffer could not be allocated */
 };
 
 /* Prepares r for lines of at most limit bytes (without the ending; clamped to SIZE_MAX/2). */
