@@ -1,0 +1,1024 @@
+/* http.c: URLs, redirects, the request and the incremental response parser; no I/O here. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- bytes ---------------------------------------------------------------------------- */
+
+static bool is_ctl(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int hex_value(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* RFC 9110 tchar: what a header name (and a method) is made of. */
+static bool is_tchar(char c)
+{
+	return is_alpha(c) || is_digit(c) ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* ASCII only, so no locale can make two different names equal. */
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* True if s[0..n) equals the lower-case word, ASCII case ignored. */
+static bool ci_equal(const char *s, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (word[i] == '\0' || lower(s[i]) != word[i])
+			return false;
+	return word[i] == '\0';
+}
+
+static void trim_ows(const char **s, size_t *n)
+{
+	while (*n > 0 && is_ows(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && is_ows((*s)[*n - 1]))
+		(*n)--;
+}
+
+/* The length of the name in "Name: value" (up to ':' or the end). */
+static size_t name_len(const char *h)
+{
+	const char *colon = strchr(h, ':');
+
+	return colon != NULL ? (size_t)(colon - h) : strlen(h);
+}
+
+/* ---- a bounded string builder --------------------------------------------------------- */
+
+struct sb {
+	char *buf;
+	size_t cap; /* including room for the NUL */
+	size_t len;
+	bool ok; /* false once something did not fit; later appends are dropped */
+};
+
+static void sb_put(struct sb *b, const char *s, size_t n)
+{
+	if (!b->ok || n >= b->cap - b->len) {
+		b->ok = false;
+		return;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+static void sb_str(struct sb *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+/* Appends s, percent-encoding space and bytes >= 0x80 so the request line stays ASCII. */
+static void sb_encoded(struct sb *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+		if (c == ' ' || c >= 0x80)
+			sb_put(b, esc, 3);
+		else
+			sb_put(b, s + i, 1);
+	}
+}
+
+/* ---- URLs ----------------------------------------------------------------------------- */
+
+static enum http_url_result bad(const char **err, const char *msg)
+{
+	*err = msg;
+	return HTTP_URL_BAD;
+}
+
+/* If s starts with an RFC 3986 scheme and ':', the scheme's length, else 0. */
+static size_t scheme_len(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !is_alpha(s[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '+' && s[i] != '-' &&
+		    s[i] != '.')
+			break;
+	return i < n && s[i] == ':' ? i : 0;
+}
+
+/* A bracketed literal must be a real IPv6 address: it becomes the Host header verbatim. */
+static bool ipv6_ok(const char *s, size_t n)
+{
+	char tmp[64];
+	unsigned char addr[16];
+	size_t i;
+
+	if (n == 0 || n >= sizeof tmp)
+		return false;
+	for (i = 0; i < n; i++)
+		if (hex_value(s[i]) < 0 && s[i] != ':' && s[i] != '.')
+			return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET6, tmp, addr) == 1;
+}
+
+/* DNS names and IPv4 literals only: anything else could not be resolved anyway. */
+static const char *name_error(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return "empty host";
+	if (n > HTTP_HOST_MAX)
+		return "host name too long";
+	for (i = 0; i < n; i++)
+		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '-' && s[i] != '.' &&
+		    s[i] != '_')
+			return "bad character in host name";
+	return NULL;
+}
+
+/* An empty port means the default, as RFC 3986 §3.2.3 allows. */
+static const char *port_error(const char *s, size_t n, uint16_t *port)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (n == 0) {
+		*port = 80;
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return "bad port";
+		if (v <= 65535)
+			v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v == 0 || v > 65535)
+		return "port out of range";
+	*port = (uint16_t)v;
+	return NULL;
+}
+
+/* The Host header value: the port is left out when it is the default, as browsers do. */
+static void set_authority(struct http_url *u)
+{
+	struct sb b = {u->authority, sizeof u->authority, 0, true};
+	char port[16];
+
+	sb_str(&b, u->ipv6 ? "[" : "");
+	sb_str(&b, u->host);
+	sb_str(&b, u->ipv6 ? "]" : "");
+	if (u->port != 80) {
+		snprintf(port, sizeof port, ":%u", (unsigned)u->port);
+		sb_str(&b, port);
+	}
+}
+
+static enum http_url_result parse_authority(struct http_url *u, const char *a, size_t n,
+                                            const char **err)
+{
+	const char *end = a + n, *host = a, *port = end, *colon, *msg;
+	size_t hostlen;
+
+	if (memchr(a, '@', n) != NULL)
+		return bad(err, "user@ in URL is not supported");
+	if (n > 0 && a[0] == '[') {
+		const char *close = memchr(a, ']', n);
+
+		if (close == NULL)
+			return bad(err, "missing ']' after IPv6 address");
+		host = a + 1;
+		hostlen = (size_t)(close - host);
+		if (close + 1 < end && close[1] != ':')
+			return bad(err, "bad IPv6 address");
+		if (close + 1 < end)
+			port = close + 2;
+		if (!ipv6_ok(host, hostlen))
+			return bad(err, "bad IPv6 address");
+		u->ipv6 = true;
+	} else {
+		colon = memchr(a, ':', n);
+		hostlen = colon != NULL ? (size_t)(colon - a) : n;
+		if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) != NULL)
+			return bad(err, "too many ':' (IPv6 addresses go in brackets)");
+		if (colon != NULL)
+			port = colon + 1;
+		if ((msg = name_error(host, hostlen)) != NULL)
+			return bad(err, msg);
+	}
+	if ((msg = port_error(port, (size_t)(end - port), &u->port)) != NULL)
+		return bad(err, msg);
+	memcpy(u->host, host, hostlen);
+	u->host[hostlen] = '\0';
+	set_authority(u);
+	return HTTP_URL_OK;
+}
+
+/* Drops the last segment of out[0..o) and the '/' before it (RFC 3986 §5.2.4 step C). */
+static size_t cut_segment(const char *out, size_t o)
+{
+	while (o > 0 && out[--o] != '/')
+		continue;
+	return o;
+}
+
+static bool at(const char *s, size_t n, const char *word)
+{
+	size_t wl = strlen(word);
+
+	return n >= wl && memcmp(s, word, wl) == 0;
+}
+
+/*
+ * RFC 3986 §5.2.4 in place: the output never outruns the input, so one buffer holds both,
+ * the output in b[0..o) and the input still to read in b[i..n).
+ */
+static size_t remove_dot_segments(char *b, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		const char *s = b + i;
+		size_t rest = n - i;
+
+		if (at(s, rest, "../")) {
+			i += 3;
+		} else if (at(s, rest, "./") || at(s, rest, "/./")) {
+			i += 2;
+		} else if (rest == 2 && at(s, rest, "/.")) {
+			b[++i] = '/';
+		} else if (at(s, rest, "/../")) {
+			i += 3;
+			o = cut_segment(b, o);
+		} else if (rest == 3 && at(s, rest, "/..")) {
+			i += 2;
+			b[i] = '/';
+			o = cut_segment(b, o);
+		} else if ((rest == 1 && s[0] == '.') || (rest == 2 && at(s, rest, ".."))) {
+			i = n;
+		} else {
+			do
+				b[o++] = b[i++];
+			while (i < n && b[i] != '/');
+		}
+	}
+	return o;
+}
+
+/* Sets u->target from what follows the authority: "", "/path", "?query", "/path?query". */
+static enum http_url_result set_target(struct http_url *u, const char *s, size_t n,
+                                       const char **err)
+{
+	struct sb b = {u->target, sizeof u->target, 0, true};
+	char *query;
+	size_t pathlen, newlen, qlen;
+
+	if (n == 0 || s[0] == '?')
+		sb_put(&b, "/", 1);
+	sb_encoded(&b, s, n);
+	if (!b.ok)
+		return bad(err, "URL path too long");
+	query = strchr(u->target, '?');
+	pathlen = query != NULL ? (size_t)(query - u->target) : b.len;
+	qlen = b.len - pathlen;
+	newlen = remove_dot_segments(u->target, pathlen);
+	/* a path starting with '/' keeps it; the guard only keeps "starts with '/'" certain */
+	if (newlen == 0)
+		u->target[newlen++] = '/';
+	memmove(u->target + newlen, u->target + pathlen, qlen);
+	u->target[newlen + qlen] = '\0';
+	return HTTP_URL_OK;
+}
+
+enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t len,
+                                    const char **err)
+{
+	const char *end = s + len, *a, *hash;
+	enum http_url_result r;
+	size_t i, sl;
+
+	memset(u, 0, sizeof *u);
+	for (i = 0; i < len; i++)
+		if (is_ctl(s[i]) || s[i] == ' ')
+			return bad(err, "control byte or space in URL");
+	sl = scheme_len(s, len);
+	if (sl > 0 && at(s + sl, len - sl, "://")) {
+		if (ci_equal(s, sl, "https")) {
+			*err = "https is not supported: sockit has no TLS (use curl)";
+			return HTTP_URL_HTTPS;
+		}
+		if (!ci_equal(s, sl, "http")) {
+			*err = "unsupported URL scheme";
+			return HTTP_URL_SCHEME;
+		}
+		s += sl + 3;
+	} else if (sl > 0 && (ci_equal(s, sl, "http") || ci_equal(s, sl, "https"))) {
+		/* "http:/x" read as host "http" would fetch from the wrong machine */
+		return bad(err, "malformed URL (expected http://)");
+	}
+	hash = memchr(s, '#', (size_t)(end - s));
+	if (hash != NULL)
+		end = hash;
+	for (a = s; s < end && *s != '/' && *s != '?'; s++)
+		continue;
+	r = parse_authority(u, a, (size_t)(s - a), err);
+	if (r != HTTP_URL_OK)
+		return r;
+	return set_target(u, s, (size_t)(end - s), err);
+}
+
+/* Appends to b the directory of base's path: everything up to and including its last '/'. */
+static void put_base_dir(struct sb *b, const struct http_url *base)
+{
+	size_t pathlen = strcspn(base->target, "?");
+	size_t dirlen = pathlen;
+
+	while (dirlen > 0 && base->target[dirlen - 1] != '/')
+		dirlen--;
+	sb_put(b, base->target, dirlen);
+}
+
+/* RFC 3986 §5.2.2 for a reference without a scheme and without an authority. */
+static void put_relative(struct sb *b, const struct http_url *base, const char *ref, size_t n)
+{
+	const char *q = memchr(ref, '?', n);
+	size_t pathlen = q != NULL ? (size_t)(q - ref) : n;
+	size_t basepath = strcspn(base->target, "?");
+
+	sb_str(b, "http://");
+	sb_str(b, base->authority);
+	if (pathlen == 0) {
+		sb_put(b, base->target, basepath);
+		if (q != NULL)
+			sb_encoded(b, q, n - pathlen);
+		else
+			sb_str(b, base->target + basepath);
+	} else {
+		if (ref[0] != '/')
+			put_base_dir(b, base);
+		sb_encoded(b, ref, n);
+	}
+}
+
+enum http_url_result http_url_resolve(struct http_url *dst, const struct http_url *base,
+                                      const char *ref, size_t len, const char **err)
+{
+	char buf[HTTP_TARGET_MAX + HTTP_HOST_MAX + 32];
+	struct sb b = {buf, sizeof buf, 0, true};
+	const char *hash;
+	size_t i, sl;
+
+	if (len == 0)
+		return bad(err, "empty Location");
+	for (i = 0; i < len; i++)
+		if (is_ctl(ref[i]))
+			return bad(err, "control byte in Location");
+	hash = memchr(ref, '#', len);
+	if (hash != NULL)
+		len = (size_t)(hash - ref);
+	sl = scheme_len(ref, len);
+	if (sl > 0 && ci_equal(ref, sl, "https")) {
+		*err = "redirect to https refused: sockit has no TLS (use curl)";
+		return HTTP_URL_HTTPS;
+	}
+	if (sl > 0 && !ci_equal(ref, sl, "http")) {
+		*err = "unsupported scheme in Location";
+		return HTTP_URL_SCHEME;
+	}
+	if (sl > 0 && at(ref + sl + 1, len - sl - 1, "//")) {
+		sb_encoded(&b, ref, len);
+	} else if (sl > 0) {
+		/* "http:g" is relative to an http base: RFC 3986 §5.4.2's compatible reading */
+		put_relative(&b, base, ref + sl + 1, len - sl - 1);
+	} else if (at(ref, len, "//")) {
+		sb_str(&b, "http:");
+		sb_encoded(&b, ref, len);
+	} else {
+		put_relative(&b, base, ref, len);
+	}
+	if (!b.ok)
+		return bad(err, "Location too long");
+	return http_url_parse(dst, buf, b.len, err);
+}
+
+size_t http_url_format(char *dst, size_t cap, const struct http_url *u)
+{
+	struct sb b = {dst, cap, 0, cap > 0};
+
+	sb_str(&b, "http://");
+	sb_str(&b, u->authority);
+	sb_str(&b, u->target);
+	return b.ok ? b.len : 0;
+}
+
+bool http_url_same_origin(const struct http_url *a, const struct http_url *b)
+{
+	size_t n = strlen(a->host);
+
+	if (a->port != b->port || n != strlen(b->host))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (lower(a->host[i]) != lower(b->host[i]))
+			return false;
+	return true;
+}
+
+/* ---- the request ---------------------------------------------------------------------- */
+
+int http_header_valid(const char *h, const char **err)
+{
+	size_t i = 0;
+
+	while (is_tchar(h[i]))
+		i++;
+	if (i == 0 || h[i] != ':') {
+		*err = "bad header (want 'Name: value')";
+		return -1;
+	}
+	for (; h[i] != '\0'; i++) {
+		if (is_ctl(h[i]) && h[i] != '\t') {
+			*err = "CR, LF or control byte in header";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+bool http_header_is_sensitive(const char *h)
+{
+	size_t n = name_len(h);
+
+	return ci_equal(h, n, "authorization") || ci_equal(h, n, "cookie");
+}
+
+/* True if one of the extra headers is named name (lower case). */
+static bool overridden(const char *const *extra, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ci_equal(extra[i], name_len(extra[i]), name))
+			return true;
+	return false;
+}
+
+/* A user header with nothing after the ':' only removes the default of that name. */
+static bool empty_value(const char *h)
+{
+	const char *v = h + name_len(h);
+	size_t n;
+
+	if (*v == '\0')
+		return true;
+	v++;
+	n = strlen(v);
+	trim_ows(&v, &n);
+	return n == 0;
+}
+
+static void put_default(struct sb *b, const char *const *extra, size_t n, const char *lname,
+                        const char *name, const char *value)
+{
+	if (overridden(extra, n, lname) || value == NULL || *value == '\0')
+		return;
+	sb_str(b, name);
+	sb_str(b, ": ");
+	sb_str(b, value);
+	sb_str(b, "\r\n");
+}
+
+size_t http_request_build(char *dst, size_t cap, const char *method, const struct http_url *u,
+                          const char *user_agent, const char *const *extra, size_t n_extra)
+{
+	struct sb b = {dst, cap, 0, cap > 0};
+	const char *err;
+	size_t i;
+
+	for (i = 0; method[i] != '\0'; i++)
+		if (!is_tchar(method[i]))
+			return 0;
+	for (i = 0; user_agent != NULL && user_agent[i] != '\0'; i++)
+		if (is_ctl(user_agent[i]) && user_agent[i] != '\t')
+			return 0;
+	for (i = 0; i < n_extra; i++)
+		if (http_header_valid(extra[i], &err) < 0)
+			return 0;
+	sb_str(&b, method);
+	sb_str(&b, " ");
+	sb_str(&b, u->target);
+	sb_str(&b, " HTTP/1.1\r\n");
+	put_default(&b, extra, n_extra, "host", "Host", u->authority);
+	put_default(&b, extra, n_extra, "user-agent", "User-Agent", user_agent);
+	put_default(&b, extra, n_extra, "accept", "Accept", "*/*");
+	put_default(&b, extra, n_extra, "connection", "Connection", "close");
+	for (i = 0; i < n_extra; i++) {
+		if (empty_value(extra[i]))
+			continue;
+		sb_str(&b, extra[i]);
+		sb_str(&b, "\r\n");
+	}
+	sb_str(&b, "\r\n");
+	return b.ok && method[0] != '\0' ? b.len : 0;
+}
+
+/* ---- the response parser -------------------------------------------------------------- */
+
+enum state {
+	ST_STATUS = 0, /* before a status line (the first, or the one after a 1xx) */
+	ST_HEADERS,    /* the final response's header fields */
+	ST_INTERIM,    /* a 1xx response's header fields: checked, not shown */
+	ST_LENGTH,     /* Content-Length body bytes */
+	ST_CLOSE,      /* body bytes up to the end of the connection */
+	ST_CHUNK_SIZE, /* a chunk-size line */
+	ST_CHUNK_DATA, /* chunk bytes */
+	ST_CHUNK_END,  /* the empty line after chunk bytes */
+	ST_TRAILERS,   /* trailer fields after the last chunk: checked, not shown */
+	ST_DONE,
+	ST_ERROR,
+};
+
+/* What a step returns when it changed state without an event to report. */
+#define AGAIN (-1)
+
+static int fail(struct http_resp *p, const char *msg)
+{
+	p->state = ST_ERROR;
+	p->err = msg;
+	return HTTP_EV_ERROR;
+}
+
+/*
+ * Takes the next line: 1 with the line set, 0 when all input is used, or -1 (failed). Only
+ * whole lines count towards the section, so where the input was split never matters.
+ */
+static int take_line(struct http_resp *p, const char **line, size_t *len, const char *toolong)
+{
+	enum frame_status st;
+	const char *rest;
+	size_t restlen;
+
+	frame_feed(&p->fr, p->in, p->inlen);
+	st = frame_next(&p->fr, line, len);
+	frame_rest(&p->fr, &rest, &restlen);
+	p->linebytes += p->inlen - restlen;
+	p->in = rest;
+	p->inlen = restlen;
+	if (st == FRAME_MORE)
+		return 0;
+	if (st != FRAME_LINE) {
+		fail(p, st == FRAME_TOOLONG ? toolong : "out of memory");
+		return -1;
+	}
+	p->section += p->linebytes;
+	p->linebytes = 0;
+	return 1;
+}
+
+/* `HTTP/1.x SP 3DIGIT [SP reason]`; returns the code, 100..999, or -1. */
+static int parse_status(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || !is_digit(s[7]) || s[8] != ' ')
+		return -1;
+	if (!is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11]) || s[9] == '0')
+		return -1;
+	if (n > 12 && s[12] != ' ')
+		return -1;
+	for (i = 13; i < n; i++)
+		if (is_ctl(s[i]) && s[i] != '\t')
+			return -1;
+	return (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+}
+
+/* Splits a field line into ev's name and value; returns NULL or what is wrong with it. */
+static const char *split_field(const char *s, size_t n, struct http_event *ev)
+{
+	size_t i = 0;
+
+	if (memchr(s, '\0', n) != NULL)
+		return "NUL byte in header";
+	if (is_ows(s[0]))
+		return "obsolete line folding in header";
+	while (i < n && is_tchar(s[i]))
+		i++;
+	if (i == 0 || i == n || s[i] != ':')
+		return "bad header name";
+	ev->name = s;
+	ev->namelen = i;
+	ev->value = s + i + 1;
+	ev->valuelen = n - i - 1;
+	for (i = 0; i < ev->valuelen; i++)
+		if (is_ctl(ev->value[i]) && ev->value[i] != '\t')
+			return "control byte in header";
+	trim_ows(&ev->value, &ev->valuelen);
+	return NULL;
+}
+
+/* Plain digits fitting in 63 bits; -1 if not. */
+static int64_t parse_decimal(const char *s, size_t n)
+{
+	int64_t v = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!is_digit(s[i]) || v > (INT64_MAX - (s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* A Content-Length value: one number, or a list of equal ones (RFC 9110 §8.6). */
+static void note_length(struct http_resp *p, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	for (;;) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		const char *e = comma != NULL ? comma : end;
+		size_t len = (size_t)(e - s);
+		int64_t v;
+
+		trim_ows(&s, &len);
+		v = parse_decimal(s, len);
+		if (v < 0)
+			p->cl_bad = true;
+		else if (p->cl >= 0 && v != p->cl)
+			p->cl_conflict = true;
+		else
+			p->cl = v;
+		p->cl_seen = true;
+		if (comma == NULL)
+			return;
+		s = comma + 1;
+	}
+}
+
+/* Only "chunked", once: anything else is a coding sockit cannot undo. */
+static void note_coding(struct http_resp *p, const char *s, size_t n)
+{
+	if (p->te_seen || !ci_equal(s, n, "chunked"))
+		p->te_bad = true;
+	p->te_seen = true;
+}
+
+static void note_location(struct http_resp *p, const char *s, size_t n)
+{
+	if (p->has_location) {
+		if (n != p->location_len || memcmp(s, p->location, n) != 0)
+			p->location_conflict = true;
+		return;
+	}
+	/* a header line is at most HTTP_LINE_MAX bytes, so the value always fits */
+	memcpy(p->location, s, n);
+	p->location[n] = '\0';
+	p->location_len = n;
+	p->has_location = true;
+}
+
+/* Framing fields matter only when a body follows: http-head shows them, never judges them. */
+static void note_field(struct http_resp *p, const struct http_event *ev)
+{
+	if (ci_equal(ev->name, ev->namelen, "location"))
+		note_location(p, ev->value, ev->valuelen);
+	if (!p->want_body)
+		return;
+	if (ci_equal(ev->name, ev->namelen, "content-length"))
+		note_length(p, ev->value, ev->valuelen);
+	else if (ci_equal(ev->name, ev->namelen, "transfer-encoding"))
+		note_coding(p, ev->value, ev->valuelen);
+}
+
+static int on_status(struct http_resp *p, struct http_event *ev)
+{
+	const char *line;
+	size_t len;
+	int code, r = take_line(p, &line, &len, "status line too long");
+
+	if (r <= 0)
+		return r == 0 ? HTTP_EV_NEED_MORE : HTTP_EV_ERROR;
+	if ((code = parse_status(line, len)) < 0)
+		return fail(p, "bad status line");
+	p->fields = 0;
+	if (code / 100 == 1) {
+		/* sockit never asks to switch protocols: what follows would not be HTTP */
+		if (code == 101)
+			return fail(p, "unexpected 101 response");
+		if (++p->interim > HTTP_INTERIM_MAX)
+			return fail(p, "too many 1xx responses");
+		p->state = ST_INTERIM;
+		return AGAIN;
+	}
+	p->status = code;
+	p->want_body = !p->head && code != 204 && code != 304;
+	p->state = ST_HEADERS;
+	ev->line = line;
+	ev->len = len;
+	ev->status = code;
+	return HTTP_EV_STATUS;
+}
+
+/* The empty line after the final response's fields: decide how the body is framed. */
+static int end_of_headers(struct http_resp *p, struct http_event *ev)
+{
+	if (!p->want_body) {
+		p->body = HTTP_BODY_NONE;
+	} else if (p->te_seen) {
+		/* Transfer-Encoding wins over Content-Length (RFC 9112 §6.3) */
+		if (p->te_bad)
+			return fail(p, "unsupported transfer-encoding");
+		p->body = HTTP_BODY_CHUNKED;
+	} else if (p->cl_seen) {
+		if (p->cl_bad)
+			return fail(p, "bad content-length");
+		if (p->cl_conflict)
+			return fail(p, "conflicting content-length");
+		p->body = HTTP_BODY_LENGTH;
+		p->length = p->cl;
+		p->remaining = (uint64_t)p->cl;
+	} else {
+		p->body = HTTP_BODY_CLOSE;
+	}
+	if (p->body == HTTP_BODY_NONE || (p->body == HTTP_BODY_LENGTH && p->length == 0))
+		p->state = ST_DONE;
+	else
+		p->state = p->body == HTTP_BODY_LENGTH    ? ST_LENGTH
+		           : p->body == HTTP_BODY_CHUNKED ? ST_CHUNK_SIZE
+		                                          : ST_CLOSE;
+	ev->status = p->status;
+	return HTTP_EV_HEADERS_DONE;
+}
+
+static int on_field(struct http_resp *p, struct http_event *ev)
+{
+	const char *line, *msg;
+	size_t len;
+	int r = take_line(p, &line, &len, "header line too long");
+
+	if (r <= 0)
+		return r == 0 ? HTTP_EV_NEED_MORE : HTTP_EV_ERROR;
+	if (p->section > HTTP_SECTION_MAX)
+		return fail(p, "header section too large");
+	if (len == 0 && p->state == ST_INTERIM) {
+		p->state = ST_STATUS;
+		p->section = 0;
+		return AGAIN;
+	}
+	if (len == 0)
+		return end_of_headers(p, ev);
+	if ((msg = split_field(line, len, ev)) != NULL)
+		return fail(p, msg);
+	if (++p->fields > HTTP_FIELDS_MAX)
+		return fail(p, "too many header fields");
+	if (p->state == ST_INTERIM)
+		return AGAIN;
+	note_field(p, ev);
+	ev->line = line;
+	ev->len = len;
+	return HTTP_EV_HEADER;
+}
+
+/* Body bytes are handed out in place: the parser never copies or holds them. */
+static int on_body(struct http_resp *p, struct http_event *ev)
+{
+	size_t n = p->inlen;
+
+	if (n == 0)
+		return HTTP_EV_NEED_MORE;
+	if (p->state != ST_CLOSE && n > p->remaining)
+		n = (size_t)p->remaining;
+	ev->line = p->in;
+	ev->len = n;
+	p->in += n;
+	p->inlen -= n;
+	if (p->state != ST_CLOSE) {
+		p->remaining -= n;
+		if (p->remaining == 0)
+			p->state = p->state == ST_LENGTH ? ST_DONE : ST_CHUNK_END;
+	}
+	return HTTP_EV_BODY;
+}
+
+/* `1*16HEXDIG [BWS ";" chunk-ext]`, at most INT64_MAX; -1 if malformed, -2 if too large. */
+static int64_t parse_chunk_size(const char *s, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n && hex_value(s[i]) >= 0; i++) {
+		if (i == 16)
+			return -2;
+		v = v << 4 | (uint64_t)hex_value(s[i]);
+	}
+	if (i == 0)
+		return -1;
+	if (v > INT64_MAX)
+		return -2;
+	if (i == n)
+		return (int64_t)v;
+	while (i < n && is_ows(s[i]))
+		i++;
+	if (i == n || s[i] != ';')
+		return -1;
+	for (; i < n; i++)
+		if (is_ctl(s[i]) && s[i] != '\t')
+			return -1;
+	return (int64_t)v;
+}
+
+static int on_chunk_size(struct http_resp *p)
+{
+	const char *line;
+	size_t len;
+	int64_t size;
+	int r = take_line(p, &line, &len, "bad chunk size");
+
+	if (r <= 0)
+		return r == 0 ? HTTP_EV_NEED_MORE : HTTP_EV_ERROR;
+	size = parse_chunk_size(line, len);
+	if (size < 0)
+		return fail(p, size == -2 ? "chunk size too large" : "bad chunk size");
+	if (size == 0) {
+		p->state = ST_TRAILERS;
+		p->section = 0;
+		p->fields = 0;
+		return AGAIN;
+	}
+	p->remaining = (uint64_t)size;
+	p->state = ST_CHUNK_DATA;
+	return AGAIN;
+}
+
+static int on_chunk_end(struct http_resp *p)
+{
+	const char *line;
+	size_t len;
+	int r = take_line(p, &line, &len, "chunk data does not match its size");
+
+	if (r <= 0)
+		return r == 0 ? HTTP_EV_NEED_MORE : HTTP_EV_ERROR;
+	if (len != 0)
+		return fail(p, "chunk data does not match its size");
+	p->state = ST_CHUNK_SIZE;
+	return AGAIN;
+}
+
+/* Trailer fields are checked like header fields and bounded alike, then dropped. */
+static int on_trailer(struct http_resp *p, struct http_event *ev)
+{
+	const char *line, *msg;
+	size_t len;
+	int r = take_line(p, &line, &len, "trailer line too long");
+
+	if (r <= 0)
+		return r == 0 ? HTTP_EV_NEED_MORE : HTTP_EV_ERROR;
+	if (p->section > HTTP_SECTION_MAX)
+		return fail(p, "trailer section too large");
+	if (len == 0) {
+		p->state = ST_DONE;
+		return HTTP_EV_DONE;
+	}
+	if ((msg = split_field(line, len, ev)) != NULL)
+		return fail(p, msg);
+	if (++p->fields > HTTP_FIELDS_MAX)
+		return fail(p, "too many trailer fields");
+	return AGAIN;
+}
+
+static int step(struct http_resp *p, struct http_event *ev)
+{
+	switch (p->state) {
+	case ST_STATUS:
+		return on_status(p, ev);
+	case ST_HEADERS:
+	case ST_INTERIM:
+		return on_field(p, ev);
+	case ST_LENGTH:
+	case ST_CLOSE:
+	case ST_CHUNK_DATA:
+		return on_body(p, ev);
+	case ST_CHUNK_SIZE:
+		return on_chunk_size(p);
+	case ST_CHUNK_END:
+		return on_chunk_end(p);
+	case ST_TRAILERS:
+		return on_trailer(p, ev);
+	case ST_DONE:
+		/* bytes after a complete response are not part of it */
+		p->inlen = 0;
+		return HTTP_EV_DONE;
+	default:
+		return HTTP_EV_ERROR;
+	}
+}
+
+void http_resp_init(struct http_resp *p, bool head_request)
+{
+	memset(p, 0, sizeof *p);
+	frame_init(&p->fr, HTTP_LINE_MAX);
+	p->head = head_request;
+	p->length = -1;
+	p->cl = -1;
+	p->state = ST_STATUS;
+}
+
+void http_resp_feed(struct http_resp *p, const char *buf, size_t len)
+{
+	p->in = buf;
+	p->inlen = len;
+	if (len > 0)
+		p->got_bytes = true;
+}
+
+enum http_ev http_resp_next(struct http_resp *p, struct http_event *ev)
+{
+	int r;
+
+	do {
+		memset(ev, 0, sizeof *ev);
+		r = step(p, ev);
+	} while (r == AGAIN);
+	ev->type = (enum http_ev)r;
+	if (r == HTTP_EV_ERROR)
+		ev->msg = p->err;
+	return ev->type;
+}
+
+enum http_ev http_resp_eof(struct http_resp *p, struct http_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	switch (p->state) {
+	case ST_DONE:
+	case ST_CLOSE:
+		p->state = ST_DONE;
+		return ev->type = HTTP_EV_DONE;
+	case ST_ERROR:
+		break;
+	case ST_STATUS:
+		fail(p, p->got_bytes ? "truncated headers" : "empty reply from server");
+		break;
+	case ST_HEADERS:
+	case ST_INTERIM:
+		fail(p, "truncated headers");
+		break;
+	case ST_LENGTH:
+		snprintf(p->errbuf, sizeof p->errbuf, "%" PRIu64 " bytes missing",
+		         p->remaining);
+		fail(p, p->errbuf);
+		break;
+	default:
+		fail(p, "truncated chunked body");
+		break;
+	}
+	ev->msg = p->err;
+	return ev->type = HTTP_EV_ERROR;
+}
+
+void http_resp_free(struct http_resp *p)
+{
+	frame_free(&p->fr);
+}
