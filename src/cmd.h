@@ -12,6 +12,10 @@
 int cmd_connect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_echo(int argc, char **argv);
+int cmd_udp_send(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
+int cmd_http_head(int argc, char **argv);
+int cmd_http_get(int argc, char **argv);
 
 /* The options of SPEC §1 shared by every network command. */
 struct cmd_common {

@@ -258,7 +258,8 @@ static int next_client(struct serve_opts *o, int lfd, struct sockaddr_storage *s
 	return -1;
 }
 
-static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_done)
+static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_done,
+                     bool *output_gone)
 {
 	struct relay_stats st;
 	struct relay_opts r = {
@@ -275,6 +276,7 @@ static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_
 	int rc = relay_run(&r, &st);
 
 	*input_done = *input_done || st.input_done;
+	*output_gone = st.output_gone;
 	long long ms = now_ms() - start;
 	diag_verbose(1, "%s closed: %llu bytes in, %llu bytes out, %lld.%03lld s", who,
 	             st.received, st.sent, ms / 1000, ms % 1000);
@@ -286,7 +288,7 @@ static int serve_raw(struct serve_opts *o, int lfd)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char who[NET_ADDR_LEN];
-	bool input_done = false;
+	bool input_done = false, output_gone = false;
 	int rc = 0;
 
 	for (;;) {
@@ -301,10 +303,11 @@ static int serve_raw(struct serve_opts *o, int lfd)
 			continue;
 		}
 		diag_verbose(1, "connection from %s", who);
-		rc = serve_one(o, fd, who, &input_done);
+		rc = serve_one(o, fd, who, &input_done, &output_gone);
 		if (fd != lfd)
 			close(fd);
-		if (stop_requested || !o->keep_open)
+		/* with -k too: once stdout's reader has left, no client can be served */
+		if (stop_requested || !o->keep_open || output_gone)
 			return stop_requested ? 0 : rc;
 	}
 }

@@ -94,6 +94,11 @@ void diag_always(const char *fmt, ...)
 
 void diag_hexdump(char dir, const void *buf, size_t len)
 {
+	diag_hexdump_to(stderr, dir, buf, len);
+}
+
+void diag_hexdump_to(FILE *out, char dir, const void *buf, size_t len)
+{
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = buf;
 	char line[96];
@@ -121,6 +126,6 @@ void diag_hexdump(char dir, const void *buf, size_t len)
 		}
 		line[k++] = '|';
 		line[k++] = '\n';
-		fwrite(line, 1, (size_t)k, stderr);
+		fwrite(line, 1, (size_t)k, out);
 	}
 }

@@ -3,6 +3,7 @@
 #define DIAG_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* The exit status of every command (SPEC §1). */
@@ -34,5 +35,7 @@ void diag_verbose(int level, const char *fmt, ...) __attribute__((format(printf,
 void diag_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes a hex dump of buf to stderr, each line marked with dir ('>' sent, '<' received). */
 void diag_hexdump(char dir, const void *buf, size_t len);
+/* The same dump written to out (udp-send -x prints replies so on stdout). */
+void diag_hexdump_to(FILE *out, char dir, const void *buf, size_t len);
 
 #endif

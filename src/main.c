@@ -18,6 +18,10 @@ static const struct command commands[] = {
 	{"connect", cmd_connect, "connect to a TCP, UDP or UNIX peer: stdin to it, it to stdout"},
 	{"serve", cmd_serve, "serve TCP, UDP or UNIX clients: raw pipe, echo, calc, chat, ..."},
 	{"echo", cmd_echo, "an echo server (serve --proto echo)"},
+	{"udp-send", cmd_udp_send, "send one UDP datagram (or one per line) and print the replies"},
+	{"http-head", cmd_http_head, "print the status line and headers of an http:// URL (HEAD)"},
+	{"http-get", cmd_http_get, "fetch an http:// URL: the body to stdout or to a file"},
+	{"resolve", cmd_resolve, "print the addresses of names, or the names of addresses"},
 	{NULL, NULL, NULL},
 };
 

@@ -15,8 +15,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#ifdef __linux__
+#include <linux/errqueue.h>
+#endif
 
 static int fail(char *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -86,18 +91,42 @@ int net_resolve(char *err, const char *host, const char *port, int family, int s
 	return fail(err, NET_ERESOLVE, "%.200s: %s", host ? host : "*", gai_strerror(rc));
 }
 
-/* "127.0.0.1 port 9", as nc names a peer in its messages. */
-static void describe(const struct addrinfo *ai, char *buf, size_t cap)
+int net_reverse(char *err, const char *addr, int family, char *name, size_t cap)
+{
+	struct addrinfo *res;
+	int rc;
+
+	if (net_resolve(err, addr, NULL, AF_UNSPEC, SOCK_STREAM, AI_NUMERICHOST, &res) < 0)
+		return fail(err, NET_EUSAGE, "'%.200s' is not an IP address", addr);
+	if (family != AF_UNSPEC && res->ai_family != family) {
+		/* in the words of glibc's EAI_ADDRFAMILY, as a forward lookup of -4 ::1 */
+		freeaddrinfo(res);
+		return fail(err, NET_ERESOLVE,
+		            "%.200s: Address family for hostname not supported", addr);
+	}
+	family = res->ai_family;
+	rc = getnameinfo(res->ai_addr, res->ai_addrlen, name, (socklen_t)cap, NULL, 0,
+	                 NI_NAMEREQD);
+	freeaddrinfo(res);
+	if (rc == EAI_SYSTEM)
+		return fail(err, NET_ERESOLVE, "%.200s: %s", addr, strerror(errno));
+	if (rc != 0)
+		return fail(err, NET_ERESOLVE, "%.200s: %s", addr, gai_strerror(rc));
+	return family;
+}
+
+char *net_describe(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)
 {
 	char host[NET_ADDR_LEN];
 	unsigned port = 0;
 
-	net_format_host(ai->ai_addr, ai->ai_addrlen, host, sizeof host);
-	if (ai->ai_family == AF_INET)
-		port = ntohs(((struct sockaddr_in *)ai->ai_addr)->sin_port);
-	else if (ai->ai_family == AF_INET6)
-		port = ntohs(((struct sockaddr_in6 *)ai->ai_addr)->sin6_port);
+	net_format_host(sa, len, host, sizeof host);
+	if (sa->sa_family == AF_INET)
+		port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	else if (sa->sa_family == AF_INET6)
+		port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
 	snprintf(buf, cap, "%s port %u", host, port);
+	return buf;
 }
 
 static int bind_source(char *err, int fd, const struct net_peer *p, int family)
@@ -152,10 +181,10 @@ static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len, int t
 
 static int connect_one(char *err, const struct net_peer *p, const struct addrinfo *ai)
 {
-	char who[NET_ADDR_LEN + 16];
+	char who[NET_PEER_LEN];
 	int fd, rc;
 
-	describe(ai, who, sizeof who);
+	net_describe(ai->ai_addr, ai->ai_addrlen, who, sizeof who);
 	fd = open_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 	if (fd < 0)
 		return fail(err, NET_ENET, "%s: socket: %s", who, strerror(errno));
@@ -174,11 +203,46 @@ static int connect_one(char *err, const struct net_peer *p, const struct addrinf
 	return rc;
 }
 
+/*
+ * A numeric address and port need no getaddrinfo(3): no netlink query for AI_ADDRCONFIG, no
+ * nscd, no resolver code paged in, no heap. Fills ai (pointing at ss), or returns -1.
+ */
+static int literal_peer(const struct net_peer *p, struct sockaddr_storage *ss,
+                        struct addrinfo *ai)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	unsigned port;
+
+	memset(ss, 0, sizeof *ss);
+	memset(ai, 0, sizeof *ai);
+	if (p->src_host || p->src_port || parse_port(p->port, false, &port) < 0)
+		return -1;
+	if (p->family != AF_INET6 && inet_pton(AF_INET, p->host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		ai->ai_addrlen = sizeof *sin;
+	} else if (p->family != AF_INET && inet_pton(AF_INET6, p->host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		ai->ai_addrlen = sizeof *sin6;
+	} else {
+		return -1;
+	}
+	ai->ai_family = ss->ss_family;
+	ai->ai_socktype = p->socktype;
+	ai->ai_addr = (struct sockaddr *)ss;
+	return 0;
+}
+
 int net_connect(char *err, const struct net_peer *p)
 {
-	struct addrinfo *res, *ai;
+	struct sockaddr_storage ss;
+	struct addrinfo lit, *res, *ai;
 	int rc;
 
+	if (literal_peer(p, &ss, &lit) == 0)
+		return connect_one(err, p, &lit);
 	rc = net_resolve(err, p->host, p->port, p->family, p->socktype, AI_ADDRCONFIG, &res);
 	if (rc == NET_ERESOLVE) /* AI_ADDRCONFIG hides ::1 on a host with IPv4 only */
 		rc = net_resolve(err, p->host, p->port, p->family, p->socktype, 0, &res);
@@ -292,7 +356,12 @@ int net_listen(char *err, const char *host, const char *port, int family, int so
 	return fd;
 }
 
-/* A socket file nobody listens on is left over from a server that died: replace it. */
+/*
+ * A socket file nobody listens on is left over from a server that died: replace it.
+ * The probe is of the other socket type: a live socket then answers EPROTOTYPE instead
+ * of accepting the probe as a client (a raw server would serve it, and end), while a
+ * dead one is ECONNREFUSED to either type.
+ */
 static void remove_stale_socket(const char *path, const struct sockaddr_un *sun, int socktype)
 {
 	struct stat st;
@@ -300,7 +369,7 @@ static void remove_stale_socket(const char *path, const struct sockaddr_un *sun,
 
 	if (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return;
-	fd = open_socket(AF_UNIX, socktype, 0);
+	fd = open_socket(AF_UNIX, socktype == SOCK_STREAM ? SOCK_DGRAM : SOCK_STREAM, 0);
 	if (fd < 0)
 		return;
 	if (connect(fd, (const struct sockaddr *)sun, sizeof *sun) < 0 && errno == ECONNREFUSED)
@@ -353,6 +422,142 @@ int net_udp_connect(char *err, int fd, const struct sockaddr *sa, socklen_t len)
 	            strerror(errno));
 }
 
+/*
+ * The UDP client socket is left unconnected, so that a datagram from any other address
+ * still reaches us, to be ignored and logged; a connected one would have the kernel drop
+ * it unseen. An unconnected socket hears of ICMP errors (port unreachable) only through
+ * IP_RECVERR: the error is queued with the address of the datagram that caused it, and
+ * the pending socket error makes the next call fail with ECONNREFUSED. Elsewhere the
+ * socket is connected: errors are reported, other senders are filtered by the kernel.
+ */
+#if defined(__linux__) && defined(IP_RECVERR) && defined(IPV6_RECVERR)
+#define UDP_RECVERR 1
+#endif
+
+int net_udp_open(char *err, const struct addrinfo *ai)
+{
+	char who[NET_PEER_LEN];
+	int one = 1, fd, size = 0;
+	socklen_t len = sizeof size;
+
+	net_describe(ai->ai_addr, ai->ai_addrlen, who, sizeof who);
+	fd = open_socket(ai->ai_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return fail(err, NET_ENET, "%s: socket: %s", who, strerror(errno));
+	/* the largest datagram must go out whole (BSD's default buffer is 9 KiB) */
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, &len) == 0 && size < 65536) {
+		size = 65536;
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+	}
+#ifdef UDP_RECVERR
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+	else
+		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+#else
+	(void)one;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		fail(err, NET_ENET, "%s: %s", who, strerror(errno));
+		close(fd);
+		return NET_ENET;
+	}
+#endif
+	return fd;
+}
+
+/* Takes the oldest ICMP error queued on fd: its errno (0 if none), and the address the
+ * failed datagram went to. Reading the queue also clears the socket's pending error, so
+ * poll does not report POLLERR for it again. */
+static int take_queued_error(int fd, struct sockaddr_storage *dst, socklen_t *dstlen)
+{
+#ifdef UDP_RECVERR
+	char ctl[512];
+	struct msghdr msg = {.msg_name = dst, .msg_namelen = sizeof *dst, .msg_control = ctl,
+	                     .msg_controllen = sizeof ctl};
+	struct sock_extended_err ee;
+	struct cmsghdr *cm;
+	int e = 0;
+
+	if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return 0;
+	*dstlen = msg.msg_namelen;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR) ||
+		    (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_RECVERR)) {
+			memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+			e = (int)ee.ee_errno;
+		}
+	}
+	return e;
+#else
+	*dstlen = sizeof *dst;
+	if (getpeername(fd, (struct sockaddr *)dst, dstlen) < 0)
+		*dstlen = 0;
+	return 0;
+#endif
+}
+
+/* A failed send or receive: the error (e, or the queued one), named after its peer. */
+static int udp_error(char *err, int fd, int e, const struct addrinfo *to)
+{
+	struct sockaddr_storage dst;
+	socklen_t dstlen = 0;
+	char who[NET_PEER_LEN] = "udp";
+	int queued = take_queued_error(fd, &dst, &dstlen);
+
+	if (e == 0)
+		e = queued ? queued : net_socket_error(fd);
+	if (e == 0)
+		return fail(err, NET_ETIMEOUT, "no datagram yet");
+	if (to)
+		net_describe(to->ai_addr, to->ai_addrlen, who, sizeof who);
+	else if (dstlen > 0)
+		net_describe((struct sockaddr *)&dst, dstlen, who, sizeof who);
+	return fail(err, NET_ENET, "%s: %s", who, strerror(e));
+}
+
+int net_udp_send(char *err, int fd, const void *buf, size_t len, const struct addrinfo *to)
+{
+	ssize_t n;
+
+	do {
+#ifdef UDP_RECVERR
+		n = sendto(fd, buf, len, 0, to->ai_addr, to->ai_addrlen);
+#else
+		n = send(fd, buf, len, 0);
+#endif
+	} while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)len)
+		return 0;
+	return udp_error(err, fd, n < 0 ? errno : EMSGSIZE, to);
+}
+
+long net_udp_recv(char *err, int fd, void *buf, size_t cap, int timeout_ms,
+                  struct sockaddr_storage *from, socklen_t *fromlen)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	ssize_t n;
+	int rc;
+
+	do
+		rc = poll(&pfd, 1, timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return fail(err, NET_ENET, "poll: %s", strerror(errno));
+	if (rc == 0)
+		return fail(err, NET_ETIMEOUT, "no datagram within %d ms", timeout_ms);
+	*fromlen = sizeof *from;
+	n = recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)from, fromlen);
+	if (n >= 0)
+		return (long)n;
+	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		return udp_error(err, fd, errno, NULL);
+	/* POLLERR without a datagram: an error a send already reported, still queued */
+	if (pfd.revents & POLLERR)
+		return udp_error(err, fd, 0, NULL);
+	return fail(err, NET_ETIMEOUT, "no datagram yet");
+}
+
 int net_set_nonblock(char *err, int fd, bool on)
 {
 	int flags = fcntl(fd, F_GETFL);
@@ -389,6 +594,80 @@ int net_socket_error(int fd)
 	return soerr;
 }
 
+int net_set_io_timeout(char *err, int fd, int timeout_ms)
+{
+	struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = timeout_ms % 1000 * 1000};
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0)
+		return fail(err, NET_ENET, "setsockopt: %s", strerror(errno));
+	return 0;
+}
+
+/* The kernel keeps the idle timer: one read(2) per buffer, no poll(2) beside it. */
+ssize_t net_read(char *err, int fd, void *buf, size_t cap)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	/* a blocking socket whose SO_RCVTIMEO ran out reports EAGAIN */
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return fail(err, NET_ETIMEOUT, "read: timed out");
+	return fail(err, NET_ENET, "read: %s", strerror(errno));
+}
+
+int net_write_all(char *err, int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return fail(err, NET_ETIMEOUT, "write: timed out");
+		if (n < 0)
+			return fail(err, NET_ENET, "write: %s", strerror(errno));
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t net_splice_in(char *err, int fd, int pipe_wr, size_t len)
+{
+#ifdef __linux__
+	ssize_t n;
+
+	do
+		n = splice(fd, NULL, pipe_wr, NULL, len, SPLICE_F_MOVE | SPLICE_F_MORE);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	/* SO_RCVTIMEO bounds splice(2) from a socket as it bounds read(2) */
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return fail(err, NET_ETIMEOUT, "read: timed out");
+	if (errno == EPIPE || errno == EINVAL || errno == ENOSYS || errno == EBADF) {
+		int e = errno;
+
+		fail(err, NET_EIO, "splice: %s", strerror(e));
+		errno = e;
+		return NET_EIO;
+	}
+	return fail(err, NET_ENET, "read: %s", strerror(errno));
+#else
+	(void)fd, (void)pipe_wr, (void)len;
+	fail(err, NET_EIO, "splice: %s", strerror(ENOSYS));
+	errno = ENOSYS;
+	return NET_EIO;
+#endif
+}
+
 static bool is_v4_mapped(const struct sockaddr_in6 *s6)
 {
 	static const unsigned char prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -412,9 +691,38 @@ char *net_format_host(const struct sockaddr *sa, socklen_t len, char *buf, size_
 		size_t n = len > offsetof(struct sockaddr_un, sun_path)
 		                   ? strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path))
 		                   : 0;
-		snprintf(buf, cap, "%.*s", (int)n, n ? sun->sun_path : "unix");
+		/* a client socket is unnamed: a precision of 0 would print nothing at all */
+		if (n > 0)
+			snprintf(buf, cap, "%.*s", (int)n, sun->sun_path);
+		else
+			snprintf(buf, cap, "unix");
 	}
 	return buf;
+}
+
+char *net_format_numeric(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)
+{
+	if (getnameinfo(sa, len, buf, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(buf, cap, "?");
+	return buf;
+}
+
+bool net_same_addr(const struct sockaddr *a, const struct sockaddr *b)
+{
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
+	const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
+
+	if (a->sa_family != b->sa_family)
+		return false;
+	if (a->sa_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		       memcmp(&a4->sin_addr, &b4->sin_addr, sizeof a4->sin_addr) == 0;
+	if (a->sa_family == AF_INET6)
+		return a6->sin6_port == b6->sin6_port &&
+		       memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof a6->sin6_addr) == 0;
+	return false;
 }
 
 char *net_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)

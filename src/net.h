@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #define NET_ERR_LEN 256
 #define NET_ADDR_LEN 80 /* "[ffff:...:ffff%ifname]:65535" fits */
+#define NET_PEER_LEN (NET_ADDR_LEN + 16) /* net_describe's "HOST port 65535" */
 
 /* Failure codes; the negated code is the command's exit status (SPEC §1). */
 enum {
@@ -18,6 +20,7 @@ enum {
 	NET_ERESOLVE = -3, /* the name does not resolve (or not in that family) */
 	NET_ENET = -4,     /* refused, unreachable, in use, any other socket failure */
 	NET_ETIMEOUT = -5, /* the connect timeout ran out */
+	NET_EIO = -7,      /* the local end (a pipe, a file) failed; errno is kept */
 };
 
 struct net_peer {
@@ -37,6 +40,10 @@ int net_check_port(char *err, const char *port, bool allow_zero, int socktype);
  * (freeaddrinfo it), or NET_ERESOLVE. */
 int net_resolve(char *err, const char *host, const char *port, int family, int socktype,
                 int flags, struct addrinfo **res);
+/* The host name of the numeric address addr (getnameinfo with NI_NAMEREQD); family
+ * AF_UNSPEC, or the family addr must be. Returns addr's family (AF_INET or AF_INET6),
+ * NET_EUSAGE if addr is not an address, or NET_ERESOLVE. */
+int net_reverse(char *err, const char *addr, int family, char *name, size_t cap);
 /* Connects to each address of p in turn until one answers; returns a blocking,
  * close-on-exec fd, or NET_ERESOLVE / NET_ENET / NET_ETIMEOUT for the last failure. */
 int net_connect(char *err, const struct net_peer *p);
@@ -54,6 +61,18 @@ int net_accept(char *err, int lfd, bool nonblock, struct sockaddr_storage *ss,
                socklen_t *len);
 /* Fixes a UDP socket's peer (connect(2)), so later reads and writes are with it only. */
 int net_udp_connect(char *err, int fd, const struct sockaddr *sa, socklen_t len);
+/* Opens a UDP socket to send to ai and hear its replies: unconnected, so datagrams from
+ * other addresses are seen too, yet ICMP errors are reported (IP_RECVERR; a connected
+ * socket where that is missing). Close-on-exec, blocking. Returns fd or NET_ENET. */
+int net_udp_open(char *err, const struct addrinfo *ai);
+/* Sends one datagram of len bytes to `to`, whole. Returns 0 or NET_ENET (a send error, or
+ * an earlier datagram refused: "127.0.0.1 port 7: Connection refused"). */
+int net_udp_send(char *err, int fd, const void *buf, size_t len, const struct addrinfo *to);
+/* Waits at most timeout_ms (-1: no limit) for one datagram; fills from. Returns its
+ * length, NET_ETIMEOUT if none came (possibly early: the caller keeps the deadline), or
+ * NET_ENET for an error such as an ICMP port unreachable about an earlier send. */
+long net_udp_recv(char *err, int fd, void *buf, size_t cap, int timeout_ms,
+                  struct sockaddr_storage *from, socklen_t *fromlen);
 /* Sets or clears O_NONBLOCK. Returns 0 or NET_ENET. */
 int net_set_nonblock(char *err, int fd, bool on);
 /* Disables Nagle on a TCP socket (ignored for others). */
@@ -65,12 +84,33 @@ int net_shutdown_write(char *err, int fd);
 char *net_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);
 /* Formats the address alone, without the port ("::1"). Returns buf. */
 char *net_format_host(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);
+/* Formats the address exactly as the resolver gave it: IPv4-mapped addresses kept as
+ * such, an IPv6 scope as "%eth0". Returns buf. */
+char *net_format_numeric(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);
+/* "127.0.0.1 port 7", as nc names a peer in its messages (NET_PEER_LEN). Returns buf. */
+char *net_describe(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);
+/* True if a and b are the same IPv4 or IPv6 address and port. Pure. */
+bool net_same_addr(const struct sockaddr *a, const struct sockaddr *b);
 /* Formats the local address of a bound socket. Returns buf. */
 char *net_format_local(int fd, char *buf, size_t cap);
 /* Formats the address of the connected peer. Returns buf. */
 char *net_format_peer(int fd, char *buf, size_t cap);
 /* The pending error of a socket (SO_ERROR), or 0. */
 int net_socket_error(int fd);
+/* Sets an idle limit on each read and write of a connected socket (SO_RCVTIMEO and
+ * SO_SNDTIMEO): no byte for timeout_ms makes it fail; 0 means none. Returns 0 or NET_ENET. */
+int net_set_io_timeout(char *err, int fd, int timeout_ms);
+/* Reads at most cap bytes from a socket, EINTR retried. Returns the count, 0 at the end of
+ * the stream, NET_ETIMEOUT when the io timeout ran out first, or NET_ENET. */
+ssize_t net_read(char *err, int fd, void *buf, size_t cap);
+/* Writes all of buf to a socket (short writes and EINTR handled). Returns 0, NET_ETIMEOUT
+ * when the io timeout ran out, or NET_ENET. */
+int net_write_all(char *err, int fd, const void *buf, size_t len);
+/* Moves at most len bytes from the socket fd into the pipe pipe_wr, never through user
+ * memory (Linux splice(2); elsewhere always NET_EIO with ENOSYS). Returns the count, 0 at
+ * the end of the stream, NET_ETIMEOUT (io timeout), NET_ENET (socket), or NET_EIO with errno
+ * kept: EPIPE if the pipe's reader left, EINVAL or ENOSYS if these fds cannot be spliced. */
+ssize_t net_splice_in(char *err, int fd, int pipe_wr, size_t len);
 
 /* An access-list entry: an address and the length of its prefix. */
 struct net_cidr {

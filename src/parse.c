@@ -118,6 +118,8 @@ int parse_hostport(const char *s, char *host, size_t hostcap, char *port, size_t
 	const char *colon;
 
 	port[0] = '\0';
+	if (s[0] == '\0') /* not a host: `-s ''` must not mean "no source" */
+		return -1;
 	if (s[0] == '[') {
 		const char *end = strchr(s, ']');
 		if (!end || end == s + 1)

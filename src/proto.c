@@ -5,7 +5,7 @@
 #include <time.h>
 
 static const struct proto *const protocols[] = {
-	&proto_echo, &proto_calc, &proto_greet,
+	&proto_echo, &proto_calc, &proto_chat, &proto_greet,
 	&proto_daytime, &proto_qotd, &proto_discard, NULL,
 };
 
@@ -19,7 +19,7 @@ const struct proto *proto_find(const char *name)
 
 const char *proto_names(void)
 {
-	return "raw echo calc greet daytime qotd discard";
+	return "raw echo calc chat greet daytime qotd discard";
 }
 
 void proto_utc_now(char out[21])

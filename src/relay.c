@@ -270,6 +270,7 @@ struct relay {
 	int read_err;          /* reading the socket failed with this errno */
 	int write_err;         /* writing the socket failed with this errno */
 	bool in_err;           /* reading the input failed (reported already) */
+	bool in_done;          /* the input itself has ended, not just this peer's part in it */
 	bool out_gone;         /* the output's reader has gone: stop quietly */
 	int out_err;           /* writing the output failed with this errno */
 	long long last_io, linger_at, stop_at;
@@ -283,10 +284,10 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 	if ((in_ev & (POLLIN | POLLHUP | POLLERR)) && wants_read(f)) {
 		rc = flow_fill(f);
 		if (rc == DONE) {
-			f->eof = true;
+			f->eof = r->in_done = true;
 		} else if (rc == FAIL_SRC) {
 			diag_err("%s: %s", f->src_name, strerror(errno));
-			f->eof = true;
+			f->eof = r->in_done = true;
 			r->in_err = true;
 		} else if (rc == MOVED) {
 			r->last_io = now_ms();
@@ -436,14 +437,16 @@ static int pump(struct relay *r)
 		long long now = now_ms();
 		if ((rc = deadline_passed(r, now)) >= 0)
 			return rc;
-		rc = poll(pfd, 3, poll_timeout(r, now));
+		/* --send has no fd to poll: its bytes are always ready, so poll must not wait
+		 * (a peer that speaks only when spoken to would never wake it) */
+		bool mem_ready = r->up.mem && wants_read(&r->up);
+		rc = poll(pfd, 3, mem_ready ? 0 : poll_timeout(r, now));
 		if (rc < 0 && errno != EINTR) {
 			diag_err("poll: %s", strerror(errno));
 			return EXIT_IO;
 		}
-		if (rc <= 0)
+		if (rc < 0 || (rc == 0 && !mem_ready))
 			continue;
-		/* --send has no fd to poll: its bytes are always ready */
 		short in_ev = r->up.mem ? POLLIN : pfd[SLOT_IN].revents;
 		if (pfd[SLOT_IN].fd < 0 && !r->up.mem)
 			in_ev = 0;
@@ -476,7 +479,9 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 		rc = pump(&r);
 	st->sent = r.up.moved;
 	st->received = r.down.moved;
-	st->input_done = o->in_fd >= 0 && r.up.eof && !r.stop_at;
+	/* a peer that left (up.eof after a failed write) leaves the input to the next one */
+	st->input_done = o->in_fd >= 0 && r.in_done;
+	st->output_gone = r.out_gone;
 	flow_free(&r.up);
 	flow_free(&r.down);
 	return rc;

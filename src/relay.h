@@ -25,6 +25,7 @@ struct relay_opts {
 struct relay_stats {
 	unsigned long long sent, received;
 	bool input_done;    /* in_fd reached EOF: a later relay must not read it again */
+	bool output_gone;   /* out_fd's reader has gone: nothing more can be delivered */
 };
 
 /* Pumps both ways until both sides are done (SPEC §2's rules). Prints its own errors

@@ -61,6 +61,7 @@ static struct {
 	struct frame_reader stdin_fr;
 	bool accepting;
 	long long resume_at;       /* accepting paused for want of fds until then */
+	bool fd_starved;           /* the pause was logged; quiet until an accept succeeds */
 	long long stop_at;         /* stopping: the flush deadline */
 	long long next_sweep;
 } S;
@@ -388,7 +389,10 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 
 static void pause_accepting(void)
 {
-	diag_err("out of file descriptors with %d clients: pausing accepts", S.nclients);
+	/* one line per shortage, not one per retry every EMFILE_PAUSE_MS */
+	if (!S.fd_starved)
+		diag_err("out of file descriptors with %d clients: pausing accepts", S.nclients);
+	S.fd_starved = true;
 	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
 	S.accepting = false;
 	S.resume_at = now_ms() + EMFILE_PAUSE_MS;
@@ -408,6 +412,7 @@ static void on_accept(struct loop *l, int lfd, void *data, int mask)
 				pause_accepting();
 			return;
 		}
+		S.fd_starved = false;
 		if (S.o->acl && ss.ss_family != AF_UNIX &&
 		    !net_acl_permits(S.o->acl, (struct sockaddr *)&ss)) {
 			diag_verbose(1, "%s refused by the access list",
@@ -545,7 +550,9 @@ static int start(const struct server_opts *o)
 		diag_err("cannot watch the listening socket: %s", strerror(errno));
 		return -1;
 	}
-	S.accepting = !o->udp;
+	/* "accepting" means the listening socket is watched; a UDP socket always is (were it
+	 * false, the timer would re-watch it with on_accept, which cannot read datagrams) */
+	S.accepting = true;
 	if (o->in_fd >= 0 && o->proto->on_input) {
 		frame_init(&S.stdin_fr, o->cfg.max_line);
 		loop_watch(S.loop, o->in_fd, LOOP_READ, on_stdin, NULL);
@@ -561,10 +568,12 @@ int server_run(const struct server_opts *o)
 		loop_free(S.loop);
 		return EXIT_IO;
 	}
-	while (!(S.stop_at && (S.all == NULL || now_ms() >= S.stop_at))) {
+	for (;;) {
 		if (*o->stop && !S.stop_at)
 			begin_stop();
-		if (o->udp && S.stop_at)
+		/* checked right after begin_stop, so a server with nothing left to flush exits
+		 * at once instead of waiting out the flush deadline */
+		if (S.stop_at && (o->udp || S.all == NULL || now_ms() >= S.stop_at))
 			break;
 		if (loop_run_once(S.loop, timers()) < 0) {
 			diag_err("event loop: %s", strerror(errno));

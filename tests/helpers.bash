@@ -1,6 +1,7 @@
 # helpers.bash: shared by every tests/NN-area.bats (as git's t/test-lib.sh).
 # Servers start on port 0 and are waited for by their `listening on` line, never by a
 # fixed sleep; every background process is killed by its PID in teardown.
+# shellcheck disable=SC2034 # the variables set here (EXIT, PEER_PORT, ...) are read by the tests
 
 SOCKIT=${SOCKIT:-$BATS_TEST_DIRNAME/../sockit}
 PEERS=$BATS_TEST_DIRNAME/peers
@@ -123,4 +124,130 @@ random_file() {
 # free_port: a TCP port nothing listens on right now (bound, then released).
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# --- for the server suites (3x, 4x) ---
+
+# client ARGS...: the tests' line client (tests/peers/lineclient.py) under a timeout.
+client() {
+	timeout 60 python3 "$PEERS/lineclient.py" "$@"
+}
+
+# proc_kb PID FIELD: a /proc/PID/status figure in kB (VmRSS now, VmHWM its peak).
+proc_kb() {
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
+}
+
+# cpu_ticks PID: the user + system CPU time PID has used, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# fd_count PID: how many descriptors PID holds open.
+fd_count() {
+	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l
+}
+
+# asan_build: true if $SOCKIT is built with AddressSanitizer, whose shadow memory and
+# quarantine make RSS bounds meaningless at the normal scale.
+asan_build() {
+	grep -qa __asan_init "$SOCKIT"
+}
+
+# wait_count FILE ERE N [SECS]: polls until at least N lines of FILE match (default 5 s).
+wait_count() {
+	local file=$1 re=$2 n=$3 secs=${4:-5} i
+	for ((i = 0; i < secs * 50; i++)); do
+		[ "$(grep -cE -- "$re" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+		sleep "$TICK"
+	done
+	echo "timed out after ${secs}s waiting for $n lines /$re/ in $file:" >&2
+	cat "$file" >&2 2>/dev/null
+	return 1
+}
+
+# --- for the netcat-core suites (0x, 1x, 2x) ---
+
+# run_io NAME [--stdin FILE] CMD...: runs CMD under `timeout 60` in the foreground, stdout
+# to $T/NAME.out and stderr to $T/NAME.err (for exact bytes, which `run` would trim),
+# stdin from FILE (default /dev/null). Sets RC to its exit status.
+run_io() {
+	local name=$1 in=/dev/null
+	shift
+	if [ "$1" = --stdin ]; then
+		in=$2
+		shift 2
+	fi
+	RC=0
+	timeout 60 "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- || RC=$?
+}
+
+# start_bg NAME [--stdin FILE] CMD...: as run_io, in the background and tracked; sets
+# BG_PID (for wait_exit).
+start_bg() {
+	local name=$1 in=/dev/null
+	shift
+	if [ "$1" = --stdin ]; then
+		in=$2
+		shift 2
+	fi
+	timeout 60 "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- &
+	BG_PID=$!
+	track "$BG_PID"
+}
+
+# same_file WANT GOT: GOT holds exactly the bytes of WANT (cmp names the first
+# difference; the sizes are shown too).
+same_file() {
+	cmp -- "$1" "$2" && return 0
+	echo "sizes: $(stat -c %s -- "$1") wanted, $(stat -c %s -- "$2" 2>/dev/null) got" >&2
+	return 1
+}
+
+# now_us: the wall clock in microseconds, to bound how long something took.
+now_us() {
+	echo "${EPOCHREALTIME/./}"
+}
+
+# ms_since US: the milliseconds since now_us printed US.
+ms_since() {
+	echo $((($(now_us) - $1) / 1000))
+}
+
+# rc_is NAME N: run_io's RC is N (NAME's stderr is shown when it is not).
+rc_is() {
+	[ "$RC" -eq "$2" ] && return 0
+	echo "exit status $RC, wanted $2; stderr of $1:" >&2
+	cat "$T/$1.err" >&2
+	return 1
+}
+
+# file_is FILE LINE...: FILE holds exactly these lines (no line: FILE is empty).
+file_is() {
+	local file=$1
+	shift
+	if [ $# -eq 0 ]; then
+		[ ! -s "$file" ] && return 0
+	elif printf '%s\n' "$@" | cmp -s - "$file"; then
+		return 0
+	fi
+	echo "$file holds:" >&2
+	cat -A "$file" >&2
+	echo "wanted:" >&2
+	[ $# -eq 0 ] || printf '%s\n' "$@" | cat -A >&2
+	return 1
+}
+
+# usage_error LINE ARGS...: `sockit ARGS` is a usage error: exit 2, nothing on stdout,
+# LINE first on stderr.
+usage_error() {
+	local want=$1
+	shift
+	run_io usage "$SOCKIT" "$@"
+	rc_is usage 2 || return 1
+	file_is "$T/usage.out" || return 1
+	[ "$(head -n 1 "$T/usage.err")" = "$want" ] && return 0
+	echo "stderr of sockit $*:" >&2
+	cat "$T/usage.err" >&2
+	return 1
 }

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# bench/http.sh: `sockit http-get` against curl and wget, from a private nginx on 127.0.0.1
+# (sendfile on, files on tmpfs): a large file to /dev/null (wall time and peak RSS from
+# /usr/bin/time), and many small fetches, one process each. Rounds alternate between the
+# tools; the table shows medians. A `/bin/true` row gives the cost of starting a process,
+# which every small fetch pays before it does anything.
+# Usage: bench/http.sh [SIZE_MIB [ROUNDS [SMALL]]]   (default 1024 MiB, 3 rounds, 1000 fetches)
+# Needs: nginx curl wget /usr/bin/time python3 (apt-get install nginx-light curl wget time)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE_MIB=${1:-1024}
+ROUNDS=${2:-3}
+SMALL=${3:-1000}
+SOCKIT=${SOCKIT:-$PWD/sockit}
+TOOLS="sockit curl wget"
+LIMIT=300 # seconds any one command may take
+shm=/dev/shm
+[ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
+work=$(mktemp -d "$shm/sockit-http-bench.XXXXXX")
+nginx_pid=
+
+cleanup() {
+	if [ -n "$nginx_pid" ]; then
+		kill "$nginx_pid" 2>/dev/null || true
+		wait "$nginx_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for cmd in nginx curl wget python3 /usr/bin/time "$SOCKIT"; do
+	command -v "$cmd" >/dev/null || { echo "bench/http.sh: $cmd is missing" >&2; exit 1; }
+done
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_accepts PORT: bounded poll until 127.0.0.1:PORT accepts a connection.
+wait_accepts() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.01
+	done
+	echo "bench/http.sh: nothing accepts on port $1" >&2
+	return 1
+}
+
+start_nginx() {
+	local port=$1
+	mkdir -p "$work/www" "$work/tmp"
+	cat >"$work/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $work/tmp/body;
+	proxy_temp_path $work/tmp/proxy;
+	fastcgi_temp_path $work/tmp/fastcgi;
+	uwsgi_temp_path $work/tmp/uwsgi;
+	scgi_temp_path $work/tmp/scgi;
+	default_type application/octet-stream;
+	sendfile on;
+	server { listen 127.0.0.1:$port; root $work/www; }
+}
+EOF
+	nginx -e "$work/error.log" -p "$work" -c "$work/nginx.conf" &
+	nginx_pid=$!
+	wait_accepts "$port"
+}
+
+# fetch TOOL URL: one small download to /dev/null, bounded by the tool's own timeout (a
+# timeout(1) around each would double the process starts being measured).
+fetch() {
+	case $1 in
+	sockit) "$SOCKIT" http-get -q -w 10 "$2" >/dev/null ;;
+	curl) curl -sS -m 10 -o /dev/null "$2" ;;
+	wget) wget -q -T 10 -t 1 -O /dev/null "$2" ;;
+	true) /bin/true ;;
+	esac
+}
+
+# big TOOL URL: appends "seconds peak_kib" of one large download to $work/big.TOOL.
+big() {
+	local tool=$1 url=$2
+	case $tool in
+	sockit) set -- "$SOCKIT" http-get -q "$url" ;;
+	curl) set -- curl -sS "$url" ;;
+	wget) set -- wget -q -O - "$url" ;;
+	esac
+	timeout "$LIMIT" /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null
+	cat "$work/time" >>"$work/big.$tool"
+}
+
+# small TOOL URL: appends the milliseconds per fetch of $SMALL fetches to $work/small.TOOL.
+small() {
+	local tool=$1 url=$2 i t0 t1
+	t0=$(date +%s%N)
+	for ((i = 0; i < SMALL; i++)); do
+		fetch "$tool" "$url"
+	done
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / SMALL)) " | awk '{ printf "%.3f\n", $1 / 1e6 }' >>"$work/small.$tool"
+}
+
+# median FILE COLUMN
+median() {
+	sort -n -k"$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+}
+
+port=$(free_port)
+start_nginx "$port"
+echo "generating ${SIZE_MIB} MiB in $work/www ..." >&2
+head -c "$((SIZE_MIB * 1048576))" /dev/zero >"$work/www/big.bin"
+echo "hello, world" >"$work/www/small.txt"
+base=http://127.0.0.1:$port
+for tool in $TOOLS; do # a first fetch of each, so every round finds the page cache warm
+	fetch "$tool" "$base/small.txt"
+	: >"$work/big.$tool"
+	: >"$work/small.$tool"
+done
+: >"$work/small.true"
+
+for ((r = 1; r <= ROUNDS; r++)); do
+	echo "round $r/$ROUNDS ..." >&2
+	for tool in $TOOLS; do
+		big "$tool" "$base/big.bin"
+	done
+	for tool in $TOOLS true; do
+		small "$tool" "$base/small.txt"
+	done
+done
+
+curl_s=$(median "$work/big.curl" 1)
+printf '%s MiB over 127.0.0.1 from nginx (sendfile), %s small fetches; medians of %s rounds\n\n' \
+	"$SIZE_MIB" "$SMALL" "$ROUNDS"
+echo '| tool | seconds | MiB/s | peak RSS (MiB) | ms per small fetch | speed vs curl |'
+echo '|---|---:|---:|---:|---:|---:|'
+for tool in $TOOLS; do
+	s=$(median "$work/big.$tool" 1)
+	kib=$(median "$work/big.$tool" 2)
+	ms=$(median "$work/small.$tool" 1)
+	awk -v t="$tool" -v s="$s" -v k="$kib" -v ms="$ms" -v c="$curl_s" -v mib="$SIZE_MIB" \
+		'BEGIN { printf "| %s | %.2f | %.0f | %.2f | %.2f | %.2fx |\n", t, s, mib / s, k / 1024, ms, c / s }'
+done
+printf '| /bin/true (process start) | | | | %.2f | |\n' "$(median "$work/small.true" 1)"

@@ -1,0 +1,404 @@
+/* cmd_udp_send.c: `sockit udp-send`, one datagram (or one per line) and its replies. */
+#include "cmd.h"
+#include "diag.h"
+#include "net.h"
+#include "parse.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UDP_MAX         65507 /* the largest UDP payload over IPv4 */
+#define DEFAULT_WAIT_MS 2000
+#define STOP            (-1) /* stdout's reader has gone: end quietly, exit 0 */
+
+static const char synopsis[] =
+    "usage: sockit udp-send [OPTIONS] HOST PORT [MESSAGE...]\n"
+    "Sends one datagram, MESSAGE (its words joined by spaces) or else all of stdin, and\n"
+    "prints each reply's payload as it came. The peer may be one word HOST:PORT or\n"
+    "[IPV6]:PORT, and then every later word is MESSAGE. Exit 5 if the replies did not\n"
+    "all come within the timeout, which counts from the last datagram sent.";
+
+static const struct opt options[] = {
+    OPT_FAMILY,
+    {'w', 'w', "timeout", "SECS", "wait that long for the replies (default 2; 0: not at all)",
+     NULL},
+    {'n', 'n', "count", "N", "wait for N replies (default 1; with -l, one per line)", NULL},
+    {'l', 'l', "lines", NULL, "send each line of stdin, without its newline, as a datagram",
+     NULL},
+    {'x', 'x', "hex", NULL, "print replies as a hex dump", NULL},
+    OPT_VERBOSITY,
+    OPT_END,
+};
+
+struct udp_opts {
+	struct cmd_common common;
+	long long count; /* -n; 0 when not given */
+	bool lines, hex;
+	char host[1024], port[64];
+};
+
+/* -l: stdin cut into lines; the buffer holds one whole line and its newline at most. */
+struct line_reader {
+	char buf[UDP_MAX + 1];
+	size_t start, len;
+	unsigned long long lineno;
+	bool eof;
+};
+
+/* The exchange with one address of the peer. */
+struct exchange {
+	const struct udp_opts *o;
+	struct line_reader *lr;
+	const struct addrinfo *to;
+	int fd;
+	char who[NET_PEER_LEN]; /* "127.0.0.1 port 7" */
+	unsigned long long sent, replies;
+	char err[NET_ERR_LEN];
+};
+
+static int parse_options(struct udp_opts *o, int argc, char **argv)
+{
+	struct opt_parser p;
+	const char *arg;
+	int id, rc;
+
+	opt_init(&p, argc, argv, options);
+	while ((id = opt_next(&p, &arg)) > 0) {
+		if ((rc = cmd_common_option(&o->common, id, arg)) != 0) {
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		switch (id) {
+		case 'n':
+			if (parse_count(arg, 1, 1000000, &o->count) < 0)
+				return diag_usage("invalid count '%.40s' for -n (1-1000000)",
+				                  arg),
+				       -1;
+			break;
+		case 'l':
+			o->lines = true;
+			break;
+		case 'x':
+			o->hex = true;
+			break;
+		}
+	}
+	if (id < 0)
+		return -1;
+	if (cmd_common_finish(&o->common, synopsis, options) < 0)
+		return -1;
+	return p.noperands;
+}
+
+/* Names the peer; returns how many operands that took (the rest is MESSAGE), or -1. */
+static int check_operands(struct udp_opts *o, char **ops, int nops)
+{
+	char err[NET_ERR_LEN];
+	int used =
+	    cmd_peer_operands(ops, nops, o->host, sizeof o->host, o->port, sizeof o->port);
+
+	if (used < 0)
+		return -1;
+	if (o->lines && used < nops)
+		return diag_usage("cannot use -l with MESSAGE"), -1;
+	if (net_check_port(err, o->port, false, SOCK_DGRAM) < 0)
+		return diag_usage("%s", err), -1;
+	return used;
+}
+
+/* MESSAGE: its words joined by single spaces, checked before anything is done. */
+static int join_words(char **words, int n, char *msg, size_t *len)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += strlen(words[i]) + (i > 0);
+	if (total > UDP_MAX)
+		return diag_usage("message of %zu bytes is over the UDP limit of %d", total,
+		                  UDP_MAX);
+	*len = 0;
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			msg[(*len)++] = ' ';
+		memcpy(msg + *len, words[i], strlen(words[i]));
+		*len += strlen(words[i]);
+	}
+	return 0;
+}
+
+/* No MESSAGE: all of stdin is the datagram (maybe empty), checked before it is sent. */
+static int read_message(char *msg, size_t *len)
+{
+	ssize_t r;
+
+	for (*len = 0; *len <= UDP_MAX; *len += (size_t)r) {
+		r = read(STDIN_FILENO, msg + *len, UDP_MAX + 1 - *len);
+		if (r == 0)
+			return 0;
+		if (r < 0 && errno == EINTR)
+			r = 0;
+		else if (r < 0)
+			return diag_err("cannot read stdin: %s", strerror(errno)), EXIT_IO;
+	}
+	return diag_usage("message on stdin is over the UDP limit of %d bytes", UDP_MAX);
+}
+
+/* Reads once more from stdin into lr. Returns 0 or EXIT_IO. */
+static int fill_lines(struct line_reader *lr)
+{
+	ssize_t r;
+
+	memmove(lr->buf, lr->buf + lr->start, lr->len - lr->start);
+	lr->len -= lr->start;
+	lr->start = 0;
+	do
+		r = read(STDIN_FILENO, lr->buf + lr->len, sizeof lr->buf - lr->len);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return diag_err("cannot read stdin: %s", strerror(errno)), EXIT_IO;
+	lr->eof = r == 0;
+	lr->len += (size_t)r;
+	return 0;
+}
+
+/* The next line, without its newline (at EOF, a last one without). Returns 1 with *line
+ * and *n set, 0 if none is complete yet (or none is left), EXIT_USAGE for one too long. */
+static int take_line(struct line_reader *lr, const char **line, size_t *n)
+{
+	char *p = lr->buf + lr->start, *nl = memchr(p, '\n', lr->len - lr->start);
+	size_t have = lr->len - lr->start;
+
+	if (!nl && !(lr->eof && have > 0)) {
+		if (have < sizeof lr->buf)
+			return 0;
+		return diag_usage("line %llu of stdin is over the UDP limit of %d bytes",
+		                  lr->lineno + 1, UDP_MAX);
+	}
+	*line = p;
+	*n = nl ? (size_t)(nl - p) : have;
+	lr->start += *n + (nl != NULL);
+	lr->lineno++;
+	return 1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Writes one reply to stdout as it came, or as a hex dump. Returns 0, STOP or EXIT_IO. */
+static int print_reply(bool hex, const char *buf, size_t n)
+{
+	if (hex)
+		diag_hexdump_to(stdout, '<', buf, n);
+	else
+		fwrite(buf, 1, n, stdout);
+	if (fflush(stdout) == 0)
+		return 0;
+	if (errno == EPIPE)
+		return STOP;
+	diag_err("write error on stdout: %s", strerror(errno));
+	return EXIT_IO;
+}
+
+static int send_one(struct exchange *x, const char *buf, size_t n)
+{
+	x->sent++; /* counted before the send: a refusal then is this datagram's */
+	if (net_udp_send(x->err, x->fd, buf, n, x->to) < 0)
+		return EXIT_NET;
+	diag_verbose(1, "sent %zu bytes to %s", n, x->who);
+	return 0;
+}
+
+/* Takes one datagram, waiting at most timeout_ms: a reply from the peer is printed and
+ * counted, one from any other address ignored. Returns 0 (also when none came), STOP or
+ * an exit status. */
+static int take_reply(struct exchange *x, int timeout_ms)
+{
+	static char buf[65536];
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	char who[NET_PEER_LEN];
+	long n;
+
+	n = net_udp_recv(x->err, x->fd, buf, sizeof buf, timeout_ms, &from, &fromlen);
+	if (n == NET_ETIMEOUT)
+		return 0;
+	if (n < 0)
+		return (int)-n;
+	if (!net_same_addr((struct sockaddr *)&from, x->to->ai_addr)) {
+		diag_verbose(1, "ignored a datagram of %ld bytes from %s, not %s", n,
+		             net_describe((struct sockaddr *)&from, fromlen, who, sizeof who),
+		             x->who);
+		return 0;
+	}
+	x->replies++;
+	diag_verbose(1, "reply of %ld bytes from %s", n, x->who);
+	return print_reply(x->o->hex, buf, (size_t)n);
+}
+
+/* How many replies to wait for: -n, else one per datagram sent. */
+static unsigned long long wanted(const struct exchange *x)
+{
+	return x->o->count ? (unsigned long long)x->o->count : x->sent;
+}
+
+/* -l: each line of stdin goes out as it comes; replies are printed meanwhile (at most
+ * as many as wanted so far). Returns 0 at stdin EOF, or an exit status. */
+static int stream_lines(struct exchange *x)
+{
+	struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+	                        {.fd = x->fd, .events = POLLIN}};
+	const char *line;
+	size_t n;
+	int rc;
+
+	for (;;) {
+		for (;;) {
+			/* a refusal of the first line, if already here, still lets the next
+			 * address have every line (send_to_peer): look before taking one */
+			if (x->sent == 1 && x->replies == 0 && (rc = take_reply(x, 0)) != 0)
+				return rc;
+			if ((rc = take_line(x->lr, &line, &n)) != 1)
+				break;
+			if ((rc = send_one(x, line, n)) != 0)
+				return rc;
+		}
+		if (rc != 0)
+			return rc;
+		if (x->lr->eof)
+			return 0;
+		/* a negative fd is left out by poll: no reading past the replies wanted */
+		pfd[1].fd = x->replies < wanted(x) ? x->fd : -1;
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			return snprintf(x->err, sizeof x->err, "poll: %s", strerror(errno)),
+			       EXIT_NET;
+		if (pfd[1].revents && (rc = take_reply(x, 0)) != 0)
+			return rc;
+		if (pfd[0].revents && (rc = fill_lines(x->lr)) != 0)
+			return rc;
+	}
+}
+
+static int timed_out(const struct exchange *x, int wait_ms)
+{
+	if (x->replies == 0)
+		diag_err("no reply from %s within %.10g s", x->who, wait_ms / 1000.0);
+	else
+		diag_err("only %llu of %llu replies from %s within %.10g s", x->replies,
+		         wanted(x), x->who, wait_ms / 1000.0);
+	return EXIT_TIMEOUT;
+}
+
+/* Waits for the replies still wanted; the deadline is for all of them together. */
+static int await_replies(struct exchange *x)
+{
+	int wait = x->o->common.timeout_set ? x->o->common.timeout_ms : DEFAULT_WAIT_MS;
+	long long deadline = now_ms() + wait, left;
+	int rc;
+
+	if (wait == 0)
+		return 0;
+	while (x->replies < wanted(x)) {
+		if ((left = deadline - now_ms()) <= 0)
+			return timed_out(x, wait);
+		if ((rc = take_reply(x, (int)left)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Sends to one address and waits for its replies. Returns 0, STOP or an exit status. */
+static int exchange_with(struct exchange *x, const struct addrinfo *ai, const char *first,
+                         size_t len)
+{
+	int rc;
+
+	x->to = ai;
+	x->sent = x->replies = 0;
+	net_describe(ai->ai_addr, ai->ai_addrlen, x->who, sizeof x->who);
+	if ((x->fd = net_udp_open(x->err, ai)) < 0)
+		return EXIT_NET;
+	rc = send_one(x, first, len);
+	if (rc == 0 && x->o->lines)
+		rc = stream_lines(x);
+	if (rc == 0)
+		rc = await_replies(x);
+	close(x->fd);
+	return rc;
+}
+
+/*
+ * A name with several addresses: the first that works is used. One fails when its socket
+ * cannot be opened, or its first datagram cannot be sent or is refused (ICMP) before any
+ * reply; nothing reached a program there, so the next address gets the same datagram.
+ */
+static int send_to_peer(const struct udp_opts *o, const struct addrinfo *res,
+                        struct line_reader *lr, const char *first, size_t len)
+{
+	struct exchange x = {.o = o, .lr = lr, .fd = -1};
+	const struct addrinfo *ai;
+	int rc = 0;
+
+	for (ai = res; ai; ai = ai->ai_next) {
+		rc = exchange_with(&x, ai, first, len);
+		if (rc != EXIT_NET || x.sent > 1 || x.replies > 0 || !ai->ai_next)
+			break;
+		diag_verbose(1, "%s; trying the next address", x.err);
+	}
+	if (rc == EXIT_NET)
+		diag_err("%s", x.err);
+	return rc == STOP ? 0 : rc;
+}
+
+/* -l: the first line is copied apart, to be sent again if the first address fails.
+ * Returns 0 (lr->lineno is 0 if stdin had no line at all) or an exit status. */
+static int first_line(struct line_reader *lr, char *first, size_t *len)
+{
+	const char *line;
+	int rc;
+
+	while ((rc = take_line(lr, &line, len)) == 0 && !lr->eof)
+		if ((rc = fill_lines(lr)) != 0)
+			return rc;
+	if (rc == 1)
+		memcpy(first, line, *len);
+	return rc == 1 ? 0 : rc;
+}
+
+int cmd_udp_send(int argc, char **argv)
+{
+	static char msg[UDP_MAX + 1];
+	static struct line_reader lr;
+	struct udp_opts o = {.common = {.family = AF_UNSPEC}};
+	char err[NET_ERR_LEN];
+	struct addrinfo *res;
+	size_t len = 0;
+	int nops, used, rc;
+
+	if ((nops = parse_options(&o, argc, argv)) < 0)
+		return EXIT_USAGE;
+	if (o.common.help || o.common.list)
+		return 0;
+	if ((used = check_operands(&o, argv, nops)) < 0)
+		return EXIT_USAGE;
+	if (used < nops && (rc = join_words(argv + used, nops - used, msg, &len)) != 0)
+		return rc;
+	if ((rc = net_resolve(err, o.host, o.port, o.common.family, SOCK_DGRAM, 0, &res)) < 0)
+		return diag_err("%s", err), -rc;
+	if (used == nops)
+		rc = o.lines ? first_line(&lr, msg, &len) : read_message(msg, &len);
+	if (rc == 0 && !(o.lines && lr.lineno == 0))
+		rc = send_to_peer(&o, res, o.lines ? &lr : NULL, msg, len);
+	freeaddrinfo(res);
+	return rc;
+}

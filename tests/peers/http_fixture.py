@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""http_fixture.py: an HTTP server for tests/50-http.bats that answers what nginx will not:
+canned bytes chosen by the test, trickles, silence, endless headers.
+
+usage: http_fixture.py DIR [--bind ADDR]
+
+Prints "port N" once it listens (on ADDR, default 127.0.0.1, a free port). Every request
+head is appended to DIR/requests.log; a request for .../NAME is also appended, exactly as
+received, to DIR/NAME.req. The path picks the behaviour; NAME is the last path segment,
+so /raw/a/../b/NAME and /raw/NAME serve the same file:
+
+  /raw/.../NAME      send the bytes of DIR/NAME as they are, then close
+  /hold/.../NAME     send them, then stay silent until the client closes
+  /reset/.../NAME    send them, and 0.2 s later reset the connection (RST)
+  /trickle/.../NAME  send the head at once, then the rest one byte every 0.4 s, then stay
+                     silent until the client closes
+  /endless           a status line, then header lines until the client gives up
+  anything else      404
+"""
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+HEAD_MAX = 65536
+HOLD_MAX = 30  # seconds a silent connection is kept at most
+TRICKLE_GAP = 0.4
+ENDLESS_MAX = 64 << 20
+
+lock = threading.Lock()
+
+
+def read_head(conn):
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < HEAD_MAX:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def log(directory, name, head):
+    with lock:
+        with open(os.path.join(directory, "requests.log"), "ab") as f:
+            f.write(head.split(b"\r\n", 1)[0] + b"\n")
+        if name:
+            with open(os.path.join(directory, name + ".req"), "ab") as f:
+                f.write(head)
+
+
+def hold(conn):
+    """Silence until the client closes (or HOLD_MAX passes)."""
+    conn.settimeout(HOLD_MAX)
+    try:
+        while conn.recv(4096):
+            pass
+    except OSError:
+        pass
+
+
+def close_gently(conn):
+    """Half-close, then wait for the client's close, so no unread byte turns into a RST."""
+    try:
+        conn.shutdown(socket.SHUT_WR)
+        hold(conn)
+    except OSError:
+        pass
+
+
+def endless(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+    line = b"X-Endless: " + b"x" * 1011 + b"\r\n"  # 1 KiB: the section limit comes first
+    sent = 0
+    try:
+        while sent < ENDLESS_MAX:
+            conn.sendall(line * 64)
+            sent += len(line) * 64
+    except OSError:
+        pass
+
+
+def serve(directory, conn):
+    conn.settimeout(10)
+    head = read_head(conn)
+    parts = head.split(b" ", 2)
+    path = parts[1].decode("latin-1").split("?", 1)[0] if len(parts) == 3 else ""
+    segments = path.split("/")
+    kind = segments[1] if len(segments) > 1 else ""
+    name = segments[-1] if kind in ("raw", "hold", "reset", "trickle") else ""
+    if name in ("", ".", "..") or "\\" in name:
+        name = ""
+    log(directory, name, head)
+    body = b""
+    if name:
+        try:
+            with open(os.path.join(directory, name), "rb") as f:
+                body = f.read()
+        except OSError:
+            name = ""
+    if kind == "endless":
+        endless(conn)
+    elif not name:
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+        close_gently(conn)
+    elif kind == "raw":
+        conn.sendall(body)
+        close_gently(conn)
+    elif kind == "hold":
+        conn.sendall(body)
+        hold(conn)
+    elif kind == "reset":
+        conn.sendall(body)
+        time.sleep(0.2)  # the client reads what came before the RST can overtake it
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    else:
+        cut = body.find(b"\r\n\r\n") + 4 if b"\r\n\r\n" in body else 0
+        conn.sendall(body[:cut])
+        for i in range(cut, len(body)):
+            time.sleep(TRICKLE_GAP)
+            conn.sendall(body[i : i + 1])
+        hold(conn)
+
+
+def handle(directory, conn):
+    try:
+        serve(directory, conn)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def main():
+    directory = sys.argv[1]
+    addr = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--bind" else "127.0.0.1"
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    lsock = socket.socket(family, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((addr, 0))
+    lsock.listen(64)
+    print("port %d" % lsock.getsockname()[1], flush=True)
+    while True:
+        conn, _ = lsock.accept()
+        threading.Thread(target=handle, args=(directory, conn), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
