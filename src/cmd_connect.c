@@ -6,6 +6,7 @@
 #include "relay.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -73,8 +74,11 @@ static int parse_options(struct connect_opts *o, int argc, char **argv)
 			o->linger_set = true;
 			break;
 		case 's':
-			if (parse_hostport(arg, o->src_host, sizeof o->src_host, o->src_port,
-			                   sizeof o->src_port) < 0)
+			/* ":PORT" alone is nc's -p: any local address, that port */
+			if (arg[0] == ':' ? parse_hostport(arg + 1, o->src_port, sizeof o->src_port,
+			                                   o->src_host, sizeof o->src_host) != 0
+			                  : parse_hostport(arg, o->src_host, sizeof o->src_host,
+			                                   o->src_port, sizeof o->src_port) < 0)
 				return diag_usage("invalid source address '%.60s' for -s", arg), -1;
 			o->have_source = true;
 			break;
@@ -95,9 +99,13 @@ static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 	if (o->unix_path) {
 		if (nops > 0)
 			return diag_usage("cannot use -U with HOST and PORT"), -1;
-		if (o->udp || o->scan || o->have_source)
+		if (o->udp || o->scan || o->have_source || o->common.family)
 			return diag_usage("cannot use -U with %s",
-			                  o->udp ? "-u" : o->scan ? "-z" : "-s"), -1;
+			                  o->udp    ? "-u"
+			                  : o->scan ? "-z"
+			                  : o->have_source ? "-s"
+			                                   : "-4/-6"),
+			       -1;
 		return 0;
 	}
 	if (o->scan && (o->udp || o->send))
@@ -175,7 +183,7 @@ static int scan(struct connect_opts *o)
 
 static int converse(struct connect_opts *o, int fd)
 {
-	char sendbuf[4096];
+	char *sendbuf = NULL;
 	struct relay_stats st;
 	struct relay_opts r = {
 		.in_fd = o->send ? -1 : STDIN_FILENO,
@@ -190,14 +198,18 @@ static int converse(struct connect_opts *o, int fd)
 		.crlf = o->crlf,
 	};
 	if (o->send) {
-		int n = snprintf(sendbuf, sizeof sendbuf, "%s\n", o->send);
-		if (n < 0 || (size_t)n >= sizeof sendbuf)
-			return diag_usage("--send: text too long (at most %zu bytes)",
-			                  sizeof sendbuf - 2);
+		size_t n = strlen(o->send);
+		if (!(sendbuf = malloc(n + 1))) {
+			diag_err("out of memory");
+			return EXIT_IO;
+		}
+		memcpy(sendbuf, o->send, n);
+		sendbuf[n] = '\n';
 		r.send = sendbuf;
-		r.send_len = (size_t)n;
+		r.send_len = n + 1;
 	}
 	int rc = relay_run(&r, &st);
+	free(sendbuf);
 	diag_verbose(1, "sent %llu bytes, received %llu bytes", st.sent, st.received);
 	return rc;
 }

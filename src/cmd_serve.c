@@ -109,13 +109,30 @@ static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const ch
 	return 0;
 }
 
+/* `sockit echo` takes serve's options but -p (its protocol is fixed) and those of other
+ * protocols (-k, --quotes, --max-line). */
+static const struct opt *echo_options(void)
+{
+	static struct opt table[sizeof options / sizeof *options];
+	size_t n = 0;
+
+	for (const struct opt *o = options;; o++) {
+		if (o->id == 'p' || o->id == 'k' || o->id == OPT_QUOTES || o->id == OPT_MAX_LINE)
+			continue;
+		table[n++] = *o;
+		if (!o->id)
+			return table;
+	}
+}
+
 static int parse_options(struct serve_opts *o, int argc, char **argv)
 {
+	const struct opt *table = o->fixed_proto ? echo_options() : options;
 	struct opt_parser p;
 	const char *arg;
 	int id, rc;
 
-	opt_init(&p, argc, argv, options);
+	opt_init(&p, argc, argv, table);
 	while ((id = opt_next(&p, &arg)) > 0) {
 		if ((rc = cmd_common_option(&o->common, id, arg)) != 0) {
 			if (rc < 0)
@@ -123,11 +140,7 @@ static int parse_options(struct serve_opts *o, int argc, char **argv)
 			continue;
 		}
 		switch (id) {
-		case 'p':
-			if (o->fixed_proto)
-				return diag_usage("-p is not an option of this command"), -1;
-			o->proto = arg;
-			break;
+		case 'p': o->proto = arg; break;
 		case 'm':
 			if (parse_count(arg, 1, 1000000, &o->max_clients) < 0)
 				return diag_usage("invalid value '%.40s' for -m (1-1000000)", arg), -1;
@@ -162,7 +175,7 @@ static int parse_options(struct serve_opts *o, int argc, char **argv)
 		}
 	}
 	if (id < 0 || cmd_common_finish(&o->common, o->fixed_proto ? echo_synopsis : synopsis,
-	                                options) < 0)
+	                                table) < 0)
 		return -1;
 	return p.noperands;
 }
@@ -283,6 +296,19 @@ static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_
 	return rc;
 }
 
+/* --greeting on raw: the line goes out before the client's relay starts. */
+static int greet_raw(struct serve_opts *o, int fd)
+{
+	char err[NET_ERR_LEN];
+
+	if (net_write_all(err, fd, o->greeting, strlen(o->greeting)) < 0 ||
+	    net_write_all(err, fd, "\n", 1) < 0) {
+		diag_verbose(1, "greeting: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int serve_raw(struct serve_opts *o, int lfd)
 {
 	struct sockaddr_storage ss;
@@ -303,6 +329,11 @@ static int serve_raw(struct serve_opts *o, int lfd)
 			continue;
 		}
 		diag_verbose(1, "connection from %s", who);
+		if (o->greeting && greet_raw(o, fd) < 0) {
+			if (fd != lfd)
+				close(fd);
+			continue;
+		}
 		rc = serve_one(o, fd, who, &input_done, &output_gone);
 		if (fd != lfd)
 			close(fd);
@@ -402,12 +433,17 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 
 	if (fixed_proto)
 		o.proto = o.fixed_proto = fixed_proto;
-	if ((nops = parse_options(&o, argc, argv)) < 0)
+	/* every early return frees the access lists parsed so far: a leak report under
+	 * LeakSanitizer would turn a usage error's exit 2 into 1 */
+	if ((nops = parse_options(&o, argc, argv)) < 0 ||
+	    (!o.common.help && !o.common.list && check_conflicts(&o, argv, nops) < 0)) {
+		free_opts(&o);
 		return EXIT_USAGE;
-	if (o.common.help || o.common.list)
+	}
+	if (o.common.help || o.common.list) {
+		free_opts(&o);
 		return 0;
-	if (check_conflicts(&o, argv, nops) < 0)
-		return EXIT_USAGE;
+	}
 	if (o.quotes_file && (rc = load_quotes(&o)) != 0) {
 		free_opts(&o);
 		return rc;

@@ -36,6 +36,7 @@ struct proto {
 	const char *name;
 	bool lines;               /* a line protocol: frames are read with --max-line */
 	bool udp;                 /* may be served over UDP */
+	bool own_greeting;        /* sends --greeting itself; else the server sends it first */
 	enum proto_overflow overflow;
 	size_t out_cap;           /* unsent output allowed per client, in bytes */
 	const char *busy;         /* sent to a client over --max-clients, or NULL */

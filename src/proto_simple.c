@@ -118,6 +118,6 @@ const struct proto proto_qotd = {
 };
 
 const struct proto proto_greet = {
-	.name = "greet", .udp = true, .overflow = PROTO_DROP, .out_cap = 4096,
+	.name = "greet", .udp = true, .own_greeting = true, .overflow = PROTO_DROP, .out_cap = 4096,
 	.init = remember_config, .on_open = greet_open, .on_datagram = greet_datagram,
 };

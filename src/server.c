@@ -346,7 +346,9 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 			c->last_active = now_ms();
 		if (!(c->flags & CONN_DEAD) && ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) &&
 		    c->outlen == c->outoff) {
-			schedule_close(c, PROTO_CLOSE_NORMAL);
+			/* flushed in the stop window: it goes because the server stops (a chat must
+			 * not announce it as having left to the others still flushing) */
+			schedule_close(c, S.stop_at ? PROTO_CLOSE_STOP : PROTO_CLOSE_NORMAL);
 			return;
 		}
 		update_interest(c);
@@ -382,6 +384,10 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	S.nclients++;
 	diag_verbose(1, "connection from %s", conn_peer(c));
 	S.current = c;
+	if (S.o->cfg.greeting && !S.o->proto->own_greeting) {
+		conn_write(c, S.o->cfg.greeting, strlen(S.o->cfg.greeting));
+		conn_write(c, "\n", 1);
+	}
 	if (S.o->proto->on_open)
 		S.o->proto->on_open(c);
 	settle(c);
