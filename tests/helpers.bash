@@ -78,7 +78,10 @@ start_named() {
 		in=$2
 		shift 2
 	fi
-	"$SOCKIT" "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- &
+	# a fresh file: a restarted server's old listening line must not be read as its own.
+	# fd 3 (bats's) closed, so a process that outlives the test cannot hang bats.
+	: >"$T/$name.err"
+	"$SOCKIT" "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- 3>&- &
 	SERVER_PID=$!
 	track "$SERVER_PID"
 	wait_for "$T/$name.err" 'listening on ' || return 1
@@ -98,7 +101,8 @@ start_server() {
 start_peer() {
 	local name=$1
 	shift
-	"$@" >"$T/$name.out" 2>"$T/$name.err" 9>&- &
+: >"$T/$name.out"
+	"$@" >"$T/$name.out" 2>"$T/$name.err" 9>&- 3>&- &
 	PEER_PID=$!
 	track "$PEER_PID"
 	wait_for "$T/$name.out" '^(port [0-9]+|ready)$' || return 1
@@ -154,6 +158,16 @@ asan_build() {
 	grep -qa __asan_init "$SOCKIT"
 }
 
+# mem_bound KB: a memory bound in kB, eight times looser under AddressSanitizer (its
+# shadow memory, redzones and quarantine of freed blocks).
+mem_bound() {
+	if asan_build; then
+		echo $(($1 * 8))
+	else
+		echo "$1"
+	fi
+}
+
 # wait_count FILE ERE N [SECS]: polls until at least N lines of FILE match (default 5 s).
 wait_count() {
 	local file=$1 re=$2 n=$3 secs=${4:-5} i
@@ -168,9 +182,9 @@ wait_count() {
 
 # --- for the netcat-core suites (0x, 1x, 2x) ---
 
-# run_io NAME [--stdin FILE] CMD...: runs CMD under `timeout 60` in the foreground, stdout
-# to $T/NAME.out and stderr to $T/NAME.err (for exact bytes, which `run` would trim),
-# stdin from FILE (default /dev/null). Sets RC to its exit status.
+# run_io NAME [--stdin FILE] CMD...: runs CMD in the foreground under `timeout` (60 s, then
+# KILL 5 s later), stdout to $T/NAME.out and stderr to $T/NAME.err (for exact bytes, which
+# `run` would trim), stdin from FILE (default /dev/null). Sets RC to its exit status.
 run_io() {
 	local name=$1 in=/dev/null
 	shift
@@ -179,11 +193,12 @@ run_io() {
 		shift 2
 	fi
 	RC=0
-	timeout 60 "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- || RC=$?
+	timeout -k 5 60 "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- || RC=$?
 }
 
-# start_bg NAME [--stdin FILE] CMD...: as run_io, in the background and tracked; sets
-# BG_PID (for wait_exit).
+# start_bg NAME [--stdin FILE] CMD...: as run_io, in the background, bounded by the
+# test's wait_exit and killed by its own PID in teardown (not a wrapper's, which would
+# leave it behind holding bats's fd 3: bats would wait for it). Sets BG_PID.
 start_bg() {
 	local name=$1 in=/dev/null
 	shift
@@ -191,7 +206,7 @@ start_bg() {
 		in=$2
 		shift 2
 	fi
-	timeout 60 "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- &
+	"$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 3>&- 9>&- &
 	BG_PID=$!
 	track "$BG_PID"
 }
