@@ -101,7 +101,7 @@ start_server() {
 start_peer() {
 	local name=$1
 	shift
-: >"$T/$name.out"
+	: >"$T/$name.out"
 	"$@" >"$T/$name.out" 2>"$T/$name.err" 9>&- 3>&- &
 	PEER_PID=$!
 	track "$PEER_PID"
