@@ -76,6 +76,10 @@ struct serve_opts {
 	size_t nquotes;
 };
 
+/* A burst of connects must not overflow the queue (the kernel caps it at somaxconn):
+ * an overflowed SYN costs the client a one-second retransmit. */
+#define LISTEN_BACKLOG 4096
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop(int sig)
@@ -218,9 +222,9 @@ static int open_listener(struct serve_opts *o)
 	int type = o->udp ? SOCK_DGRAM : SOCK_STREAM, fd;
 
 	if (o->unix_path)
-		fd = net_listen_unix(err, o->unix_path, type, 128);
+		fd = net_listen_unix(err, o->unix_path, type, LISTEN_BACKLOG);
 	else
-		fd = net_listen(err, o->bind, o->port, o->common.family, type, 128);
+		fd = net_listen(err, o->bind, o->port, o->common.family, type, LISTEN_BACKLOG);
 	if (fd < 0) {
 		diag_err("%s", err);
 		return fd;

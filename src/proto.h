@@ -34,7 +34,6 @@ enum proto_overflow { PROTO_THROTTLE, PROTO_DROP };
 
 struct proto {
 	const char *name;
-	bool lines;               /* a line protocol: frames are read with --max-line */
 	bool udp;                 /* may be served over UDP */
 	bool own_greeting;        /* sends --greeting itself; else the server sends it first */
 	enum proto_overflow overflow;
@@ -77,7 +76,7 @@ bool conn_is_closing(const struct conn *c);
 /* The protocol's per-connection pointer (NULL at first). */
 void *conn_data(struct conn *c);
 void conn_set_data(struct conn *c, void *data);
-/* The connection's line reader (set up for --max-line when the protocol has lines). */
+/* The connection's line reader, bounded by --max-line (idle, it holds no memory). */
 struct frame_reader *conn_frames(struct conn *c);
 /* The peer's address as text ("127.0.0.1:5555"). */
 const char *conn_peer(struct conn *c);

@@ -137,7 +137,6 @@ static long calc_datagram(const char *in, size_t len, char *out, size_t cap)
 
 const struct proto proto_calc = {
 	.name = "calc",
-	.lines = true,
 	.udp = true,
 	.overflow = PROTO_THROTTLE,
 	.out_cap = 256 * 1024,

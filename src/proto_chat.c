@@ -398,7 +398,6 @@ static void chat_input(const char *line, size_t len)
 
 const struct proto proto_chat = {
     .name = "chat",
-    .lines = true,
     .udp = false,
     .overflow = PROTO_DROP,
     .out_cap = 256 * 1024,

@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const struct proto_config *config;
 
 static int remember_config(const struct proto_config *cfg)
 {
 	config = cfg;
+	srand((unsigned)time(NULL) ^ (unsigned)getpid()); /* qotd: not the same quote each run */
 	return 0;
 }
 

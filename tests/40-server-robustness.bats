@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# 40-server-robustness: the event-loop server under load and abuse (BAD-INPUT "serve,
+# every protocol"): many clients, idle crowds, floods, resets, refusals, fd exhaustion.
+
+load helpers
+
+# busy_ticks PID SECS: the CPU ticks PID uses over a window of SECS. The wait is the
+# measurement itself (how much CPU passes while nothing happens), not a synchronisation.
+busy_ticks() {
+	local before
+	before=$(cpu_ticks "$1")
+	sleep "$2"
+	echo $(($(cpu_ticks "$1") - before))
+}
+
+# state PID: the process state letter (S sleeping, R running).
+state() {
+	awk '{ print $3 }' "/proc/$1/stat"
+}
+
+@test "robustness: 200 concurrent clients doing 50 CALCs each: every answer right" {
+	start_server serve -p calc 127.0.0.1 0
+	run timeout 60 python3 "$PEERS/calc_load.py" 127.0.0.1 "$PORT" --clients 200 --requests 50
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok 200*50 answers" ]
+}
+
+@test "robustness: 10 000 idle connections: all accepted, a fresh client answered at once, little memory, no spinning" {
+	start_server serve -p calc -m 10100 127.0.0.1 0
+	[ "$(client 127.0.0.1 "$PORT" <<<"PING:warm")" = "PONG:warm" ]
+	local fd0 rss0 rss1 per_conn ticks i
+	fd0=$(fd_count "$SERVER_PID")
+	rss0=$(proc_kb "$SERVER_PID" VmRSS)
+	# the holder needs a descriptor per connection; 10 000 connects may take a few
+	# seconds on a loaded machine, longer than start_peer waits
+	(ulimit -n 10240 && exec timeout 120 python3 "$PEERS/idle_holder.py" --pace 127.0.0.1 "$PORT" 10000) \
+		>"$T/holder.out" 2>"$T/holder.err" &
+	track $!
+	wait_for "$T/holder.out" '^ready$' 60
+	# accepted: the server holds a descriptor for each
+	for ((i = 0; i < 500; i++)); do
+		[ "$(fd_count "$SERVER_PID")" -ge $((fd0 + 10000)) ] && break
+		sleep "$TICK"
+	done
+	[ "$(fd_count "$SERVER_PID")" -eq $((fd0 + 10000)) ]
+	# the client's deadline starts once python is up: it times the server, not the start
+	run client --deadline 1 127.0.0.1 "$PORT" <<<"PING:fresh"
+	[ "$status" -eq 0 ]
+	[ "$output" = "PONG:fresh" ]
+	rss1=$(proc_kb "$SERVER_PID" VmRSS)
+	per_conn=$(((rss1 - rss0) * 1024 / 10000))
+	ticks=$(busy_ticks "$SERVER_PID" 0.5)
+	echo "10000 idle: RSS $rss0 -> $rss1 kB, $per_conn bytes per connection; $ticks ticks in 0.5 s" >&3
+	[ "$per_conn" -lt 1000 ]
+	[ "$(state "$SERVER_PID")" = S ]
+	[ "$ticks" -le 2 ]
+}
+
+@test "robustness: a 1 MB line without newline: ERR:TOOLONG, memory stays small, the connection still works" {
+	start_server serve -p calc 127.0.0.1 0
+	local rss0 hwm
+	rss0=$(proc_kb "$SERVER_PID" VmRSS)
+	{
+		head -c 1000000 /dev/zero | tr '\0' A
+		printf '\nPING:after\n'
+	} >"$T/long"
+	run client --deadline 10 127.0.0.1 "$PORT" "$T/long"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'ERR:TOOLONG\nPONG:after')" ]
+	head -c 1000000 /dev/zero | tr '\0' A >"$T/nonl"
+	run client --no-shutdown --until $'ERR:TOOLONG\n' --deadline 10 127.0.0.1 "$PORT" "$T/nonl"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ERR:TOOLONG" ]
+	hwm=$(proc_kb "$SERVER_PID" VmHWM)
+	echo "RSS at start $rss0 kB, peak $hwm kB" >&3
+	[ $((hwm - rss0)) -lt 512 ]
+}
+
+@test "robustness: a client writing 10 MB of PINGs and never reading is throttled; another gets PONG at once" {
+	start_server serve -p calc 127.0.0.1 0
+	local rss0 sent hwm
+	rss0=$(proc_kb "$SERVER_PID" VmRSS)
+	start_peer hog timeout 60 python3 "$PEERS/hog.py" 127.0.0.1 "$PORT" --bytes 10000000 --rcvbuf 4096
+	# how much the kernel's buffers absorb varies; the server's own memory must not
+	sent=$(sed -n 's/^sent //p' "$T/hog.err")
+	run client --deadline 1 127.0.0.1 "$PORT" <<<"PING:other"
+	[ "$status" -eq 0 ]
+	[ "$output" = "PONG:other" ]
+	hwm=$(proc_kb "$SERVER_PID" VmHWM)
+	echo "hog sent $sent bytes; RSS at start $rss0 kB, peak $hwm kB" >&3
+	[ $((hwm - rss0)) -lt "$(mem_bound 2048)" ]
+}
+
+@test "robustness: 3000 clients over --max-clients get ERR:BUSY; no descriptor leaks" {
+	start_server serve -p calc -m 1 127.0.0.1 0
+	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" 127.0.0.1 "$PORT" 1
+	[ "$(client 127.0.0.1 "$PORT" </dev/null)" = "ERR:BUSY" ]
+	local fd0
+	fd0=$(fd_count "$SERVER_PID")
+	run timeout 60 python3 "$PEERS/churn.py" 127.0.0.1 "$PORT" --count 3000 --expect 'ERR:BUSY\n'
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok 3000" ]
+	[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ]
+}
+
+@test "robustness: 3000 clients refused by --deny are closed unheard; no descriptor leaks" {
+	start_server serve -p calc --deny 127.0.0.0/8 127.0.0.1 0
+	local fd0
+	fd0=$(fd_count "$SERVER_PID")
+	run timeout 60 python3 "$PEERS/churn.py" 127.0.0.1 "$PORT" --count 3000
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok 3000" ]
+	[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ]
+}
+
+@test "robustness: clients that reset right after connecting or mid-reply cost only their own connection" {
+	start_server serve -v -p calc 127.0.0.1 0
+	local fd0 i
+	fd0=$(fd_count "$SERVER_PID")
+	for ((i = 0; i < 500; i++)); do
+		printf 'ECHO:%01000d\n' "$i"
+	done >"$T/big-reply"
+	run timeout 60 python3 "$PEERS/resetter.py" 127.0.0.1 "$PORT" --count 100
+	[ "$output" = "done 100" ]
+	run timeout 60 python3 "$PEERS/resetter.py" 127.0.0.1 "$PORT" --count 10 --mid-reply "$T/big-reply"
+	[ "$output" = "done 10" ]
+	run client 127.0.0.1 "$PORT" <<<"PING:survivor"
+	[ "$output" = "PONG:survivor" ]
+	run timeout 60 python3 "$PEERS/calc_load.py" 127.0.0.1 "$PORT" --clients 20 --requests 10
+	[ "$output" = "ok 20*10 answers" ]
+	for ((i = 0; i < 250; i++)); do
+		[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ] && break
+		sleep "$TICK"
+	done
+	[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ]
+	[ "$(grep -c 'closed (error)' "$T/server.err")" -eq 110 ]
+}
+
+@test "robustness: out of descriptors: one 'pausing accepts' line, no busy loop, accepting resumes" {
+	printf '#!/bin/sh\nulimit -n 64 || exit 1\nexec "%s" "$@"\n' "$SOCKIT" >"$T/sockit-64"
+	chmod +x "$T/sockit-64"
+	SOCKIT="$T/sockit-64" start_server serve -p calc -m 1000 127.0.0.1 0
+	mkfifo "$T/ctl"
+	exec 8<>"$T/ctl"
+	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" 127.0.0.1 "$PORT" 100 --control "$T/ctl"
+	wait_for "$T/server.err" 'pausing accepts'
+	local ticks
+	ticks=$(busy_ticks "$SERVER_PID" 0.5)
+	echo "out of fds: $ticks ticks in 0.5 s" >&3
+	[ "$ticks" -le 3 ]
+	[ "$(state "$SERVER_PID")" = S ]
+	[ "$(grep -c 'pausing accepts' "$T/server.err")" -eq 1 ]
+	grep -Eqx 'sockit: serve: out of file descriptors with [0-9]+ clients: pausing accepts' "$T/server.err"
+	echo "close 60" >&8
+	wait_for "$T/holder.out" '^closed 60$'
+	echo "ping" >&8
+	wait_for "$T/holder.out" '^pinged' 15
+	grep -qx 'pinged 40' "$T/holder.out"
+	run client --deadline 2 127.0.0.1 "$PORT" <<<"PING:fresh"
+	[ "$output" = "PONG:fresh" ]
+}
+
+@test "robustness: a protocol server on a port in use: exit 4 before any listening line" {
+	start_server serve -p calc 127.0.0.1 0
+	run timeout 5 "$SOCKIT" serve -p chat 127.0.0.1 "$PORT"
+	[ "$status" -eq 4 ]
+	[[ "$output" != *"listening on"* ]]
+	[[ "$output" == *"$PORT"* ]]
+}
+
+@test "robustness: SIGTERM while a client never reads its replies: exit 0 once the flush second is up" {
+	start_server serve -p calc 127.0.0.1 0
+	start_peer hog timeout 60 python3 "$PEERS/hog.py" 127.0.0.1 "$PORT" --bytes 10000000 --rcvbuf 4096
+	kill -TERM "$SERVER_PID"
+	wait_exit "$SERVER_PID" 3
+	[ "$EXIT" -eq 0 ]
+}
