@@ -18,8 +18,9 @@ int cmd_common_option(struct cmd_common *c, int id, const char *arg)
 		return 1;
 	case 'w':
 		if (parse_seconds(arg, &c->timeout_ms) < 0)
-			return diag_usage("invalid timeout '%.40s' for -w (seconds, e.g. 2 or 0.5)",
-			                  arg),
+			return diag_usage(
+			           "invalid timeout '%.40s' for -w (seconds, e.g. 2 or 0.5)",
+			           arg),
 			       -1;
 		c->timeout_set = true;
 		return 1;
@@ -53,8 +54,25 @@ int cmd_common_finish(struct cmd_common *c, const char *synopsis, const struct o
 	return 0;
 }
 
-int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
-                      size_t portcap)
+int cmd_parse_options(int argc, char **argv, const struct opt *table, const char *synopsis,
+                      struct cmd_common *c, cmd_option_fn *apply, void *ctx)
+{
+	struct opt_parser p;
+	const char *arg;
+	int id, rc;
+
+	opt_init(&p, argc, argv, table);
+	while ((id = opt_next(&p, &arg)) > 0) {
+		rc = cmd_common_option(c, id, arg);
+		if (rc < 0 || (rc == 0 && apply(ctx, id, arg) < 0))
+			return -1;
+	}
+	if (id < 0 || cmd_common_finish(c, synopsis, table) < 0)
+		return -1;
+	return p.noperands;
+}
+
+int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port, size_t portcap)
 {
 	if (n < 1) {
 		diag_usage("missing HOST and PORT");
@@ -62,7 +80,8 @@ int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
 	}
 	int rc = parse_hostport(ops[0], host, hostcap, port, portcap);
 	if (rc < 0 || host[0] == '\0') {
-		diag_usage("invalid address '%.60s%s'", ops[0], strlen(ops[0]) > 60 ? "..." : "");
+		diag_usage("invalid address '%.60s%s'", ops[0],
+		           strlen(ops[0]) > 60 ? "..." : "");
 		return -1;
 	}
 	if (rc == 1)

@@ -12,27 +12,27 @@
 #include <unistd.h>
 
 static const char synopsis[] =
-	"usage: sockit connect [OPTIONS] HOST PORT\n"
-	"       sockit connect [OPTIONS] -U PATH\n"
-	"Copies stdin to the peer and the peer to stdout, both ways at once. PORT may be\n"
-	"HOST:PORT or [IPV6]:PORT; with -z it may be a range (20-30).";
+    "usage: sockit connect [OPTIONS] HOST PORT\n"
+    "       sockit connect [OPTIONS] -U PATH\n"
+    "Copies stdin to the peer and the peer to stdout, both ways at once. PORT may be\n"
+    "HOST:PORT or [IPV6]:PORT; with -z it may be a range (20-30).";
 
 enum { OPT_SEND = OPT_FIRST_LONG_ONLY, OPT_LINGER, OPT_NO_SHUTDOWN };
 
 static const struct opt options[] = {
-	OPT_FAMILY,
-	{'w', 'w', "timeout", "SECS", "connect timeout, and idle timeout (exit 5)", NULL},
-	{'u', 'u', "udp", NULL, "UDP: each read of stdin is one datagram", NULL},
-	{'U', 'U', "unix", "PATH", "connect to a UNIX-domain socket", NULL},
-	{OPT_SEND, 0, "send", "TEXT", "send TEXT and a newline instead of stdin", NULL},
-	{'C', 'C', "crlf", NULL, "send LF line endings as CRLF", NULL},
-	{OPT_LINGER, 0, "linger", "SECS", "after stdin EOF, wait at most SECS for the peer", NULL},
-	{OPT_NO_SHUTDOWN, 0, "no-shutdown", NULL, "do not half-close at stdin EOF", NULL},
-	{'z', 'z', "scan", NULL, "zero-I/O scan: report open ports (PORT may be 20-30)", NULL},
-	{'s', 's', "source", "ADDR[:PORT]", "local address (and port) to connect from", NULL},
-	{'x', 'x', "hex", NULL, "hex dump of the traffic on stderr", NULL},
-	OPT_VERBOSITY,
-	OPT_END,
+    OPT_FAMILY,
+    {'w', 'w', "timeout", "SECS", "connect timeout, and idle timeout (exit 5)", NULL},
+    {'u', 'u', "udp", NULL, "UDP: each read of stdin is one datagram", NULL},
+    {'U', 'U', "unix", "PATH", "connect to a UNIX-domain socket", NULL},
+    {OPT_SEND, 0, "send", "TEXT", "send TEXT and a newline instead of stdin", NULL},
+    {'C', 'C', "crlf", NULL, "send LF line endings as CRLF", NULL},
+    {OPT_LINGER, 0, "linger", "SECS", "after stdin EOF, wait at most SECS for the peer", NULL},
+    {OPT_NO_SHUTDOWN, 0, "no-shutdown", NULL, "do not half-close at stdin EOF", NULL},
+    {'z', 'z', "scan", NULL, "zero-I/O scan: report open ports (PORT may be 20-30)", NULL},
+    {'s', 's', "source", "ADDR[:PORT]", "local address (and port) to connect from", NULL},
+    {'x', 'x', "hex", NULL, "hex dump of the traffic on stderr", NULL},
+    OPT_VERBOSITY,
+    OPT_END,
 };
 
 struct connect_opts {
@@ -47,48 +47,53 @@ struct connect_opts {
 	bool have_source;
 };
 
+static int apply_option(void *ctx, int id, const char *arg)
+{
+	struct connect_opts *o = ctx;
+
+	switch (id) {
+	case 'u':
+		o->udp = true;
+		break;
+	case 'U':
+		o->unix_path = arg;
+		break;
+	case OPT_SEND:
+		o->send = arg;
+		break;
+	case 'C':
+		o->crlf = true;
+		break;
+	case OPT_NO_SHUTDOWN:
+		o->no_shutdown = true;
+		break;
+	case 'z':
+		o->scan = true;
+		break;
+	case 'x':
+		o->hex = true;
+		break;
+	case OPT_LINGER:
+		if (parse_seconds(arg, &o->linger_ms) < 0)
+			return diag_usage("invalid value '%.40s' for --linger", arg), -1;
+		o->linger_set = true;
+		break;
+	case 's':
+		/* ":PORT" alone is nc's -p: any local address, that port */
+		if (arg[0] == ':' ? parse_hostport(arg + 1, o->src_port, sizeof o->src_port,
+		                                   o->src_host, sizeof o->src_host) != 0
+		                  : parse_hostport(arg, o->src_host, sizeof o->src_host,
+		                                   o->src_port, sizeof o->src_port) < 0)
+			return diag_usage("invalid source address '%.60s' for -s", arg), -1;
+		o->have_source = true;
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(struct connect_opts *o, int argc, char **argv)
 {
-	struct opt_parser p;
-	const char *arg;
-	int id, rc;
-
-	opt_init(&p, argc, argv, options);
-	while ((id = opt_next(&p, &arg)) > 0) {
-		if ((rc = cmd_common_option(&o->common, id, arg)) != 0) {
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		switch (id) {
-		case 'u': o->udp = true; break;
-		case 'U': o->unix_path = arg; break;
-		case OPT_SEND: o->send = arg; break;
-		case 'C': o->crlf = true; break;
-		case OPT_NO_SHUTDOWN: o->no_shutdown = true; break;
-		case 'z': o->scan = true; break;
-		case 'x': o->hex = true; break;
-		case OPT_LINGER:
-			if (parse_seconds(arg, &o->linger_ms) < 0)
-				return diag_usage("invalid value '%.40s' for --linger", arg), -1;
-			o->linger_set = true;
-			break;
-		case 's':
-			/* ":PORT" alone is nc's -p: any local address, that port */
-			if (arg[0] == ':' ? parse_hostport(arg + 1, o->src_port, sizeof o->src_port,
-			                                   o->src_host, sizeof o->src_host) != 0
-			                  : parse_hostport(arg, o->src_host, sizeof o->src_host,
-			                                   o->src_port, sizeof o->src_port) < 0)
-				return diag_usage("invalid source address '%.60s' for -s", arg), -1;
-			o->have_source = true;
-			break;
-		}
-	}
-	if (id < 0)
-		return -1;
-	if (cmd_common_finish(&o->common, synopsis, options) < 0)
-		return -1;
-	return p.noperands;
+	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
 }
 
 /* All option conflicts in one place, as nc does. */
@@ -100,11 +105,10 @@ static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 		if (nops > 0)
 			return diag_usage("cannot use -U with HOST and PORT"), -1;
 		if (o->udp || o->scan || o->have_source || o->common.family)
-			return diag_usage("cannot use -U with %s",
-			                  o->udp    ? "-u"
-			                  : o->scan ? "-z"
-			                  : o->have_source ? "-s"
-			                                   : "-4/-6"),
+			return diag_usage("cannot use -U with %s", o->udp           ? "-u"
+			                                           : o->scan        ? "-z"
+			                                           : o->have_source ? "-s"
+			                                                            : "-4/-6"),
 			       -1;
 		return 0;
 	}
@@ -138,13 +142,13 @@ static int check_port(struct connect_opts *o)
 static struct net_peer peer_of(const struct connect_opts *o)
 {
 	struct net_peer p = {
-		.host = o->host,
-		.port = o->port,
-		.family = o->common.family,
-		.socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
-		.timeout_ms = o->common.timeout_ms,
-		.src_host = o->have_source && o->src_host[0] ? o->src_host : NULL,
-		.src_port = o->have_source && o->src_port[0] ? o->src_port : NULL,
+	    .host = o->host,
+	    .port = o->port,
+	    .family = o->common.family,
+	    .socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
+	    .timeout_ms = o->common.timeout_ms,
+	    .src_host = o->have_source && o->src_host[0] ? o->src_host : NULL,
+	    .src_port = o->have_source && o->src_port[0] ? o->src_port : NULL,
 	};
 	return p;
 }
@@ -186,16 +190,18 @@ static int converse(struct connect_opts *o, int fd)
 	char *sendbuf = NULL;
 	struct relay_stats st;
 	struct relay_opts r = {
-		.in_fd = o->send ? -1 : STDIN_FILENO,
-		.out_fd = STDOUT_FILENO,
-		.sock = fd,
-		.udp = o->udp,
-		.in_is_tty = !o->send && isatty(STDIN_FILENO),
-		.no_shutdown = o->no_shutdown,
-		.linger_ms = o->linger_set ? o->linger_ms : o->udp ? 1000 : -1,
-		.idle_ms = o->common.timeout_ms,
-		.hex = o->hex,
-		.crlf = o->crlf,
+	    .in_fd = o->send ? -1 : STDIN_FILENO,
+	    .out_fd = STDOUT_FILENO,
+	    .sock = fd,
+	    .udp = o->udp,
+	    .in_is_tty = !o->send && isatty(STDIN_FILENO),
+	    .no_shutdown = o->no_shutdown,
+	    .linger_ms = o->linger_set ? o->linger_ms
+	                 : o->udp      ? 1000
+	                               : -1,
+	    .idle_ms = o->common.timeout_ms,
+	    .hex = o->hex,
+	    .crlf = o->crlf,
 	};
 	if (o->send) {
 		size_t n = strlen(o->send);

@@ -882,8 +882,10 @@ static int set_user_agent(struct http_opts *o, const char *a)
 	return 0;
 }
 
-static int http_option(struct http_opts *o, int id, const char *arg)
+static int http_option(void *ctx, int id, const char *arg)
 {
+	struct http_opts *o = ctx;
+
 	switch (id) {
 	case 'i':
 		o->include = true;
@@ -920,23 +922,11 @@ static int http_option(struct http_opts *o, int id, const char *arg)
 
 static int parse_options(struct http_opts *o, int argc, char **argv)
 {
-	const struct opt *table = o->head ? head_options : get_options;
-	struct opt_parser p;
-	const char *arg;
-	int id, rc;
-
-	opt_init(&p, argc, argv, table);
-	while ((id = opt_next(&p, &arg)) > 0) {
-		if ((rc = cmd_common_option(&o->common, id, arg)) < 0)
-			return -1;
-		if (rc == 0 && http_option(o, id, arg) < 0)
-			return -1;
-	}
-	if (id < 0)
-		return -1;
-	if (cmd_common_finish(&o->common, o->head ? head_synopsis : get_synopsis, table) < 0)
-		return -1;
-	return p.noperands;
+	if (o->head)
+		return cmd_parse_options(argc, argv, head_options, head_synopsis, &o->common,
+		                         http_option, o);
+	return cmd_parse_options(argc, argv, get_options, get_synopsis, &o->common, http_option,
+	                         o);
 }
 
 /* All option conflicts in one place, as nc does. */

@@ -29,36 +29,28 @@ struct resolve_opts {
 	bool first, reverse, lng;
 };
 
+static int apply_option(void *ctx, int id, const char *arg)
+{
+	struct resolve_opts *o = ctx;
+
+	(void)arg; /* resolve's own options are flags */
+	switch (id) {
+	case '1':
+		o->first = true;
+		break;
+	case 'r':
+		o->reverse = true;
+		break;
+	case 'l':
+		o->lng = true;
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(struct resolve_opts *o, int argc, char **argv)
 {
-	struct opt_parser p;
-	const char *arg;
-	int id, rc;
-
-	opt_init(&p, argc, argv, options);
-	while ((id = opt_next(&p, &arg)) > 0) {
-		if ((rc = cmd_common_option(&o->common, id, arg)) != 0) {
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		switch (id) {
-		case '1':
-			o->first = true;
-			break;
-		case 'r':
-			o->reverse = true;
-			break;
-		case 'l':
-			o->lng = true;
-			break;
-		}
-	}
-	if (id < 0)
-		return -1;
-	if (cmd_common_finish(&o->common, synopsis, options) < 0)
-		return -1;
-	return p.noperands;
+	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
 }
 
 /* Usage errors come before any lookup: no NAME, an empty one, -r with a non-address. */

@@ -20,16 +20,16 @@
 #include <unistd.h>
 
 static const char synopsis[] =
-	"usage: sockit serve [OPTIONS] [[ADDR] PORT]     (PORT defaults to 4242, 0 = any free)\n"
-	"       sockit serve [OPTIONS] -U PATH\n"
-	"Listens and serves clients. raw (the default) pipes one client at a time to\n"
-	"stdin/stdout, like nc -l; echo, calc, chat, greet, daytime, qotd and discard\n"
-	"serve every client at once.";
+    "usage: sockit serve [OPTIONS] [[ADDR] PORT]     (PORT defaults to 4242, 0 = any free)\n"
+    "       sockit serve [OPTIONS] -U PATH\n"
+    "Listens and serves clients. raw (the default) pipes one client at a time to\n"
+    "stdin/stdout, like nc -l; echo, calc, chat, greet, daytime, qotd and discard\n"
+    "serve every client at once.";
 
 static const char echo_synopsis[] =
-	"usage: sockit echo [OPTIONS] [[ADDR] PORT]      (PORT defaults to 4242, 0 = any free)\n"
-	"       sockit echo [OPTIONS] -U PATH\n"
-	"An echo server (RFC 862): sockit serve --proto echo.";
+    "usage: sockit echo [OPTIONS] [[ADDR] PORT]      (PORT defaults to 4242, 0 = any free)\n"
+    "       sockit echo [OPTIONS] -U PATH\n"
+    "An echo server (RFC 862): sockit serve --proto echo.";
 
 enum {
 	OPT_ALLOW = OPT_FIRST_LONG_ONLY,
@@ -41,22 +41,23 @@ enum {
 };
 
 static const struct opt options[] = {
-	OPT_FAMILY,
-	{'p', 'p', "proto", "NAME", "raw (default), echo, calc, chat, greet, daytime, qotd, discard",
-	 "raw echo calc chat greet daytime qotd discard"},
-	{'b', 'b', "bind", "ADDR", "local address (default: every interface)", NULL},
-	{'u', 'u', "udp", NULL, "serve over UDP", NULL},
-	{'U', 'U', "unix", "PATH", "listen on a UNIX-domain socket", NULL},
-	{'k', 'k', "keep-open", NULL, "raw: accept the next client after one leaves", NULL},
-	{'m', 'm', "max-clients", "N", "concurrent clients (default 10000)", NULL},
-	{OPT_IDLE, 0, "idle-timeout", "SECS", "close a client idle that long", NULL},
-	{OPT_MAX_LINE, 0, "max-line", "N", "longest line of a line protocol (default 1024)", NULL},
-	{OPT_GREETING, 0, "greeting", "TEXT", "line sent to every new client", NULL},
-	{OPT_QUOTES, 0, "quotes", "FILE", "qotd: one quote per line", NULL},
-	{OPT_ALLOW, 0, "allow", "CIDR", "accept only these peers (repeatable)", NULL},
-	{OPT_DENY, 0, "deny", "CIDR", "refuse these peers (repeatable; deny wins)", NULL},
-	OPT_VERBOSITY,
-	OPT_END,
+    OPT_FAMILY,
+    {'p', 'p', "proto", "NAME",
+     "raw (default), echo, calc, chat, greet, daytime, qotd, discard",
+     "raw echo calc chat greet daytime qotd discard"},
+    {'b', 'b', "bind", "ADDR", "local address (default: every interface)", NULL},
+    {'u', 'u', "udp", NULL, "serve over UDP", NULL},
+    {'U', 'U', "unix", "PATH", "listen on a UNIX-domain socket", NULL},
+    {'k', 'k', "keep-open", NULL, "raw: accept the next client after one leaves", NULL},
+    {'m', 'm', "max-clients", "N", "concurrent clients (default 10000)", NULL},
+    {OPT_IDLE, 0, "idle-timeout", "SECS", "close a client idle that long", NULL},
+    {OPT_MAX_LINE, 0, "max-line", "N", "longest line of a line protocol (default 1024)", NULL},
+    {OPT_GREETING, 0, "greeting", "TEXT", "line sent to every new client", NULL},
+    {OPT_QUOTES, 0, "quotes", "FILE", "qotd: one quote per line", NULL},
+    {OPT_ALLOW, 0, "allow", "CIDR", "accept only these peers (repeatable)", NULL},
+    {OPT_DENY, 0, "deny", "CIDR", "refuse these peers (repeatable; deny wins)", NULL},
+    OPT_VERBOSITY,
+    OPT_END,
 };
 
 struct serve_opts {
@@ -121,7 +122,8 @@ static const struct opt *echo_options(void)
 	size_t n = 0;
 
 	for (const struct opt *o = options;; o++) {
-		if (o->id == 'p' || o->id == 'k' || o->id == OPT_QUOTES || o->id == OPT_MAX_LINE)
+		if (o->id == 'p' || o->id == 'k' || o->id == OPT_QUOTES ||
+		    o->id == OPT_MAX_LINE)
 			continue;
 		table[n++] = *o;
 		if (!o->id)
@@ -129,59 +131,67 @@ static const struct opt *echo_options(void)
 	}
 }
 
+static int apply_option(void *ctx, int id, const char *arg)
+{
+	struct serve_opts *o = ctx;
+
+	switch (id) {
+	case 'p':
+		o->proto = arg;
+		break;
+	case 'm':
+		if (parse_count(arg, 1, 1000000, &o->max_clients) < 0)
+			return diag_usage("invalid value '%.40s' for -m (1-1000000)", arg), -1;
+		break;
+	case OPT_MAX_LINE:
+		if (parse_count(arg, 16, 65536, &o->max_line) < 0)
+			return diag_usage("invalid value '%.40s' for --max-line (16-65536)",
+			                  arg),
+			       -1;
+		break;
+	case OPT_GREETING:
+		if (strpbrk(arg, "\r\n") || strlen(arg) > 512)
+			return diag_usage("--greeting must be one line of at most 512 bytes"),
+			       -1;
+		o->greeting = arg;
+		break;
+	case OPT_QUOTES:
+		o->quotes_file = arg;
+		break;
+	case 'b':
+		o->bind = arg;
+		break;
+	case 'u':
+		o->udp = true;
+		break;
+	case 'U':
+		o->unix_path = arg;
+		break;
+	case 'k':
+		o->keep_open = true;
+		break;
+	case OPT_IDLE:
+		if (parse_seconds(arg, &o->idle_ms) < 0 || o->idle_ms == 0)
+			return diag_usage("invalid value '%.40s' for --idle-timeout", arg), -1;
+		break;
+	case OPT_ALLOW:
+		if (add_cidr(&o->acl.allow, &o->acl.nallow, arg, "--allow") < 0)
+			return -1;
+		break;
+	case OPT_DENY:
+		if (add_cidr(&o->acl.deny, &o->acl.ndeny, arg, "--deny") < 0)
+			return -1;
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(struct serve_opts *o, int argc, char **argv)
 {
-	const struct opt *table = o->fixed_proto ? echo_options() : options;
-	struct opt_parser p;
-	const char *arg;
-	int id, rc;
-
-	opt_init(&p, argc, argv, table);
-	while ((id = opt_next(&p, &arg)) > 0) {
-		if ((rc = cmd_common_option(&o->common, id, arg)) != 0) {
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		switch (id) {
-		case 'p': o->proto = arg; break;
-		case 'm':
-			if (parse_count(arg, 1, 1000000, &o->max_clients) < 0)
-				return diag_usage("invalid value '%.40s' for -m (1-1000000)", arg), -1;
-			break;
-		case OPT_MAX_LINE:
-			if (parse_count(arg, 16, 65536, &o->max_line) < 0)
-				return diag_usage("invalid value '%.40s' for --max-line (16-65536)", arg),
-				       -1;
-			break;
-		case OPT_GREETING:
-			if (strpbrk(arg, "\r\n") || strlen(arg) > 512)
-				return diag_usage("--greeting must be one line of at most 512 bytes"), -1;
-			o->greeting = arg;
-			break;
-		case OPT_QUOTES: o->quotes_file = arg; break;
-		case 'b': o->bind = arg; break;
-		case 'u': o->udp = true; break;
-		case 'U': o->unix_path = arg; break;
-		case 'k': o->keep_open = true; break;
-		case OPT_IDLE:
-			if (parse_seconds(arg, &o->idle_ms) < 0 || o->idle_ms == 0)
-				return diag_usage("invalid value '%.40s' for --idle-timeout", arg), -1;
-			break;
-		case OPT_ALLOW:
-			if (add_cidr(&o->acl.allow, &o->acl.nallow, arg, "--allow") < 0)
-				return -1;
-			break;
-		case OPT_DENY:
-			if (add_cidr(&o->acl.deny, &o->acl.ndeny, arg, "--deny") < 0)
-				return -1;
-			break;
-		}
-	}
-	if (id < 0 || cmd_common_finish(&o->common, o->fixed_proto ? echo_synopsis : synopsis,
-	                                table) < 0)
-		return -1;
-	return p.noperands;
+	if (o->fixed_proto)
+		return cmd_parse_options(argc, argv, echo_options(), echo_synopsis, &o->common,
+		                         apply_option, o);
+	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
 }
 
 /* All option conflicts in one place, as nc does. */
@@ -198,8 +208,10 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 	if (o->quotes_file && o->protocol != &proto_qotd)
 		return diag_usage("--quotes is for --proto qotd"), -1;
 	if (o->unix_path && (nops > 0 || o->bind || o->udp || o->common.family))
-		return diag_usage("cannot use -U with %s",
-		                  nops ? "ADDR or PORT" : o->bind ? "-b" : o->udp ? "-u" : "-4/-6"),
+		return diag_usage("cannot use -U with %s", nops      ? "ADDR or PORT"
+		                                           : o->bind ? "-b"
+		                                           : o->udp  ? "-u"
+		                                                     : "-4/-6"),
 		       -1;
 	if (o->udp && o->keep_open)
 		return diag_usage("cannot use -k with -u (a UDP raw session has no end)"), -1;
@@ -211,7 +223,8 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		o->bind = ops[0];
 	if (nops >= 1)
 		o->port = ops[nops - 1];
-	if (!o->unix_path && net_check_port(err, o->port, true, o->udp ? SOCK_DGRAM : SOCK_STREAM) < 0)
+	if (!o->unix_path &&
+	    net_check_port(err, o->port, true, o->udp ? SOCK_DGRAM : SOCK_STREAM) < 0)
 		return diag_usage("%s", err), -1;
 	return 0;
 }
@@ -280,14 +293,14 @@ static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_
 {
 	struct relay_stats st;
 	struct relay_opts r = {
-		.in_fd = *input_done ? -1 : STDIN_FILENO,
-		.out_fd = STDOUT_FILENO,
-		.sock = fd,
-		.udp = o->udp,
-		.in_is_tty = isatty(STDIN_FILENO),
-		.linger_ms = -1,
-		.idle_ms = o->idle_ms,
-		.stop = &stop_requested,
+	    .in_fd = *input_done ? -1 : STDIN_FILENO,
+	    .out_fd = STDOUT_FILENO,
+	    .sock = fd,
+	    .udp = o->udp,
+	    .in_is_tty = isatty(STDIN_FILENO),
+	    .linger_ms = -1,
+	    .idle_ms = o->idle_ms,
+	    .stop = &stop_requested,
 	};
 	long long start = now_ms();
 	int rc = relay_run(&r, &st);
@@ -363,16 +376,16 @@ static int load_quotes(struct serve_opts *o)
 		lineno++;
 		if (line[n] == '\0' && !feof(f)) {
 			fclose(f);
-			return diag_usage("%s:%zu: quote too long (at most 509 bytes)", o->quotes_file,
-			                  lineno);
+			return diag_usage("%s:%zu: quote too long (at most 509 bytes)",
+			                  o->quotes_file, lineno);
 		}
 		line[n] = '\0';
 		if (n == 0)
 			continue;
 		if (n > 509) {
 			fclose(f);
-			return diag_usage("%s:%zu: quote too long (at most 509 bytes)", o->quotes_file,
-			                  lineno);
+			return diag_usage("%s:%zu: quote too long (at most 509 bytes)",
+			                  o->quotes_file, lineno);
 		}
 		char **grown = realloc(o->quotes, (o->nquotes + 1) * sizeof *grown);
 		if (!grown || !(grown[o->nquotes] = strdup(line))) {
@@ -399,23 +412,26 @@ static void raise_fd_limit(long long want)
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= (rlim_t)want)
 		return;
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > (rlim_t)want ? (rlim_t)want
-	                                                                        : rl.rlim_max;
+	                                                                         : rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 static int serve_protocol(struct serve_opts *o, int lfd)
 {
 	struct server_opts so = {
-		.proto = o->protocol,
-		.cfg = {.max_line = (size_t)o->max_line, .greeting = o->greeting,
-		        .quotes = o->quotes, .nquotes = o->nquotes, .out_fd = STDOUT_FILENO},
-		.lfd = lfd,
-		.udp = o->udp,
-		.max_clients = (int)o->max_clients,
-		.idle_ms = o->idle_ms,
-		.acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
-		.in_fd = o->protocol->on_input ? STDIN_FILENO : -1,
-		.stop = &stop_requested,
+	    .proto = o->protocol,
+	    .cfg = {.max_line = (size_t)o->max_line,
+	            .greeting = o->greeting,
+	            .quotes = o->quotes,
+	            .nquotes = o->nquotes,
+	            .out_fd = STDOUT_FILENO},
+	    .lfd = lfd,
+	    .udp = o->udp,
+	    .max_clients = (int)o->max_clients,
+	    .idle_ms = o->idle_ms,
+	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
+	    .in_fd = o->protocol->on_input ? STDIN_FILENO : -1,
+	    .stop = &stop_requested,
 	};
 	return server_run(&so);
 }
@@ -431,8 +447,11 @@ static void free_opts(struct serve_opts *o)
 
 static int serve_main(int argc, char **argv, const char *fixed_proto)
 {
-	struct serve_opts o = {.common = {.family = AF_UNSPEC}, .proto = "raw", .port = "4242",
-	                       .max_clients = 10000, .max_line = 1024};
+	struct serve_opts o = {.common = {.family = AF_UNSPEC},
+	                       .proto = "raw",
+	                       .port = "4242",
+	                       .max_clients = 10000,
+	                       .max_line = 1024};
 	int nops, lfd, rc;
 
 	if (fixed_proto)

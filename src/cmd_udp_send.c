@@ -61,39 +61,28 @@ struct exchange {
 	char err[NET_ERR_LEN];
 };
 
+static int apply_option(void *ctx, int id, const char *arg)
+{
+	struct udp_opts *o = ctx;
+
+	switch (id) {
+	case 'n':
+		if (parse_count(arg, 1, 1000000, &o->count) < 0)
+			return diag_usage("invalid count '%.40s' for -n (1-1000000)", arg), -1;
+		break;
+	case 'l':
+		o->lines = true;
+		break;
+	case 'x':
+		o->hex = true;
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(struct udp_opts *o, int argc, char **argv)
 {
-	struct opt_parser p;
-	const char *arg;
-	int id, rc;
-
-	opt_init(&p, argc, argv, options);
-	while ((id = opt_next(&p, &arg)) > 0) {
-		if ((rc = cmd_common_option(&o->common, id, arg)) != 0) {
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		switch (id) {
-		case 'n':
-			if (parse_count(arg, 1, 1000000, &o->count) < 0)
-				return diag_usage("invalid count '%.40s' for -n (1-1000000)",
-				                  arg),
-				       -1;
-			break;
-		case 'l':
-			o->lines = true;
-			break;
-		case 'x':
-			o->hex = true;
-			break;
-		}
-	}
-	if (id < 0)
-		return -1;
-	if (cmd_common_finish(&o->common, synopsis, options) < 0)
-		return -1;
-	return p.noperands;
+	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
 }
 
 /* Names the peer; returns how many operands that took (the rest is MESSAGE), or -1. */

@@ -24,8 +24,8 @@ struct watch {
 #define READY_MAX 256
 
 struct loop {
-	struct watch *fds;  /* indexed by fd */
-	int size;           /* entries in fds */
+	struct watch *fds; /* indexed by fd */
+	int size;          /* entries in fds */
 	int ready_fd[READY_MAX], ready_mask[READY_MAX];
 #ifdef LOOP_EPOLL
 	int epfd;

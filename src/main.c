@@ -15,21 +15,22 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"connect", cmd_connect, "connect to a TCP, UDP or UNIX peer: stdin to it, it to stdout"},
-	{"serve", cmd_serve, "serve TCP, UDP or UNIX clients: raw pipe, echo, calc, chat, ..."},
-	{"echo", cmd_echo, "an echo server (serve --proto echo)"},
-	{"udp-send", cmd_udp_send, "send one UDP datagram (or one per line) and print the replies"},
-	{"http-head", cmd_http_head, "print the status line and headers of an http:// URL (HEAD)"},
-	{"http-get", cmd_http_get, "fetch an http:// URL: the body to stdout or to a file"},
-	{"resolve", cmd_resolve, "print the addresses of names, or the names of addresses"},
-	{NULL, NULL, NULL},
+    {"connect", cmd_connect, "connect to a TCP, UDP or UNIX peer: stdin to it, it to stdout"},
+    {"serve", cmd_serve, "serve TCP, UDP or UNIX clients: raw pipe, echo, calc, chat, ..."},
+    {"echo", cmd_echo, "an echo server (serve --proto echo)"},
+    {"udp-send", cmd_udp_send, "send one UDP datagram (or one per line) and print the replies"},
+    {"http-head", cmd_http_head, "print the status line and headers of an http:// URL (HEAD)"},
+    {"http-get", cmd_http_get, "fetch an http:// URL: the body to stdout or to a file"},
+    {"resolve", cmd_resolve, "print the addresses of names, or the names of addresses"},
+    {NULL, NULL, NULL},
 };
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: sockit COMMAND [OPTIONS] [ARGS]\n"
-	            "       sockit help [COMMAND] | sockit COMMAND --help | sockit --version\n\n"
-	            "Commands:\n");
+	fprintf(to,
+	        "usage: sockit COMMAND [OPTIONS] [ARGS]\n"
+	        "       sockit help [COMMAND] | sockit COMMAND --help | sockit --version\n\n"
+	        "Commands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(to, "  %-10s %s\n", c->name, c->summary);
 	fprintf(to, "\nExit status: 0 ok, 1 no, 2 usage, 3 resolve, 4 network, 5 timeout,\n"

@@ -23,7 +23,8 @@
 #include <linux/errqueue.h>
 #endif
 
-static int fail(char *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, int code, const char *fmt, ...)
 {
@@ -87,7 +88,8 @@ int net_resolve(char *err, const char *host, const char *port, int family, int s
 	if (rc == 0)
 		return 0;
 	if (rc == EAI_SYSTEM)
-		return fail(err, NET_ERESOLVE, "%.200s: %s", host ? host : "*", strerror(errno));
+		return fail(err, NET_ERESOLVE, "%.200s: %s", host ? host : "*",
+		            strerror(errno));
 	return fail(err, NET_ERESOLVE, "%.200s: %s", host ? host : "*", gai_strerror(rc));
 }
 
@@ -222,7 +224,8 @@ static int literal_peer(const struct net_peer *p, struct sockaddr_storage *ss,
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons((uint16_t)port);
 		ai->ai_addrlen = sizeof *sin;
-	} else if (p->family != AF_INET && inet_pton(AF_INET6, p->host, &sin6->sin6_addr) == 1) {
+	} else if (p->family != AF_INET &&
+	           inet_pton(AF_INET6, p->host, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)port);
 		ai->ai_addrlen = sizeof *sin6;
@@ -315,14 +318,15 @@ static int listen_any(char *err, const char *port, int family, int socktype, int
 
 	if (family == AF_UNSPEC || family == AF_INET6) {
 		v6only = family == AF_INET6;
-		rc = net_resolve(err, "::", port, AF_INET6, socktype, AI_PASSIVE | AI_NUMERICHOST,
-		                 &res);
+		rc = net_resolve(err, "::", port, AF_INET6, socktype,
+		                 AI_PASSIVE | AI_NUMERICHOST, &res);
 		if (rc < 0)
 			return rc;
 		fd = listen_on(err, res->ai_addr, res->ai_addrlen, socktype, backlog, v6only);
 		freeaddrinfo(res);
 		if (fd >= 0 || family == AF_INET6 ||
-		    (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL && errno != EPROTONOSUPPORT))
+		    (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL &&
+		     errno != EPROTONOSUPPORT))
 			return fd >= 0 ? fd : NET_ENET;
 	}
 	rc = net_resolve(err, "0.0.0.0", port, AF_INET, socktype, AI_PASSIVE | AI_NUMERICHOST,
@@ -472,7 +476,9 @@ static int take_queued_error(int fd, struct sockaddr_storage *dst, socklen_t *ds
 {
 #ifdef UDP_RECVERR
 	char ctl[512];
-	struct msghdr msg = {.msg_name = dst, .msg_namelen = sizeof *dst, .msg_control = ctl,
+	struct msghdr msg = {.msg_name = dst,
+	                     .msg_namelen = sizeof *dst,
+	                     .msg_control = ctl,
 	                     .msg_controllen = sizeof ctl};
 	struct sock_extended_err ee;
 	struct cmsghdr *cm;
@@ -681,16 +687,18 @@ char *net_format_host(const struct sockaddr *sa, socklen_t len, char *buf, size_
 
 	buf[0] = '\0';
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)cap);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
+		          (socklen_t)cap);
 	else if (sa->sa_family == AF_INET6 && is_v4_mapped(s6))
 		inet_ntop(AF_INET, s6->sin6_addr.s6_addr + 12, buf, (socklen_t)cap);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &s6->sin6_addr, buf, (socklen_t)cap);
 	else if (sa->sa_family == AF_UNIX) {
 		const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
-		size_t n = len > offsetof(struct sockaddr_un, sun_path)
-		                   ? strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path))
-		                   : 0;
+		size_t n =
+		    len > offsetof(struct sockaddr_un, sun_path)
+		        ? strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path))
+		        : 0;
 		/* a client socket is unnamed: a precision of 0 would print nothing at all */
 		if (n > 0)
 			snprintf(buf, cap, "%.*s", (int)n, sun->sun_path);
@@ -732,7 +740,8 @@ char *net_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap
 
 	net_format_host(sa, len, host, sizeof host);
 	if (sa->sa_family == AF_INET)
-		snprintf(buf, cap, "%s:%u", host, ntohs(((const struct sockaddr_in *)sa)->sin_port));
+		snprintf(buf, cap, "%s:%u", host,
+		         ntohs(((const struct sockaddr_in *)sa)->sin_port));
 	else if (sa->sa_family == AF_INET6 && is_v4_mapped(s6))
 		snprintf(buf, cap, "%s:%u", host, ntohs(s6->sin6_port));
 	else if (sa->sa_family == AF_INET6)
@@ -810,9 +819,9 @@ bool net_cidr_match(const struct net_cidr *c, const struct sockaddr *sa)
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 
 	if (sa->sa_family == AF_INET && c->family == AF_INET)
-		return prefix_equal(c->addr,
-		                    (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr,
-		                    c->bits);
+		return prefix_equal(
+		    c->addr, (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr,
+		    c->bits);
 	if (sa->sa_family != AF_INET6)
 		return false;
 	if (c->family == AF_INET6)

@@ -4,14 +4,14 @@
 #ifndef NET_H
 #define NET_H
 
+#include <netdb.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <netdb.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#define NET_ERR_LEN 256
-#define NET_ADDR_LEN 80 /* "[ffff:...:ffff%ifname]:65535" fits */
+#define NET_ERR_LEN  256
+#define NET_ADDR_LEN 80                  /* "[ffff:...:ffff%ifname]:65535" fits */
 #define NET_PEER_LEN (NET_ADDR_LEN + 16) /* net_describe's "HOST port 65535" */
 
 /* Failure codes; the negated code is the command's exit status (SPEC §1). */
@@ -24,13 +24,13 @@ enum {
 };
 
 struct net_peer {
-	const char *host;      /* name or literal */
-	const char *port;      /* number or service name */
-	int family;            /* AF_UNSPEC, AF_INET or AF_INET6 */
-	int socktype;          /* SOCK_STREAM or SOCK_DGRAM */
-	int timeout_ms;        /* per address; 0 for the system's own */
-	const char *src_host;  /* -s: local address to bind, or NULL */
-	const char *src_port;  /* -s ADDR:PORT: local port, or NULL */
+	const char *host;     /* name or literal */
+	const char *port;     /* number or service name */
+	int family;           /* AF_UNSPEC, AF_INET or AF_INET6 */
+	int socktype;         /* SOCK_STREAM or SOCK_DGRAM */
+	int timeout_ms;       /* per address; 0 for the system's own */
+	const char *src_host; /* -s: local address to bind, or NULL */
+	const char *src_port; /* -s ADDR:PORT: local port, or NULL */
 };
 
 /* Checks a PORT operand: 1..65535 (0 too if allow_zero) or a known service name.
@@ -57,8 +57,7 @@ int net_listen(char *err, const char *host, const char *port, int family, int so
 int net_listen_unix(char *err, const char *path, int socktype, int backlog);
 /* Accepts one connection, non-blocking and close-on-exec if nonblock; fills ss and len.
  * Returns fd, or -1 with errno kept (EAGAIN, EMFILE, ...) and err filled. */
-int net_accept(char *err, int lfd, bool nonblock, struct sockaddr_storage *ss,
-               socklen_t *len);
+int net_accept(char *err, int lfd, bool nonblock, struct sockaddr_storage *ss, socklen_t *len);
 /* Fixes a UDP socket's peer (connect(2)), so later reads and writes are with it only. */
 int net_udp_connect(char *err, int fd, const struct sockaddr *sa, socklen_t len);
 /* Opens a UDP socket to send to ai and hear its replies: unconnected, so datagrams from
@@ -114,7 +113,7 @@ ssize_t net_splice_in(char *err, int fd, int pipe_wr, size_t len);
 
 /* An access-list entry: an address and the length of its prefix. */
 struct net_cidr {
-	int family;            /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	unsigned char addr[16];
 	int bits;
 };

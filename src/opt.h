@@ -6,8 +6,8 @@
 #include <stdbool.h>
 
 struct opt {
-	int id;             /* what opt_next returns: the short letter, or a value >= 256 */
-	char shortname;     /* 0 if the option has no short form */
+	int id;         /* what opt_next returns: the short letter, or a value >= 256 */
+	char shortname; /* 0 if the option has no short form */
 	const char *longname;
 	const char *arg;    /* the argument's name ("SECS"), or NULL for a flag */
 	const char *help;   /* one line for --help */
@@ -18,20 +18,27 @@ struct opt {
 enum { OPT_LIST_OPTIONS = 256, OPT_FIRST_LONG_ONLY = 300 };
 
 /* Rows for -4 -6 -w -v -q -h and --list-options; end a command's table with OPT_END. */
-#define OPT_FAMILY                                                                           \
-	{'4', '4', "ipv4", NULL, "IPv4 only", NULL},                                        \
-	{'6', '6', "ipv6", NULL, "IPv6 only", NULL}
-#define OPT_VERBOSITY                                                                        \
-	{'v', 'v', "verbose", NULL, "diagnostics on stderr (-vv: per-read detail)", NULL},   \
-	{'q', 'q', "quiet", NULL, "no diagnostics; errors are still printed", NULL},          \
-	{'h', 'h', "help", NULL, "this help", NULL},                                          \
-	{OPT_LIST_OPTIONS, 0, "list-options", NULL, NULL, NULL}
-#define OPT_END {0, 0, NULL, NULL, NULL, NULL}
+#define OPT_FAMILY                                                                             \
+	{'4', '4', "ipv4", NULL, "IPv4 only", NULL},                                           \
+	{                                                                                      \
+		'6', '6', "ipv6", NULL, "IPv6 only", NULL                                      \
+	}
+#define OPT_VERBOSITY                                                                          \
+	{'v', 'v', "verbose", NULL, "diagnostics on stderr (-vv: per-read detail)", NULL},     \
+	    {'q', 'q', "quiet", NULL, "no diagnostics; errors are still printed", NULL},       \
+	    {'h', 'h', "help", NULL, "this help", NULL},                                       \
+	{                                                                                      \
+		OPT_LIST_OPTIONS, 0, "list-options", NULL, NULL, NULL                          \
+	}
+#define OPT_END                                                                                \
+	{                                                                                      \
+		0, 0, NULL, NULL, NULL, NULL                                                   \
+	}
 
 struct opt_parser {
 	int argc;
-	char **argv;        /* operands are gathered at its front, in order */
-	int next;           /* the argv index to look at next */
+	char **argv; /* operands are gathered at its front, in order */
+	int next;    /* the argv index to look at next */
 	int noperands;
 	const char *cluster; /* the rest of a short-option cluster (-vv4) */
 	bool only_operands;  /* after `--` */

@@ -13,20 +13,20 @@ struct conn; /* one client connection, owned by the server */
 
 /* What a protocol's configuration may hold (from serve's options). */
 struct proto_config {
-	size_t max_line;          /* --max-line */
-	const char *greeting;     /* --greeting, or NULL for the protocol's default */
-	char **quotes;            /* qotd: the quotes, or NULL for the built-in ones */
+	size_t max_line;      /* --max-line */
+	const char *greeting; /* --greeting, or NULL for the protocol's default */
+	char **quotes;        /* qotd: the quotes, or NULL for the built-in ones */
 	size_t nquotes;
-	int out_fd;               /* where chat writes its log: stdout */
+	int out_fd; /* where chat writes its log: stdout */
 };
 
 /* Why a connection ends, for on_close. */
 enum proto_close {
-	PROTO_CLOSE_NORMAL,       /* the client left, or the protocol closed it */
-	PROTO_CLOSE_SLOW,         /* its unsent output passed the cap: dropped */
-	PROTO_CLOSE_IDLE,         /* --idle-timeout */
-	PROTO_CLOSE_ERROR,        /* reset, or another socket error */
-	PROTO_CLOSE_STOP,         /* the server is stopping */
+	PROTO_CLOSE_NORMAL, /* the client left, or the protocol closed it */
+	PROTO_CLOSE_SLOW,   /* its unsent output passed the cap: dropped */
+	PROTO_CLOSE_IDLE,   /* --idle-timeout */
+	PROTO_CLOSE_ERROR,  /* reset, or another socket error */
+	PROTO_CLOSE_STOP,   /* the server is stopping */
 };
 
 /* When a client's unsent output passes out_cap: stop reading it, or drop it. */
@@ -34,11 +34,11 @@ enum proto_overflow { PROTO_THROTTLE, PROTO_DROP };
 
 struct proto {
 	const char *name;
-	bool udp;                 /* may be served over UDP */
-	bool own_greeting;        /* sends --greeting itself; else the server sends it first */
+	bool udp;          /* may be served over UDP */
+	bool own_greeting; /* sends --greeting itself; else the server sends it first */
 	enum proto_overflow overflow;
-	size_t out_cap;           /* unsent output allowed per client, in bytes */
-	const char *busy;         /* sent to a client over --max-clients, or NULL */
+	size_t out_cap;   /* unsent output allowed per client, in bytes */
+	const char *busy; /* sent to a client over --max-clients, or NULL */
 	/* Called once before serving; returns 0, or -1 after printing why. */
 	int (*init)(const struct proto_config *cfg);
 	/* A client arrived. */
@@ -64,7 +64,7 @@ const char *proto_names(void);
 
 /* The protocols (proto_*.c). */
 extern const struct proto proto_echo, proto_discard, proto_daytime, proto_qotd, proto_greet,
-	proto_calc, proto_chat;
+    proto_calc, proto_chat;
 
 /* What a protocol may do with its connection (implemented by server.c). */
 /* Queues bytes for the client; they are sent as soon as the socket takes them. */

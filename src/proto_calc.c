@@ -41,7 +41,8 @@ static size_t calc_answer(const struct frame_kv *kv, char *out, size_t cap)
 	}
 	if (st == CALC_SYNTAX) {
 		int n = snprintf(num, sizeof num, "SYNTAX %s", e.detail);
-		return put(out, cap, "ERR", num, n < (int)sizeof num ? (size_t)n : sizeof num - 1);
+		return put(out, cap, "ERR", num,
+		           n < (int)sizeof num ? (size_t)n : sizeof num - 1);
 	}
 	return put_str(out, cap, "ERR", calc_status_name(st));
 }
@@ -136,13 +137,13 @@ static long calc_datagram(const char *in, size_t len, char *out, size_t cap)
 }
 
 const struct proto proto_calc = {
-	.name = "calc",
-	.udp = true,
-	.overflow = PROTO_THROTTLE,
-	.out_cap = 256 * 1024,
-	.busy = "ERR:BUSY\n",
-	.init = calc_init,
-	.on_data = calc_data,
-	.on_eof = calc_eof,
-	.on_datagram = calc_datagram,
+    .name = "calc",
+    .udp = true,
+    .overflow = PROTO_THROTTLE,
+    .out_cap = 256 * 1024,
+    .busy = "ERR:BUSY\n",
+    .init = calc_init,
+    .on_data = calc_data,
+    .on_eof = calc_eof,
+    .on_datagram = calc_datagram,
 };

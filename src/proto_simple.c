@@ -13,7 +13,8 @@ static const struct proto_config *config;
 static int remember_config(const struct proto_config *cfg)
 {
 	config = cfg;
-	srand((unsigned)time(NULL) ^ (unsigned)getpid()); /* qotd: not the same quote each run */
+	srand((unsigned)time(NULL) ^
+	      (unsigned)getpid()); /* qotd: not the same quote each run */
 	return 0;
 }
 
@@ -33,12 +34,12 @@ static long echo_datagram(const char *in, size_t len, char *out, size_t cap)
 }
 
 const struct proto proto_echo = {
-	.name = "echo",
-	.udp = true,
-	.overflow = PROTO_THROTTLE,
-	.out_cap = 256 * 1024,
-	.on_data = echo_data,
-	.on_datagram = echo_datagram,
+    .name = "echo",
+    .udp = true,
+    .overflow = PROTO_THROTTLE,
+    .out_cap = 256 * 1024,
+    .on_data = echo_data,
+    .on_datagram = echo_datagram,
 };
 
 static long discard_datagram(const char *in, size_t len, char *out, size_t cap)
@@ -48,11 +49,11 @@ static long discard_datagram(const char *in, size_t len, char *out, size_t cap)
 }
 
 const struct proto proto_discard = {
-	.name = "discard",
-	.udp = true,
-	.overflow = PROTO_DROP,
-	.out_cap = 4096,
-	.on_datagram = discard_datagram,
+    .name = "discard",
+    .udp = true,
+    .overflow = PROTO_DROP,
+    .out_cap = 4096,
+    .on_datagram = discard_datagram,
 };
 
 /* daytime, qotd, greet: one message, then close (TCP), or one reply datagram (UDP). */
@@ -66,13 +67,13 @@ static size_t daytime_message(char *out, size_t cap)
 
 /* Our own sayings, each well under RFC 865's 512 bytes. */
 static const char *const builtin_quotes[] = {
-	"A network is a set of computers that fail in interesting combinations.",
-	"Every byte you did not lose is a byte nobody will ask you about.",
-	"Read the RFC twice; the second time it will say something else.",
-	"There is no such thing as a small buffer overflow.",
-	"Half-closed is not closed: the other side may still have something to say.",
-	"Timeouts are promises you make to people who are waiting.",
-	"The fastest packet is the one you did not have to send.",
+    "A network is a set of computers that fail in interesting combinations.",
+    "Every byte you did not lose is a byte nobody will ask you about.",
+    "Read the RFC twice; the second time it will say something else.",
+    "There is no such thing as a small buffer overflow.",
+    "Half-closed is not closed: the other side may still have something to say.",
+    "Timeouts are promises you make to people who are waiting.",
+    "The fastest packet is the one you did not have to send.",
 };
 
 static size_t qotd_message(char *out, size_t cap)
@@ -86,24 +87,25 @@ static size_t qotd_message(char *out, size_t cap)
 
 static size_t greet_message(char *out, size_t cap)
 {
-	const char *g = config && config->greeting ? config->greeting : "Welcome to the server!";
+	const char *g =
+	    config && config->greeting ? config->greeting : "Welcome to the server!";
 
 	return (size_t)snprintf(out, cap, "%s\n", g);
 }
 
-#define ONE_SHOT(fn)                                                                          \
-	static void fn##_open(struct conn *c)                                                 \
-	{                                                                                     \
-		char msg[1024];                                                               \
-		size_t n = fn##_message(msg, sizeof msg);                                     \
-		conn_write(c, msg, n < sizeof msg ? n : sizeof msg - 1);                      \
-		conn_close(c);                                                                \
-	}                                                                                     \
-	static long fn##_datagram(const char *in, size_t len, char *out, size_t cap)          \
-	{                                                                                     \
-		(void)in, (void)len;                                                          \
-		size_t n = fn##_message(out, cap);                                            \
-		return (long)(n < cap ? n : cap - 1);                                         \
+#define ONE_SHOT(fn)                                                                           \
+	static void fn##_open(struct conn *c)                                                  \
+	{                                                                                      \
+		char msg[1024];                                                                \
+		size_t n = fn##_message(msg, sizeof msg);                                      \
+		conn_write(c, msg, n < sizeof msg ? n : sizeof msg - 1);                       \
+		conn_close(c);                                                                 \
+	}                                                                                      \
+	static long fn##_datagram(const char *in, size_t len, char *out, size_t cap)           \
+	{                                                                                      \
+		(void)in, (void)len;                                                           \
+		size_t n = fn##_message(out, cap);                                             \
+		return (long)(n < cap ? n : cap - 1);                                          \
 	}
 
 ONE_SHOT(daytime)
@@ -111,16 +113,31 @@ ONE_SHOT(qotd)
 ONE_SHOT(greet)
 
 const struct proto proto_daytime = {
-	.name = "daytime", .udp = true, .overflow = PROTO_DROP, .out_cap = 4096,
-	.on_open = daytime_open, .on_datagram = daytime_datagram,
+    .name = "daytime",
+    .udp = true,
+    .overflow = PROTO_DROP,
+    .out_cap = 4096,
+    .on_open = daytime_open,
+    .on_datagram = daytime_datagram,
 };
 
 const struct proto proto_qotd = {
-	.name = "qotd", .udp = true, .overflow = PROTO_DROP, .out_cap = 4096,
-	.init = remember_config, .on_open = qotd_open, .on_datagram = qotd_datagram,
+    .name = "qotd",
+    .udp = true,
+    .overflow = PROTO_DROP,
+    .out_cap = 4096,
+    .init = remember_config,
+    .on_open = qotd_open,
+    .on_datagram = qotd_datagram,
 };
 
 const struct proto proto_greet = {
-	.name = "greet", .udp = true, .own_greeting = true, .overflow = PROTO_DROP, .out_cap = 4096,
-	.init = remember_config, .on_open = greet_open, .on_datagram = greet_datagram,
+    .name = "greet",
+    .udp = true,
+    .own_greeting = true,
+    .overflow = PROTO_DROP,
+    .out_cap = 4096,
+    .init = remember_config,
+    .on_open = greet_open,
+    .on_datagram = greet_datagram,
 };

@@ -19,8 +19,8 @@
 #include <sys/sysmacros.h>
 #endif
 
-#define COPY_BUF (128 * 1024)
-#define PIPE_WANT (1024 * 1024)
+#define COPY_BUF      (128 * 1024)
+#define PIPE_WANT     (1024 * 1024)
 #define STOP_FLUSH_MS 1000
 
 /* One direction: bytes from src to dst, either through buf or through the pipe mid. */
@@ -29,16 +29,16 @@ struct flow {
 	int src, dst;
 	bool src_sock, dst_sock;
 	bool udp;
-	bool eof;           /* src is finished; nothing more will be read */
-	const char *mem;    /* --send: the source is memory, not src */
+	bool eof;        /* src is finished; nothing more will be read */
+	const char *mem; /* --send: the source is memory, not src */
 	size_t memlen;
-	bool crlf;          /* LF becomes CRLF on the way */
-	bool prev_cr;       /* the last byte converted was a CR */
-	char hexdir;        /* '>' or '<' to dump the bytes, or 0 */
-	bool splice;        /* moving through mid with splice() */
+	bool crlf;    /* LF becomes CRLF on the way */
+	bool prev_cr; /* the last byte converted was a CR */
+	char hexdir;  /* '>' or '<' to dump the bytes, or 0 */
+	bool splice;  /* moving through mid with splice() */
 	int mid[2];
 	size_t held, pipecap; /* bytes waiting in mid; mid's capacity */
-	char *buf;          /* copy path: bytes read and not yet written */
+	char *buf;            /* copy path: bytes read and not yet written */
 	size_t off, len;
 	unsigned long long moved;
 };
@@ -224,7 +224,8 @@ static int splice_drain(struct flow *f)
 	ssize_t n;
 
 	do
-		n = splice(f->mid[0], NULL, f->dst, NULL, f->held, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = splice(f->mid[0], NULL, f->dst, NULL, f->held,
+		           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && errno == EINVAL)
 		return fall_back_to_copy(f);
@@ -264,15 +265,15 @@ static int flow_drain(struct flow *f)
 /* The state of one relay run, shared by the steps of the loop. */
 struct relay {
 	const struct relay_opts *o;
-	struct flow up, down;  /* up: input to socket; down: socket to output */
-	bool shut;             /* input is over and the peer was told (half-close) */
-	bool peer_eof;         /* the peer closed its side cleanly */
-	int read_err;          /* reading the socket failed with this errno */
-	int write_err;         /* writing the socket failed with this errno */
-	bool in_err;           /* reading the input failed (reported already) */
-	bool in_done;          /* the input itself has ended, not just this peer's part in it */
-	bool out_gone;         /* the output's reader has gone: stop quietly */
-	int out_err;           /* writing the output failed with this errno */
+	struct flow up, down; /* up: input to socket; down: socket to output */
+	bool shut;            /* input is over and the peer was told (half-close) */
+	bool peer_eof;        /* the peer closed its side cleanly */
+	int read_err;         /* reading the socket failed with this errno */
+	int write_err;        /* writing the socket failed with this errno */
+	bool in_err;          /* reading the input failed (reported already) */
+	bool in_done;         /* the input itself has ended, not just this peer's part in it */
+	bool out_gone;        /* the output's reader has gone: stop quietly */
+	int out_err;          /* writing the output failed with this errno */
 	long long last_io, linger_at, stop_at;
 };
 
@@ -464,12 +465,23 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 	memset(&r, 0, sizeof r);
 	r.o = o;
 	r.last_io = now_ms();
-	r.up = (struct flow){.src_name = "stdin", .dst_name = "socket", .src = o->in_fd,
-	                     .dst = o->sock, .dst_sock = true, .udp = o->udp, .crlf = o->crlf,
-	                     .hexdir = o->hex ? '>' : 0, .mem = o->send, .memlen = o->send_len};
+	r.up = (struct flow){.src_name = "stdin",
+	                     .dst_name = "socket",
+	                     .src = o->in_fd,
+	                     .dst = o->sock,
+	                     .dst_sock = true,
+	                     .udp = o->udp,
+	                     .crlf = o->crlf,
+	                     .hexdir = o->hex ? '>' : 0,
+	                     .mem = o->send,
+	                     .memlen = o->send_len};
 	r.up.eof = o->in_fd < 0 && !o->send;
-	r.down = (struct flow){.src_name = "socket", .dst_name = "stdout", .src = o->sock,
-	                       .dst = o->out_fd, .src_sock = true, .udp = o->udp,
+	r.down = (struct flow){.src_name = "socket",
+	                       .dst_name = "stdout",
+	                       .src = o->sock,
+	                       .dst = o->out_fd,
+	                       .src_sock = true,
+	                       .udp = o->udp,
 	                       .hexdir = o->hex ? '<' : 0};
 	if (net_set_nonblock(err, o->sock, true) < 0)
 		diag_err("%s", err);

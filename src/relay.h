@@ -7,25 +7,25 @@
 #include <stddef.h>
 
 struct relay_opts {
-	int in_fd;          /* what is sent: stdin, or -1 when there is nothing (more) */
-	int out_fd;         /* where received bytes go: stdout */
-	int sock;           /* the connected socket; made non-blocking by relay_run */
-	bool udp;           /* datagrams: each read of in_fd is one; no EOF from the peer */
-	bool in_is_tty;     /* the peer's EOF ends the relay at once (SPEC §2) */
-	bool no_shutdown;   /* keep the write side open at input EOF */
-	int linger_ms;      /* after input EOF, wait at most this for the peer; -1: forever */
-	int idle_ms;        /* no byte either way for this long: exit 5; 0: never */
-	bool hex;           /* hex dump of the traffic on stderr */
-	bool crlf;          /* LF sent as CRLF */
-	const char *send;   /* --send: these bytes instead of in_fd (which is then -1) */
+	int in_fd;        /* what is sent: stdin, or -1 when there is nothing (more) */
+	int out_fd;       /* where received bytes go: stdout */
+	int sock;         /* the connected socket; made non-blocking by relay_run */
+	bool udp;         /* datagrams: each read of in_fd is one; no EOF from the peer */
+	bool in_is_tty;   /* the peer's EOF ends the relay at once (SPEC §2) */
+	bool no_shutdown; /* keep the write side open at input EOF */
+	int linger_ms;    /* after input EOF, wait at most this for the peer; -1: forever */
+	int idle_ms;      /* no byte either way for this long: exit 5; 0: never */
+	bool hex;         /* hex dump of the traffic on stderr */
+	bool crlf;        /* LF sent as CRLF */
+	const char *send; /* --send: these bytes instead of in_fd (which is then -1) */
 	size_t send_len;
 	volatile sig_atomic_t *stop; /* set by a signal: flush for at most 1 s, return 0 */
 };
 
 struct relay_stats {
 	unsigned long long sent, received;
-	bool input_done;    /* in_fd reached EOF: a later relay must not read it again */
-	bool output_gone;   /* out_fd's reader has gone: nothing more can be delivered */
+	bool input_done;  /* in_fd reached EOF: a later relay must not read it again */
+	bool output_gone; /* out_fd's reader has gone: nothing more can be delivered */
 };
 
 /* Pumps both ways until both sides are done (SPEC §2's rules). Prints its own errors

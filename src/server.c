@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SCRATCH (64 * 1024)
-#define ACCEPT_BURST 64
+#define SCRATCH         (64 * 1024)
+#define ACCEPT_BURST    64
 #define EMFILE_PAUSE_MS 100
-#define STOP_FLUSH_MS 1000
-#define WAIT_CAP_MS 1000 /* a stop signal that lands just before a wait is seen this soon */
+#define STOP_FLUSH_MS   1000
+#define WAIT_CAP_MS     1000 /* a stop signal that lands just before a wait is seen this soon */
 
 enum {
 	CONN_EOF = 1,       /* the client sends nothing more */
@@ -32,15 +32,15 @@ enum {
 struct conn {
 	int fd;
 	unsigned flags;
-	enum proto_close why;      /* for a dead connection: why it goes */
+	enum proto_close why; /* for a dead connection: why it goes */
 	struct frame_reader fr;
-	char *out;                 /* unsent output, or NULL */
+	char *out; /* unsent output, or NULL */
 	size_t outoff, outlen, outcap;
-	void *pdata;               /* the protocol's */
+	void *pdata; /* the protocol's */
 	long long opened, last_active;
 	unsigned long long bytes_in, bytes_out;
-	struct conn *prev, *next;  /* every live connection */
-	struct conn *next_dead;    /* the list of those to close after this round */
+	struct conn *prev, *next; /* every live connection */
+	struct conn *next_dead;   /* the list of those to close after this round */
 	union {
 		struct sockaddr sa;
 		struct sockaddr_in in4;
@@ -54,15 +54,15 @@ static struct {
 	struct loop *loop;
 	struct conn *all, *dead;
 	int nclients;
-	struct conn *current;      /* whose read is being handled */
-	char in[SCRATCH];          /* what was read */
-	char out[SCRATCH];         /* replies to current, not yet sent */
+	struct conn *current; /* whose read is being handled */
+	char in[SCRATCH];     /* what was read */
+	char out[SCRATCH];    /* replies to current, not yet sent */
 	size_t outlen;
 	struct frame_reader stdin_fr;
 	bool accepting;
-	long long resume_at;       /* accepting paused for want of fds until then */
-	bool fd_starved;           /* the pause was logged; quiet until an accept succeeds */
-	long long stop_at;         /* stopping: the flush deadline */
+	long long resume_at; /* accepting paused for want of fds until then */
+	bool fd_starved;     /* the pause was logged; quiet until an accept succeeds */
+	long long stop_at;   /* stopping: the flush deadline */
 	long long next_sweep;
 } S;
 
@@ -344,16 +344,18 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 		flush_queue(c);
 		if (c->outlen == c->outoff)
 			c->last_active = now_ms();
-		if (!(c->flags & CONN_DEAD) && ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) &&
+		if (!(c->flags & CONN_DEAD) &&
+		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) &&
 		    c->outlen == c->outoff) {
-			/* flushed in the stop window: it goes because the server stops (a chat must
-			 * not announce it as having left to the others still flushing) */
+			/* flushed in the stop window: it goes because the server stops (a chat
+			 * must not announce it as having left to the others still flushing) */
 			schedule_close(c, S.stop_at ? PROTO_CLOSE_STOP : PROTO_CLOSE_NORMAL);
 			return;
 		}
 		update_interest(c);
 	}
-	if ((mask & LOOP_READ) && !(c->flags & CONN_DEAD) && (loop_mask(S.loop, fd) & LOOP_READ))
+	if ((mask & LOOP_READ) && !(c->flags & CONN_DEAD) &&
+	    (loop_mask(S.loop, fd) & LOOP_READ))
 		read_client(c);
 }
 
@@ -397,7 +399,8 @@ static void pause_accepting(void)
 {
 	/* one line per shortage, not one per retry every EMFILE_PAUSE_MS */
 	if (!S.fd_starved)
-		diag_err("out of file descriptors with %d clients: pausing accepts", S.nclients);
+		diag_err("out of file descriptors with %d clients: pausing accepts",
+		         S.nclients);
 	S.fd_starved = true;
 	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
 	S.accepting = false;
@@ -414,7 +417,8 @@ static void on_accept(struct loop *l, int lfd, void *data, int mask)
 	for (int i = 0; i < ACCEPT_BURST && S.accepting; i++) {
 		int fd = net_accept(err, lfd, true, &ss, &len);
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM)
 				pause_accepting();
 			return;
 		}
@@ -445,7 +449,8 @@ static void on_datagram(struct loop *l, int fd, void *data, int mask)
 	(void)l, (void)data, (void)mask;
 	for (int i = 0; i < ACCEPT_BURST; i++) {
 		len = sizeof ss;
-		ssize_t n = recvfrom(fd, S.in, sizeof S.in, MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
+		ssize_t n =
+		    recvfrom(fd, S.in, sizeof S.in, MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
 		if (n < 0)
 			return; /* EAGAIN, or an ICMP error left by an earlier reply */
 		net_format((struct sockaddr *)&ss, len, who, sizeof who);
@@ -454,9 +459,11 @@ static void on_datagram(struct loop *l, int fd, void *data, int mask)
 			continue;
 		}
 		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out, sizeof S.out);
-		diag_verbose(1, "%s: datagram of %zd bytes, reply of %ld", who, n, r < 0 ? 0 : r);
+		diag_verbose(1, "%s: datagram of %zd bytes, reply of %ld", who, n,
+		             r < 0 ? 0 : r);
 		if (r >= 0)
-			(void)!sendto(fd, S.out, (size_t)r, MSG_DONTWAIT, (struct sockaddr *)&ss, len);
+			(void)!sendto(fd, S.out, (size_t)r, MSG_DONTWAIT,
+			              (struct sockaddr *)&ss, len);
 	}
 }
 

@@ -11,14 +11,14 @@
 
 struct server_opts {
 	const struct proto *proto;
-	struct proto_config cfg;      /* handed to proto->init */
-	int lfd;                      /* the listening (TCP, UNIX) or bound (UDP) socket */
+	struct proto_config cfg; /* handed to proto->init */
+	int lfd;                 /* the listening (TCP, UNIX) or bound (UDP) socket */
 	bool udp;
 	int max_clients;
-	int idle_ms;                  /* 0: never */
+	int idle_ms; /* 0: never */
 	const struct net_acl *acl;
-	int in_fd;                    /* stdin, read when the protocol takes input; or -1 */
-	volatile sig_atomic_t *stop;  /* set by SIGINT/SIGTERM */
+	int in_fd;                   /* stdin, read when the protocol takes input; or -1 */
+	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
 };
 
 /* Serves until *stop is set; then flushes for at most a second and closes everyone.

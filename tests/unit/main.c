@@ -15,8 +15,7 @@ void unit_check(int ok, const char *what, const char *file, int line)
 	printf("FAIL %s:%d: %s\n", file, line, what);
 }
 
-void unit_check_int(long long got, long long want, const char *what, const char *file,
-                    int line)
+void unit_check_int(long long got, long long want, const char *what, const char *file, int line)
 {
 	unit_check(got == want, what, file, line);
 	if (got != want)
@@ -50,11 +49,11 @@ void unit_check_mem(const void *got, size_t gotlen, const void *want, size_t wan
 
 int main(void)
 {
-#define SUITE(name)                                                                           \
-	do {                                                                                  \
-		int before = failed;                                                          \
-		name();                                                                       \
-		printf("%-24s %s\n", #name, failed == before ? "ok" : "FAILED");              \
+#define SUITE(name)                                                                            \
+	do {                                                                                   \
+		int before = failed;                                                           \
+		name();                                                                        \
+		printf("%-24s %s\n", #name, failed == before ? "ok" : "FAILED");               \
 	} while (0);
 #include "suites.h"
 #undef SUITE

@@ -18,10 +18,10 @@ void unit_check_str(const char *got, const char *want, const char *what, const c
 void unit_check_mem(const void *got, size_t gotlen, const void *want, size_t wantlen,
                     const char *what, const char *file, int line);
 
-#define CHECK(cond) unit_check(!!(cond), #cond, __FILE__, __LINE__)
+#define CHECK(cond)          unit_check(!!(cond), #cond, __FILE__, __LINE__)
 #define CHECK_INT(got, want) unit_check_int((got), (want), #got, __FILE__, __LINE__)
 #define CHECK_STR(got, want) unit_check_str((got), (want), #got, __FILE__, __LINE__)
-#define CHECK_MEM(got, gotlen, want, wantlen)                                                \
+#define CHECK_MEM(got, gotlen, want, wantlen)                                                  \
 	unit_check_mem((got), (gotlen), (want), (wantlen), #got, __FILE__, __LINE__)
 
 #endif
