@@ -72,12 +72,10 @@ void diag_note(const char *fmt, ...)
 	va_end(ap);
 }
 
-void diag_verbose(int min, const char *fmt, ...)
+void diag_verbose_line(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (level < min)
-		return;
 	va_start(ap, fmt);
 	emit(1, fmt, ap);
 	va_end(ap);

@@ -29,8 +29,15 @@ void diag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A notice printed unless quiet (the `listening on` line uses diag_always). */
 void diag_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A line printed at verbosity >= level. */
-void diag_verbose(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line printed at verbosity >= level. A macro, so that arguments that cost something
+ * (formatting a peer's address on every read) are not evaluated when nothing is printed. */
+#define diag_verbose(level, ...)                                                             \
+	do {                                                                                 \
+		if (diag_level() >= (level))                                                 \
+			diag_verbose_line(__VA_ARGS__);                                      \
+	} while (0)
+/* The line of diag_verbose, printed unconditionally. */
+void diag_verbose_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A line printed even with -q, as `sockit: message` (no command): the ready line. */
 void diag_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes a hex dump of buf to stderr, each line marked with dir ('>' sent, '<' received). */
