@@ -80,6 +80,7 @@ struct sink {
 	const char *path; /* -o FILE, or NULL */
 	int fd;
 	bool gone; /* stdout's reader left (EPIPE): stop, quietly */
+	bool direct; /* -o names a FIFO or a device: written into, never replaced */
 	size_t textlen;
 	char text[TEXT_SIZE]; /* header lines not yet written */
 };
@@ -296,6 +297,15 @@ static int open_output(struct fetch *f)
 	/* found now, not after the download, when rename(2) would refuse */
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return report(f, EXIT_IO, "cannot write '%.200s': %s", path, strerror(EISDIR));
+	/* a FIFO or a device (-o /dev/null) is written into, as curl does: renaming over it
+	 * would replace it with a plain file */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((f->out.fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+			return report(f, EXIT_IO, "cannot write '%.200s': %s", path,
+			              strerror(errno));
+		f->out.direct = true;
+		return GO_ON;
+	}
 	if ((size_t)snprintf(tmp_path, sizeof tmp_path, "%s.XXXXXX", path) >= sizeof tmp_path)
 		return report(f, EXIT_IO, "%.200s: file name too long", path);
 	catch_fatal_signals();
@@ -325,6 +335,8 @@ static void discard_output(struct fetch *f)
 		return;
 	close(f->out.fd);
 	f->out.fd = -1;
+	if (f->out.direct)
+		return;
 	unlink(tmp_path);
 	tmp_live = 0;
 }
@@ -335,6 +347,10 @@ static int commit_output(struct fetch *f)
 	int fd = f->out.fd;
 
 	f->out.fd = -1;
+	if (f->out.direct)
+		return close(fd) < 0 ? report(f, EXIT_IO, "cannot write '%.200s': %s",
+		                              f->out.path, strerror(errno))
+		                     : GO_ON;
 	if (close(fd) < 0 || rename(tmp_path, f->out.path) < 0) {
 		int e = errno;
 

@@ -255,35 +255,60 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits for the next client (or a stop signal). Returns its fd, or -1 to stop. */
+/* Access lists are about IP addresses: UNIX-domain clients are not filtered. */
+static bool refused(const struct serve_opts *o, const struct sockaddr_storage *ss,
+                    socklen_t len)
+{
+	char who[NET_ADDR_LEN];
+
+	if (ss->ss_family == AF_UNIX || net_acl_permits(&o->acl, (const struct sockaddr *)ss))
+		return false;
+	diag_verbose(1, "%s refused by the access list",
+	             net_format((const struct sockaddr *)ss, len, who, sizeof who));
+	return true;
+}
+
+/* Waits for the next permitted client (or a stop signal). Returns its fd (for UDP the
+ * listening socket, now fixed to the first sender), or -1 to stop. */
 static int next_client(struct serve_opts *o, int lfd, struct sockaddr_storage *ss,
                        socklen_t *len)
 {
 	char err[NET_ERR_LEN];
 	struct pollfd pfd = {.fd = lfd, .events = POLLIN};
+	bool starved = false;
+	int fd;
 
 	while (!stop_requested) {
+		/* a stop signal interrupts this wait (no SA_RESTART); accept would retry */
 		if (poll(&pfd, 1, -1) < 0)
 			continue;
 		if (o->udp) {
 			/* the first datagram names the peer; it stays queued for the relay */
-			char byte;
-			*len = sizeof *ss;
-			if (recvfrom(lfd, &byte, 1, MSG_PEEK, (struct sockaddr *)ss, len) < 0)
+			if (net_udp_peek_sender(err, lfd, ss, len) < 0)
 				continue;
+			if (refused(o, ss, *len)) {
+				net_udp_drop(lfd);
+				continue;
+			}
 			if (net_udp_connect(err, lfd, (struct sockaddr *)ss, *len) < 0) {
 				diag_err("%s", err);
 				return -1;
 			}
 			return lfd;
 		}
-		int fd = net_accept(err, lfd, false, ss, len);
-		if (fd >= 0)
-			return fd;
-		if (errno == EMFILE || errno == ENFILE) {
-			diag_err("%s: pausing", err);
-			poll(NULL, 0, 100);
+		if ((fd = net_accept(err, lfd, false, ss, len)) < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				if (!starved) /* one line per shortage, as the protocol server */
+					diag_err("out of file descriptors: pausing accepts");
+				starved = true;
+				poll(NULL, 0, 100);
+			}
+			continue;
 		}
+		starved = false;
+		if (!refused(o, ss, *len))
+			return fd;
+		close(fd);
 	}
 	return -1;
 }
@@ -308,8 +333,9 @@ static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_
 	*input_done = *input_done || st.input_done;
 	*output_gone = st.output_gone;
 	long long ms = now_ms() - start;
-	diag_verbose(1, "%s closed: %llu bytes in, %llu bytes out, %lld.%03lld s", who,
-	             st.received, st.sent, ms / 1000, ms % 1000);
+	diag_verbose(1, "%s %s: %llu bytes in, %llu bytes out, %lld.%03lld s", who,
+	             rc == EXIT_TIMEOUT ? "closed (idle)" : "closed", st.received, st.sent,
+	             ms / 1000, ms % 1000);
 	return rc;
 }
 
@@ -339,19 +365,12 @@ static int serve_raw(struct serve_opts *o, int lfd)
 		if (fd < 0)
 			return 0;
 		net_format((struct sockaddr *)&ss, len, who, sizeof who);
-		if (!net_acl_permits(&o->acl, (struct sockaddr *)&ss)) {
-			diag_verbose(1, "%s refused by the access list", who);
-			if (fd != lfd)
-				close(fd);
-			continue;
-		}
 		diag_verbose(1, "connection from %s", who);
-		if (o->greeting && greet_raw(o, fd) < 0) {
-			if (fd != lfd)
-				close(fd);
-			continue;
-		}
-		rc = serve_one(o, fd, who, &input_done, &output_gone);
+		/* a client gone before its greeting was delivered: its session is over */
+		if (o->greeting && greet_raw(o, fd) < 0)
+			rc = 0;
+		else
+			rc = serve_one(o, fd, who, &input_done, &output_gone);
 		if (fd != lfd)
 			close(fd);
 		/* with -k too: once stdout's reader has left, no client can be served */

@@ -416,6 +416,23 @@ int net_accept(char *err, int lfd, bool nonblock, struct sockaddr_storage *ss, s
 	return fd;
 }
 
+int net_udp_peek_sender(char *err, int fd, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char byte;
+
+	*len = sizeof *ss;
+	if (recvfrom(fd, &byte, 1, MSG_PEEK, (struct sockaddr *)ss, len) < 0)
+		return fail(err, NET_ENET, "recvfrom: %s", strerror(errno));
+	return 0;
+}
+
+void net_udp_drop(int fd)
+{
+	char byte;
+
+	(void)!recv(fd, &byte, 1, MSG_DONTWAIT);
+}
+
 int net_udp_connect(char *err, int fd, const struct sockaddr *sa, socklen_t len)
 {
 	char who[NET_ADDR_LEN];

@@ -58,6 +58,11 @@ int net_listen_unix(char *err, const char *path, int socktype, int backlog);
 /* Accepts one connection, non-blocking and close-on-exec if nonblock; fills ss and len.
  * Returns fd, or -1 with errno kept (EAGAIN, EMFILE, ...) and err filled. */
 int net_accept(char *err, int lfd, bool nonblock, struct sockaddr_storage *ss, socklen_t *len);
+/* Waits for a datagram on fd and tells its sender, leaving it queued. Returns 0, or
+ * NET_ENET (errno kept: EINTR when a signal came). */
+int net_udp_peek_sender(char *err, int fd, struct sockaddr_storage *ss, socklen_t *len);
+/* Reads and drops the next queued datagram (one from a refused sender). */
+void net_udp_drop(int fd);
 /* Fixes a UDP socket's peer (connect(2)), so later reads and writes are with it only. */
 int net_udp_connect(char *err, int fd, const struct sockaddr *sa, socklen_t len);
 /* Opens a UDP socket to send to ai and hear its replies: unconnected, so datagrams from

@@ -430,9 +430,11 @@ static int pump(struct relay *r)
 			return rc;
 		pfd[SLOT_IN].fd = wants_read(&r->up) && !r->up.mem ? r->up.src : -1;
 		pfd[SLOT_IN].events = POLLIN;
-		pfd[SLOT_SOCK].fd = r->o->sock;
 		pfd[SLOT_SOCK].events = (short)((wants_read(&r->down) ? POLLIN : 0) |
 		                                (has_data(&r->up) ? POLLOUT : 0));
+		/* a socket we want nothing from is left out: after a reset its POLLERR would
+		 * wake every poll at once and spin while we wait for stdin */
+		pfd[SLOT_SOCK].fd = pfd[SLOT_SOCK].events ? r->o->sock : -1;
 		pfd[SLOT_OUT].fd = has_data(&r->down) ? r->down.dst : -1;
 		pfd[SLOT_OUT].events = POLLOUT;
 		long long now = now_ms();
