@@ -506,3 +506,16 @@ sha_line() {
 	file_is "$T/c.out"
 	file_is "$T/c.err" "sockit: connect: $name: Name or service not known"
 }
+
+@test "connect: after the peer has gone, waiting for stdin costs no CPU (no poll spin)" {
+	start_server serve -p greet 127.0.0.1 0
+	hold_fifo "$T/in"
+	start_bg c --stdin "$T/in" "$SOCKIT" connect 127.0.0.1 "$PORT"
+	wait_for "$T/c.out" '^Welcome to the server!$'
+	# the client has the peer's EOF and now waits for the end of its stdin
+	ticks=$(busy_ticks "$BG_PID" 0.5)
+	[ "$ticks" -le 5 ]
+	exec 9>&-
+	wait_exit "$BG_PID" 5
+	[ "$EXIT" -eq 0 ]
+}

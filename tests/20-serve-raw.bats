@@ -405,3 +405,20 @@ served() {
 	wait_exit "$SERVER_PID" 2
 	[ "$EXIT" -eq 0 ]
 }
+
+@test "serve -u: a refused first sender is dropped, not retried; an allowed one is then served" {
+	start_server serve -u -v --deny 127.0.0.2 127.0.0.1 0
+	# a datagram from 127.0.0.2 (refused), then one from 127.0.0.1 (served)
+	python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+bad = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); bad.bind(("127.0.0.2", 0))
+bad.sendto(b"from .2\n", ("127.0.0.1", port))
+good = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+good.sendto(b"from .1\n", ("127.0.0.1", port))' "$PORT"
+	wait_for "$T/server.out" '^from \.1$'
+	file_is "$T/server.out" 'from .1'
+	[ "$(grep -c 'refused by the access list' "$T/server.err")" -eq 1 ]
+	ticks=$(busy_ticks "$SERVER_PID" 0.3)
+	[ "$ticks" -le 5 ]
+}

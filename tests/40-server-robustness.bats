@@ -4,15 +4,6 @@
 
 load helpers
 
-# busy_ticks PID SECS: the CPU ticks PID uses over a window of SECS. The wait is the
-# measurement itself (how much CPU passes while nothing happens), not a synchronisation.
-busy_ticks() {
-	local before
-	before=$(cpu_ticks "$1")
-	sleep "$2"
-	echo $(($(cpu_ticks "$1") - before))
-}
-
 # state PID: the process state letter (S sleeping, R running).
 state() {
 	awk '{ print $3 }' "/proc/$1/stat"

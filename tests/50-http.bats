@@ -242,6 +242,18 @@ check_rows() {
 	same "no temporary file" "$(files "$T" '[abc].*')" 0
 }
 
+@test "http-get -o: a FIFO or a device is written into, never replaced" {
+	mkfifo "$T/fifo"
+	timeout 20 cat "$T/fifo" >"$T/from-fifo" &
+	track $!
+	sk http-get -o "$T/fifo" "$NGX_URL/small.txt"
+	same "into the FIFO" "$RC $(stat -c %F "$T/fifo")" "0 fifo"
+	wait_exit "$!" 5
+	same "what the FIFO carried" "$(cat "$T/from-fifo")" "hello from nginx"
+	sk http-get -o /dev/null "$NGX_URL/small.txt"
+	same "/dev/null" "$RC $(stat -c %F /dev/null)" "0 character special file"
+}
+
 @test "http-get | head -c1: exit 0, nothing on stderr, at once" {
 	local rc
 	timeout 20 "$SOCKIT" http-get "$NGX_URL/big.bin" 2>"$T/err" | head -c1 >"$T/one"

@@ -266,3 +266,12 @@ usage_error() {
 	cat "$T/usage.err" >&2
 	return 1
 }
+
+# busy_ticks PID SECS: the CPU ticks PID uses over a window of SECS. The wait is the
+# measurement itself (how much CPU passes while nothing happens), not a synchronisation.
+busy_ticks() {
+	local before
+	before=$(cpu_ticks "$1")
+	sleep "$2"
+	echo $(($(cpu_ticks "$1") - before))
+}
