@@ -2,6 +2,7 @@
  * client at a time, like nc -l) or the event-loop server for every other protocol. */
 #include "cmd.h"
 #include "diag.h"
+#include "loop.h"
 #include "net.h"
 #include "parse.h"
 #include "proto.h"
@@ -16,7 +17,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char synopsis[] =
@@ -247,14 +247,6 @@ static int open_listener(struct serve_opts *o)
 	return fd;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Access lists are about IP addresses: UNIX-domain clients are not filtered. */
 static bool refused(const struct serve_opts *o, const struct sockaddr_storage *ss,
                     socklen_t len)
@@ -298,7 +290,8 @@ static int next_client(struct serve_opts *o, int lfd, struct sockaddr_storage *s
 		}
 		if ((fd = net_accept(err, lfd, false, ss, len)) < 0) {
 			if (errno == EMFILE || errno == ENFILE) {
-				if (!starved) /* one line per shortage, as the protocol server */
+				if (!starved) /* one line per shortage, as the protocol server
+				               */
 					diag_err("out of file descriptors: pausing accepts");
 				starved = true;
 				poll(NULL, 0, 100);
@@ -327,12 +320,12 @@ static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_
 	    .idle_ms = o->idle_ms,
 	    .stop = &stop_requested,
 	};
-	long long start = now_ms();
+	long long start = loop_now_ms();
 	int rc = relay_run(&r, &st);
 
 	*input_done = *input_done || st.input_done;
 	*output_gone = st.output_gone;
-	long long ms = now_ms() - start;
+	long long ms = loop_now_ms() - start;
 	diag_verbose(1, "%s %s: %llu bytes in, %llu bytes out, %lld.%03lld s", who,
 	             rc == EXIT_TIMEOUT ? "closed (idle)" : "closed", st.received, st.sent,
 	             ms / 1000, ms % 1000);

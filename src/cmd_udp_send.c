@@ -1,6 +1,7 @@
 /* cmd_udp_send.c: `sockit udp-send`, one datagram (or one per line) and its replies. */
 #include "cmd.h"
 #include "diag.h"
+#include "loop.h"
 #include "net.h"
 #include "parse.h"
 
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define UDP_MAX         65507 /* the largest UDP payload over IPv4 */
@@ -176,14 +176,6 @@ static int take_line(struct line_reader *lr, const char **line, size_t *n)
 	return 1;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Writes one reply to stdout as it came, or as a hex dump. Returns 0, STOP or EXIT_IO. */
 static int print_reply(bool hex, const char *buf, size_t n)
 {
@@ -292,13 +284,13 @@ static int timed_out(const struct exchange *x, int wait_ms)
 static int await_replies(struct exchange *x)
 {
 	int wait = x->o->common.timeout_set ? x->o->common.timeout_ms : DEFAULT_WAIT_MS;
-	long long deadline = now_ms() + wait, left;
+	long long deadline = loop_now_ms() + wait, left;
 	int rc;
 
 	if (wait == 0)
 		return 0;
 	while (x->replies < wanted(x)) {
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - loop_now_ms()) <= 0)
 			return timed_out(x, wait);
 		if ((rc = take_reply(x, (int)left)) != 0)
 			return rc;

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef LOOP_EPOLL
 #include <sys/epoll.h>
@@ -228,4 +229,12 @@ int loop_run_once(struct loop *l, int timeout_ms)
 		ran++;
 	}
 	return ran;
+}
+
+long long loop_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -21,6 +21,8 @@ int loop_mask(const struct loop *l, int fd);
 /* Waits at most timeout_ms (-1: forever) and runs the callbacks of the ready fds.
  * Returns how many ran; 0 on timeout or signal; -1 on a failure of the backend. */
 int loop_run_once(struct loop *l, int timeout_ms);
+/* Milliseconds of the monotonic clock: what every timeout in sockit is measured in. */
+long long loop_now_ms(void);
 /* The name of the backend: "epoll" or "poll". */
 const char *loop_backend(void);
 

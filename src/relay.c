@@ -4,6 +4,7 @@
 #include "relay.h"
 
 #include "diag.h"
+#include "loop.h"
 #include "net.h"
 
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/sysmacros.h>
@@ -44,14 +44,6 @@ struct flow {
 };
 
 enum { MOVED = 1, WAIT = 0, DONE = -1, FAIL_SRC = -2, FAIL_DST = -3 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool has_data(const struct flow *f)
 {
@@ -291,7 +283,7 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 			f->eof = r->in_done = true;
 			r->in_err = true;
 		} else if (rc == MOVED) {
-			r->last_io = now_ms();
+			r->last_io = loop_now_ms();
 		}
 	}
 	if ((sock_ev & (POLLOUT | POLLHUP | POLLERR)) && has_data(f)) {
@@ -302,7 +294,7 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 			f->eof = true;
 			f->off = f->len = f->held = 0;
 		} else if (rc == MOVED) {
-			r->last_io = now_ms();
+			r->last_io = loop_now_ms();
 		}
 	}
 }
@@ -320,7 +312,7 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 			r->read_err = errno;
 			f->eof = true;
 		} else if (rc == MOVED) {
-			r->last_io = now_ms();
+			r->last_io = loop_now_ms();
 		}
 	}
 	if ((out_ev & (POLLOUT | POLLHUP | POLLERR)) && has_data(f)) {
@@ -330,7 +322,7 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 		else if (rc == FAIL_DST)
 			r->out_err = errno;
 		else if (rc == MOVED)
-			r->last_io = now_ms();
+			r->last_io = loop_now_ms();
 	}
 }
 
@@ -345,7 +337,7 @@ static void maybe_shut(struct relay *r)
 	if (!r->o->no_shutdown && !r->o->udp && !r->write_err)
 		net_shutdown_write(err, r->o->sock);
 	if (r->o->linger_ms >= 0)
-		r->linger_at = now_ms() + r->o->linger_ms;
+		r->linger_at = loop_now_ms() + r->o->linger_ms;
 }
 
 /* Returns the exit status once the relay is over, or -1 while it goes on. */
@@ -411,7 +403,7 @@ static int deadline_passed(const struct relay *r, long long now)
 /* A stop signal: read nothing more, flush what is queued for at most a second. */
 static void begin_stop(struct relay *r)
 {
-	r->stop_at = now_ms() + STOP_FLUSH_MS;
+	r->stop_at = loop_now_ms() + STOP_FLUSH_MS;
 	r->up.eof = r->down.eof = true;
 }
 
@@ -437,7 +429,7 @@ static int pump(struct relay *r)
 		pfd[SLOT_SOCK].fd = pfd[SLOT_SOCK].events ? r->o->sock : -1;
 		pfd[SLOT_OUT].fd = has_data(&r->down) ? r->down.dst : -1;
 		pfd[SLOT_OUT].events = POLLOUT;
-		long long now = now_ms();
+		long long now = loop_now_ms();
 		if ((rc = deadline_passed(r, now)) >= 0)
 			return rc;
 		/* --send has no fd to poll: its bytes are always ready, so poll must not wait
@@ -466,7 +458,7 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 
 	memset(&r, 0, sizeof r);
 	r.o = o;
-	r.last_io = now_ms();
+	r.last_io = loop_now_ms();
 	r.up = (struct flow){.src_name = "stdin",
 	                     .dst_name = "socket",
 	                     .src = o->in_fd,

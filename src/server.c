@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SCRATCH         (64 * 1024)
@@ -65,14 +64,6 @@ static struct {
 	long long stop_at;   /* stopping: the flush deadline */
 	long long next_sweep;
 } S;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 const char *conn_peer(struct conn *c)
 {
@@ -276,7 +267,7 @@ static void log_close(struct conn *c)
 {
 	static const char *const why[] = {"closed", "dropped (too slow)", "closed (idle)",
 	                                  "closed (error)", "closed (server stopping)"};
-	long long ms = now_ms() - c->opened;
+	long long ms = loop_now_ms() - c->opened;
 
 	diag_verbose(1, "%s %s: %llu bytes in, %llu bytes out, %lld.%03lld s", conn_peer(c),
 	             why[c->why], c->bytes_in, c->bytes_out, ms / 1000, ms % 1000);
@@ -325,7 +316,7 @@ static void read_client(struct conn *c)
 			S.o->proto->on_eof(c);
 	} else {
 		c->bytes_in += (unsigned long long)n;
-		c->last_active = now_ms();
+		c->last_active = loop_now_ms();
 		diag_verbose(2, "%s: read %zd bytes", conn_peer(c), n);
 		if (S.o->proto->on_data)
 			S.o->proto->on_data(c, S.in, (size_t)n);
@@ -343,7 +334,7 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 	if (mask & LOOP_WRITE) {
 		flush_queue(c);
 		if (c->outlen == c->outoff)
-			c->last_active = now_ms();
+			c->last_active = loop_now_ms();
 		if (!(c->flags & CONN_DEAD) &&
 		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) &&
 		    c->outlen == c->outoff) {
@@ -377,7 +368,7 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	}
 	c->fd = fd;
 	memcpy(&c->peer, ss, len < sizeof c->peer ? len : sizeof c->peer);
-	c->opened = c->last_active = now_ms();
+	c->opened = c->last_active = loop_now_ms();
 	frame_init(&c->fr, S.o->cfg.max_line);
 	c->next = S.all;
 	if (S.all)
@@ -404,7 +395,7 @@ static void pause_accepting(void)
 	S.fd_starved = true;
 	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
 	S.accepting = false;
-	S.resume_at = now_ms() + EMFILE_PAUSE_MS;
+	S.resume_at = loop_now_ms() + EMFILE_PAUSE_MS;
 }
 
 static void on_accept(struct loop *l, int lfd, void *data, int mask)
@@ -503,7 +494,7 @@ static void sweep_idle(long long now)
 /* Stop accepting and reading; what is queued gets at most a second to go out. */
 static void begin_stop(void)
 {
-	S.stop_at = now_ms() + STOP_FLUSH_MS;
+	S.stop_at = loop_now_ms() + STOP_FLUSH_MS;
 	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
 	if (S.o->in_fd >= 0)
 		loop_watch(S.loop, S.o->in_fd, 0, NULL, NULL);
@@ -519,7 +510,7 @@ static void begin_stop(void)
 /* Runs timers that are due; returns how long the loop may wait. */
 static int timers(void)
 {
-	long long now = now_ms(), wait = WAIT_CAP_MS;
+	long long now = loop_now_ms(), wait = WAIT_CAP_MS;
 
 	if (!S.accepting && !S.stop_at && now >= S.resume_at) {
 		S.accepting = loop_watch(S.loop, S.o->lfd, LOOP_READ, on_accept, NULL) == 0;
@@ -586,7 +577,7 @@ int server_run(const struct server_opts *o)
 			begin_stop();
 		/* checked right after begin_stop, so a server with nothing left to flush exits
 		 * at once instead of waiting out the flush deadline */
-		if (S.stop_at && (o->udp || S.all == NULL || now_ms() >= S.stop_at))
+		if (S.stop_at && (o->udp || S.all == NULL || loop_now_ms() >= S.stop_at))
 			break;
 		if (loop_run_once(S.loop, timers()) < 0) {
 			diag_err("event loop: %s", strerror(errno));
