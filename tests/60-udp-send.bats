@@ -13,20 +13,6 @@ us() {
 	timeout 10 "$SOCKIT" udp-send "$@" >"$T/out" 2>"$T/err" || STATUS=$?
 }
 
-# no_dns CMD...: runs CMD under strace, its output dropped; fails if it sent anything to
-# a port 53 (the execve line proves the trace ran). LeakSanitizer cannot run under
-# ptrace, so leak checks are off for this run only.
-no_dns() {
-	rm -f "$T/trace"
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout 10 strace -f -qq \
-		-o "$T/trace" -e trace=execve,connect,sendto,sendmmsg "$@" >/dev/null 2>&1 || true
-	grep -q '^[0-9]* *execve(' "$T/trace" || { echo "strace did not run: $*" >&2 && return 1; }
-	if grep 'htons(53)' "$T/trace"; then
-		echo "a DNS query was sent by: $*" >&2
-		return 1
-	fi
-}
-
 # is FILE TEXT: FILE holds exactly TEXT, byte for byte (trailing newlines included).
 is() {
 	if ! printf '%s' "$2" | cmp -s - "$1"; then

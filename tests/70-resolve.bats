@@ -6,20 +6,6 @@
 
 load helpers
 
-# no_dns CMD...: runs CMD under strace, its output dropped; fails if it sent anything to
-# a port 53 (the execve line proves the trace ran). LeakSanitizer cannot run under
-# ptrace, so leak checks are off for this run only.
-no_dns() {
-	rm -f "$T/trace"
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout 10 strace -f -qq \
-		-o "$T/trace" -e trace=execve,connect,sendto,sendmmsg "$@" >/dev/null 2>&1 || true
-	grep -q '^[0-9]* *execve(' "$T/trace" || { echo "strace did not run: $*" >&2 && return 1; }
-	if grep 'htons(53)' "$T/trace"; then
-		echo "a DNS query was sent by: $*" >&2
-		return 1
-	fi
-}
-
 # rs ARGS...: `sockit resolve ARGS` under a timeout; stdout to $T/out, stderr to $T/err,
 # the exit status in STATUS. Fails if the same command, traced, sends a DNS query.
 rs() {

@@ -275,3 +275,17 @@ busy_ticks() {
 	sleep "$2"
 	echo $(($(cpu_ticks "$1") - before))
 }
+
+# no_dns CMD...: runs CMD under strace, its output dropped; fails if it sent anything to
+# a port 53 (the execve line proves the trace ran). LeakSanitizer cannot run under
+# ptrace, so leak checks are off for this run only.
+no_dns() {
+	rm -f "$T/trace"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout 10 strace -f -qq \
+		-o "$T/trace" -e trace=execve,connect,sendto,sendmmsg "$@" >/dev/null 2>&1 || true
+	grep -q '^[0-9]* *execve(' "$T/trace" || { echo "strace did not run: $*" >&2 && return 1; }
+	if grep 'htons(53)' "$T/trace"; then
+		echo "a DNS query was sent by: $*" >&2
+		return 1
+	fi
+}
