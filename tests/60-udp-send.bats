@@ -13,17 +13,6 @@ us() {
 	timeout 10 "$SOCKIT" udp-send "$@" >"$T/out" 2>"$T/err" || STATUS=$?
 }
 
-# is FILE TEXT: FILE holds exactly TEXT, byte for byte (trailing newlines included).
-is() {
-	if ! printf '%s' "$2" | cmp -s - "$1"; then
-		echo "want:" >&2
-		printf '%s' "$2" | od -c >&2
-		echo "got:" >&2
-		od -c "$1" >&2
-		return 1
-	fi
-}
-
 # peer NAME MODE [HOST]: starts tests/peers/udp_peer.py MODE (see there) as NAME.
 peer() {
 	start_peer "$1" timeout 60 python3 "$PEERS/udp_peer.py" "$2" "${3:-127.0.0.1}"

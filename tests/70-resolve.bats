@@ -14,17 +14,6 @@ rs() {
 	timeout 10 "$SOCKIT" resolve "$@" >"$T/out" 2>"$T/err" || STATUS=$?
 }
 
-# is FILE TEXT: FILE holds exactly TEXT, byte for byte (trailing newlines included).
-is() {
-	if ! printf '%s' "$2" | cmp -s - "$1"; then
-		echo "want:" >&2
-		printf '%s' "$2" | od -c >&2
-		echo "got:" >&2
-		od -c "$1" >&2
-		return 1
-	fi
-}
-
 # ahosts NAME: the distinct addresses `getent ahosts NAME` shows, in its order.
 ahosts() {
 	getent ahosts "$1" | awk '!seen[$1]++ { print $1 }'

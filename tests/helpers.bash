@@ -289,3 +289,14 @@ no_dns() {
 		return 1
 	fi
 }
+
+# is FILE TEXT: FILE holds exactly TEXT, byte for byte (trailing newlines included).
+is() {
+	if ! printf '%s' "$2" | cmp -s - "$1"; then
+		echo "want:" >&2
+		printf '%s' "$2" | od -c >&2
+		echo "got:" >&2
+		od -c "$1" >&2
+		return 1
+	fi
+}
