@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /*
- * The language (SPEC §3):
+ * The language (sockit(1), "The calc protocol"):
  *   expr  := term (('+' | '-') term)*          left-associative
  *   term  := unary (('*' | '/' | '%') unary)*  left-associative
  *   unary := '-'* primary                      binds tighter than * / %, as in C

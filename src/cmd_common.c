@@ -1,4 +1,5 @@
-/* cmd_common.c: the options and operands that every network command shares. */
+/* cmd_common.c: the one option-parsing driver, and the operands every network command
+ * shares. */
 #include "cmd.h"
 
 #include "diag.h"
@@ -7,93 +8,116 @@
 #include <string.h>
 #include <sys/socket.h>
 
-int cmd_common_option(struct cmd_common *c, int id, const char *arg)
+/* -4 -6 -v -q; --help and --list-options are answered after the whole parse. */
+static int common_option(struct cmd_common *c, int id)
 {
+	int family = id == OPT_ID_IPV4 ? AF_INET : AF_INET6;
+
 	switch (id) {
-	case '4':
-	case '6':
-		if (c->family != AF_UNSPEC && c->family != (id == '4' ? AF_INET : AF_INET6))
-			return diag_usage("cannot use -4 and -6 together"), -1;
-		c->family = id == '4' ? AF_INET : AF_INET6;
-		return 1;
-	case 'w':
-		if (parse_seconds(arg, &c->timeout_ms) < 0)
-			return diag_usage(
-			           "invalid timeout '%.40s' for -w (seconds, e.g. 2 or 0.5)",
-			           arg),
-			       -1;
-		c->timeout_set = true;
-		return 1;
-	case 'v':
+	case OPT_ID_IPV4:
+	case OPT_ID_IPV6:
+		if (c->family != AF_UNSPEC && c->family != family)
+			return diag_usage("cannot use -4 and -6 together");
+		c->family = family;
+		break;
+	case OPT_ID_VERBOSE:
 		c->verbosity = c->verbosity < 0 ? 1 : c->verbosity + 1;
-		return 1;
-	case 'q':
+		break;
+	case OPT_ID_QUIET:
 		c->verbosity = -1;
-		return 1;
-	case 'h':
-		c->help = true;
-		return 1;
-	case OPT_LIST_OPTIONS:
-		c->list = true;
-		return 1;
+		break;
 	}
 	return 0;
 }
 
-int cmd_common_finish(struct cmd_common *c, const char *synopsis, const struct opt *table)
+/* Stores arg into the field o is bound to, checked against the row's bounds. */
+static int store(void *opts, const struct opt *o, const char *arg)
 {
-	if (c->help) {
+	char *field = (char *)opts + o->offset, shown[64];
+	long long n;
+	int ms;
+
+	switch (o->kind) {
+	case OPT_KIND_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case OPT_KIND_STRING:
+		if (o->min > 0 && arg[0] == '\0')
+			return diag_usage("empty %s for %s", o->arg, opt_shown(o, shown));
+		*(const char **)field = arg;
+		return 0;
+	case OPT_KIND_SECONDS:
+		if (parse_seconds(arg, &ms) < 0 || ms < o->min)
+			return diag_usage("invalid value '%.40s' for %s (seconds, e.g. 2 or 0.5%s)",
+			                  arg, opt_shown(o, shown), o->min > 0 ? ", not 0" : "");
+		*(int *)field = ms;
+		return 0;
+	case OPT_KIND_COUNT:
+		if (parse_count(arg, o->min, o->max, &n) < 0)
+			return diag_usage("invalid value '%.40s' for %s (%lld-%lld)", arg,
+			                  opt_shown(o, shown), o->min, o->max);
+		*(long long *)field = n;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* After the parse: --help or --list-options if asked, else the diagnostics level. */
+static void finish(struct cmd_common *c, int asked, const char *synopsis,
+                   const struct opt *table)
+{
+	if (asked == OPT_ID_HELP)
 		opt_print_help(synopsis, table);
-		return 1;
-	}
-	if (c->list) {
+	else if (asked == OPT_ID_LIST)
 		opt_print_list(table);
-		return 1;
-	}
-	diag_set_level(c->verbosity);
-	return 0;
+	c->done = asked != 0;
+	if (!c->done)
+		diag_set_level(c->verbosity);
 }
 
 int cmd_parse_options(int argc, char **argv, const struct opt *table, const char *synopsis,
-                      struct cmd_common *c, cmd_option_fn *apply, void *ctx)
+                      void *opts, struct cmd_common *c, cmd_option_fn *apply)
 {
 	struct opt_parser p;
+	const struct opt *o;
 	const char *arg;
-	int id, rc;
+	bool failed;
+	int asked = 0, rc = 0;
 
 	opt_init(&p, argc, argv, table);
-	while ((id = opt_next(&p, &arg)) > 0) {
-		rc = cmd_common_option(c, id, arg);
-		if (rc < 0 || (rc == 0 && apply(ctx, id, arg) < 0))
+	while ((o = opt_next(&p, &arg, &failed))) {
+		if (o->kind == OPT_KIND_COMMON && (o->id == OPT_ID_HELP || o->id == OPT_ID_LIST))
+			asked = asked ? asked : o->id;
+		else if (o->kind == OPT_KIND_COMMON)
+			rc = common_option(c, o->id);
+		else if (o->kind == OPT_KIND_CALL)
+			rc = apply(opts, o->id, arg);
+		else
+			rc = store(opts, o, arg);
+		if (rc < 0)
 			return -1;
 	}
-	if (id < 0 || cmd_common_finish(c, synopsis, table) < 0)
+	if (failed)
 		return -1;
+	finish(c, asked, synopsis, table);
 	return p.noperands;
 }
 
 int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port, size_t portcap)
 {
-	if (n < 1) {
-		diag_usage("missing HOST and PORT");
-		return -1;
-	}
+	if (n < 1)
+		return diag_usage("missing HOST and PORT");
 	int rc = parse_hostport(ops[0], host, hostcap, port, portcap);
-	if (rc < 0 || host[0] == '\0') {
-		diag_usage("invalid address '%.60s%s'", ops[0],
-		           strlen(ops[0]) > 60 ? "..." : "");
-		return -1;
-	}
+	if (rc < 0 || host[0] == '\0')
+		return diag_usage("invalid address '%.60s%s'", ops[0],
+		                  strlen(ops[0]) > 60 ? "..." : "");
 	if (rc == 1)
 		return 1;
-	if (n < 2) {
-		diag_usage("missing PORT after '%.60s'", ops[0]);
-		return -1;
-	}
-	if (strlen(ops[1]) >= portcap) {
-		diag_usage("invalid port '%.40s...'", ops[1]);
-		return -1;
-	}
+	if (n < 2)
+		return diag_usage("missing PORT after '%.60s'", ops[0]);
+	if (strlen(ops[1]) >= portcap)
+		return diag_usage("invalid port '%.40s...'", ops[1]);
 	strcpy(port, ops[1]);
 	return 2;
 }

@@ -17,83 +17,50 @@ static const char synopsis[] =
     "Copies stdin to the peer and the peer to stdout, both ways at once. PORT may be\n"
     "HOST:PORT or [IPV6]:PORT; with -z it may be a range (20-30).";
 
-enum { OPT_SEND = OPT_FIRST_LONG_ONLY, OPT_LINGER, OPT_NO_SHUTDOWN };
-
-static const struct opt options[] = {
-    OPT_FAMILY,
-    {'w', 'w', "timeout", "SECS", "connect timeout, and idle timeout (exit 5)", NULL},
-    {'u', 'u', "udp", NULL, "UDP: each read of stdin is one datagram", NULL},
-    {'U', 'U', "unix", "PATH", "connect to a UNIX-domain socket", NULL},
-    {OPT_SEND, 0, "send", "TEXT", "send TEXT and a newline instead of stdin", NULL},
-    {'C', 'C', "crlf", NULL, "send LF line endings as CRLF", NULL},
-    {OPT_LINGER, 0, "linger", "SECS", "after stdin EOF, wait at most SECS for the peer", NULL},
-    {OPT_NO_SHUTDOWN, 0, "no-shutdown", NULL, "do not half-close at stdin EOF", NULL},
-    {'z', 'z', "scan", NULL, "zero-I/O scan: report open ports (PORT may be 20-30)", NULL},
-    {'s', 's', "source", "ADDR[:PORT]", "local address (and port) to connect from", NULL},
-    {'x', 'x', "hex", NULL, "hex dump of the traffic on stderr", NULL},
-    OPT_VERBOSITY,
-    OPT_END,
-};
-
 struct connect_opts {
 	struct cmd_common common;
 	bool udp, crlf, no_shutdown, scan, hex;
 	const char *unix_path;
 	const char *send;
-	int linger_ms;
-	bool linger_set;
+	int linger_ms; /* -1 until given */
 	char host[1024], port[64];
 	char src_host[256], src_port[64];
 	bool have_source;
 };
 
-static int apply_option(void *ctx, int id, const char *arg)
-{
-	struct connect_opts *o = ctx;
+enum { OPT_SOURCE = OPT_ID_FIRST_CMD };
 
-	switch (id) {
-	case 'u':
-		o->udp = true;
-		break;
-	case 'U':
-		o->unix_path = arg;
-		break;
-	case OPT_SEND:
-		o->send = arg;
-		break;
-	case 'C':
-		o->crlf = true;
-		break;
-	case OPT_NO_SHUTDOWN:
-		o->no_shutdown = true;
-		break;
-	case 'z':
-		o->scan = true;
-		break;
-	case 'x':
-		o->hex = true;
-		break;
-	case OPT_LINGER:
-		if (parse_seconds(arg, &o->linger_ms) < 0)
-			return diag_usage("invalid value '%.40s' for --linger", arg), -1;
-		o->linger_set = true;
-		break;
-	case 's':
-		/* ":PORT" alone is nc's -p: any local address, that port */
-		if (arg[0] == ':' ? parse_hostport(arg + 1, o->src_port, sizeof o->src_port,
-		                                   o->src_host, sizeof o->src_host) != 0
-		                  : parse_hostport(arg, o->src_host, sizeof o->src_host,
-		                                   o->src_port, sizeof o->src_port) < 0)
-			return diag_usage("invalid source address '%.60s' for -s", arg), -1;
-		o->have_source = true;
-		break;
-	}
+#define C struct connect_opts
+static const struct opt options[] = {
+    OPT_FAMILY,
+    OPT_TIMEOUT(C, "connect timeout, and idle timeout (exit 5)"),
+    OPT_FLAG('u', "udp", C, udp, "UDP: each read of stdin is one datagram"),
+    OPT_NONEMPTY('U', "unix", "PATH", C, unix_path, "connect to a UNIX-domain socket"),
+    OPT_STRING(0, "send", "TEXT", C, send, "send TEXT and a newline instead of stdin"),
+    OPT_FLAG('C', "crlf", C, crlf, "send LF line endings as CRLF"),
+    OPT_SECONDS(0, "linger", C, linger_ms, 0, "after stdin EOF, wait at most SECS for the peer"),
+    OPT_FLAG(0, "no-shutdown", C, no_shutdown, "do not half-close at stdin EOF"),
+    OPT_FLAG('z', "scan", C, scan, "zero-I/O scan: report open ports (PORT may be 20-30)"),
+    OPT_CALL('s', "source", "ADDR[:PORT]", OPT_SOURCE, "local address (and port) to connect from"),
+    OPT_FLAG('x', "hex", C, hex, "hex dump of the traffic on stderr"),
+    OPT_VERBOSITY,
+    OPT_END,
+};
+#undef C
+
+/* -s ADDR[:PORT], or ":PORT" alone (nc's -p: any local address, that port). */
+static int apply_option(void *opts, int id, const char *arg)
+{
+	struct connect_opts *o = opts;
+
+	(void)id; /* -s is the only one */
+	if (arg[0] == ':' ? parse_hostport(arg + 1, o->src_port, sizeof o->src_port, o->src_host,
+	                                   sizeof o->src_host) != 0
+	                  : parse_hostport(arg, o->src_host, sizeof o->src_host, o->src_port,
+	                                   sizeof o->src_port) < 0)
+		return diag_usage("invalid source address '%.60s' for -s", arg);
+	o->have_source = true;
 	return 0;
-}
-
-static int parse_options(struct connect_opts *o, int argc, char **argv)
-{
-	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
 }
 
 /* All option conflicts in one place, as nc does. */
@@ -103,22 +70,21 @@ static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 
 	if (o->unix_path) {
 		if (nops > 0)
-			return diag_usage("cannot use -U with HOST and PORT"), -1;
+			return diag_usage("cannot use -U with HOST and PORT");
 		if (o->udp || o->scan || o->have_source || o->common.family)
 			return diag_usage("cannot use -U with %s", o->udp           ? "-u"
 			                                           : o->scan        ? "-z"
 			                                           : o->have_source ? "-s"
-			                                                            : "-4/-6"),
-			       -1;
+			                                                            : "-4/-6");
 		return 0;
 	}
 	if (o->scan && (o->udp || o->send))
-		return diag_usage("cannot use -z with %s", o->udp ? "-u" : "--send"), -1;
+		return diag_usage("cannot use -z with %s", o->udp ? "-u" : "--send");
 	used = cmd_peer_operands(ops, nops, o->host, sizeof o->host, o->port, sizeof o->port);
 	if (used < 0)
 		return -1;
 	if (used != nops)
-		return diag_usage("unexpected argument '%.60s'", ops[used]), -1;
+		return diag_usage("unexpected argument '%.60s'", ops[used]);
 	return 0;
 }
 
@@ -130,12 +96,12 @@ static int check_port(struct connect_opts *o)
 	if (o->scan && strchr(o->port, '-') && parse_port_range(o->port, &lo, &hi) == 0)
 		return 0;
 	if (o->scan && strchr(o->port, '-'))
-		return diag_usage("invalid port range '%.40s'", o->port), -1;
+		return diag_usage("invalid port range '%.40s'", o->port);
 	if (net_check_port(err, o->port, false, o->udp ? SOCK_DGRAM : SOCK_STREAM) < 0)
-		return diag_usage("%s", err), -1;
+		return diag_usage("%s", err);
 	if (o->have_source && o->src_port[0] &&
 	    net_check_port(err, o->src_port, false, o->udp ? SOCK_DGRAM : SOCK_STREAM) < 0)
-		return diag_usage("-s: %s", err), -1;
+		return diag_usage("-s: %s", err);
 	return 0;
 }
 
@@ -196,9 +162,9 @@ static int converse(struct connect_opts *o, int fd)
 	    .udp = o->udp,
 	    .in_is_tty = !o->send && isatty(STDIN_FILENO),
 	    .no_shutdown = o->no_shutdown,
-	    .linger_ms = o->linger_set ? o->linger_ms
-	                 : o->udp      ? 1000
-	                               : -1,
+	    .linger_ms = o->linger_ms >= 0 ? o->linger_ms
+	                 : o->udp          ? 1000
+	                                   : -1,
 	    .idle_ms = o->common.timeout_ms,
 	    .hex = o->hex,
 	    .crlf = o->crlf,
@@ -222,13 +188,14 @@ static int converse(struct connect_opts *o, int fd)
 
 int cmd_connect(int argc, char **argv)
 {
-	struct connect_opts o = {.common = {.family = AF_UNSPEC}};
+	struct connect_opts o = {.common = {.family = AF_UNSPEC}, .linger_ms = -1};
 	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
 	int nops, fd, rc;
 
-	if ((nops = parse_options(&o, argc, argv)) < 0)
+	if ((nops = cmd_parse_options(argc, argv, options, synopsis, &o, &o.common,
+	                              apply_option)) < 0)
 		return EXIT_USAGE;
-	if (o.common.help || o.common.list)
+	if (o.common.done)
 		return 0;
 	if (check_conflicts(&o, argv, nops) < 0 || (!o.unix_path && check_port(&o) < 0))
 		return EXIT_USAGE;

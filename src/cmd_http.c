@@ -37,30 +37,6 @@ static const char head_synopsis[] =
     "line and the headers as received, one per line. Exits 0 whatever the status,\n"
     "unless --fail.";
 
-enum { OPT_MAX_REDIRS = OPT_FIRST_LONG_ONLY, OPT_STATUS, OPT_PROGRESS, OPT_NO_PROGRESS };
-
-/* http-get's rows: first those about the body, then the rows http-head has too. */
-static const struct opt get_options[] = {
-    {'i', 'i', "include", NULL, "print the status line and headers before the body", NULL},
-    {'o', 'o', "output", "FILE", "write the body to FILE, renamed into place when whole", NULL},
-    {OPT_PROGRESS, 0, "progress", NULL, "a progress line on stderr", NULL},
-    {OPT_NO_PROGRESS, 0, "no-progress", NULL, "no progress line (default unless -o to a tty)",
-     NULL},
-    /* http-head's table starts here */
-    OPT_FAMILY,
-    {'w', 'w', "timeout", "SECS", "connect and idle timeout, not a total one (exit 5)", NULL},
-    {'L', 'L', "location", NULL, "follow redirects (301 302 303 307 308)", NULL},
-    {OPT_MAX_REDIRS, 0, "max-redirs", "N", "with -L: at most N redirects (10)", NULL},
-    {'H', 'H', "header", "HEADER", "add 'Name: value' to the request (repeatable)", NULL},
-    {'A', 'A', "user-agent", "TEXT", "replace the User-Agent (\"\": send none)", NULL},
-    {'f', 'f', "fail", NULL, "exit 1 on status >= 400, printing nothing", NULL},
-    {OPT_STATUS, 0, "status", NULL, "print only the numeric status code", NULL},
-    OPT_VERBOSITY,
-    OPT_END,
-};
-#define GET_ONLY 4
-static const struct opt *const head_options = get_options + GET_ONLY;
-
 struct http_opts {
 	struct cmd_common common;
 	bool head; /* http-head: a HEAD request, the headers are the output */
@@ -74,6 +50,35 @@ struct http_opts {
 	size_t nheaders;
 	size_t extra; /* bytes of the headers and the user agent */
 };
+
+enum { OPT_HEADER = OPT_ID_FIRST_CMD, OPT_USER_AGENT, OPT_PROGRESS, OPT_NO_PROGRESS };
+
+/* http-get's rows: first those about the body, then the rows http-head has too. */
+#define H struct http_opts
+static const struct opt get_options[] = {
+    OPT_FLAG('i', "include", H, include, "print the status line and headers before the body"),
+    OPT_STRING('o', "output", "FILE", H, output,
+               "write the body to FILE, renamed into place when whole"),
+    OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr"),
+    OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
+             "no progress line (default unless -o to a tty)"),
+    /* http-head's table starts here */
+    OPT_FAMILY,
+    OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)"),
+    OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)"),
+    OPT_COUNT(0, "max-redirs", "N", H, max_redirs, 0, REDIRS_MAX,
+              "with -L: at most N redirects (10)"),
+    OPT_CALL('H', "header", "HEADER", OPT_HEADER, "add 'Name: value' to the request (repeatable)"),
+    OPT_CALL('A', "user-agent", "TEXT", OPT_USER_AGENT,
+             "replace the User-Agent (\"\": send none)"),
+    OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),
+    OPT_FLAG(0, "status", H, status_only, "print only the numeric status code"),
+    OPT_VERBOSITY,
+    OPT_END,
+};
+#undef H
+#define GET_ONLY 4
+static const struct opt *const head_options = get_options + GET_ONLY;
 
 /* Where the output goes: stdout, or -o's temporary file. */
 struct sink {
@@ -880,10 +885,9 @@ static int add_header(struct http_opts *o, const char *h)
 
 	if (http_header_valid(h, &err) < 0)
 		return diag_usage("invalid header '%s' for -H: %s",
-		                  printable(shown, sizeof shown, h, strlen(h)), err),
-		       -1;
+		                  printable(shown, sizeof shown, h, strlen(h)), err);
 	if (o->nheaders == HEADERS_MAX)
-		return diag_usage("too many -H options (at most %d)", HEADERS_MAX), -1;
+		return diag_usage("too many -H options (at most %d)", HEADERS_MAX);
 	o->headers[o->nheaders++] = h;
 	o->extra += strlen(h) + 2;
 	return 0;
@@ -893,74 +897,51 @@ static int set_user_agent(struct http_opts *o, const char *a)
 {
 	for (const char *p = a; *p; p++)
 		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
-			return diag_usage("control byte in -A text"), -1;
+			return diag_usage("control byte in -A text");
 	o->user_agent = a;
 	return 0;
 }
 
-static int http_option(void *ctx, int id, const char *arg)
+static int http_option(void *opts, int id, const char *arg)
 {
-	struct http_opts *o = ctx;
+	struct http_opts *o = opts;
 
 	switch (id) {
-	case 'i':
-		o->include = true;
-		return 0;
-	case 'o':
-		o->output = arg;
-		return 0;
-	case 'L':
-		o->location = true;
-		return 0;
-	case OPT_MAX_REDIRS:
-		if (parse_count(arg, 0, REDIRS_MAX, &o->max_redirs) < 0)
-			return diag_usage("invalid count '%.40s' for --max-redirs (0-%d)", arg,
-			                  REDIRS_MAX),
-			       -1;
-		return 0;
-	case 'H':
+	case OPT_HEADER:
 		return add_header(o, arg);
-	case 'A':
+	case OPT_USER_AGENT:
 		return set_user_agent(o, arg);
-	case 'f':
-		o->fail = true;
-		return 0;
-	case OPT_STATUS:
-		o->status_only = true;
-		return 0;
-	case OPT_PROGRESS:
-	case OPT_NO_PROGRESS:
+	default:
 		o->progress = id == OPT_PROGRESS;
 		return 0;
 	}
-	return 0;
 }
 
 static int parse_options(struct http_opts *o, int argc, char **argv)
 {
 	if (o->head)
-		return cmd_parse_options(argc, argv, head_options, head_synopsis, &o->common,
-		                         http_option, o);
-	return cmd_parse_options(argc, argv, get_options, get_synopsis, &o->common, http_option,
-	                         o);
+		return cmd_parse_options(argc, argv, head_options, head_synopsis, o, &o->common,
+		                         http_option);
+	return cmd_parse_options(argc, argv, get_options, get_synopsis, o, &o->common,
+	                         http_option);
 }
 
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct http_opts *o, char **ops, int nops)
 {
 	if (nops < 1)
-		return diag_usage("missing URL"), -1;
+		return diag_usage("missing URL");
 	if (nops > 1)
-		return diag_usage("unexpected argument '%.60s'", ops[1]), -1;
+		return diag_usage("unexpected argument '%.60s'", ops[1]);
 	o->url = ops[0];
 	if (o->status_only && (o->include || o->output))
-		return diag_usage("cannot use --status with %s", o->include ? "-i" : "-o"), -1;
+		return diag_usage("cannot use --status with %s", o->include ? "-i" : "-o");
 	if (o->output && o->output[0] == '\0')
-		return diag_usage("empty file name for -o"), -1;
+		return diag_usage("empty file name for -o");
 	if (o->output && strcmp(o->output, "-") == 0) /* as curl: -o - is stdout */
 		o->output = NULL;
 	if (o->extra + (o->user_agent ? strlen(o->user_agent) : 0) > EXTRA_MAX)
-		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX), -1;
+		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX);
 	return 0;
 }
 
@@ -974,12 +955,11 @@ static int parse_url(struct http_url *u, const char *s)
 	case HTTP_URL_OK:
 		return 0;
 	case HTTP_URL_HTTPS:
-		return diag_usage("%s", err), -1;
+		return diag_usage("%s", err);
 	default:
 		return diag_usage("invalid URL '%s%s': %s",
 		                  printable(shown, sizeof shown, s, len),
-		                  len >= sizeof shown ? "..." : "", err),
-		       -1;
+		                  len >= sizeof shown ? "..." : "", err);
 	}
 }
 
@@ -1016,7 +996,7 @@ static int run(int argc, char **argv, bool head)
 
 	if ((nops = parse_options(&o, argc, argv)) < 0)
 		return EXIT_USAGE;
-	if (o.common.help || o.common.list)
+	if (o.common.done)
 		return 0;
 	if (check_conflicts(&o, argv, nops) < 0 || start(&f, &o) < 0)
 		return EXIT_USAGE;

@@ -15,43 +15,21 @@ static const char synopsis[] =
     "With -r, each NAME is an address and its host name is printed. A NAME that does not\n"
     "resolve is reported; the others are still printed, and the exit status is 3.";
 
-static const struct opt options[] = {
-    OPT_FAMILY,
-    {'1', '1', "first", NULL, "only the first address of each NAME", NULL},
-    {'r', 'r', "reverse", NULL, "NAME is an address: print its host name", NULL},
-    {'l', 'l', "long", NULL, "print NAME FAMILY ADDRESS, and NAME canonical CNAME", NULL},
-    OPT_VERBOSITY,
-    OPT_END,
-};
-
 struct resolve_opts {
 	struct cmd_common common;
 	bool first, reverse, lng;
 };
 
-static int apply_option(void *ctx, int id, const char *arg)
-{
-	struct resolve_opts *o = ctx;
-
-	(void)arg; /* resolve's own options are flags */
-	switch (id) {
-	case '1':
-		o->first = true;
-		break;
-	case 'r':
-		o->reverse = true;
-		break;
-	case 'l':
-		o->lng = true;
-		break;
-	}
-	return 0;
-}
-
-static int parse_options(struct resolve_opts *o, int argc, char **argv)
-{
-	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
-}
+#define R struct resolve_opts
+static const struct opt options[] = {
+    OPT_FAMILY,
+    OPT_FLAG('1', "first", R, first, "only the first address of each NAME"),
+    OPT_FLAG('r', "reverse", R, reverse, "NAME is an address: print its host name"),
+    OPT_FLAG('l', "long", R, lng, "print NAME FAMILY ADDRESS, and NAME canonical CNAME"),
+    OPT_VERBOSITY,
+    OPT_END,
+};
+#undef R
 
 /* Usage errors come before any lookup: no NAME, an empty one, -r with a non-address. */
 static int check_names(const struct resolve_opts *o, char **names, int n)
@@ -139,9 +117,9 @@ int cmd_resolve(int argc, char **argv)
 	struct resolve_opts o = {.common = {.family = AF_UNSPEC}};
 	int nops, status = 0;
 
-	if ((nops = parse_options(&o, argc, argv)) < 0)
+	if ((nops = cmd_parse_options(argc, argv, options, synopsis, &o, &o.common, NULL)) < 0)
 		return EXIT_USAGE;
-	if (o.common.help || o.common.list)
+	if (o.common.done)
 		return 0;
 	if (check_names(&o, argv, nops) != 0)
 		return EXIT_USAGE;

@@ -23,42 +23,14 @@ static const char synopsis[] =
     "usage: sockit serve [OPTIONS] [[ADDR] PORT]     (PORT defaults to 4242, 0 = any free)\n"
     "       sockit serve [OPTIONS] -U PATH\n"
     "Listens and serves clients. raw (the default) pipes one client at a time to\n"
-    "stdin/stdout, like nc -l; echo, calc, chat, greet, daytime, qotd and discard\n"
-    "serve every client at once.";
+    "stdin/stdout, like nc -l; every other protocol (-p) serves every client at once.";
 
 static const char echo_synopsis[] =
     "usage: sockit echo [OPTIONS] [[ADDR] PORT]      (PORT defaults to 4242, 0 = any free)\n"
     "       sockit echo [OPTIONS] -U PATH\n"
     "An echo server (RFC 862): sockit serve --proto echo.";
 
-enum {
-	OPT_ALLOW = OPT_FIRST_LONG_ONLY,
-	OPT_DENY,
-	OPT_IDLE,
-	OPT_MAX_LINE,
-	OPT_GREETING,
-	OPT_QUOTES,
-};
-
-static const struct opt options[] = {
-    OPT_FAMILY,
-    {'p', 'p', "proto", "NAME",
-     "raw (default), echo, calc, chat, greet, daytime, qotd, discard",
-     "raw echo calc chat greet daytime qotd discard"},
-    {'b', 'b', "bind", "ADDR", "local address (default: every interface)", NULL},
-    {'u', 'u', "udp", NULL, "serve over UDP", NULL},
-    {'U', 'U', "unix", "PATH", "listen on a UNIX-domain socket", NULL},
-    {'k', 'k', "keep-open", NULL, "raw: accept the next client after one leaves", NULL},
-    {'m', 'm', "max-clients", "N", "concurrent clients (default 10000)", NULL},
-    {OPT_IDLE, 0, "idle-timeout", "SECS", "close a client idle that long", NULL},
-    {OPT_MAX_LINE, 0, "max-line", "N", "longest line of a line protocol (default 1024)", NULL},
-    {OPT_GREETING, 0, "greeting", "TEXT", "line sent to every new client", NULL},
-    {OPT_QUOTES, 0, "quotes", "FILE", "qotd: one quote per line", NULL},
-    {OPT_ALLOW, 0, "allow", "CIDR", "accept only these peers (repeatable)", NULL},
-    {OPT_DENY, 0, "deny", "CIDR", "refuse these peers (repeatable; deny wins)", NULL},
-    OPT_VERBOSITY,
-    OPT_END,
-};
+enum { OPT_ALLOW = OPT_ID_FIRST_CMD, OPT_DENY, OPT_GREETING };
 
 struct serve_opts {
 	struct cmd_common common;
@@ -67,7 +39,7 @@ struct serve_opts {
 	const char *unix_path;
 	const char *port;
 	bool udp, keep_open;
-	int idle_ms;
+	int idle_ms; /* 0: never */
 	long long max_clients, max_line;
 	const char *greeting, *quotes_file;
 	struct net_acl acl;
@@ -76,6 +48,34 @@ struct serve_opts {
 	char **quotes;
 	size_t nquotes;
 };
+
+#define S struct serve_opts
+static const struct opt options[] = {
+    OPT_FAMILY,
+    {.shortname = 'p',
+     .longname = "proto",
+     .arg = "NAME",
+     .help = "the protocol, raw by default",
+     .choices = proto_names,
+     .kind = OPT_KIND_STRING,
+     .offset = OPT_AT(S, proto, const char *)},
+    OPT_STRING('b', "bind", "ADDR", S, bind, "local address (default: every interface)"),
+    OPT_FLAG('u', "udp", S, udp, "serve over UDP"),
+    OPT_NONEMPTY('U', "unix", "PATH", S, unix_path, "listen on a UNIX-domain socket"),
+    OPT_FLAG('k', "keep-open", S, keep_open, "raw: accept the next client after one leaves"),
+    OPT_COUNT('m', "max-clients", "N", S, max_clients, 1, 1000000,
+              "concurrent clients (default 10000)"),
+    OPT_SECONDS(0, "idle-timeout", S, idle_ms, 1, "close a client idle that long"),
+    OPT_COUNT(0, "max-line", "N", S, max_line, 16, 65536,
+              "longest line of a line protocol (default 1024)"),
+    OPT_CALL(0, "greeting", "TEXT", OPT_GREETING, "line sent to every new client"),
+    OPT_STRING(0, "quotes", "FILE", S, quotes_file, "qotd: one quote per line"),
+    OPT_CALL(0, "allow", "CIDR", OPT_ALLOW, "accept only these peers (repeatable)"),
+    OPT_CALL(0, "deny", "CIDR", OPT_DENY, "refuse these peers (repeatable; deny wins)"),
+    OPT_VERBOSITY,
+    OPT_END,
+};
+#undef S
 
 /* A burst of connects must not overflow the queue (the kernel caps it at somaxconn):
  * an overflowed SYN costs the client a one-second retransmit. */
@@ -106,10 +106,10 @@ static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const ch
 	struct net_cidr *grown = realloc(*list, (*n + 1) * sizeof **list);
 
 	if (!grown)
-		return diag_usage("out of memory"), -1;
+		return diag_usage("out of memory");
 	*list = grown;
 	if (net_cidr_parse(arg, &grown[*n]) < 0)
-		return diag_usage("invalid address or CIDR '%.60s' for %s", arg, opt), -1;
+		return diag_usage("invalid address or CIDR '%.60s' for %s", arg, opt);
 	(*n)++;
 	return 0;
 }
@@ -119,79 +119,43 @@ static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const ch
 static const struct opt *echo_options(void)
 {
 	static struct opt table[sizeof options / sizeof *options];
+	static const char *const not_echo[] = {"proto", "keep-open", "quotes", "max-line"};
 	size_t n = 0;
 
 	for (const struct opt *o = options;; o++) {
-		if (o->id == 'p' || o->id == 'k' || o->id == OPT_QUOTES ||
-		    o->id == OPT_MAX_LINE)
-			continue;
-		table[n++] = *o;
-		if (!o->id)
+		bool skip = false;
+		for (size_t i = 0; o->longname && i < sizeof not_echo / sizeof *not_echo; i++)
+			skip = skip || strcmp(o->longname, not_echo[i]) == 0;
+		if (!skip)
+			table[n++] = *o;
+		if (!o->longname)
 			return table;
 	}
 }
 
-static int apply_option(void *ctx, int id, const char *arg)
+static int apply_option(void *opts, int id, const char *arg)
 {
-	struct serve_opts *o = ctx;
+	struct serve_opts *o = opts;
 
 	switch (id) {
-	case 'p':
-		o->proto = arg;
-		break;
-	case 'm':
-		if (parse_count(arg, 1, 1000000, &o->max_clients) < 0)
-			return diag_usage("invalid value '%.40s' for -m (1-1000000)", arg), -1;
-		break;
-	case OPT_MAX_LINE:
-		if (parse_count(arg, 16, 65536, &o->max_line) < 0)
-			return diag_usage("invalid value '%.40s' for --max-line (16-65536)",
-			                  arg),
-			       -1;
-		break;
 	case OPT_GREETING:
 		if (strpbrk(arg, "\r\n") || strlen(arg) > 512)
-			return diag_usage("--greeting must be one line of at most 512 bytes"),
-			       -1;
+			return diag_usage("--greeting must be one line of at most 512 bytes");
 		o->greeting = arg;
-		break;
-	case OPT_QUOTES:
-		o->quotes_file = arg;
-		break;
-	case 'b':
-		o->bind = arg;
-		break;
-	case 'u':
-		o->udp = true;
-		break;
-	case 'U':
-		o->unix_path = arg;
-		break;
-	case 'k':
-		o->keep_open = true;
-		break;
-	case OPT_IDLE:
-		if (parse_seconds(arg, &o->idle_ms) < 0 || o->idle_ms == 0)
-			return diag_usage("invalid value '%.40s' for --idle-timeout", arg), -1;
-		break;
+		return 0;
 	case OPT_ALLOW:
-		if (add_cidr(&o->acl.allow, &o->acl.nallow, arg, "--allow") < 0)
-			return -1;
-		break;
-	case OPT_DENY:
-		if (add_cidr(&o->acl.deny, &o->acl.ndeny, arg, "--deny") < 0)
-			return -1;
-		break;
+		return add_cidr(&o->acl.allow, &o->acl.nallow, arg, "--allow");
+	default:
+		return add_cidr(&o->acl.deny, &o->acl.ndeny, arg, "--deny");
 	}
-	return 0;
 }
 
 static int parse_options(struct serve_opts *o, int argc, char **argv)
 {
-	if (o->fixed_proto)
-		return cmd_parse_options(argc, argv, echo_options(), echo_synopsis, &o->common,
-		                         apply_option, o);
-	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
+	const struct opt *table = o->fixed_proto ? echo_options() : options;
+
+	return cmd_parse_options(argc, argv, table, o->fixed_proto ? echo_synopsis : synopsis, o,
+	                         &o->common, apply_option);
 }
 
 /* All option conflicts in one place, as nc does. */
@@ -200,32 +164,31 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 	char err[NET_ERR_LEN];
 
 	if (strcmp(o->proto, "raw") != 0 && !(o->protocol = proto_find(o->proto)))
-		return diag_usage("unknown protocol '%.40s' (%s)", o->proto, proto_names()), -1;
+		return diag_usage("unknown protocol '%.40s' (%s)", o->proto, proto_names());
 	if (o->udp && o->protocol && !o->protocol->udp)
-		return diag_usage("cannot serve %s over UDP", o->proto), -1;
+		return diag_usage("cannot serve %s over UDP", o->proto);
 	if (o->keep_open && o->protocol)
-		return diag_usage("-k is for raw; %s always stays open", o->proto), -1;
+		return diag_usage("-k is for raw; %s always stays open", o->proto);
 	if (o->quotes_file && o->protocol != &proto_qotd)
-		return diag_usage("--quotes is for --proto qotd"), -1;
+		return diag_usage("--quotes is for --proto qotd");
 	if (o->unix_path && (nops > 0 || o->bind || o->udp || o->common.family))
 		return diag_usage("cannot use -U with %s", nops      ? "ADDR or PORT"
 		                                           : o->bind ? "-b"
 		                                           : o->udp  ? "-u"
-		                                                     : "-4/-6"),
-		       -1;
+		                                                     : "-4/-6");
 	if (o->udp && o->keep_open)
-		return diag_usage("cannot use -k with -u (a UDP raw session has no end)"), -1;
+		return diag_usage("cannot use -k with -u (a UDP raw session has no end)");
 	if (nops > 2)
-		return diag_usage("unexpected argument '%.60s'", ops[2]), -1;
+		return diag_usage("unexpected argument '%.60s'", ops[2]);
 	if (nops == 2 && o->bind)
-		return diag_usage("cannot use -b and an ADDR argument together"), -1;
+		return diag_usage("cannot use -b and an ADDR argument together");
 	if (nops == 2)
 		o->bind = ops[0];
 	if (nops >= 1)
 		o->port = ops[nops - 1];
 	if (!o->unix_path &&
 	    net_check_port(err, o->port, true, o->udp ? SOCK_DGRAM : SOCK_STREAM) < 0)
-		return diag_usage("%s", err), -1;
+		return diag_usage("%s", err);
 	return 0;
 }
 
@@ -372,48 +335,52 @@ static int serve_raw(struct serve_opts *o, int lfd)
 	}
 }
 
-/* --quotes FILE: one quote per non-empty line, each short enough for RFC 865. */
+/* Keeps a copy of one quote; free_opts frees them. Returns 0 or EXIT_IO. */
+static int add_quote(struct serve_opts *o, const char *line)
+{
+	char **grown = realloc(o->quotes, (o->nquotes + 1) * sizeof *grown);
+
+	if (grown)
+		o->quotes = grown;
+	if (!grown || !(grown[o->nquotes] = strdup(line))) {
+		diag_err("out of memory");
+		return EXIT_IO;
+	}
+	o->nquotes++;
+	return 0;
+}
+
+/* --quotes FILE: one quote per non-empty line, each short enough for RFC 865. Returns
+ * 0 or the exit status. */
 static int load_quotes(struct serve_opts *o)
 {
 	FILE *f = fopen(o->quotes_file, "r");
 	char line[1024];
 	size_t lineno = 0;
+	int rc = 0;
 
 	if (!f) {
 		diag_err("%s: %s", o->quotes_file, strerror(errno));
 		return EXIT_IO;
 	}
-	while (fgets(line, sizeof line, f)) {
+	while (rc == 0 && fgets(line, sizeof line, f)) {
 		size_t n = strcspn(line, "\r\n");
 		lineno++;
-		if (line[n] == '\0' && !feof(f)) {
-			fclose(f);
-			return diag_usage("%s:%zu: quote too long (at most 509 bytes)",
-			                  o->quotes_file, lineno);
+		if ((line[n] == '\0' && !feof(f)) || n > 509) {
+			diag_usage("%s:%zu: quote too long (at most 509 bytes)", o->quotes_file,
+			           lineno);
+			rc = EXIT_USAGE;
+		} else if (n > 0) {
+			line[n] = '\0';
+			rc = add_quote(o, line);
 		}
-		line[n] = '\0';
-		if (n == 0)
-			continue;
-		if (n > 509) {
-			fclose(f);
-			return diag_usage("%s:%zu: quote too long (at most 509 bytes)",
-			                  o->quotes_file, lineno);
-		}
-		char **grown = realloc(o->quotes, (o->nquotes + 1) * sizeof *grown);
-		if (!grown || !(grown[o->nquotes] = strdup(line))) {
-			free(grown ? grown : o->quotes);
-			o->quotes = NULL;
-			fclose(f);
-			diag_err("out of memory");
-			return EXIT_IO;
-		}
-		o->quotes = grown;
-		o->nquotes++;
 	}
 	fclose(f);
-	if (o->nquotes == 0)
-		return diag_usage("%s: no quotes in it", o->quotes_file);
-	return 0;
+	if (rc == 0 && o->nquotes == 0) {
+		diag_usage("%s: no quotes in it", o->quotes_file);
+		rc = EXIT_USAGE;
+	}
+	return rc;
 }
 
 /* A server of many clients needs a descriptor each: take what the hard limit allows. */
@@ -471,11 +438,11 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 	/* every early return frees the access lists parsed so far: a leak report under
 	 * LeakSanitizer would turn a usage error's exit 2 into 1 */
 	if ((nops = parse_options(&o, argc, argv)) < 0 ||
-	    (!o.common.help && !o.common.list && check_conflicts(&o, argv, nops) < 0)) {
+	    (!o.common.done && check_conflicts(&o, argv, nops) < 0)) {
 		free_opts(&o);
 		return EXIT_USAGE;
 	}
-	if (o.common.help || o.common.list) {
+	if (o.common.done) {
 		free_opts(&o);
 		return 0;
 	}

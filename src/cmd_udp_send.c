@@ -23,24 +23,25 @@ static const char synopsis[] =
     "[IPV6]:PORT, and then every later word is MESSAGE. Exit 5 if the replies did not\n"
     "all come within the timeout, which counts from the last datagram sent.";
 
-static const struct opt options[] = {
-    OPT_FAMILY,
-    {'w', 'w', "timeout", "SECS", "wait that long for the replies (default 2; 0: not at all)",
-     NULL},
-    {'n', 'n', "count", "N", "wait for N replies (default 1; with -l, one per line)", NULL},
-    {'l', 'l', "lines", NULL, "send each line of stdin, without its newline, as a datagram",
-     NULL},
-    {'x', 'x', "hex", NULL, "print replies as a hex dump", NULL},
-    OPT_VERBOSITY,
-    OPT_END,
-};
-
 struct udp_opts {
 	struct cmd_common common;
 	long long count; /* -n; 0 when not given */
 	bool lines, hex;
 	char host[1024], port[64];
 };
+
+#define U struct udp_opts
+static const struct opt options[] = {
+    OPT_FAMILY,
+    OPT_TIMEOUT(U, "wait that long for the replies (default 2; 0: not at all)"),
+    OPT_COUNT('n', "count", "N", U, count, 1, 1000000,
+              "wait for N replies (default 1; with -l, one per line)"),
+    OPT_FLAG('l', "lines", U, lines, "send each line of stdin, without its newline, as a datagram"),
+    OPT_FLAG('x', "hex", U, hex, "print replies as a hex dump"),
+    OPT_VERBOSITY,
+    OPT_END,
+};
+#undef U
 
 /* -l: stdin cut into lines; the buffer holds one whole line and its newline at most. */
 struct line_reader {
@@ -61,30 +62,6 @@ struct exchange {
 	char err[NET_ERR_LEN];
 };
 
-static int apply_option(void *ctx, int id, const char *arg)
-{
-	struct udp_opts *o = ctx;
-
-	switch (id) {
-	case 'n':
-		if (parse_count(arg, 1, 1000000, &o->count) < 0)
-			return diag_usage("invalid count '%.40s' for -n (1-1000000)", arg), -1;
-		break;
-	case 'l':
-		o->lines = true;
-		break;
-	case 'x':
-		o->hex = true;
-		break;
-	}
-	return 0;
-}
-
-static int parse_options(struct udp_opts *o, int argc, char **argv)
-{
-	return cmd_parse_options(argc, argv, options, synopsis, &o->common, apply_option, o);
-}
-
 /* Names the peer; returns how many operands that took (the rest is MESSAGE), or -1. */
 static int check_operands(struct udp_opts *o, char **ops, int nops)
 {
@@ -95,9 +72,9 @@ static int check_operands(struct udp_opts *o, char **ops, int nops)
 	if (used < 0)
 		return -1;
 	if (o->lines && used < nops)
-		return diag_usage("cannot use -l with MESSAGE"), -1;
+		return diag_usage("cannot use -l with MESSAGE");
 	if (net_check_port(err, o->port, false, SOCK_DGRAM) < 0)
-		return diag_usage("%s", err), -1;
+		return diag_usage("%s", err);
 	return used;
 }
 
@@ -108,9 +85,10 @@ static int join_words(char **words, int n, char *msg, size_t *len)
 
 	for (int i = 0; i < n; i++)
 		total += strlen(words[i]) + (i > 0);
-	if (total > UDP_MAX)
-		return diag_usage("message of %zu bytes is over the UDP limit of %d", total,
-		                  UDP_MAX);
+	if (total > UDP_MAX) {
+		diag_usage("message of %zu bytes is over the UDP limit of %d", total, UDP_MAX);
+		return EXIT_USAGE;
+	}
 	*len = 0;
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
@@ -135,7 +113,8 @@ static int read_message(char *msg, size_t *len)
 		else if (r < 0)
 			return diag_err("cannot read stdin: %s", strerror(errno)), EXIT_IO;
 	}
-	return diag_usage("message on stdin is over the UDP limit of %d bytes", UDP_MAX);
+	diag_usage("message on stdin is over the UDP limit of %d bytes", UDP_MAX);
+	return EXIT_USAGE;
 }
 
 /* Reads once more from stdin into lr. Returns 0 or EXIT_IO. */
@@ -166,8 +145,9 @@ static int take_line(struct line_reader *lr, const char **line, size_t *n)
 	if (!nl && !(lr->eof && have > 0)) {
 		if (have < sizeof lr->buf)
 			return 0;
-		return diag_usage("line %llu of stdin is over the UDP limit of %d bytes",
-		                  lr->lineno + 1, UDP_MAX);
+		diag_usage("line %llu of stdin is over the UDP limit of %d bytes", lr->lineno + 1,
+		           UDP_MAX);
+		return EXIT_USAGE;
 	}
 	*line = p;
 	*n = nl ? (size_t)(nl - p) : have;
@@ -283,7 +263,7 @@ static int timed_out(const struct exchange *x, int wait_ms)
 /* Waits for the replies still wanted; the deadline is for all of them together. */
 static int await_replies(struct exchange *x)
 {
-	int wait = x->o->common.timeout_set ? x->o->common.timeout_ms : DEFAULT_WAIT_MS;
+	int wait = x->o->common.timeout_ms;
 	long long deadline = loop_now_ms() + wait, left;
 	int rc;
 
@@ -360,15 +340,15 @@ int cmd_udp_send(int argc, char **argv)
 {
 	static char msg[UDP_MAX + 1];
 	static struct line_reader lr;
-	struct udp_opts o = {.common = {.family = AF_UNSPEC}};
+	struct udp_opts o = {.common = {.family = AF_UNSPEC, .timeout_ms = DEFAULT_WAIT_MS}};
 	char err[NET_ERR_LEN];
 	struct addrinfo *res;
 	size_t len = 0;
 	int nops, used, rc;
 
-	if ((nops = parse_options(&o, argc, argv)) < 0)
+	if ((nops = cmd_parse_options(argc, argv, options, synopsis, &o, &o.common, NULL)) < 0)
 		return EXIT_USAGE;
-	if (o.common.help || o.common.list)
+	if (o.common.done)
 		return 0;
 	if ((used = check_operands(&o, argv, nops)) < 0)
 		return EXIT_USAGE;

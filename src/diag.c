@@ -58,18 +58,7 @@ int diag_usage(const char *fmt, ...)
 	va_end(ap);
 	if (command)
 		fprintf(stderr, "Try 'sockit %s --help'.\n", command);
-	return EXIT_USAGE;
-}
-
-void diag_note(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (level < 0)
-		return;
-	va_start(ap, fmt);
-	emit(1, fmt, ap);
-	va_end(ap);
+	return -1;
 }
 
 void diag_verbose_line(const char *fmt, ...)

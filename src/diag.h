@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The exit status of every command (SPEC §1). */
+/* The exit status of every command (sockit(1), EXIT STATUS). */
 enum {
 	EXIT_NO = 1,      /* the operation ran but the answer was "no" */
 	EXIT_USAGE = 2,   /* bad option, argument, port, URL scheme */
@@ -25,10 +25,9 @@ void diag_set_level(int level);
 int diag_level(void);
 /* An error: always printed, one line. */
 void diag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A usage error: printed with a pointer to --help; returns EXIT_USAGE for `return`. */
+/* A usage error: printed with a pointer to --help. Returns -1, so a check function
+ * ends with `return diag_usage(...);` and its caller exits with EXIT_USAGE. */
 int diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A notice printed unless quiet (the `listening on` line uses diag_always). */
-void diag_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A line printed at verbosity >= level. A macro, so that arguments that cost something
  * (formatting a peer's address on every read) are not evaluated when nothing is printed. */
 #define diag_verbose(level, ...)                                                             \

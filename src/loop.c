@@ -82,10 +82,6 @@ static int backend_wait(struct loop *l, int timeout_ms)
 	return n;
 }
 
-const char *loop_backend(void)
-{
-	return "epoll";
-}
 #else
 static int backend_init(struct loop *l)
 {
@@ -151,10 +147,6 @@ static int backend_wait(struct loop *l, int timeout_ms)
 	return n < 0 ? n : k;
 }
 
-const char *loop_backend(void)
-{
-	return "poll";
-}
 #endif
 
 struct loop *loop_new(void)

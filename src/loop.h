@@ -23,7 +23,5 @@ int loop_mask(const struct loop *l, int fd);
 int loop_run_once(struct loop *l, int timeout_ms);
 /* Milliseconds of the monotonic clock: what every timeout in sockit is measured in. */
 long long loop_now_ms(void);
-/* The name of the backend: "epoll" or "poll". */
-const char *loop_backend(void);
 
 #endif

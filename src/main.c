@@ -1,6 +1,7 @@
 /* main.c: the command table and the dispatcher, as git's: one table, one lookup. */
 #include "cmd.h"
 #include "diag.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -45,40 +46,13 @@ static const struct command *find(const char *name)
 	return NULL;
 }
 
-/* Edit distance (insert, delete, substitute, swap) between two short words. */
-static int distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	int d[24][24];
-
-	if (la > 23 || lb > 23)
-		return 99;
-	for (size_t i = 0; i <= la; i++)
-		for (size_t j = 0; j <= lb; j++) {
-			if (i == 0 || j == 0) {
-				d[i][j] = (int)(i + j);
-				continue;
-			}
-			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[la][lb];
-}
-
 static int unknown_command(const char *name)
 {
 	const struct command *best = NULL;
 	int bestd = 3;
 
 	for (const struct command *c = commands; c->name; c++) {
-		int d = strncmp(c->name, name, strlen(name)) == 0 ? 1 : distance(name, c->name);
+		int d = strncmp(c->name, name, strlen(name)) == 0 ? 1 : parse_edit_distance(name, c->name);
 		if (d < bestd) {
 			bestd = d;
 			best = c;

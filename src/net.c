@@ -2,6 +2,7 @@
  * addresses, match access lists. Errors go to the caller's buffer, never to stderr. */
 #include "net.h"
 
+#include "diag.h"
 #include "parse.h"
 
 #include <arpa/inet.h>
@@ -22,6 +23,13 @@
 #ifdef __linux__
 #include <linux/errqueue.h>
 #endif
+
+/* A command returns -code as its exit status: the two lists must not drift apart. */
+_Static_assert(-NET_EUSAGE == EXIT_USAGE, "NET_EUSAGE is exit 2");
+_Static_assert(-NET_ERESOLVE == EXIT_RESOLVE, "NET_ERESOLVE is exit 3");
+_Static_assert(-NET_ENET == EXIT_NET, "NET_ENET is exit 4");
+_Static_assert(-NET_ETIMEOUT == EXIT_TIMEOUT, "NET_ETIMEOUT is exit 5");
+_Static_assert(-NET_EIO == EXIT_IO, "NET_EIO is exit 7");
 
 static int fail(char *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -149,6 +157,17 @@ static int bind_source(char *err, int fd, const struct net_peer *p, int family)
 	}
 	freeaddrinfo(res);
 	return rc;
+}
+
+/* The pending error of a socket (SO_ERROR), or 0. */
+static int net_socket_error(int fd)
+{
+	int soerr = 0;
+	socklen_t len = sizeof soerr;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		return errno;
+	return soerr;
 }
 
 /* As OpenBSD nc's timeout_connect: a non-blocking connect, poll for writable, then the
@@ -593,28 +612,11 @@ int net_set_nonblock(char *err, int fd, bool on)
 	return 0;
 }
 
-void net_set_nodelay(int fd)
-{
-	int one = 1;
-
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
 int net_shutdown_write(char *err, int fd)
 {
 	if (shutdown(fd, SHUT_WR) == 0 || errno == ENOTCONN)
 		return 0;
 	return fail(err, NET_ENET, "shutdown: %s", strerror(errno));
-}
-
-int net_socket_error(int fd)
-{
-	int soerr = 0;
-	socklen_t len = sizeof soerr;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-		return errno;
-	return soerr;
 }
 
 int net_set_io_timeout(char *err, int fd, int timeout_ms)

@@ -1,6 +1,8 @@
-/* net.h: the socket-helper module. Every socket call of sockit goes through here.
- * As redis's anet: each function takes an error buffer first, returns a negative
- * NET_E* code on failure with the message filled in, and never exits or prints. */
+/* net.h: the socket-helper module: every socket that sockit opens, binds, connects,
+ * listens or accepts is made here (the relay and the server then read and write the
+ * fds they are given). As redis's anet: each function takes an error buffer first,
+ * returns a negative NET_E* code on failure with the message filled in, and never exits
+ * or prints. */
 #ifndef NET_H
 #define NET_H
 
@@ -14,7 +16,8 @@
 #define NET_ADDR_LEN 80                  /* "[ffff:...:ffff%ifname]:65535" fits */
 #define NET_PEER_LEN (NET_ADDR_LEN + 16) /* net_describe's "HOST port 65535" */
 
-/* Failure codes; the negated code is the command's exit status (SPEC §1). */
+/* Failure codes; the negated code is the command's exit status (sockit(1), EXIT STATUS;
+ * diag.h's EXIT_* names, tied to these by static_asserts in net.c). */
 enum {
 	NET_EUSAGE = -2,   /* a bad port or address given by the user */
 	NET_ERESOLVE = -3, /* the name does not resolve (or not in that family) */
@@ -79,8 +82,6 @@ long net_udp_recv(char *err, int fd, void *buf, size_t cap, int timeout_ms,
                   struct sockaddr_storage *from, socklen_t *fromlen);
 /* Sets or clears O_NONBLOCK. Returns 0 or NET_ENET. */
 int net_set_nonblock(char *err, int fd, bool on);
-/* Disables Nagle on a TCP socket (ignored for others). */
-void net_set_nodelay(int fd);
 /* Half-closes: no more writes. Returns 0 or NET_ENET. */
 int net_shutdown_write(char *err, int fd);
 /* Formats sa as "127.0.0.1:80", "[::1]:80", or a UNIX path; IPv4-mapped IPv6 addresses
@@ -99,8 +100,6 @@ bool net_same_addr(const struct sockaddr *a, const struct sockaddr *b);
 char *net_format_local(int fd, char *buf, size_t cap);
 /* Formats the address of the connected peer. Returns buf. */
 char *net_format_peer(int fd, char *buf, size_t cap);
-/* The pending error of a socket (SO_ERROR), or 0. */
-int net_socket_error(int fd);
 /* Sets an idle limit on each read and write of a connected socket (SO_RCVTIMEO and
  * SO_SNDTIMEO): no byte for timeout_ms makes it fail; 0 means none. Returns 0 or NET_ENET. */
 int net_set_io_timeout(char *err, int fd, int timeout_ms);

@@ -2,6 +2,7 @@
 #include "opt.h"
 
 #include "diag.h"
+#include "parse.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,9 +16,18 @@ void opt_init(struct opt_parser *p, int argc, char **argv, const struct opt *tab
 	p->table = table;
 }
 
+const char *opt_shown(const struct opt *o, char buf[64])
+{
+	if (o->shortname)
+		snprintf(buf, 64, "-%c", o->shortname);
+	else
+		snprintf(buf, 64, "--%s", o->longname);
+	return buf;
+}
+
 static const struct opt *find_short(const struct opt *t, char c)
 {
-	for (; t->id; t++)
+	for (; t->longname; t++)
 		if (t->shortname == c)
 			return t;
 	return NULL;
@@ -25,48 +35,77 @@ static const struct opt *find_short(const struct opt *t, char c)
 
 static const struct opt *find_long(const struct opt *t, const char *name, size_t len)
 {
-	for (; t->id; t++)
+	for (; t->longname; t++)
 		if (strlen(t->longname) == len && memcmp(t->longname, name, len) == 0)
 			return t;
 	return NULL;
 }
 
+/* An unknown --name: the closest of the table's long names, as for unknown commands. */
+static void unknown_long(const struct opt *t, const char *name, size_t len)
+{
+	char word[64];
+	const char *best = NULL;
+	int bestd = 3;
+
+	snprintf(word, sizeof word, "%.*s", (int)(len < 63 ? len : 63), name);
+	for (; t->longname; t++) {
+		int d = !word[0] ? 99
+		        : strncmp(t->longname, word, strlen(word)) == 0
+		            ? 1
+		            : parse_edit_distance(word, t->longname);
+		if (t->help && d < bestd) {
+			bestd = d;
+			best = t->longname;
+		}
+	}
+	if (best)
+		diag_usage("unknown option '--%.40s'; did you mean '--%s'?", word, best);
+	else
+		diag_usage("unknown option '--%.*s'", (int)len, name);
+}
+
 /* The argument of an option given as `-w 5` or `--timeout 5`: the next word. */
-static int take_next_word(struct opt_parser *p, const char *shown, const char **arg)
+static const struct opt *take_next_word(struct opt_parser *p, const struct opt *o,
+                                        const char *shown, const char **arg, bool *failed)
 {
 	if (p->next >= p->argc) {
 		diag_usage("option '%s' needs a value", shown);
-		return -1;
+		*failed = true;
+		return NULL;
 	}
 	*arg = p->argv[p->next++];
-	return 0;
+	return o;
 }
 
-static int next_long(struct opt_parser *p, const char *word, const char **arg)
+static const struct opt *next_long(struct opt_parser *p, const char *word, const char **arg,
+                                   bool *failed)
 {
 	const char *name = word + 2, *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
 	const struct opt *o = find_long(p->table, name, len);
 
 	if (!o) {
-		diag_usage("unknown option '--%.*s'", (int)len, name);
-		return -1;
+		unknown_long(p->table, name, len);
+		*failed = true;
+		return NULL;
 	}
 	if (!o->arg) {
 		if (eq) {
 			diag_usage("option '--%s' takes no value", o->longname);
-			return -1;
+			*failed = true;
+			return NULL;
 		}
-		return o->id;
+		return o;
 	}
 	if (eq) {
 		*arg = eq + 1;
-		return o->id;
+		return o;
 	}
-	return take_next_word(p, word, arg) < 0 ? -1 : o->id;
+	return take_next_word(p, o, word, arg, failed);
 }
 
-static int next_short(struct opt_parser *p, const char **arg)
+static const struct opt *next_short(struct opt_parser *p, const char **arg, bool *failed)
 {
 	char c = *p->cluster++;
 	const struct opt *o = find_short(p->table, c);
@@ -74,28 +113,30 @@ static int next_short(struct opt_parser *p, const char **arg)
 
 	if (!o) {
 		diag_usage("unknown option '-%c'", c);
-		return -1;
+		*failed = true;
+		return NULL;
 	}
 	if (!o->arg)
-		return o->id;
+		return o;
 	if (*p->cluster) { /* -w5 */
 		*arg = p->cluster;
 		p->cluster = NULL;
-		return o->id;
+		return o;
 	}
 	p->cluster = NULL;
-	return take_next_word(p, shown, arg) < 0 ? -1 : o->id;
+	return take_next_word(p, o, shown, arg, failed);
 }
 
-int opt_next(struct opt_parser *p, const char **arg)
+const struct opt *opt_next(struct opt_parser *p, const char **arg, bool *failed)
 {
 	*arg = NULL;
+	*failed = false;
 	for (;;) {
 		if (p->cluster && *p->cluster)
-			return next_short(p, arg);
+			return next_short(p, arg, failed);
 		p->cluster = NULL;
 		if (p->next >= p->argc)
-			return 0;
+			return NULL;
 		char *word = p->argv[p->next++];
 		if (p->only_operands || word[0] != '-' || word[1] == '\0') {
 			/* operands move to the front; that slot has already been read */
@@ -107,7 +148,7 @@ int opt_next(struct opt_parser *p, const char **arg)
 			continue;
 		}
 		if (word[1] == '-')
-			return next_long(p, word, arg);
+			return next_long(p, word, arg, failed);
 		p->cluster = word + 1;
 	}
 }
@@ -121,10 +162,15 @@ static void short_form(const struct opt *t, char out[5], const char *sep)
 		snprintf(out, 5, "%s", *sep ? "    " : "");
 }
 
+static const char *values_of(const struct opt *t)
+{
+	return t->choices ? t->choices() : t->values;
+}
+
 void opt_print_help(const char *synopsis, const struct opt *t)
 {
 	printf("%s\nOptions:\n", synopsis);
-	for (; t->id; t++) {
+	for (; t->longname; t++) {
 		char left[64], sf[5];
 
 		if (!t->help)
@@ -132,19 +178,23 @@ void opt_print_help(const char *synopsis, const struct opt *t)
 		short_form(t, sf, ", ");
 		snprintf(left, sizeof left, "%s--%s%s%s", sf, t->longname, t->arg ? " " : "",
 		         t->arg ? t->arg : "");
-		printf("  %-28s %s\n", left, t->help);
+		if (t->choices)
+			printf("  %-28s %s: %s\n", left, t->help, t->choices());
+		else
+			printf("  %-28s %s\n", left, t->help);
 	}
 }
 
 void opt_print_list(const struct opt *t)
 {
-	for (; t->id; t++) {
+	for (; t->longname; t++) {
 		char sf[5];
+		const char *v = values_of(t);
 
 		if (!t->help)
 			continue;
 		short_form(t, sf, "");
 		printf("%s\t--%s\t%s\t%s\t%s\n", sf, t->longname, t->arg ? t->arg : "", t->help,
-		       t->values ? t->values : "");
+		       v ? v : "");
 	}
 }

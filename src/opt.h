@@ -1,38 +1,86 @@
 /* opt.h: the option parser every command uses; its table is also the source of the
- * --help option list and of --list-options, which the shell completions read. */
+ * --help option list and of --list-options, which the shell completions read. Options
+ * bind straight to a field of the command's options struct (git's OPT_BOOL(&v)), so only
+ * options with real logic need the command's callback. */
 #ifndef OPT_H
 #define OPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+enum opt_kind {
+	OPT_KIND_FLAG,    /* bool: set to true */
+	OPT_KIND_STRING,  /* const char *: the argument (min 1: an empty one is refused) */
+	OPT_KIND_SECONDS, /* int: milliseconds (parse_seconds), at least min */
+	OPT_KIND_COUNT,   /* long long: a whole number in [min, max] */
+	OPT_KIND_CALL,    /* the command's callback is given id and the argument */
+	OPT_KIND_COMMON,  /* -4 -6 -v -q -h --list-options: the driver's own (id) */
+};
 
 struct opt {
-	int id;         /* what opt_next returns: the short letter, or a value >= 256 */
 	char shortname; /* 0 if the option has no short form */
 	const char *longname;
 	const char *arg;    /* the argument's name ("SECS"), or NULL for a flag */
-	const char *help;   /* one line for --help */
+	const char *help;   /* one line for --help; NULL hides the row */
 	const char *values; /* space-separated choices for completion, or NULL */
+	const char *(*choices)(void); /* the same, computed (the protocol list), or NULL */
+	enum opt_kind kind;
+	size_t offset;      /* of the bound field in the command's options struct */
+	long long min, max; /* the bounds of COUNT (and min of SECONDS and STRING) */
+	int id;             /* CALL and COMMON: what the handler is told */
 };
 
-/* Ids of the options shared by commands (short ones are their letters). */
-enum { OPT_LIST_OPTIONS = 256, OPT_FIRST_LONG_ONLY = 300 };
+/* The offset of field F of struct T, which must have type TYPE (checked at compile
+ * time: a mismatch has no _Generic association and does not build). */
+#define OPT_AT(T, F, TYPE) (offsetof(T, F) + 0 * _Generic(((T *)0)->F, TYPE: 0))
 
-/* Rows for -4 -6 -w -v -q -h and --list-options; end a command's table with OPT_END. */
+#define OPT_FLAG(S, L, T, F, HELP)                                                             \
+	{.shortname = S, .longname = L, .help = HELP, .kind = OPT_KIND_FLAG,                   \
+	 .offset = OPT_AT(T, F, bool)}
+#define OPT_STRING(S, L, ARG, T, F, HELP)                                                      \
+	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_STRING,     \
+	 .offset = OPT_AT(T, F, const char *)}
+/* A string that may not be empty (a path, a name). */
+#define OPT_NONEMPTY(S, L, ARG, T, F, HELP)                                                    \
+	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_STRING,     \
+	 .offset = OPT_AT(T, F, const char *), .min = 1}
+#define OPT_SECONDS(S, L, T, F, MIN_MS, HELP)                                                  \
+	{.shortname = S, .longname = L, .arg = "SECS", .help = HELP, .kind = OPT_KIND_SECONDS, \
+	 .offset = OPT_AT(T, F, int), .min = MIN_MS}
+#define OPT_COUNT(S, L, ARG, T, F, LO, HI, HELP)                                               \
+	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_COUNT,      \
+	 .offset = OPT_AT(T, F, long long), .min = LO, .max = HI}
+#define OPT_CALL(S, L, ARG, ID, HELP)                                                          \
+	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_CALL, .id = ID}
+
+/* Ids of the driver's own options and the first id free for a command's callbacks. */
+enum {
+	OPT_ID_IPV4 = 1,
+	OPT_ID_IPV6,
+	OPT_ID_VERBOSE,
+	OPT_ID_QUIET,
+	OPT_ID_HELP,
+	OPT_ID_LIST,
+	OPT_ID_FIRST_CMD = 256,
+};
+
+#define OPT_COMMON_ROW(S, L, HELP, ID)                                                         \
+	{.shortname = S, .longname = L, .help = HELP, .kind = OPT_KIND_COMMON, .id = ID}
+/* Rows for -4 -6; for -v -q -h and --list-options; -w bound to struct T's common part. */
 #define OPT_FAMILY                                                                             \
-	{'4', '4', "ipv4", NULL, "IPv4 only", NULL},                                           \
-	{                                                                                      \
-		'6', '6', "ipv6", NULL, "IPv6 only", NULL                                      \
-	}
+	OPT_COMMON_ROW('4', "ipv4", "IPv4 only", OPT_ID_IPV4),                                 \
+	    OPT_COMMON_ROW('6', "ipv6", "IPv6 only", OPT_ID_IPV6)
 #define OPT_VERBOSITY                                                                          \
-	{'v', 'v', "verbose", NULL, "diagnostics on stderr (-vv: per-read detail)", NULL},     \
-	    {'q', 'q', "quiet", NULL, "no diagnostics; errors are still printed", NULL},       \
-	    {'h', 'h', "help", NULL, "this help", NULL},                                       \
-	{                                                                                      \
-		OPT_LIST_OPTIONS, 0, "list-options", NULL, NULL, NULL                          \
-	}
+	OPT_COMMON_ROW('v', "verbose", "diagnostics on stderr (-vv: per-read detail)",         \
+	               OPT_ID_VERBOSE),                                                        \
+	    OPT_COMMON_ROW('q', "quiet", "no diagnostics; errors are still printed",           \
+	                   OPT_ID_QUIET),                                                      \
+	    OPT_COMMON_ROW('h', "help", "this help", OPT_ID_HELP),                             \
+	    OPT_COMMON_ROW(0, "list-options", NULL, OPT_ID_LIST)
+#define OPT_TIMEOUT(T, HELP) OPT_SECONDS('w', "timeout", T, common.timeout_ms, 0, HELP)
 #define OPT_END                                                                                \
 	{                                                                                      \
-		0, 0, NULL, NULL, NULL, NULL                                                   \
+		.longname = NULL                                                               \
 	}
 
 struct opt_parser {
@@ -47,9 +95,12 @@ struct opt_parser {
 
 /* Parses argv[1..argc) against table (argv[0] is the command name). */
 void opt_init(struct opt_parser *p, int argc, char **argv, const struct opt *table);
-/* Returns the next option's id with *arg set for options that take one; 0 when all
- * are read (operands are then p->argv[0..p->noperands)); -1 after a usage error. */
-int opt_next(struct opt_parser *p, const char **arg);
+/* Returns the next option's row, with *arg set for options that take one; NULL when all
+ * are read (operands are then p->argv[0..p->noperands)), and *failed set after a usage
+ * error. */
+const struct opt *opt_next(struct opt_parser *p, const char **arg, bool *failed);
+/* How the option is named in messages: "-w", or "--max-line" when it has no short form. */
+const char *opt_shown(const struct opt *o, char buf[64]);
 /* Prints the usage synopsis and the option list of table to stdout. */
 void opt_print_help(const char *synopsis, const struct opt *table);
 /* Prints table for completions: short, long, argument, help, values; tab-separated. */

@@ -24,5 +24,8 @@ int parse_seconds(const char *s, int *ms);
  * literal, or "[V6]"), -1 if it is malformed or a part does not fit its buffer.
  */
 int parse_hostport(const char *s, char *host, size_t hostcap, char *port, size_t portcap);
+/* Edit distance (insert, delete, substitute, swap) between two short words (99 when
+ * one is over 23 bytes): how "did you mean" finds the closest command or option. */
+int parse_edit_distance(const char *a, const char *b);
 
 #endif

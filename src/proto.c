@@ -1,6 +1,8 @@
-/* proto.c: the table of serve's protocols (raw is the relay's, not listed here). */
+/* proto.c: the table of serve's protocols, the only list of their names (help, errors and
+ * completions read it; raw is the relay's, named first). */
 #include "proto.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,7 +21,15 @@ const struct proto *proto_find(const char *name)
 
 const char *proto_names(void)
 {
-	return "raw echo calc chat greet daytime qotd discard";
+	static char names[256];
+
+	if (!names[0]) { /* raw first: it is serve's default, and the relay's, not a table row */
+		strcpy(names, "raw");
+		for (const struct proto *const *p = protocols; *p; p++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), " %s",
+			         (*p)->name);
+	}
+	return names;
 }
 
 void proto_utc_now(char out[21])

@@ -11,7 +11,7 @@ struct relay_opts {
 	int out_fd;       /* where received bytes go: stdout */
 	int sock;         /* the connected socket; made non-blocking by relay_run */
 	bool udp;         /* datagrams: each read of in_fd is one; no EOF from the peer */
-	bool in_is_tty;   /* the peer's EOF ends the relay at once (SPEC §2) */
+	bool in_is_tty;   /* the peer's EOF ends the relay at once (sockit(1), "Relaying") */
 	bool no_shutdown; /* keep the write side open at input EOF */
 	int linger_ms;    /* after input EOF, wait at most this for the peer; -1: forever */
 	int idle_ms;      /* no byte either way for this long: exit 5; 0: never */
@@ -28,7 +28,7 @@ struct relay_stats {
 	bool output_gone; /* out_fd's reader has gone: nothing more can be delivered */
 };
 
-/* Pumps both ways until both sides are done (SPEC §2's rules). Prints its own errors
+/* Pumps both ways until both sides are done (the rules of sockit(1), "Relaying"). Prints its own errors
  * through diag. Returns the exit status: 0, EXIT_NET, EXIT_TIMEOUT or EXIT_IO. */
 int relay_run(const struct relay_opts *o, struct relay_stats *st);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PEER_PORT, RC: set by helpers.bash
 # 00-cli: the command line itself: version, help, the command table, option parsing and
-# the tables the completions read (SPEC §1 "Invocation"; DESIGN "completions").
+# the tables the completions read (sockit(1) SYNOPSIS and "Common options").
 
 load helpers
 
@@ -148,6 +148,30 @@ check_option_list() {
 		connect --no-shutdown=1 127.0.0.1 1
 	usage_error "sockit: connect: option '--send' needs a value" connect 127.0.0.1 1 --send
 	usage_error "sockit: unknown option '--bogus' (options come after the command)" --bogus
+}
+
+@test "cli: an unknown long option close to a real one gets a 'did you mean'" {
+	usage_error "sockit: connect: unknown option '--timout'; did you mean '--timeout'?" \
+		connect --timout 3 127.0.0.1 1
+	usage_error "sockit: serve: unknown option '--max-client'; did you mean '--max-clients'?" \
+		serve --max-client=5 0
+	usage_error "sockit: http-get: unknown option '--locaton'; did you mean '--location'?" \
+		http-get --locaton http://127.0.0.1:1/
+	# a prefix of exactly one option's name is named too (no abbreviations are taken)
+	usage_error "sockit: resolve: unknown option '--rev'; did you mean '--reverse'?" \
+		resolve --rev 127.0.0.1
+	# nothing close: no guess
+	usage_error "sockit: udp-send: unknown option '--zzzzzz'" udp-send --zzzzzz 127.0.0.1 7
+}
+
+@test "cli: --proto lists the protocols from the one protocol table, in help and completion" {
+	run_io h "$SOCKIT" serve --help
+	rc_is h 0
+	grep -qx '  -p, --proto NAME             the protocol, raw by default: raw echo calc chat greet daytime qotd discard' "$T/h.out"
+	run_io l "$SOCKIT" serve --list-options
+	[ "$(grep -- '--proto' "$T/l.out" | cut -f5)" = "raw echo calc chat greet daytime qotd discard" ]
+	usage_error "sockit: serve: unknown protocol 'nosuch' (raw echo calc chat greet daytime qotd discard)" \
+		serve -p nosuch 0
 }
 
 @test "cli: --list-commands prints the commands of help, one a line" {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # 01-docs: the man page and the README follow the binary's own tables: every command
 # has its section and its SYNOPSIS line, every long option of every command is
-# documented, every exit status is listed (SPEC §8, DESIGN "cannot drift").
+# documented, every exit status is listed (so the docs cannot drift).
 
 load helpers
 

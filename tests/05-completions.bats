@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 05-completions: the bash, fish and zsh completions offer exactly what the binary's own
-# tables list, for every command (DESIGN "completions ... cannot drift").
+# tables list, for every command (they are generated from those tables, so they cannot drift).
 
 load helpers
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT, PEER_PORT, PEER_PID, BG_PID, RC, EXIT: set by helpers
 # 10-connect: `sockit connect`, the client, end to end against real peers (nc.openbsd,
-# socat, python3 sockets in tests/peers/) (SPEC §1, §2; BAD-INPUT "Every command" and
-# "connect"). No test may make the resolver ask a name server: names are numeric,
+# socat, python3 sockets in tests/peers/) (sockit(1) "connect",
+# "Relaying" and EXIT STATUS). No test may make the resolver ask a name server: names are numeric,
 # `localhost` (from /etc/hosts) or rejected by glibc before any query.
 
 load helpers
@@ -245,6 +245,9 @@ sha_line() {
 	file_is "$T/c.err" "sockit: connect: $T/none.sock: No such file or directory"
 	usage_error "sockit: connect: cannot use -U with HOST and PORT" \
 		connect -U "$T/u.sock" 127.0.0.1 80
+	# an empty PATH would be Linux's empty abstract name, not a file
+	usage_error "sockit: connect: empty PATH for -U" connect -U ''
+	usage_error "sockit: connect: empty PATH for -U" connect --unix= --send x
 }
 
 # --- options ---
@@ -471,15 +474,15 @@ sha_line() {
 }
 
 @test "connect: bad numbers for -w and --linger are usage errors that name the option" {
-	usage_error "sockit: connect: invalid timeout '5x' for -w (seconds, e.g. 2 or 0.5)" \
+	usage_error "sockit: connect: invalid value '5x' for -w (seconds, e.g. 2 or 0.5)" \
 		connect -w 5x 127.0.0.1 1
-	usage_error "sockit: connect: invalid timeout '-1' for -w (seconds, e.g. 2 or 0.5)" \
+	usage_error "sockit: connect: invalid value '-1' for -w (seconds, e.g. 2 or 0.5)" \
 		connect -w -1 127.0.0.1 1
-	usage_error "sockit: connect: invalid timeout '1e99' for -w (seconds, e.g. 2 or 0.5)" \
+	usage_error "sockit: connect: invalid value '1e99' for -w (seconds, e.g. 2 or 0.5)" \
 		connect -w 1e99 127.0.0.1 1
-	usage_error "sockit: connect: invalid timeout '99999999999' for -w (seconds, e.g. 2 or 0.5)" \
+	usage_error "sockit: connect: invalid value '99999999999' for -w (seconds, e.g. 2 or 0.5)" \
 		connect --timeout=99999999999 127.0.0.1 1
-	usage_error "sockit: connect: invalid value 'soon' for --linger" \
+	usage_error "sockit: connect: invalid value 'soon' for --linger (seconds, e.g. 2 or 0.5)" \
 		connect --linger soon 127.0.0.1 1
 	usage_error "sockit: connect: option '-w' needs a value" connect 127.0.0.1 1 -w
 }

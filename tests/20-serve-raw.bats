@@ -2,8 +2,8 @@
 # shellcheck disable=SC2153 # PORT, SERVER_PID, PEER_PORT, BG_PID, RC, EXIT: set by helpers
 # 20-serve-raw: `sockit serve` with the raw protocol, nc -l's job: one client at a time,
 # stdin to it and it to stdout, against nc.openbsd, socat, python3 and sockit's own
-# client (SPEC §1, §2's relay rules, §3 options and raw; BAD-INPUT "serve, every
-# protocol" and "serve echo / chat / raw": raw).
+# client (sockit(1) "serve" and "Relaying",
+# hostile clients included).
 
 load helpers
 
@@ -315,6 +315,9 @@ served() {
 		serve -b 127.0.0.1 127.0.0.1 0
 	usage_error "sockit: serve: cannot use -k with -u (a UDP raw session has no end)" serve -k -u 0
 	usage_error "sockit: serve: cannot use -U with ADDR or PORT" serve -U "$T/s.sock" 0
+	usage_error "sockit: serve: empty PATH for -U" serve -U ''
+	usage_error "sockit: serve: empty PATH for -U" serve -p calc --unix=
+	usage_error "sockit: echo: empty PATH for -U" echo -U ''
 	usage_error "sockit: serve: unknown protocol 'nosuch' (raw echo calc chat greet daytime qotd discard)" \
 		serve -p nosuch 0
 }

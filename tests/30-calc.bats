@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
-# 30-calc: `serve --proto calc`, the seeds' line protocol, end to end (SPEC §3 calc,
-# BAD-INPUT "serve --proto calc" and "serve, every protocol").
+# 30-calc: `serve --proto calc`, the seeds' line protocol, end to end (sockit(1) "The calc
+# protocol"), hostile input included.
 
 load helpers
 
 # calc_table: each line of stdin is `REQUEST<TAB>REPLY`, both with printf
 # %b escapes (REQUEST `<empty>`: an empty line; REPLY `-`: no reply). Every request goes over one connection,
-# in one write; the replies must come back exactly, in order, then EOF. SPEC lets an ERR
+# in one write; the replies must come back exactly, in order, then EOF. sockit(1) lets an ERR
 # carry a human detail after a space: that detail is cut before comparing.
 calc_table() {
 	local req rep
@@ -25,7 +25,7 @@ calc_table() {
 	fi
 }
 
-@test "calc: every request of the SPEC table, keywords in any case" {
+@test "calc: every request of the man page's table, keywords in any case" {
 	start_server serve -p calc 127.0.0.1 0
 	calc_table <<-'EOF'
 		PING:x	PONG:x
@@ -92,7 +92,7 @@ calc_table() {
 	EOF
 }
 
-@test "calc: CALC arithmetic, errors and limits (BAD-INPUT)" {
+@test "calc: CALC arithmetic, errors and limits (hostile input)" {
 	start_server serve -p calc 127.0.0.1 0
 	local deep64 deep65 deep10k
 	deep64="$(printf '(%.0s' {1..64})1$(printf ')%.0s' {1..64})"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# 31-echo: `serve --proto echo` and `sockit echo` (SPEC §3 echo, §4; BAD-INPUT "serve
-# echo"): every byte back in order, and a client that does not read is throttled, not
+# 31-echo: `serve --proto echo` and `sockit echo` (sockit(1) "Protocols" and
+# "echo"; RFC 862): every byte back in order, and a client that does not read is throttled, not
 # buffered.
 # shellcheck disable=SC2154 # PORT_name: set by start_named NAME (printf -v)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# 40-server-robustness: the event-loop server under load and abuse (BAD-INPUT "serve,
-# every protocol"): many clients, idle crowds, floods, resets, refusals, fd exhaustion.
+# 40-server-robustness: the event-loop server under load and abuse (sockit(1) "serve":
+# limits): many clients, idle crowds, floods, resets, refusals, fd exhaustion.
 
 load helpers
 

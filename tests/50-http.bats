@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 50-http.bats: http-head and http-get (SPEC §6, BAD-INPUT "http-head / http-get") against
+# 50-http.bats: http-head and http-get (sockit(1) "http-head and http-get") against
 # a private nginx, and tests/peers/http_fixture.py for the answers nginx will not give.
 # One nginx and two fixtures (127.0.0.1 and ::1) serve the whole file; each test writes
 # the bytes it wants served under its own names. Loopback only; no test asks the DNS.
@@ -672,10 +672,10 @@ EOF
 	}
 	bad_opt "missing URL" http-get
 	bad_opt "unexpected argument 'b'" http-get a b
-	bad_opt "invalid timeout '5x' for -w (seconds, e.g. 2 or 0.5)" http-get -w 5x "$FX_URL/"
-	bad_opt "invalid timeout '-1' for -w (seconds, e.g. 2 or 0.5)" http-get -w -1 "$FX_URL/"
-	bad_opt "invalid count '-1' for --max-redirs (0-1000)" http-get --max-redirs -1 "$FX_URL/"
-	bad_opt "invalid count 'x' for --max-redirs (0-1000)" http-head --max-redirs x "$FX_URL/"
+	bad_opt "invalid value '5x' for -w (seconds, e.g. 2 or 0.5)" http-get -w 5x "$FX_URL/"
+	bad_opt "invalid value '-1' for -w (seconds, e.g. 2 or 0.5)" http-get -w -1 "$FX_URL/"
+	bad_opt "invalid value '-1' for --max-redirs (0-1000)" http-get --max-redirs -1 "$FX_URL/"
+	bad_opt "invalid value 'x' for --max-redirs (0-1000)" http-head --max-redirs x "$FX_URL/"
 	bad_opt "cannot use --status with -i" http-get --status -i "$FX_URL/"
 	bad_opt "cannot use --status with -o" http-get --status -o f "$FX_URL/"
 	bad_opt "empty file name for -o" http-get -o '' "$FX_URL/"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT and PEER_PORT are set by helpers.bash's start_*
 # 60-udp-send: `sockit udp-send`, one datagram (or one per line) and its replies, against
-# python peers (tests/peers/udp_peer.py) and sockit's own UDP services (SPEC §5,
-# BAD-INPUT "udp-send").
+# python peers (tests/peers/udp_peer.py) and sockit's own UDP services (sockit(1)
+# "udp-send").
 
 load helpers
 
@@ -303,12 +303,12 @@ Try 'sockit udp-send --help'.
 		127.0.0.1 65536 x	invalid port '65536' (1-65535)
 		127.0.0.1:80x x	invalid port '80x' (1-65535)
 		127.0.0.1 nosuchservice x	unknown service 'nosuchservice'
-		-n 0 127.0.0.1 7	invalid count '0' for -n (1-1000000)
-		-n -1 127.0.0.1 7	invalid count '-1' for -n (1-1000000)
-		-n 3x 127.0.0.1 7	invalid count '3x' for -n (1-1000000)
-		-w -1 127.0.0.1 7	invalid timeout '-1' for -w (seconds, e.g. 2 or 0.5)
-		-w 5x 127.0.0.1 7	invalid timeout '5x' for -w (seconds, e.g. 2 or 0.5)
-		-w 1e99 127.0.0.1 7	invalid timeout '1e99' for -w (seconds, e.g. 2 or 0.5)
+		-n 0 127.0.0.1 7	invalid value '0' for -n (1-1000000)
+		-n -1 127.0.0.1 7	invalid value '-1' for -n (1-1000000)
+		-n 3x 127.0.0.1 7	invalid value '3x' for -n (1-1000000)
+		-w -1 127.0.0.1 7	invalid value '-1' for -w (seconds, e.g. 2 or 0.5)
+		-w 5x 127.0.0.1 7	invalid value '5x' for -w (seconds, e.g. 2 or 0.5)
+		-w 1e99 127.0.0.1 7	invalid value '1e99' for -w (seconds, e.g. 2 or 0.5)
 		-l 127.0.0.1 7 msg	cannot use -l with MESSAGE
 		-4 -6 127.0.0.1 7	cannot use -4 and -6 together
 		--bogus 127.0.0.1 7	unknown option '--bogus'

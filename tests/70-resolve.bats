@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 70-resolve: `sockit resolve`, names to addresses and back (SPEC §7, BAD-INPUT "resolve").
+# 70-resolve: `sockit resolve`, names to addresses and back (sockit(1) "resolve").
 # Every name here is answered from /etc/hosts, is a literal, or is one glibc rejects before
 # asking anyone: the name server is off this machine, and each run is traced to prove
 # that nothing was sent to a port 53.

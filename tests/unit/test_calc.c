@@ -79,7 +79,7 @@ static void test_values(void)
 static void test_errors(void)
 {
 	static const struct calc_case cases[] = {
-	    /* BAD-INPUT.md, serve --proto calc */
+	    /* hostile input: limits, overflow, malformed expressions */
 	    {"9223372036854775807+1", CALC_OVERFLOW, 0},
 	    {"-9223372036854775807-2", CALC_OVERFLOW, 0},
 	    {"3037000500*3037000500", CALC_OVERFLOW, 0},

@@ -611,7 +611,7 @@ static const struct resp_case good_cases[] = {
      "12345"},
 };
 
-/* Every case of BAD-INPUT's http section that is about the response, and a few more. */
+/* Every hostile response the man page's http-get section names, and a few more. */
 static const struct resp_case bad_cases[] = {
     {"17 hex digits", false,
      BYTES(OK200 "Transfer-Encoding: chunked\r\n\r\n2\r\nok\r\n10000000000000000\r\n"),

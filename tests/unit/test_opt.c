@@ -1,33 +1,41 @@
 /* test_opt.c: unit tests of the option parser (options anywhere, clusters, `--`, errors). */
+#include "cmd.h"
 #include "opt.h"
 #include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define CHECK_STR_AT(got, want, what) unit_check_str((got), (want), (what), __FILE__, __LINE__)
 
-enum { T_SEND = OPT_FIRST_LONG_ONLY, T_NO_SHUTDOWN };
+/* A table shaped like connect's: flags, short options with values, long-only ones, bound
+ * to the fields of struct topts (the driver's test below stores into it). */
+struct topts {
+	struct cmd_common common;
+	bool udp, no_shutdown;
+	const char *send, *path;
+	long long count;
+	int linger_ms;
+	int calls;
+};
 
-/* A table shaped like connect's: flags, short options with values, long-only ones. */
+#define T struct topts
 static const struct opt table[] = {
     OPT_FAMILY,
-    {'w', 'w', "timeout", "SECS", "timeout", NULL},
-    {'u', 'u', "udp", NULL, "udp", NULL},
-    {T_SEND, 0, "send", "TEXT", "send", NULL},
-    {T_NO_SHUTDOWN, 0, "no-shutdown", NULL, "no shutdown", NULL},
+    OPT_TIMEOUT(T, "timeout"),
+    OPT_FLAG('u', "udp", T, udp, "udp"),
+    OPT_STRING(0, "send", "TEXT", T, send, "send"),
+    OPT_FLAG(0, "no-shutdown", T, no_shutdown, "no shutdown"),
+    OPT_NONEMPTY('P', "path", "PATH", T, path, "a path"),
+    OPT_COUNT('n', "count", "N", T, count, 1, 10, "a count"),
+    OPT_SECONDS(0, "linger", T, linger_ms, 1, "seconds, not 0"),
+    OPT_CALL('c', "call", "X", OPT_ID_FIRST_CMD, "a callback"),
     OPT_VERBOSITY,
     OPT_END,
 };
-
-static const char *name_of(int id)
-{
-	for (const struct opt *t = table; t->id; t++)
-		if (t->id == id)
-			return t->longname;
-	return "?";
-}
+#undef T
 
 static void append(char *out, size_t cap, const char *word)
 {
@@ -44,8 +52,10 @@ static void append(char *out, size_t cap, const char *word)
 static void parse(const char *const *words, char *out, size_t cap, char *errbuf, size_t errcap)
 {
 	char *argv[16], item[64];
-	int argc = 0, id;
+	int argc = 0;
 	const char *arg;
+	const struct opt *o;
+	bool failed;
 	struct opt_parser p;
 	FILE *err = tmpfile();
 	int saved = dup(STDERR_FILENO);
@@ -60,9 +70,9 @@ static void parse(const char *const *words, char *out, size_t cap, char *errbuf,
 	if (err)
 		dup2(fileno(err), STDERR_FILENO);
 	opt_init(&p, argc, argv, table);
-	while ((id = opt_next(&p, &arg)) > 0) {
-		char letter[2] = {(char)id, '\0'};
-		const char *name = id < 256 ? letter : name_of(id);
+	while ((o = opt_next(&p, &arg, &failed))) {
+		char letter[2] = {o->shortname, '\0'};
+		const char *name = o->shortname ? letter : o->longname;
 
 		snprintf(item, sizeof item, "%s%s%s", name, arg ? "=" : "", arg ? arg : "");
 		append(out, cap, item);
@@ -76,7 +86,7 @@ static void parse(const char *const *words, char *out, size_t cap, char *errbuf,
 		errbuf[n] = '\0';
 		fclose(err);
 	}
-	if (id < 0) {
+	if (failed) {
 		append(out, cap, "ERR");
 		return;
 	}
@@ -84,7 +94,7 @@ static void parse(const char *const *words, char *out, size_t cap, char *errbuf,
 	for (int i = 0; i < p.noperands; i++)
 		append(out, cap, p.argv[i]);
 	/* once done, it stays done */
-	if (opt_next(&p, &arg) != 0)
+	if (opt_next(&p, &arg, &failed) || failed)
 		append(out, cap, "AGAIN");
 }
 
@@ -122,10 +132,12 @@ static void test_opt_next(void)
 	    {{"-vy"}, "v ERR", "unknown option '-y'"},
 	    {{"--nope"}, "ERR", "unknown option '--nope'"},
 	    {{"--nope=1"}, "ERR", "unknown option '--nope'"},
-	    {{"--time=5"}, "ERR", "unknown option '--time'"}, /* no abbreviations */
+	    {{"--time=5"}, "ERR", "unknown option '--time'; did you mean '--timeout'?"},
+	    {{"--udpp"}, "ERR", "unknown option '--udpp'; did you mean '--udp'?"},
 	    {{"--verbose=2"}, "ERR", "option '--verbose' takes no value"},
 	    {{"--=5"}, "ERR", "unknown option '--'"},
 	    {{"-U"}, "ERR", "unknown option '-U'"},
+	    {{"--list-option"}, "ERR", "unknown option '--list-option'"}, /* hidden rows */
 	};
 	char out[256], err[512];
 
@@ -149,12 +161,13 @@ static void test_operands_in_place(void)
 	char *argv[] = {"cmd", "a", "-v", "b", "--timeout", "3", "c", "--", "-d", NULL};
 	struct opt_parser p;
 	const char *arg;
-	int id, n = 0;
+	bool failed;
+	int n = 0;
 
 	opt_init(&p, 9, argv, table);
-	while ((id = opt_next(&p, &arg)) > 0)
+	while (opt_next(&p, &arg, &failed))
 		n++;
-	CHECK_INT(id, 0);
+	CHECK_INT(failed, 0);
 	CHECK_INT(n, 2);
 	CHECK_INT(p.noperands, 4);
 	CHECK_STR(p.argv[0], "a");
@@ -163,9 +176,75 @@ static void test_operands_in_place(void)
 	CHECK_STR(p.argv[3], "-d");
 }
 
+static int count_calls(void *opts, int id, const char *arg)
+{
+	struct topts *o = opts;
+
+	CHECK_INT(id, OPT_ID_FIRST_CMD);
+	o->calls++;
+	return strcmp(arg, "bad") == 0 ? -1 : 0;
+}
+
+/* The driver: each bound option lands in its field; bounds are checked; only OPT_CALL
+ * rows reach the callback. Returns cmd_parse_options' result, stderr swallowed. */
+static int drive(struct topts *o, const char *const *words)
+{
+	char *argv[16];
+	int argc = 0, rc, saved = dup(STDERR_FILENO);
+	FILE *null = fopen("/dev/null", "w");
+
+	argv[argc++] = "cmd";
+	for (; *words && argc < 15; words++)
+		argv[argc++] = (char *)*words;
+	argv[argc] = NULL;
+	memset(o, 0, sizeof *o);
+	o->linger_ms = -1;
+	fflush(stderr);
+	if (null)
+		dup2(fileno(null), STDERR_FILENO);
+	rc = cmd_parse_options(argc, argv, table, "usage", o, &o->common, count_calls);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	if (null)
+		fclose(null);
+	return rc;
+}
+
+static void test_bound_options(void)
+{
+	struct topts o;
+
+	CHECK_INT(drive(&o, (const char *const[]){"-u", "h", "--send=hi", "-w0.5", "-n", "10",
+	                                          "--linger", "2", "-c", "x", "-6", "-vv", NULL}),
+	          1);
+	CHECK(o.udp);
+	CHECK(!o.no_shutdown);
+	CHECK_STR(o.send, "hi");
+	CHECK_INT(o.common.timeout_ms, 500);
+	CHECK_INT(o.count, 10);
+	CHECK_INT(o.linger_ms, 2000);
+	CHECK_INT(o.calls, 1);
+	CHECK_INT(o.common.family, AF_INET6);
+	CHECK_INT(o.common.verbosity, 2);
+	CHECK_INT(o.common.done, 0);
+	CHECK_INT(drive(&o, (const char *const[]){"-n", "11", NULL}), -1);
+	CHECK_INT(drive(&o, (const char *const[]){"-n", "0", NULL}), -1);
+	CHECK_INT(drive(&o, (const char *const[]){"--linger", "0", NULL}), -1);
+	CHECK_INT(drive(&o, (const char *const[]){"-w", "5x", NULL}), -1);
+	CHECK_INT(drive(&o, (const char *const[]){"-P", "", NULL}), -1);
+	CHECK_INT(drive(&o, (const char *const[]){"-P", "p", NULL}), 0);
+	CHECK_STR(o.path, "p");
+	CHECK_INT(drive(&o, (const char *const[]){"-c", "bad", NULL}), -1);
+	CHECK_INT(drive(&o, (const char *const[]){"-4", "-6", NULL}), -1);
+	CHECK_INT(drive(&o, (const char *const[]){"-q", NULL}), 0);
+	CHECK_INT(o.common.verbosity, -1);
+}
+
 void suite_opt(void);
 void suite_opt(void)
 {
 	test_opt_next();
 	test_operands_in_place();
+	test_bound_options();
 }
