@@ -770,28 +770,29 @@ char *net_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap
 	return buf;
 }
 
-char *net_format_local(int fd, char *buf, size_t cap)
+/* One end of a socket as text: its own address (getsockname) or its peer's. */
+static char *format_end(int fd, bool peer, char *buf, size_t cap)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
+	int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+	              : getsockname(fd, (struct sockaddr *)&ss, &len);
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+	if (rc < 0) {
 		snprintf(buf, cap, "?");
 		return buf;
 	}
 	return net_format((struct sockaddr *)&ss, len, buf, cap);
 }
 
+char *net_format_local(int fd, char *buf, size_t cap)
+{
+	return format_end(fd, false, buf, cap);
+}
+
 char *net_format_peer(int fd, char *buf, size_t cap)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) {
-		snprintf(buf, cap, "?");
-		return buf;
-	}
-	return net_format((struct sockaddr *)&ss, len, buf, cap);
+	return format_end(fd, true, buf, cap);
 }
 
 int net_cidr_parse(const char *s, struct net_cidr *c)
