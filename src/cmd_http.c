@@ -71,7 +71,7 @@ struct http_opts {
 	size_t extra; /* bytes of the headers and the user agent */
 };
 
-/* Where the output goes: stdout, or -o's file. */
+/* Where the output goes: stdout, or -o's temporary file. */
 struct sink {
 	const char *path; /* -o FILE, or NULL */
 	struct outfile file;
