@@ -66,7 +66,7 @@ struct target {
 	enum state state;
 	int fd;
 	struct addrinfo *res, *ai; /* this attempt's addresses; the next one to try */
-	long long next_ms;         /* IDLE: when to try again; else when this attempt gives up */
+	long long next_ms; /* IDLE: when to try again; else when this attempt gives up */
 	int backoff_ms;
 	unsigned attempts;
 	long long up_us; /* UP: when, on the loop's clock */
@@ -231,12 +231,13 @@ static void attempt_begin(struct waiter *w, struct target *t, long long now)
 static void send_request(struct waiter *w, struct target *t, long long now)
 {
 	static char req[HTTP_REQ_FIXED + 64];
-	size_t len = http_request_build(req, sizeof req, "GET", &t->url, "sockit/" SOCKIT_VERSION,
-	                                NULL, 0);
+	size_t len = http_request_build(req, sizeof req, "GET", &t->url,
+	                                "sockit/" SOCKIT_VERSION, NULL, 0);
 
 	/* a fresh connection's send buffer takes the request whole: no EAGAIN here */
 	if (len == 0 || net_write_all(t->err, t->fd, req, len) < 0)
-		return attempt_failed(t, len ? net_err_reason(t->err) : "request too long", now);
+		return attempt_failed(t, len ? net_err_reason(t->err) : "request too long",
+		                      now);
 	http_resp_init(&t->resp, false);
 	t->state = READING;
 	t->next_ms = attempt_end(w, now);
@@ -272,7 +273,8 @@ static void on_response(struct waiter *w, struct target *t, long long now)
 		return attempt_failed(t, net_err_reason(err), now);
 	if (n == 0) /* closed before the head was whole: always an error here */
 		return attempt_failed(
-		    t, http_resp_eof(&t->resp, &ev) == HTTP_EV_ERROR ? ev.msg : "no response", now);
+		    t, http_resp_eof(&t->resp, &ev) == HTTP_EV_ERROR ? ev.msg : "no response",
+		    now);
 	http_resp_feed(&t->resp, buf, (size_t)n);
 	while ((e = http_resp_next(&t->resp, &ev)) != HTTP_EV_NEED_MORE) {
 		if (e == HTTP_EV_HEADERS_DONE && ev.status >= 200 && ev.status <= 399)
@@ -282,16 +284,22 @@ static void on_response(struct waiter *w, struct target *t, long long now)
 			return attempt_failed(t, t->err, now);
 		}
 		if (e == HTTP_EV_ERROR || e == HTTP_EV_DONE)
-			return attempt_failed(t, e == HTTP_EV_ERROR ? ev.msg : "no response", now);
+			return attempt_failed(t, e == HTTP_EV_ERROR ? ev.msg : "no response",
+			                      now);
 	}
+}
+
+/* An attempt under way ran out of time: its error says at which step. */
+static void set_timed_out(struct target *t)
+{
+	snprintf(t->err, sizeof t->err, "%s",
+	         t->state == READING ? "no HTTP response in time" : strerror(ETIMEDOUT));
 }
 
 /* The attempt's own time is up (ATTEMPT_MAX_MS, or the deadline). */
 static void attempt_timed_out(struct waiter *w, struct target *t, long long now)
 {
-	const char *why = t->state == READING ? "no HTTP response in time" : strerror(ETIMEDOUT);
-
-	snprintf(t->err, sizeof t->err, "%s", why);
+	set_timed_out(t);
 	if (t->state == CONNECTING && t->ai && (!w->deadline_ms || now < w->deadline_ms)) {
 		close(t->fd);
 		t->fd = -1;
@@ -365,9 +373,7 @@ static int report_down(struct waiter *w)
 		if (t->state == UP)
 			continue;
 		if (t->state != IDLE) /* cut short by the deadline */
-			snprintf(t->err, sizeof t->err, "%s",
-			         t->state == READING ? "no HTTP response in time"
-			                             : strerror(ETIMEDOUT));
+			set_timed_out(t);
 		attempt_close(t);
 		diag_err("%s not up after %.10g s: %s", t->text, secs,
 		         t->err[0] ? t->err : "not tried");
@@ -458,7 +464,8 @@ static int wait_targets(const struct wait_opts *o, char **ops, int nops, char **
 
 int cmd_wait(int argc, char **argv)
 {
-	struct wait_opts o = {.common = {.family = AF_UNSPEC, .timeout_ms = DEFAULT_DEADLINE_MS}};
+	struct wait_opts o = {
+	    .common = {.family = AF_UNSPEC, .timeout_ms = DEFAULT_DEADLINE_MS}};
 	int end = command_start(argc, argv), nops;
 
 	if ((nops = cmd_parse_options(end, argv, options, synopsis, &o, &o.common, NULL)) < 0)

@@ -46,9 +46,10 @@ static void put_c(struct json *j, char c)
 static void put_u(struct json *j, unsigned cp)
 {
 	static const char hex[] = "0123456789abcdef";
-	char esc[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15],
-	               hex[cp & 15]};
+	char esc[6] = "\\u";
 
+	for (int k = 0; k < 4; k++)
+		esc[2 + k] = hex[(cp >> (12 - 4 * k)) & 15];
 	put(j, esc, sizeof esc);
 }
 
@@ -183,7 +184,8 @@ void json_real(struct json *j, const char *key, double v)
 	char num[48];
 
 	put_key(j, key);
-	if (!isfinite(v) || v >= 1e15 || v <= -1e15) /* JSON has no NaN; %.3f of a huge one is long */
+	/* JSON has no NaN nor infinity; and %.3f of a huge value is long */
+	if (!isfinite(v) || v >= 1e15 || v <= -1e15)
 		put(j, "null", 4);
 	else
 		put(j, num, (size_t)snprintf(num, sizeof num, "%.3f", v));

@@ -36,7 +36,8 @@ static void test_escapes(void)
 	    {"plain", 5, "{\"s\":\"plain\"}\n"},
 	    {"", 0, "{\"s\":\"\"}\n"},
 	    {"a\"b\\c", 5, "{\"s\":\"a\\\"b\\\\c\"}\n"},
-	    {"\n\r\t\x01\x1f\x7f", 6, "{\"s\":\"\\u000a\\u000d\\u0009\\u0001\\u001f\\u007f\"}\n"},
+	    {"\n\r\t\x01\x1f\x7f", 6,
+	     "{\"s\":\"\\u000a\\u000d\\u0009\\u0001\\u001f\\u007f\"}\n"},
 	    {"a\0b", 3, "{\"s\":\"a\\u0000b\"}\n"},
 	    {"/", 1, "{\"s\":\"/\"}\n"},
 	    /* valid UTF-8 is copied: 2, 3 and 4 bytes */
@@ -47,12 +48,15 @@ static void test_escapes(void)
 	    {"\x9b", 1, "{\"s\":\"\\ufffd\"}\n"},
 	    {"\xe2\x80\xa8\xe2\x80\xa9", 6, "{\"s\":\"\\u2028\\u2029\"}\n"},
 	    /* invalid: each byte not part of a valid character becomes U+FFFD */
-	    {"a\xff" "b", 3, "{\"s\":\"a\\ufffdb\"}\n"},
-	    {"\xc0\xaf", 2, "{\"s\":\"\\ufffd\\ufffd\"}\n"},          /* overlong '/' */
+	    {"a\xff"
+	     "b",
+	     3, "{\"s\":\"a\\ufffdb\"}\n"},
+	    {"\xc0\xaf", 2, "{\"s\":\"\\ufffd\\ufffd\"}\n"},            /* overlong '/' */
 	    {"\xe0\x80\xaf", 3, "{\"s\":\"\\ufffd\\ufffd\\ufffd\"}\n"}, /* overlong */
 	    {"\xed\xa0\x80", 3, "{\"s\":\"\\ufffd\\ufffd\\ufffd\"}\n"}, /* a surrogate */
-	    {"\xf4\x90\x80\x80", 4, "{\"s\":\"\\ufffd\\ufffd\\ufffd\\ufffd\"}\n"}, /* > 10FFFF */
-	    {"\xe2\x82", 2, "{\"s\":\"\\ufffd\\ufffd\"}\n"},            /* truncated */
+	    {"\xf4\x90\x80\x80", 4,
+	     "{\"s\":\"\\ufffd\\ufffd\\ufffd\\ufffd\"}\n"},  /* > 10FFFF */
+	    {"\xe2\x82", 2, "{\"s\":\"\\ufffd\\ufffd\"}\n"}, /* truncated */
 	    {"\xf0\x9f\x98", 3, "{\"s\":\"\\ufffd\\ufffd\\ufffd\"}\n"},
 	};
 
@@ -73,7 +77,9 @@ static void test_utf8(void)
 	CHECK(!json_utf8_valid("\xf5\x80\x80\x80", 4));
 	CHECK(!json_utf8_valid("\x80", 1));
 	CHECK(!json_utf8_valid("ab\xc3", 3));
-	CHECK(!json_utf8_valid("\xc3" "a", 2));
+	CHECK(!json_utf8_valid("\xc3"
+	                       "a",
+	                       2));
 }
 
 static const char *base64_of(const char *s, size_t n)
