@@ -21,7 +21,7 @@ for line in open(sys.argv[1]):
 	file_is "$T/json.norm" "$@"
 }
 
-# seconds_of FILE N: the "seconds" of line N of FILE, in milliseconds.
+# ms_of FILE N: the "seconds" of line N of FILE, in whole milliseconds.
 ms_of() {
 	sed -n "${2}p" "$1" | jq '.seconds * 1000 | floor'
 }
