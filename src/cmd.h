@@ -16,6 +16,7 @@ int cmd_udp_send(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_http_head(int argc, char **argv);
 int cmd_http_get(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
 
 /* The options of sockit(1)'s common rules, shared by every network command. Every
  * command's options struct holds one as its member `common` (OPT_TIMEOUT binds there). */

@@ -1,6 +1,8 @@
 /* cmd_connect.c: `sockit connect`, the client: stdin to the peer, the peer to stdout. */
 #include "cmd.h"
 #include "diag.h"
+#include "json.h"
+#include "loop.h"
 #include "net.h"
 #include "parse.h"
 #include "relay.h"
@@ -19,7 +21,7 @@ static const char synopsis[] =
 
 struct connect_opts {
 	struct cmd_common common;
-	bool udp, crlf, no_shutdown, scan, hex;
+	bool udp, crlf, no_shutdown, scan, hex, json;
 	const char *unix_path;
 	const char *send;
 	int linger_ms; /* -1 until given */
@@ -41,6 +43,7 @@ static const struct opt options[] = {
     OPT_SECONDS(0, "linger", C, linger_ms, 0, "after stdin EOF, wait at most SECS for the peer"),
     OPT_FLAG(0, "no-shutdown", C, no_shutdown, "do not half-close at stdin EOF"),
     OPT_FLAG('z', "scan", C, scan, "zero-I/O scan: report open ports (PORT may be 20-30)"),
+    OPT_FLAG(0, "json", C, json, "with -z: one JSON object per port tried, open or not"),
     OPT_CALL('s', "source", "ADDR[:PORT]", OPT_SOURCE, "local address (and port) to connect from"),
     OPT_FLAG('x', "hex", C, hex, "hex dump of the traffic on stderr"),
     OPT_VERBOSITY,
@@ -80,6 +83,8 @@ static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 	}
 	if (o->scan && (o->udp || o->send))
 		return diag_usage("cannot use -z with %s", o->udp ? "-u" : "--send");
+	if (o->json && !o->scan)
+		return diag_usage("--json needs -z (a scan's report)");
 	used = cmd_peer_operands(ops, nops, o->host, sizeof o->host, o->port, sizeof o->port);
 	if (used < 0)
 		return -1;
@@ -119,35 +124,70 @@ static struct net_peer peer_of(const struct connect_opts *o)
 	return p;
 }
 
-/* -z: try each port of the range; print the open ones on stdout. */
+/* -z --json: {"host":..,"address":..,"port":N,"state":..,"ms":..} (sockit(1), JSON OUTPUT). */
+static void scan_json(struct json *j, const char *host, const char *addr, unsigned port, int fd,
+                      long long us)
+{
+	json_begin(j);
+	json_cstr(j, "host", host);
+	json_cstr(j, "address", addr);
+	json_int(j, "port", port);
+	json_cstr(j, "state", fd >= 0 ? "open" : fd == NET_ETIMEOUT ? "timeout" : "closed");
+	json_real(j, "ms", (double)us / 1000.0);
+	json_end(j, stdout);
+}
+
+/* One port: the host's addresses in turn until one answers. Returns the fd, or the last
+ * failure; addr names the address tried last. */
+static int scan_port(struct net_peer *p, const struct addrinfo *res, char *addr, size_t cap)
+{
+	char err[NET_ERR_LEN];
+	int fd = NET_ENET;
+
+	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		p->host = net_format_numeric(ai->ai_addr, ai->ai_addrlen, addr, cap);
+		if ((fd = net_connect(err, p)) >= 0)
+			break;
+		diag_verbose(1, "%s", err);
+	}
+	return fd;
+}
+
+/* -z: try each port of the range (the name resolved once); print the open ones, or with
+ * --json every one, on stdout. */
 static int scan(struct connect_opts *o)
 {
-	char err[NET_ERR_LEN], num[8];
+	char err[NET_ERR_LEN], num[8], addr[NET_ADDR_LEN];
 	struct net_peer p = peer_of(o);
+	struct addrinfo *res;
+	struct json j = {0};
 	unsigned lo, hi;
-	bool any = false;
+	bool any = false, service = parse_port_range(o->port, &lo, &hi) < 0;
 
-	if (parse_port_range(o->port, &lo, &hi) < 0) /* a service name */
-		lo = hi = 0;
+	if (service) /* checked already: it is known */
+		lo = hi = (unsigned)net_port_number(o->port, SOCK_STREAM);
+	p.port = NULL;
+	if (net_resolve_peer(err, &p, &res) < 0) {
+		diag_err("%s", err);
+		return EXIT_RESOLVE;
+	}
+	p.port = num;
 	for (unsigned port = lo; port <= hi; port++) {
-		if (lo) {
-			snprintf(num, sizeof num, "%u", port);
-			p.port = num;
-		}
-		int fd = net_connect(err, &p);
-		if (fd == NET_ERESOLVE) {
-			diag_err("%s", err);
-			return EXIT_RESOLVE;
-		}
-		if (fd < 0) {
-			diag_verbose(1, "%s", err);
+		long long start = loop_now_us();
+		snprintf(num, sizeof num, "%u", port);
+		int fd = scan_port(&p, res, addr, sizeof addr);
+		if (o->json)
+			scan_json(&j, o->host, addr, port, fd, loop_now_us() - start);
+		if (fd < 0)
 			continue;
-		}
 		close(fd);
 		any = true;
-		printf("%s %s open\n", o->host, p.port);
+		if (!o->json)
+			printf("%s %s open\n", o->host, service ? o->port : num);
 		fflush(stdout);
 	}
+	freeaddrinfo(res);
+	json_free(&j);
 	return any ? 0 : EXIT_NO;
 }
 

@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
+#include "json.h"
 #include "net.h"
 #include "outfile.h"
 #include "parse.h"
@@ -36,7 +37,7 @@ static const char head_synopsis[] =
 struct http_opts {
 	struct cmd_common common;
 	bool head; /* http-head: a HEAD request, the headers are the output */
-	bool include, location, fail, status_only;
+	bool include, location, fail, status_only, json;
 	int progress; /* 1 --progress, 0 --no-progress, -1 neither */
 	long long max_redirs;
 	const char *output; /* -o FILE, or NULL for stdout */
@@ -69,6 +70,7 @@ static const struct opt get_options[] = {
              "replace the User-Agent (\"\": send none)"),
     OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),
     OPT_FLAG(0, "status", H, status_only, "print only the numeric status code"),
+    OPT_FLAG(0, "json", H, json, "(http-head) one JSON object per response, on a line"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -99,6 +101,7 @@ struct fetch {
 	bool redirect;      /* this response is a redirect to follow */
 	bool in_body;       /* the headers are done and a body follows */
 	bool spliced;       /* the zero-copy path was tried for this response */
+	struct json json;   /* --json: this response's object, built as its headers come */
 	uint64_t body_seen; /* body bytes of this response so far */
 	char reason[80];
 };
@@ -252,14 +255,43 @@ static bool is_redirect(const struct fetch *f)
 	       (s == 301 || s == 302 || s == 303 || s == 307 || s == 308);
 }
 
+/* --json (sockit(1), JSON OUTPUT): {"url":..,"status":N,"reason":..,"version":..,
+ * "headers":[[name,value],...]}, begun at the status line, written when the headers end. */
+static void json_status(struct fetch *f, const struct http_event *ev)
+{
+	char url[HTTP_TARGET_MAX + HTTP_HOST_MAX + 16];
+
+	json_begin(&f->json);
+	json_cstr(&f->json, "url", http_url_format(url, sizeof url, &f->url) ? url : "");
+	json_int(&f->json, "status", ev->status);
+	/* the parser checked the shape: "HTTP/1.x NNN[ reason]" */
+	json_str(&f->json, "reason", ev->line + 13, ev->len > 13 ? ev->len - 13 : 0);
+	json_str(&f->json, "version", ev->line, 8);
+	json_array_begin(&f->json, "headers");
+}
+
+static int json_headers_done(struct fetch *f)
+{
+	json_array_end(&f->json);
+	if (json_end(&f->json, stdout) == 0)
+		return GO_ON;
+	if (errno == EPIPE)
+		f->out.gone = true;
+	return errno == EPIPE ? STOP
+	                      : report(f, EXIT_IO, "write error on stdout: %s", strerror(errno));
+}
+
 static int on_status(struct fetch *f, const struct http_event *ev)
 {
 	const struct http_opts *o = f->o;
 
 	verbose_line('<', ev->line, ev->len);
+	if (o->json)
+		json_status(f, ev);
 	/* "HTTP/1.1 404 Not Found": the code and reason, for --fail's message */
 	printable(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
-	f->show = (o->head || o->include) && !o->status_only && !(o->fail && ev->status >= 400);
+	f->show = (o->head || o->include) && !o->status_only && !o->json &&
+	          !(o->fail && ev->status >= 400);
 	if (!f->show)
 		return GO_ON;
 	/* http-head -L: a blank line between the responses, as -i has before each body */
@@ -274,6 +306,8 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 static int on_header(struct fetch *f, const struct http_event *ev)
 {
 	verbose_line('<', ev->line, ev->len);
+	if (f->o->json)
+		json_pair(&f->json, ev->name, ev->namelen, ev->value, ev->valuelen);
 	return f->show ? text_line(f, ev->line, ev->len) : GO_ON;
 }
 
@@ -285,6 +319,8 @@ static int on_headers_done(struct fetch *f)
 	int rc = GO_ON;
 
 	verbose_line('<', "", 0);
+	if (o->json && (rc = json_headers_done(f)) != GO_ON)
+		return rc;
 	/* -i: a blank line ends each response's headers, a redirect's too, as curl -iL */
 	if (f->show && !o->head && (rc = text(f, "\n", 1)) != GO_ON)
 		return rc;
@@ -663,6 +699,8 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 	o->url = ops[0];
 	if (o->status_only && (o->include || o->output))
 		return diag_usage("cannot use --status with %s", o->include ? "-i" : "-o");
+	if (o->json && (!o->head || o->status_only))
+		return diag_usage("--json is for http-head%s", o->head ? ", not with --status" : "");
 	if (o->output && o->output[0] == '\0')
 		return diag_usage("empty file name for -o");
 	if (o->output && strcmp(o->output, "-") == 0) /* as curl: -o - is stdout */
@@ -729,7 +767,9 @@ static int run(int argc, char **argv, bool head)
 		return EXIT_USAGE;
 	if (o.output && (rc = open_output(&f)) != GO_ON)
 		return rc;
-	return finish(&f, follow(&f));
+	rc = finish(&f, follow(&f));
+	json_free(&f.json);
+	return rc;
 }
 
 int cmd_http_get(int argc, char **argv)

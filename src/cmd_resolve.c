@@ -2,6 +2,7 @@
  */
 #include "cmd.h"
 #include "diag.h"
+#include "json.h"
 #include "net.h"
 
 #include <netdb.h>
@@ -17,8 +18,11 @@ static const char synopsis[] =
 
 struct resolve_opts {
 	struct cmd_common common;
-	bool first, reverse, lng;
+	bool first, reverse, lng, json;
 };
+
+/* --json: one object per line on stdout (sockit(1), JSON OUTPUT). */
+static struct json js;
 
 #define R struct resolve_opts
 static const struct opt options[] = {
@@ -26,6 +30,7 @@ static const struct opt options[] = {
     OPT_FLAG('1', "first", R, first, "only the first address of each NAME"),
     OPT_FLAG('r', "reverse", R, reverse, "NAME is an address: print its host name"),
     OPT_FLAG('l', "long", R, lng, "print NAME FAMILY ADDRESS, and NAME canonical CNAME"),
+    OPT_FLAG(0, "json", R, json, "one JSON object per address (or failure) per line"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -39,6 +44,8 @@ static int check_names(const struct resolve_opts *o, char **names, int n)
 
 	if (n == 0)
 		return diag_usage("missing NAME");
+	if (o->json && o->lng)
+		return diag_usage("cannot use --json with -l");
 	for (int i = 0; i < n; i++) {
 		if (names[i][0] == '\0')
 			return diag_usage("empty NAME");
@@ -55,6 +62,25 @@ static int check_names(const struct resolve_opts *o, char **names, int n)
 static const char *family_name(int family)
 {
 	return family == AF_INET6 ? "inet6" : "inet";
+}
+
+/* --json: {"KEY":"ARG","error":"reason"} for an ARG that failed (err is net.c's). */
+static void json_failed(const char *key, const char *arg, const char *err)
+{
+	json_begin(&js);
+	json_cstr(&js, key, arg);
+	json_cstr(&js, "error", net_err_reason(err));
+	json_end(&js, stdout);
+}
+
+/* --json: {"name":..,"family":..,"address":..}. */
+static void json_address(const char *name, int family, const char *addr)
+{
+	json_begin(&js);
+	json_cstr(&js, "name", name);
+	json_cstr(&js, "family", family_name(family));
+	json_cstr(&js, "address", addr);
+	json_end(&js, stdout);
 }
 
 /* True if an entry of res before ai has ai's address (getaddrinfo may repeat one). */
@@ -77,8 +103,11 @@ static int forward(const struct resolve_opts *o, const char *name)
 	 * literals (::1 on a host without IPv6), so without it if nothing was found */
 	if (net_resolve(err, name, NULL, o->common.family, SOCK_STREAM, flags | AI_ADDRCONFIG,
 	                &res) < 0 &&
-	    net_resolve(err, name, NULL, o->common.family, SOCK_STREAM, flags, &res) < 0)
+	    net_resolve(err, name, NULL, o->common.family, SOCK_STREAM, flags, &res) < 0) {
+		if (o->json)
+			json_failed("name", name, err);
 		return diag_err("%s", err), EXIT_RESOLVE;
+	}
 	/* the canonical name comes first, as getaddrinfo reports it with the first address */
 	if (o->lng && res->ai_canonname && strcmp(res->ai_canonname, name) != 0)
 		printf("%s canonical %s\n", name, res->ai_canonname);
@@ -86,7 +115,9 @@ static int forward(const struct resolve_opts *o, const char *name)
 		if (seen_before(res, ai))
 			continue;
 		net_format_numeric(ai->ai_addr, ai->ai_addrlen, addr, sizeof addr);
-		if (o->lng)
+		if (o->json)
+			json_address(name, ai->ai_family, addr);
+		else if (o->lng)
 			printf("%s %s %s\n", name, family_name(ai->ai_family), addr);
 		else
 			printf("%s\n", addr);
@@ -103,9 +134,16 @@ static int reverse(const struct resolve_opts *o, const char *addr)
 	char err[NET_ERR_LEN], host[NI_MAXHOST];
 	int family = net_reverse(err, addr, o->common.family, host, sizeof host);
 
+	if (family < 0 && o->json)
+		json_failed("address", addr, err);
 	if (family < 0)
 		return diag_err("%s", err), -family;
-	if (o->lng)
+	if (o->json) {
+		json_begin(&js);
+		json_cstr(&js, "address", addr);
+		json_cstr(&js, "name", host);
+		json_end(&js, stdout);
+	} else if (o->lng)
 		printf("%s %s %s\n", addr, family_name(family), host);
 	else
 		printf("%s\n", host);
@@ -129,5 +167,6 @@ int cmd_resolve(int argc, char **argv)
 			status = rc;
 		fflush(stdout); /* in order with the errors on stderr */
 	}
+	json_free(&js);
 	return status;
 }

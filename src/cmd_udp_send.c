@@ -1,6 +1,7 @@
 /* cmd_udp_send.c: `sockit udp-send`, one datagram (or one per line) and its replies. */
 #include "cmd.h"
 #include "diag.h"
+#include "json.h"
 #include "loop.h"
 #include "net.h"
 #include "parse.h"
@@ -26,7 +27,7 @@ static const char synopsis[] =
 struct udp_opts {
 	struct cmd_common common;
 	long long count; /* -n; 0 when not given */
-	bool lines, hex;
+	bool lines, hex, json;
 	char host[1024], port[64];
 };
 
@@ -38,6 +39,7 @@ static const struct opt options[] = {
               "wait for N replies (default 1; with -l, one per line)"),
     OPT_FLAG('l', "lines", U, lines, "send each line of stdin, without its newline, as a datagram"),
     OPT_FLAG('x', "hex", U, hex, "print replies as a hex dump"),
+    OPT_FLAG(0, "json", U, json, "print each reply as a JSON object on a line"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -73,6 +75,8 @@ static int check_operands(struct udp_opts *o, char **ops, int nops)
 		return -1;
 	if (o->lines && used < nops)
 		return diag_usage("cannot use -l with MESSAGE");
+	if (o->json && o->hex)
+		return diag_usage("cannot use --json with -x");
 	if (net_check_port(err, o->port, false, SOCK_DGRAM) < 0)
 		return diag_usage("%s", err);
 	return used;
@@ -156,14 +160,35 @@ static int take_line(struct line_reader *lr, const char **line, size_t *n)
 	return 1;
 }
 
-/* Writes one reply to stdout as it came, or as a hex dump. Returns 0, STOP or EXIT_IO. */
-static int print_reply(bool hex, const char *buf, size_t n)
+/* --json: {"from":..,"port":N,"bytes":N,"data":..}, "data_base64" for bytes that are not
+ * UTF-8 text (sockit(1), JSON OUTPUT). */
+static void json_reply(const struct exchange *x, const char *buf, size_t n)
 {
-	if (hex)
+	static struct json j;
+	char from[NET_ADDR_LEN];
+
+	json_begin(&j);
+	json_cstr(&j, "from", net_format_host(x->to->ai_addr, x->to->ai_addrlen, from, sizeof from));
+	json_int(&j, "port", net_port_number(x->o->port, SOCK_DGRAM));
+	json_int(&j, "bytes", (long long)n);
+	if (json_utf8_valid(buf, n))
+		json_str(&j, "data", buf, n);
+	else
+		json_base64(&j, "data_base64", buf, n);
+	json_end(&j, stdout);
+}
+
+/* Writes one reply to stdout as it came, as a hex dump, or as JSON. Returns 0, STOP or
+ * EXIT_IO. */
+static int print_reply(const struct exchange *x, const char *buf, size_t n)
+{
+	if (x->o->json)
+		json_reply(x, buf, n);
+	else if (x->o->hex)
 		diag_hexdump_to(stdout, '<', buf, n);
 	else
 		fwrite(buf, 1, n, stdout);
-	if (fflush(stdout) == 0)
+	if (fflush(stdout) == 0 && !ferror(stdout))
 		return 0;
 	if (errno == EPIPE)
 		return STOP;
@@ -204,7 +229,7 @@ static int take_reply(struct exchange *x, int timeout_ms)
 	}
 	x->replies++;
 	diag_verbose(1, "reply of %ld bytes from %s", n, x->who);
-	return print_reply(x->o->hex, buf, (size_t)n);
+	return print_reply(x, buf, (size_t)n);
 }
 
 /* How many replies to wait for: -n, else one per datagram sent. */

@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"http-head", cmd_http_head, "print the status line and headers of an http:// URL (HEAD)"},
     {"http-get", cmd_http_get, "fetch an http:// URL: the body to stdout or to a file"},
     {"resolve", cmd_resolve, "print the addresses of names, or the names of addresses"},
+    {"wait", cmd_wait, "wait until TCP, UNIX or HTTP services are up, then maybe run a command"},
     {NULL, NULL, NULL},
 };
 

@@ -258,6 +258,15 @@ static int literal_peer(const struct net_peer *p, struct sockaddr_storage *ss,
 	return 0;
 }
 
+int net_resolve_peer(char *err, const struct net_peer *p, struct addrinfo **res)
+{
+	int rc = net_resolve(err, p->host, p->port, p->family, p->socktype, AI_ADDRCONFIG, res);
+
+	if (rc == NET_ERESOLVE) /* AI_ADDRCONFIG hides ::1 on a host with IPv4 only */
+		rc = net_resolve(err, p->host, p->port, p->family, p->socktype, 0, res);
+	return rc;
+}
+
 int net_connect(char *err, const struct net_peer *p)
 {
 	struct sockaddr_storage ss;
@@ -266,9 +275,7 @@ int net_connect(char *err, const struct net_peer *p)
 
 	if (literal_peer(p, &ss, &lit) == 0)
 		return connect_one(err, p, &lit);
-	rc = net_resolve(err, p->host, p->port, p->family, p->socktype, AI_ADDRCONFIG, &res);
-	if (rc == NET_ERESOLVE) /* AI_ADDRCONFIG hides ::1 on a host with IPv4 only */
-		rc = net_resolve(err, p->host, p->port, p->family, p->socktype, 0, &res);
+	rc = net_resolve_peer(err, p, &res);
 	if (rc < 0)
 		return rc;
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -850,4 +857,58 @@ bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa)
 		if (net_cidr_match(&acl->allow[i], sa))
 			return true;
 	return false;
+}
+
+/* ---- for `wait`: connects driven by the caller's poll, and bare reasons ---------------- */
+
+const char *net_err_reason(const char *err)
+{
+	const char *p, *last = NULL;
+
+	for (p = err; (p = strstr(p, ": ")) != NULL; p += 2)
+		last = p + 2;
+	return last ? last : err;
+}
+
+int net_connect_start(char *err, const struct sockaddr *sa, socklen_t len)
+{
+	int fd = open_socket(sa->sa_family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return fail(err, NET_ENET, "socket: %s", strerror(errno));
+	if (net_set_nonblock(err, fd, true) < 0) {
+		close(fd);
+		return NET_ENET;
+	}
+	if (connect(fd, sa, len) == 0 || errno == EINPROGRESS)
+		return fd;
+	fail(err, NET_ENET, "%s", strerror(errno));
+	close(fd);
+	return NET_ENET;
+}
+
+int net_connect_start_unix(char *err, const char *path)
+{
+	struct sockaddr_un sun;
+	int rc = unix_address(err, path, &sun);
+
+	return rc < 0 ? rc : net_connect_start(err, (struct sockaddr *)&sun, sizeof sun);
+}
+
+int net_connect_result(char *err, int fd)
+{
+	int soerr = net_socket_error(fd);
+
+	return soerr ? fail(err, NET_ENET, "%s", strerror(soerr)) : 0;
+}
+
+int net_port_number(const char *port, int socktype)
+{
+	struct servent *se;
+	unsigned n;
+
+	if (parse_port(port, false, &n) == 0)
+		return (int)n;
+	se = getservbyname(port, socktype == SOCK_DGRAM ? "udp" : "tcp");
+	return se ? ntohs((uint16_t)se->s_port) : -1;
 }

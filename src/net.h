@@ -49,6 +49,9 @@ int net_resolve(char *err, const char *host, const char *port, int family, int s
  * AF_UNSPEC, or the family addr must be. Returns addr's family (AF_INET or AF_INET6),
  * NET_EUSAGE if addr is not an address, or NET_ERESOLVE. */
 int net_reverse(char *err, const char *addr, int family, char *name, size_t cap);
+/* Resolves p's host and port for connecting (AI_ADDRCONFIG, then without it: it hides
+ * ::1 on a host with IPv4 only). Returns 0 with *res set, or NET_ERESOLVE. */
+int net_resolve_peer(char *err, const struct net_peer *p, struct addrinfo **res);
 /* Connects to each address of p in turn until one answers; returns a blocking,
  * close-on-exec fd, or NET_ERESOLVE / NET_ENET / NET_ETIMEOUT for the last failure. */
 int net_connect(char *err, const struct net_peer *p);
@@ -137,5 +140,20 @@ struct net_acl {
 
 /* True if the peer may connect: not denied, and allowed (or no allow list). Pure. */
 bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa);
+
+/* The reason alone of a message of this module: what follows its last ": "
+ * ("Connection refused" of "127.0.0.1 port 9: Connection refused"). Pure. */
+const char *net_err_reason(const char *err);
+/* Starts a connect to sa (TCP, or UNIX) without waiting: returns a non-blocking,
+ * close-on-exec fd whose connect is under way or done (poll it for writable, then ask
+ * net_connect_result), or NET_ENET with the reason alone in err. */
+int net_connect_start(char *err, const struct sockaddr *sa, socklen_t len);
+/* net_connect_start for the stream socket at path; NET_EUSAGE if path is too long. */
+int net_connect_start_unix(char *err, const char *path);
+/* The outcome of a started connect once its fd polls writable: 0, or NET_ENET with the
+ * reason alone in err ("Connection refused"). */
+int net_connect_result(char *err, int fd);
+/* The number of port, numeric or a service name of socktype; -1 if it is neither. */
+int net_port_number(const char *port, int socktype);
 
 #endif

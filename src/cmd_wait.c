@@ -1,0 +1,480 @@
+/* cmd_wait.c: `sockit wait`, until TCP, UNIX and HTTP services answer: every target tried
+ * again and again, all at once on one poll(2), each attempt bounded by the deadline. */
+#include "cmd.h"
+#include "diag.h"
+#include "http.h"
+#include "json.h"
+#include "loop.h"
+#include "net.h"
+#include "parse.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_DEADLINE_MS 30000
+#define ATTEMPT_MAX_MS      10000 /* a connect or an HTTP exchange slower than this is retried */
+#define BACKOFF_FIRST_MS    50    /* the pause after a failed attempt, doubling... */
+#define BACKOFF_MAX_MS      1000  /* ...up to this */
+#define EXIT_NOEXEC         126   /* COMMAND cannot be run (as the shells say) */
+#define EXIT_NOTFOUND       127   /* COMMAND is not found */
+
+static const char synopsis[] =
+    "usage: sockit wait [OPTIONS] TARGET... [-- COMMAND [ARG...]]\n"
+    "Waits until every TARGET is up (with --any: one of them), then exits 0, or runs\n"
+    "COMMAND in sockit's place. TARGET is HOST:PORT or [IPV6]:PORT (a TCP connection is\n"
+    "accepted), unix:PATH (a stream connection is accepted) or http://... (a GET request\n"
+    "is answered with a status of 200-399). At the deadline, each TARGET still down is\n"
+    "named with its last error, and the exit status is 5.";
+
+struct wait_opts {
+	struct cmd_common common;
+	bool any, json;
+};
+
+#define W struct wait_opts
+static const struct opt options[] = {
+    OPT_FAMILY,
+    OPT_TIMEOUT(W, "the deadline for all of it (default 30; 0: wait forever)"),
+    OPT_SECONDS(0, "max-time", W, common.timeout_ms, 0, "the same as -w"),
+    OPT_FLAG(0, "any", W, any, "done when any one TARGET is up (default: all)"),
+    OPT_FLAG(0, "json", W, json, "one JSON object per TARGET when it is up or at the deadline"),
+    /* --proxy (sockit(1), Proxies) takes its row here */
+    OPT_VERBOSITY,
+    OPT_END,
+};
+#undef W
+
+enum kind { TCP, UNIX_STREAM, HTTP };
+
+enum state {
+	IDLE,       /* between attempts: the next one is due at next_ms */
+	CONNECTING, /* a connect is under way to ai (or to the UNIX path) */
+	READING,    /* HTTP: the request is sent, the response head is awaited */
+	UP,
+};
+
+struct target {
+	const char *text; /* as given: how messages and --json name it */
+	enum kind kind;
+	char host[HTTP_HOST_MAX + 1], port[64]; /* TCP and HTTP */
+	const char *path;                       /* UNIX_STREAM */
+	struct http_url url;                    /* HTTP */
+	enum state state;
+	int fd;
+	struct addrinfo *res, *ai; /* this attempt's addresses; the next one to try */
+	long long next_ms; /* IDLE: when to try again; else when this attempt gives up */
+	int backoff_ms;
+	unsigned attempts;
+	long long up_us; /* UP: when, on the loop's clock */
+	struct http_resp resp;
+	char err[NET_ERR_LEN]; /* the last failure: the reason alone */
+};
+
+struct waiter {
+	const struct wait_opts *o;
+	struct target *t;
+	int n, nup;
+	long long start_us;
+	long long deadline_ms; /* 0: none */
+	struct json json;
+};
+
+/* ---- the targets ---------------------------------------------------------------------- */
+
+static int parse_url_target(struct target *t, const char *s)
+{
+	const char *err;
+
+	switch (http_url_parse(&t->url, s, strlen(s), &err)) {
+	case HTTP_URL_OK:
+		break;
+	case HTTP_URL_HTTPS:
+		return diag_usage("%s", err);
+	default:
+		return diag_usage("invalid URL '%.60s': %s", s, err);
+	}
+	t->kind = HTTP;
+	snprintf(t->host, sizeof t->host, "%s", t->url.host);
+	snprintf(t->port, sizeof t->port, "%u", (unsigned)t->url.port);
+	return 0;
+}
+
+/* HOST:PORT, [V6]:PORT, unix:PATH or a URL. Returns 0, or -1 after a usage error. */
+static int parse_target(struct target *t, const char *s)
+{
+	char err[NET_ERR_LEN];
+
+	t->text = s;
+	t->fd = -1;
+	t->backoff_ms = BACKOFF_FIRST_MS;
+	if (strncmp(s, "unix:", 5) == 0) {
+		t->kind = UNIX_STREAM;
+		t->path = s + 5;
+		return t->path[0] ? 0 : diag_usage("empty PATH in target 'unix:'");
+	}
+	if (strstr(s, "://"))
+		return parse_url_target(t, s);
+	t->kind = TCP;
+	if (parse_hostport(s, t->host, sizeof t->host, t->port, sizeof t->port) != 1 ||
+	    t->host[0] == '\0')
+		return diag_usage("invalid target '%.60s' (HOST:PORT, unix:PATH or http://...)",
+		                  s);
+	if (net_check_port(err, t->port, false, SOCK_STREAM) < 0)
+		return diag_usage("%s", err);
+	return 0;
+}
+
+/* ---- one attempt ---------------------------------------------------------------------- */
+
+/* When an attempt (a connect, or an HTTP exchange) started now gives up. */
+static long long attempt_end(const struct waiter *w, long long now)
+{
+	long long end = now + ATTEMPT_MAX_MS;
+
+	return w->deadline_ms && end > w->deadline_ms ? w->deadline_ms : end;
+}
+
+/* Ends the attempt under way, if any: what it holds is released. */
+static void attempt_close(struct target *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	if (t->res)
+		freeaddrinfo(t->res);
+	t->res = t->ai = NULL;
+	if (t->state == READING)
+		http_resp_free(&t->resp);
+}
+
+/* The attempt failed for reason: the next one after a pause, doubled each time. */
+static void attempt_failed(struct target *t, const char *reason, long long now)
+{
+	attempt_close(t);
+	if (reason != t->err)
+		snprintf(t->err, sizeof t->err, "%s", reason);
+	diag_verbose(2, "%s: %s", t->text, t->err);
+	t->state = IDLE;
+	t->next_ms = now + t->backoff_ms;
+	t->backoff_ms = t->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : t->backoff_ms * 2;
+}
+
+static void report_up(struct waiter *w, struct target *t)
+{
+	double secs = (double)(t->up_us - w->start_us) / 1e6;
+
+	diag_verbose(1, "%s up after %.2f s (%u attempt%s)", t->text, secs, t->attempts,
+	             t->attempts == 1 ? "" : "s");
+	if (!w->o->json)
+		return;
+	json_begin(&w->json);
+	json_cstr(&w->json, "target", t->text);
+	json_bool(&w->json, "up", true);
+	json_real(&w->json, "seconds", secs);
+	json_int(&w->json, "attempts", t->attempts);
+	json_end(&w->json, stdout);
+}
+
+static void target_up(struct waiter *w, struct target *t)
+{
+	attempt_close(t);
+	t->state = UP;
+	t->up_us = loop_now_us();
+	w->nup++;
+	report_up(w, t);
+}
+
+/* Connects to the next address of the attempt; when none is left, the attempt failed. */
+static void connect_next(struct waiter *w, struct target *t, long long now)
+{
+	while (t->ai) {
+		const struct addrinfo *ai = t->ai;
+		t->ai = ai->ai_next;
+		t->fd = net_connect_start(t->err, ai->ai_addr, ai->ai_addrlen);
+		if (t->fd >= 0) {
+			t->state = CONNECTING;
+			t->next_ms = attempt_end(w, now);
+			return;
+		}
+	}
+	attempt_failed(t, t->err, now);
+}
+
+/* Names are resolved afresh on every attempt: one may appear in the meantime. */
+static void attempt_begin(struct waiter *w, struct target *t, long long now)
+{
+	struct net_peer p = {.host = t->host,
+	                     .port = t->port,
+	                     .family = w->o->common.family,
+	                     .socktype = SOCK_STREAM};
+
+	t->attempts++;
+	if (t->kind == UNIX_STREAM) {
+		t->fd = net_connect_start_unix(t->err, t->path);
+		t->state = t->fd >= 0 ? CONNECTING : IDLE;
+		t->next_ms = attempt_end(w, now);
+		if (t->fd < 0)
+			attempt_failed(t, t->err, now);
+		return;
+	}
+	if (net_resolve_peer(t->err, &p, &t->res) < 0)
+		return attempt_failed(t, net_err_reason(t->err), now);
+	t->ai = t->res;
+	connect_next(w, t, now);
+}
+
+/* HTTP: a GET of the URL; the response head is read as it comes. */
+static void send_request(struct waiter *w, struct target *t, long long now)
+{
+	static char req[HTTP_REQ_FIXED + 64];
+	size_t len = http_request_build(req, sizeof req, "GET", &t->url,
+	                                "sockit/" SOCKIT_VERSION, NULL, 0);
+
+	/* a fresh connection's send buffer takes the request whole: no EAGAIN here */
+	if (len == 0 || net_write_all(t->err, t->fd, req, len) < 0)
+		return attempt_failed(t, len ? net_err_reason(t->err) : "request too long",
+		                      now);
+	http_resp_init(&t->resp, false);
+	t->state = READING;
+	t->next_ms = attempt_end(w, now);
+}
+
+static void on_connected(struct waiter *w, struct target *t, long long now)
+{
+	if (net_connect_result(t->err, t->fd) < 0) {
+		close(t->fd);
+		t->fd = -1;
+		return connect_next(w, t, now); /* the next address, if there is one */
+	}
+	/* --proxy: the handshake with the proxy goes here, on t->fd (connected to the proxy,
+	 * not to the target), before the target's own check below */
+	if (t->kind == HTTP)
+		send_request(w, t, now);
+	else
+		target_up(w, t);
+}
+
+/* The response head: a status of 200-399 is up; anything else is this attempt's error. */
+static void on_response(struct waiter *w, struct target *t, long long now)
+{
+	static char buf[16384];
+	struct http_event ev;
+	char err[NET_ERR_LEN];
+	ssize_t n = net_read(err, t->fd, buf, sizeof buf);
+	enum http_ev e;
+
+	if (n == NET_ETIMEOUT) /* EAGAIN: nothing after all */
+		return;
+	if (n < 0)
+		return attempt_failed(t, net_err_reason(err), now);
+	if (n == 0) /* closed before the head was whole: always an error here */
+		return attempt_failed(
+		    t, http_resp_eof(&t->resp, &ev) == HTTP_EV_ERROR ? ev.msg : "no response",
+		    now);
+	http_resp_feed(&t->resp, buf, (size_t)n);
+	while ((e = http_resp_next(&t->resp, &ev)) != HTTP_EV_NEED_MORE) {
+		if (e == HTTP_EV_HEADERS_DONE && ev.status >= 200 && ev.status <= 399)
+			return target_up(w, t);
+		if (e == HTTP_EV_HEADERS_DONE) {
+			snprintf(t->err, sizeof t->err, "HTTP status %d", ev.status);
+			return attempt_failed(t, t->err, now);
+		}
+		if (e == HTTP_EV_ERROR || e == HTTP_EV_DONE)
+			return attempt_failed(t, e == HTTP_EV_ERROR ? ev.msg : "no response",
+			                      now);
+	}
+}
+
+/* An attempt under way ran out of time: its error says at which step. */
+static void set_timed_out(struct target *t)
+{
+	snprintf(t->err, sizeof t->err, "%s",
+	         t->state == READING ? "no HTTP response in time" : strerror(ETIMEDOUT));
+}
+
+/* The attempt's own time is up (ATTEMPT_MAX_MS, or the deadline). */
+static void attempt_timed_out(struct waiter *w, struct target *t, long long now)
+{
+	set_timed_out(t);
+	if (t->state == CONNECTING && t->ai && (!w->deadline_ms || now < w->deadline_ms)) {
+		close(t->fd);
+		t->fd = -1;
+		return connect_next(w, t, now);
+	}
+	attempt_failed(t, t->err, now);
+}
+
+/* ---- all of them ---------------------------------------------------------------------- */
+
+static bool all_done(const struct waiter *w)
+{
+	return w->o->any ? w->nup > 0 : w->nup == w->n;
+}
+
+/* Starts the attempts that are due, ends those out of time; returns the ms to the next
+ * such moment (or to the deadline), -1 for none. */
+static int tick(struct waiter *w, long long now)
+{
+	long long next = w->deadline_ms ? w->deadline_ms : -1;
+
+	for (int i = 0; i < w->n; i++) {
+		struct target *t = &w->t[i];
+		if (t->state != UP && now >= t->next_ms) {
+			if (t->state == IDLE)
+				attempt_begin(w, t, now);
+			else
+				attempt_timed_out(w, t, now);
+		}
+		if (t->state != UP && (next < 0 || t->next_ms < next))
+			next = t->next_ms;
+	}
+	return next < 0 ? -1 : next <= now ? 0 : (int)(next - now);
+}
+
+/* Polls the sockets of the attempts under way and acts on those that are ready. */
+static int poll_once(struct waiter *w, struct pollfd *pfd, int *who, int timeout_ms)
+{
+	int np = 0;
+
+	for (int i = 0; i < w->n; i++) {
+		if (w->t[i].fd < 0)
+			continue;
+		pfd[np].fd = w->t[i].fd;
+		pfd[np].events = w->t[i].state == CONNECTING ? POLLOUT : POLLIN;
+		who[np++] = i;
+	}
+	if (poll(pfd, (nfds_t)np, timeout_ms) < 0 && errno != EINTR) {
+		diag_err("poll: %s", strerror(errno));
+		return EXIT_NET;
+	}
+	for (int k = 0; k < np; k++) {
+		struct target *t = &w->t[who[k]];
+		if (pfd[k].revents == 0)
+			continue;
+		if (t->state == CONNECTING)
+			on_connected(w, t, loop_now_ms());
+		else if (t->state == READING)
+			on_response(w, t, loop_now_ms());
+	}
+	return 0;
+}
+
+/* At the deadline: each target still down, with its last error. */
+static int report_down(struct waiter *w)
+{
+	double secs = (double)w->o->common.timeout_ms / 1000.0;
+
+	for (int i = 0; i < w->n; i++) {
+		struct target *t = &w->t[i];
+		if (t->state == UP)
+			continue;
+		if (t->state != IDLE) /* cut short by the deadline */
+			set_timed_out(t);
+		attempt_close(t);
+		diag_err("%s not up after %.10g s: %s", t->text, secs,
+		         t->err[0] ? t->err : "not tried");
+		if (!w->o->json)
+			continue;
+		json_begin(&w->json);
+		json_cstr(&w->json, "target", t->text);
+		json_bool(&w->json, "up", false);
+		json_cstr(&w->json, "error", t->err);
+		json_end(&w->json, stdout);
+	}
+	return EXIT_TIMEOUT;
+}
+
+static int run(struct waiter *w)
+{
+	struct pollfd *pfd = calloc((size_t)w->n, sizeof *pfd);
+	int *who = calloc((size_t)w->n, sizeof *who);
+	int rc = 0, timeout;
+
+	if (!pfd || !who) {
+		diag_err("out of memory");
+		rc = EXIT_IO;
+	}
+	while (rc == 0) {
+		long long now = loop_now_ms();
+		/* no new attempt at the deadline: each target keeps its last error */
+		if (w->deadline_ms && now >= w->deadline_ms) {
+			rc = report_down(w);
+			break;
+		}
+		timeout = tick(w, now);
+		if (all_done(w))
+			break;
+		rc = poll_once(w, pfd, who, timeout);
+	}
+	for (int i = 0; i < w->n; i++)
+		attempt_close(&w->t[i]);
+	free(pfd);
+	free(who);
+	return rc;
+}
+
+/* ---- the command ---------------------------------------------------------------------- */
+
+/* All up: COMMAND replaces sockit (what was printed goes out first). */
+static int run_command(char **cmd)
+{
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		diag_err("write error on stdout: %s", strerror(errno));
+		return EXIT_IO;
+	}
+	execvp(cmd[0], cmd);
+	int e = errno;
+	diag_err("cannot run '%.200s': %s", cmd[0], strerror(e));
+	return e == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+}
+
+/* `--` ends the targets: what follows is COMMAND. Returns its index in argv, or argc. */
+static int command_start(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+	return argc;
+}
+
+static int wait_targets(const struct wait_opts *o, char **ops, int nops, char **cmd)
+{
+	struct waiter w = {.o = o, .n = nops};
+	int rc = 0;
+
+	if (!(w.t = calloc((size_t)nops, sizeof *w.t))) {
+		diag_err("out of memory");
+		return EXIT_IO;
+	}
+	for (int i = 0; i < nops && rc == 0; i++)
+		if (parse_target(&w.t[i], ops[i]) < 0)
+			rc = EXIT_USAGE;
+	w.start_us = loop_now_us();
+	w.deadline_ms = o->common.timeout_ms ? w.start_us / 1000 + o->common.timeout_ms : 0;
+	if (rc == 0)
+		rc = run(&w);
+	json_free(&w.json);
+	free(w.t);
+	return rc == 0 && cmd ? run_command(cmd) : rc;
+}
+
+int cmd_wait(int argc, char **argv)
+{
+	struct wait_opts o = {
+	    .common = {.family = AF_UNSPEC, .timeout_ms = DEFAULT_DEADLINE_MS}};
+	int end = command_start(argc, argv), nops;
+
+	if ((nops = cmd_parse_options(end, argv, options, synopsis, &o, &o.common, NULL)) < 0)
+		return EXIT_USAGE;
+	if (o.common.done)
+		return 0;
+	if (nops == 0)
+		return diag_usage("missing TARGET"), EXIT_USAGE;
+	if (end < argc && end + 1 == argc)
+		return diag_usage("missing COMMAND after --"), EXIT_USAGE;
+	return wait_targets(&o, argv, nops, end < argc ? argv + end + 1 : NULL);
+}
