@@ -187,7 +187,7 @@ peak_kb() {
 	took_ms_between "$t0" 950 1500
 }
 
-@test "connect --max-time cuts the connect timeout, and --expect waits no longer than it" {
+@test "--max-time cuts the connect timeout (connect, -z, http-get); --expect waits no longer than it" {
 	local t0
 	start_peer full timeout 60 python3 "$PEERS/full_backlog.py"
 	t0=$(now_us)
@@ -195,6 +195,12 @@ peak_kb() {
 	rc_is c 5
 	is "$T/c.err" $'sockit: connect: --max-time of 0.5 s ran out\n'
 	took_ms_between "$t0" 450 1500
+	run_io z timeout 10 "$SOCKIT" connect -z -w 5 --max-time 0.5 127.0.0.1 "$PEER_PORT"
+	rc_is z 5
+	is "$T/z.err" $'sockit: connect: --max-time of 0.5 s ran out\n'
+	run_io h timeout 10 "$SOCKIT" http-get -w 5 --max-time 0.5 "http://127.0.0.1:$PEER_PORT/"
+	rc_is h 5
+	is "$T/h.err" $'sockit: http-get: --max-time of 0.5 s ran out\n'
 	trickle p tcp --interval 0.2
 	t0=$(now_us)
 	run_io e timeout 10 "$SOCKIT" connect --expect '^PONG' --max-time 0.5 127.0.0.1 "$PEER_PORT"
