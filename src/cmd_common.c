@@ -128,8 +128,8 @@ int cmd_expect_init(struct expect *e, const char *pattern)
 	char err[256];
 
 	if (expect_init(e, pattern, err, sizeof err) < 0)
-		return diag_usage("invalid regular expression '%.60s%s' for --expect: %s", pattern,
-		                  strlen(pattern) > 60 ? "..." : "", err);
+		return diag_usage("invalid regular expression '%.60s%s' for --expect: %s",
+		                  pattern, strlen(pattern) > 60 ? "..." : "", err);
 	return 0;
 }
 
@@ -141,6 +141,7 @@ int cmd_expect_outcome(const struct expect *e, const char *pattern)
 		diag_err("out of memory");
 		return EXIT_IO;
 	}
-	diag_err("no line received matched '%.60s%s'", pattern, strlen(pattern) > 60 ? "..." : "");
+	diag_err("no line received matched '%.60s%s'", pattern,
+	         strlen(pattern) > 60 ? "..." : "");
 	return EXIT_NO;
 }
