@@ -3,6 +3,8 @@
 #ifndef CMD_H
 #define CMD_H
 
+#include "deadline.h"
+#include "expect.h"
 #include "opt.h"
 
 #include <stdbool.h>
@@ -19,10 +21,12 @@ int cmd_http_get(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 
 /* The options of sockit(1)'s common rules, shared by every network command. Every
- * command's options struct holds one as its member `common` (OPT_TIMEOUT binds there). */
+ * command's options struct holds one as its member `common` (OPT_TIMEOUT and
+ * OPT_MAX_TIME bind there). */
 struct cmd_common {
 	int family;     /* AF_UNSPEC, or AF_INET / AF_INET6 for -4 / -6 */
 	int timeout_ms; /* -w: the command's default until given (0: none) */
+	struct deadline max_time; /* --max-time: started when the options are parsed */
 	int verbosity;  /* -1 quiet, 0, 1 (-v), 2 (-vv) */
 	bool done;      /* --help or --list-options was answered: exit 0 */
 };
@@ -40,5 +44,11 @@ int cmd_parse_options(int argc, char **argv, const struct opt *table, const char
  * how many operands it took (1 or 2), or -1 after printing a usage error. */
 int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
                       size_t portcap);
+/* --expect REGEX: compiles it into e. Returns 0, or -1 after a usage error (regerror's
+ * text). */
+int cmd_expect_init(struct expect *e, const char *pattern);
+/* What --expect came to once the received lines are over: 0 for a match; else prints why
+ * and returns EXIT_NO (no line matched) or EXIT_IO (out of memory). */
+int cmd_expect_outcome(const struct expect *e, const char *pattern);
 
 #endif

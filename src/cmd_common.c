@@ -74,6 +74,7 @@ static void finish(struct cmd_common *c, int asked, const char *synopsis,
 	c->done = asked != 0;
 	if (!c->done)
 		diag_set_level(c->verbosity);
+	deadline_start(&c->max_time); /* the whole command runs under --max-time from here */
 }
 
 int cmd_parse_options(int argc, char **argv, const struct opt *table, const char *synopsis,
@@ -120,4 +121,27 @@ int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
 		return diag_usage("invalid port '%.40s...'", ops[1]);
 	strcpy(port, ops[1]);
 	return 2;
+}
+
+int cmd_expect_init(struct expect *e, const char *pattern)
+{
+	char err[256];
+
+	if (expect_init(e, pattern, err, sizeof err) < 0)
+		return diag_usage("invalid regular expression '%.60s%s' for --expect: %s",
+		                  pattern, strlen(pattern) > 60 ? "..." : "", err);
+	return 0;
+}
+
+int cmd_expect_outcome(const struct expect *e, const char *pattern)
+{
+	if (e->state == EXPECT_MATCHED)
+		return 0;
+	if (e->state == EXPECT_NOMEM) {
+		diag_err("out of memory");
+		return EXIT_IO;
+	}
+	diag_err("no line received matched '%.60s%s'", pattern,
+	         strlen(pattern) > 60 ? "..." : "");
+	return EXIT_NO;
 }

@@ -24,7 +24,8 @@ struct connect_opts {
 	bool udp, crlf, no_shutdown, scan, hex, json;
 	const char *unix_path;
 	const char *send;
-	int linger_ms; /* -1 until given */
+	const char *expect; /* --expect REGEX, or NULL */
+	int linger_ms;      /* -1 until given */
 	char host[1024], port[64];
 	char src_host[256], src_port[64];
 	bool have_source;
@@ -36,9 +37,12 @@ enum { OPT_SOURCE = OPT_ID_FIRST_CMD };
 static const struct opt options[] = {
     OPT_FAMILY,
     OPT_TIMEOUT(C, "connect timeout, and idle timeout (exit 5)"),
+    OPT_MAX_TIME(C),
     OPT_FLAG('u', "udp", C, udp, "UDP: each read of stdin is one datagram"),
     OPT_NONEMPTY('U', "unix", "PATH", C, unix_path, "connect to a UNIX-domain socket"),
     OPT_STRING(0, "send", "TEXT", C, send, "send TEXT and a newline instead of stdin"),
+    OPT_STRING(0, "expect", "REGEX", C, expect,
+               "end at the first line received that matches (exit 0; none: 1)"),
     OPT_FLAG('C', "crlf", C, crlf, "send LF line endings as CRLF"),
     OPT_SECONDS(0, "linger", C, linger_ms, 0, "after stdin EOF, wait at most SECS for the peer"),
     OPT_FLAG(0, "no-shutdown", C, no_shutdown, "do not half-close at stdin EOF"),
@@ -81,8 +85,10 @@ static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 			                                                            : "-4/-6");
 		return 0;
 	}
-	if (o->scan && (o->udp || o->send))
-		return diag_usage("cannot use -z with %s", o->udp ? "-u" : "--send");
+	if (o->scan && (o->udp || o->send || o->expect))
+		return diag_usage("cannot use -z with %s", o->udp    ? "-u"
+		                                           : o->send ? "--send"
+		                                                     : "--expect");
 	if (o->json && !o->scan)
 		return diag_usage("--json needs -z (a scan's report)");
 	used = cmd_peer_operands(ops, nops, o->host, sizeof o->host, o->port, sizeof o->port);
@@ -117,11 +123,20 @@ static struct net_peer peer_of(const struct connect_opts *o)
 	    .port = o->port,
 	    .family = o->common.family,
 	    .socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
-	    .timeout_ms = o->common.timeout_ms,
+	    .timeout_ms = deadline_cap(&o->common.max_time, o->common.timeout_ms),
 	    .src_host = o->have_source && o->src_host[0] ? o->src_host : NULL,
 	    .src_port = o->have_source && o->src_port[0] ? o->src_port : NULL,
 	};
 	return p;
+}
+
+/* A connect that failed: the --max-time message when that is what ran out. */
+static int connect_failed(const struct connect_opts *o, int code, const char *err)
+{
+	if (code == NET_ETIMEOUT && deadline_expired(&o->common.max_time))
+		return deadline_report(&o->common.max_time);
+	diag_err("%s", err);
+	return -code;
 }
 
 /* -z --json: {"host":..,"address":..,"port":N,"state":..,"ms":..} (sockit(1), JSON OUTPUT). */
@@ -139,14 +154,16 @@ static void scan_json(struct json *j, const char *host, const char *addr, unsign
 
 /* One port: the host's addresses in turn until one answers. Returns the fd, or the last
  * failure; addr names the address tried last. */
-static int scan_port(struct net_peer *p, const struct addrinfo *res, char *addr, size_t cap)
+static int scan_port(struct net_peer *p, const struct addrinfo *res, char *addr, size_t cap,
+                     const struct deadline *max_time, int timeout_ms)
 {
 	char err[NET_ERR_LEN];
 	int fd = NET_ENET;
 
 	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		p->host = net_format_numeric(ai->ai_addr, ai->ai_addrlen, addr, cap);
-		if ((fd = net_connect(err, p)) >= 0)
+		p->timeout_ms = deadline_cap(max_time, timeout_ms);
+		if ((fd = net_connect(err, p)) >= 0 || deadline_expired(max_time))
 			break;
 		diag_verbose(1, "%s", err);
 	}
@@ -175,7 +192,14 @@ static int scan(struct connect_opts *o)
 	for (unsigned port = lo; port <= hi; port++) {
 		long long start = loop_now_us();
 		snprintf(num, sizeof num, "%u", port);
-		int fd = scan_port(&p, res, addr, sizeof addr);
+		int fd = scan_port(&p, res, addr, sizeof addr, &o->common.max_time,
+		                   o->common.timeout_ms);
+		if (deadline_expired(&o->common.max_time)) {
+			if (fd >= 0)
+				close(fd);
+			freeaddrinfo(res);
+			return deadline_report(&o->common.max_time);
+		}
 		if (o->json)
 			scan_json(&j, o->host, addr, port, fd, loop_now_us() - start);
 		if (fd < 0)
@@ -191,7 +215,32 @@ static int scan(struct connect_opts *o)
 	return any ? 0 : EXIT_NO;
 }
 
-static int converse(struct connect_opts *o, int fd)
+/* --expect's view of the received bytes; with -u a datagram's end ends its last line. */
+struct watcher {
+	struct expect ex;
+	bool udp;
+};
+
+static bool on_received(void *ctx, const char *buf, size_t *n)
+{
+	struct watcher *w = ctx;
+
+	if (!buf)
+		return expect_end(&w->ex);
+	return w->udp ? expect_datagram(&w->ex, buf, n) : expect_feed(&w->ex, buf, n);
+}
+
+/* The relay's end, judged by --expect: the peer's close without a match is a "no". */
+static int judge(const struct connect_opts *o, struct watcher *w, int rc,
+                 const struct relay_stats *st)
+{
+	if (rc == 0 && !st->output_gone)
+		rc = cmd_expect_outcome(&w->ex, o->expect);
+	expect_free(&w->ex);
+	return rc;
+}
+
+static int converse(struct connect_opts *o, int fd, struct watcher *w)
 {
 	char *sendbuf = NULL;
 	struct relay_stats st;
@@ -208,6 +257,9 @@ static int converse(struct connect_opts *o, int fd)
 	    .idle_ms = o->common.timeout_ms,
 	    .hex = o->hex,
 	    .crlf = o->crlf,
+	    .deadline = &o->common.max_time,
+	    .on_received = o->expect ? on_received : NULL,
+	    .watch_ctx = w,
 	};
 	if (o->send) {
 		size_t n = strlen(o->send);
@@ -223,13 +275,14 @@ static int converse(struct connect_opts *o, int fd)
 	int rc = relay_run(&r, &st);
 	free(sendbuf);
 	diag_verbose(1, "sent %llu bytes, received %llu bytes", st.sent, st.received);
-	return rc;
+	return o->expect ? judge(o, w, rc, &st) : rc;
 }
 
 int cmd_connect(int argc, char **argv)
 {
 	struct connect_opts o = {.common = {.family = AF_UNSPEC}, .linger_ms = -1};
 	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
+	struct watcher w = {.udp = false};
 	int nops, fd, rc;
 
 	if ((nops = cmd_parse_options(argc, argv, options, synopsis, &o, &o.common,
@@ -238,6 +291,9 @@ int cmd_connect(int argc, char **argv)
 	if (o.common.done)
 		return 0;
 	if (check_conflicts(&o, argv, nops) < 0 || (!o.unix_path && check_port(&o) < 0))
+		return EXIT_USAGE;
+	w.udp = o.udp;
+	if (o.expect && cmd_expect_init(&w.ex, o.expect) < 0)
 		return EXIT_USAGE;
 	if (o.scan)
 		return scan(&o);
@@ -248,12 +304,13 @@ int cmd_connect(int argc, char **argv)
 		fd = net_connect(err, &p);
 	}
 	if (fd < 0) {
-		diag_err("%s", err);
-		return -fd;
+		if (o.expect)
+			expect_free(&w.ex);
+		return connect_failed(&o, fd, err);
 	}
 	diag_verbose(1, "connected to %s",
 	             o.unix_path ? o.unix_path : net_format_peer(fd, who, sizeof who));
-	rc = converse(&o, fd);
+	rc = converse(&o, fd, &w);
 	close(fd);
 	return rc;
 }

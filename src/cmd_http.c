@@ -62,6 +62,7 @@ static const struct opt get_options[] = {
     /* http-head's table starts here */
     OPT_FAMILY,
     OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)"),
+    OPT_MAX_TIME(H),
     OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)"),
     OPT_COUNT(0, "max-redirs", "N", H, max_redirs, 0, REDIRS_MAX,
               "with -L: at most N redirects (10)"),
@@ -103,6 +104,7 @@ struct fetch {
 	bool spliced;       /* the zero-copy path was tried for this response */
 	struct json json;   /* --json: this response's object, built as its headers come */
 	uint64_t body_seen; /* body bytes of this response so far */
+	int armed_ms;       /* the socket's SO_RCVTIMEO and SO_SNDTIMEO now (0: none) */
 	char reason[80];
 };
 
@@ -378,11 +380,35 @@ static int on_event(struct fetch *f, const struct http_event *ev)
 static int read_failed(struct fetch *f, ssize_t code, const char *err)
 {
 	int ms = f->o->common.timeout_ms;
+	char msg[64];
 
+	if (code == NET_ETIMEOUT && deadline_expired(&f->o->common.max_time))
+		return report(f, EXIT_TIMEOUT, "%s",
+		              deadline_describe(&f->o->common.max_time, msg, sizeof msg));
 	if (code == NET_ETIMEOUT)
 		return report(f, EXIT_TIMEOUT, "timed out: no data for %d.%03d s", ms / 1000,
 		              ms % 1000);
 	return report(f, EXIT_NET, "%s", err);
+}
+
+/*
+ * Before each read or write: the socket's own timer (SO_RCVTIMEO, SO_SNDTIMEO) is -w cut
+ * to what --max-time leaves, set again only when that changes: without --max-time, once.
+ */
+static int arm(struct fetch *f, int fd)
+{
+	const struct deadline *max = &f->o->common.max_time;
+	int ms = deadline_cap(max, f->o->common.timeout_ms);
+	char err[NET_ERR_LEN];
+
+	if (deadline_expired(max))
+		return read_failed(f, NET_ETIMEOUT, "");
+	if (ms == f->armed_ms)
+		return GO_ON;
+	if (net_set_io_timeout(err, fd, ms) < 0)
+		return report(f, EXIT_NET, "%s", err);
+	f->armed_ms = ms;
+	return GO_ON;
 }
 
 /* Hands the parser bytes read, and acts on what it finds in them. */
@@ -418,8 +444,11 @@ static int move_body(struct fetch *f, struct splice_mover *m, int fd)
 	uint64_t left = counted ? (uint64_t)f->resp.length - f->body_seen : UINT64_MAX;
 	char err[NET_ERR_LEN];
 	ssize_t n;
+	int rc;
 
 	while (left > 0) {
+		if ((rc = arm(f, fd)) != GO_ON)
+			return rc;
 		n = net_splice_in(err, m, fd, f->out.fd,
 		                  left < SPLICE_PIPE_SIZE ? (size_t)left : SPLICE_PIPE_SIZE);
 		if (n == NET_EIO)
@@ -474,6 +503,8 @@ static int read_response(struct fetch *f, int fd)
 	while (rc == GO_ON) {
 		if (can_splice(f) && (rc = splice_body(f, fd)) != GO_ON)
 			break;
+		if ((rc = arm(f, fd)) != GO_ON)
+			break;
 		n = net_read(err, fd, readbuf, sizeof readbuf);
 		if (n > 0)
 			diag_verbose(2, "read %zd bytes", n);
@@ -499,17 +530,21 @@ static int open_connection(struct fetch *f, int *fd)
 	    .port = port,
 	    .family = f->o->common.family,
 	    .socktype = SOCK_STREAM,
-	    .timeout_ms = f->o->common.timeout_ms,
+	    .timeout_ms = deadline_cap(&f->o->common.max_time, f->o->common.timeout_ms),
 	};
+	int rc;
 
 	snprintf(port, sizeof port, "%u", (unsigned)f->url.port);
 	*fd = net_connect(err, &p);
-	if (*fd >= 0 && p.timeout_ms > 0 && net_set_io_timeout(err, *fd, p.timeout_ms) < 0) {
-		close(*fd);
-		*fd = NET_ENET;
-	}
+	if (*fd == NET_ETIMEOUT && deadline_expired(&f->o->common.max_time))
+		return read_failed(f, *fd, err);
 	if (*fd < 0)
 		return report(f, -*fd, "%s", err);
+	f->armed_ms = 0; /* a new socket has no timer */
+	if ((rc = arm(f, *fd)) != GO_ON) {
+		close(*fd);
+		return rc;
+	}
 	if (diag_level() >= 1)
 		diag_verbose(1, "connected to %s", net_format_peer(*fd, who, sizeof who));
 	return GO_ON;

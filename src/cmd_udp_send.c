@@ -15,7 +15,7 @@
 
 #define UDP_MAX         65507 /* the largest UDP payload over IPv4 */
 #define DEFAULT_WAIT_MS 2000
-#define STOP            (-1) /* stdout's reader has gone: end quietly, exit 0 */
+#define STOP            (-1) /* stdout's reader has gone, or --expect matched: exit 0 */
 
 static const char synopsis[] =
     "usage: sockit udp-send [OPTIONS] HOST PORT [MESSAGE...]\n"
@@ -28,6 +28,7 @@ struct udp_opts {
 	struct cmd_common common;
 	long long count; /* -n; 0 when not given */
 	bool lines, hex, json;
+	const char *expect; /* --expect REGEX, or NULL */
 	char host[1024], port[64];
 };
 
@@ -35,11 +36,14 @@ struct udp_opts {
 static const struct opt options[] = {
     OPT_FAMILY,
     OPT_TIMEOUT(U, "wait that long for the replies (default 2; 0: not at all)"),
+    OPT_MAX_TIME(U),
     OPT_COUNT('n', "count", "N", U, count, 1, 1000000,
               "wait for N replies (default 1; with -l, one per line)"),
     OPT_FLAG('l', "lines", U, lines, "send each line of stdin, without its newline, as a datagram"),
     OPT_FLAG('x', "hex", U, hex, "print replies as a hex dump"),
     OPT_FLAG(0, "json", U, json, "print each reply as a JSON object on a line"),
+    OPT_STRING(0, "expect", "REGEX", U, expect,
+               "end at the first reply line that matches (exit 0; none: 1)"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -51,12 +55,14 @@ struct line_reader {
 	size_t start, len;
 	unsigned long long lineno;
 	bool eof;
+	const struct deadline *max; /* --max-time bounds the waits for stdin too */
 };
 
 /* The exchange with one address of the peer. */
 struct exchange {
 	const struct udp_opts *o;
 	struct line_reader *lr;
+	struct expect *expect; /* --expect, or NULL */
 	const struct addrinfo *to;
 	int fd;
 	char who[NET_PEER_LEN]; /* "127.0.0.1 port 7" */
@@ -103,12 +109,28 @@ static int join_words(char **words, int n, char *msg, size_t *len)
 	return 0;
 }
 
+/* Waits until stdin can be read, at most what --max-time leaves. Returns 0 (a failed poll
+ * too: the read tells), or EXIT_TIMEOUT once --max-time has run out (reported). */
+static int stdin_wait(const struct deadline *max)
+{
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	long long left;
+
+	while ((left = deadline_left(max, loop_now_ms())) != 0)
+		if (left < 0 || poll(&pfd, 1, (int)left) != 0)
+			return 0;
+	return deadline_report(max);
+}
+
 /* No MESSAGE: all of stdin is the datagram (maybe empty), checked before it is sent. */
-static int read_message(char *msg, size_t *len)
+static int read_message(const struct deadline *max, char *msg, size_t *len)
 {
 	ssize_t r;
+	int rc;
 
 	for (*len = 0; *len <= UDP_MAX; *len += (size_t)r) {
+		if ((rc = stdin_wait(max)) != 0)
+			return rc;
 		r = read(STDIN_FILENO, msg + *len, UDP_MAX + 1 - *len);
 		if (r == 0)
 			return 0;
@@ -121,14 +143,17 @@ static int read_message(char *msg, size_t *len)
 	return EXIT_USAGE;
 }
 
-/* Reads once more from stdin into lr. Returns 0 or EXIT_IO. */
+/* Reads once more from stdin into lr. Returns 0 or an exit status. */
 static int fill_lines(struct line_reader *lr)
 {
 	ssize_t r;
+	int rc;
 
 	memmove(lr->buf, lr->buf + lr->start, lr->len - lr->start);
 	lr->len -= lr->start;
 	lr->start = 0;
+	if ((rc = stdin_wait(lr->max)) != 0)
+		return rc;
 	do
 		r = read(STDIN_FILENO, lr->buf + lr->len, sizeof lr->buf - lr->len);
 	while (r < 0 && errno == EINTR);
@@ -196,6 +221,19 @@ static int print_reply(const struct exchange *x, const char *buf, size_t n)
 	return EXIT_IO;
 }
 
+/* A reply from the peer: printed, or with --expect printed up to the line that matches,
+ * which ends the command. Returns 0, STOP or an exit status. */
+static int print_reply_seen(struct exchange *x, const char *buf, size_t n)
+{
+	bool done = x->expect && expect_datagram(x->expect, buf, &n);
+	int rc = print_reply(x, buf, n);
+
+	if (rc != 0 || !done)
+		return rc;
+	return x->expect->state == EXPECT_MATCHED ? STOP
+	                                          : cmd_expect_outcome(x->expect, x->o->expect);
+}
+
 static int send_one(struct exchange *x, const char *buf, size_t n)
 {
 	x->sent++; /* counted before the send: a refusal then is this datagram's */
@@ -229,7 +267,7 @@ static int take_reply(struct exchange *x, int timeout_ms)
 	}
 	x->replies++;
 	diag_verbose(1, "reply of %ld bytes from %s", n, x->who);
-	return print_reply(x, buf, (size_t)n);
+	return print_reply_seen(x, buf, (size_t)n);
 }
 
 /* How many replies to wait for: -n, else one per datagram sent. */
@@ -244,6 +282,7 @@ static int stream_lines(struct exchange *x)
 {
 	struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
 	                        {.fd = x->fd, .events = POLLIN}};
+	const struct deadline *max = &x->o->common.max_time;
 	const char *line;
 	size_t n;
 	int rc;
@@ -265,9 +304,11 @@ static int stream_lines(struct exchange *x)
 			return 0;
 		/* a negative fd is left out by poll: no reading past the replies wanted */
 		pfd[1].fd = x->replies < wanted(x) ? x->fd : -1;
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 2, (int)deadline_left(max, loop_now_ms())) < 0 && errno != EINTR)
 			return snprintf(x->err, sizeof x->err, "poll: %s", strerror(errno)),
 			       EXIT_NET;
+		if (deadline_expired(max))
+			return deadline_report(max);
 		if (pfd[1].revents && (rc = take_reply(x, 0)) != 0)
 			return rc;
 		if (pfd[0].revents && (rc = fill_lines(x->lr)) != 0)
@@ -275,8 +316,16 @@ static int stream_lines(struct exchange *x)
 	}
 }
 
+/* The replies are over (all came, or no more are awaited): --expect's verdict, if given. */
+static int replies_over(const struct exchange *x)
+{
+	return x->expect ? cmd_expect_outcome(x->expect, x->o->expect) : 0;
+}
+
 static int timed_out(const struct exchange *x, int wait_ms)
 {
+	if (x->expect && x->replies > 0) /* replies came, and none matched: a "no" */
+		return replies_over(x);
 	if (x->replies == 0)
 		diag_err("no reply from %s within %.10g s", x->who, wait_ms / 1000.0);
 	else
@@ -285,22 +334,26 @@ static int timed_out(const struct exchange *x, int wait_ms)
 	return EXIT_TIMEOUT;
 }
 
-/* Waits for the replies still wanted; the deadline is for all of them together. */
+/* Waits for the replies still wanted; the deadline is for all of them together, and
+ * --max-time may cut it shorter. */
 static int await_replies(struct exchange *x)
 {
+	const struct deadline *max = &x->o->common.max_time;
 	int wait = x->o->common.timeout_ms;
 	long long deadline = loop_now_ms() + wait, left;
 	int rc;
 
 	if (wait == 0)
-		return 0;
+		return replies_over(x);
 	while (x->replies < wanted(x)) {
+		if (deadline_expired(max))
+			return deadline_report(max);
 		if ((left = deadline - loop_now_ms()) <= 0)
 			return timed_out(x, wait);
-		if ((rc = take_reply(x, (int)left)) != 0)
+		if ((rc = take_reply(x, deadline_cap(max, (int)left))) != 0)
 			return rc;
 	}
-	return 0;
+	return replies_over(x);
 }
 
 /* Sends to one address and waits for its replies. Returns 0, STOP or an exit status. */
@@ -329,9 +382,10 @@ static int exchange_with(struct exchange *x, const struct addrinfo *ai, const ch
  * reply; nothing reached a program there, so the next address gets the same datagram.
  */
 static int send_to_peer(const struct udp_opts *o, const struct addrinfo *res,
-                        struct line_reader *lr, const char *first, size_t len)
+                        struct line_reader *lr, struct expect *expect, const char *first,
+                        size_t len)
 {
-	struct exchange x = {.o = o, .lr = lr, .fd = -1};
+	struct exchange x = {.o = o, .lr = lr, .expect = expect, .fd = -1};
 	const struct addrinfo *ai;
 	int rc = 0;
 
@@ -361,13 +415,32 @@ static int first_line(struct line_reader *lr, char *first, size_t *len)
 	return rc == 1 ? 0 : rc;
 }
 
+/* Resolves the peer, takes the message from stdin if it was not given, and sends it.
+ * Returns the exit status. */
+static int run(const struct udp_opts *o, bool from_stdin, char *msg, size_t len,
+               struct expect *expect)
+{
+	static struct line_reader lr;
+	char err[NET_ERR_LEN];
+	struct addrinfo *res;
+	int rc = 0;
+
+	if ((rc = net_resolve(err, o->host, o->port, o->common.family, SOCK_DGRAM, 0, &res)) < 0)
+		return diag_err("%s", err), -rc;
+	lr.max = &o->common.max_time;
+	if (from_stdin)
+		rc = o->lines ? first_line(&lr, msg, &len) : read_message(lr.max, msg, &len);
+	if (rc == 0 && !(o->lines && lr.lineno == 0))
+		rc = send_to_peer(o, res, o->lines ? &lr : NULL, expect, msg, len);
+	freeaddrinfo(res);
+	return rc;
+}
+
 int cmd_udp_send(int argc, char **argv)
 {
 	static char msg[UDP_MAX + 1];
-	static struct line_reader lr;
+	struct expect ex;
 	struct udp_opts o = {.common = {.family = AF_UNSPEC, .timeout_ms = DEFAULT_WAIT_MS}};
-	char err[NET_ERR_LEN];
-	struct addrinfo *res;
 	size_t len = 0;
 	int nops, used, rc;
 
@@ -379,12 +452,10 @@ int cmd_udp_send(int argc, char **argv)
 		return EXIT_USAGE;
 	if (used < nops && (rc = join_words(argv + used, nops - used, msg, &len)) != 0)
 		return rc;
-	if ((rc = net_resolve(err, o.host, o.port, o.common.family, SOCK_DGRAM, 0, &res)) < 0)
-		return diag_err("%s", err), -rc;
-	if (used == nops)
-		rc = o.lines ? first_line(&lr, msg, &len) : read_message(msg, &len);
-	if (rc == 0 && !(o.lines && lr.lineno == 0))
-		rc = send_to_peer(&o, res, o.lines ? &lr : NULL, msg, len);
-	freeaddrinfo(res);
+	if (o.expect && cmd_expect_init(&ex, o.expect) < 0)
+		return EXIT_USAGE;
+	rc = run(&o, used == nops, msg, len, o.expect ? &ex : NULL);
+	if (o.expect)
+		expect_free(&ex);
 	return rc;
 }

@@ -78,6 +78,10 @@ enum {
 	    OPT_COMMON_ROW('h', "help", "this help", OPT_ID_HELP),                             \
 	    OPT_COMMON_ROW(0, "list-options", NULL, OPT_ID_LIST)
 #define OPT_TIMEOUT(T, HELP) OPT_SECONDS('w', "timeout", T, common.timeout_ms, 0, HELP)
+/* --max-time, the same row in every command that has -w (sockit(1), "--max-time"). */
+#define OPT_MAX_TIME(T)                                                                        \
+	OPT_SECONDS(0, "max-time", T, common.max_time.ms, 1,                                   \
+	            "a deadline for the whole command, whatever flows (exit 5)")
 #define OPT_END                                                                                \
 	{                                                                                      \
 		.longname = NULL                                                               \

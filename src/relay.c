@@ -3,6 +3,7 @@
  * whenever nobody needs to see them (no hex dump, no CRLF, not UDP). */
 #include "relay.h"
 
+#include "deadline.h"
 #include "diag.h"
 #include "loop.h"
 #include "net.h"
@@ -31,6 +32,7 @@ struct flow {
 	bool crlf;    /* LF becomes CRLF on the way */
 	bool prev_cr; /* the last byte converted was a CR */
 	char hexdir;  /* '>' or '<' to dump the bytes, or 0 */
+	bool watched; /* a callback looks at the bytes: never spliced past it */
 	bool splice;  /* moving through mv: nobody needs to see the bytes */
 	struct splice_mover mv;
 	char *buf; /* copy path: bytes read and not yet written */
@@ -48,7 +50,7 @@ static bool has_data(const struct flow *f)
 /* The bytes go through the zero-copy mover unless they must be seen on the way. */
 static int flow_init(struct flow *f)
 {
-	f->splice = !f->mem && !f->crlf && !f->hexdir && !f->udp;
+	f->splice = !f->mem && !f->crlf && !f->hexdir && !f->udp && !f->watched;
 	if (f->splice)
 		return splice_open(&f->mv, f->src, f->dst, true);
 	f->buf = malloc(COPY_BUF);
@@ -195,6 +197,7 @@ struct relay {
 	bool in_done;         /* the input itself has ended, not just this peer's part in it */
 	bool out_gone;        /* the output's reader has gone: stop quietly */
 	int out_err;          /* writing the output failed with this errno */
+	bool watch_done;      /* on_received has seen what it waited for: end once written */
 	long long last_io, linger_at, stop_at;
 };
 
@@ -228,6 +231,13 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 	}
 }
 
+/* Shows the watcher what was received (buf NULL: the peer's EOF); it may end the relay. */
+static void watch(struct relay *r, const char *buf, size_t *n)
+{
+	if (r->o->on_received && !r->watch_done && r->o->on_received(r->o->watch_ctx, buf, n))
+		r->watch_done = r->down.eof = true;
+}
+
 static void step_down(struct relay *r, short sock_ev, short out_ev)
 {
 	struct flow *f = &r->down;
@@ -237,11 +247,14 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 		rc = flow_fill(f);
 		if (rc == DONE) {
 			f->eof = r->peer_eof = true;
+			size_t none = 0;
+			watch(r, NULL, &none);
 		} else if (rc == FAIL_SRC) {
 			r->read_err = errno;
 			f->eof = true;
 		} else if (rc == MOVED) {
 			r->last_io = loop_now_ms();
+			watch(r, f->buf, &f->len);
 		}
 	}
 	if ((out_ev & (POLLOUT | POLLHUP | POLLERR)) && has_data(f)) {
@@ -280,6 +293,8 @@ static int verdict(struct relay *r)
 		diag_err("stdout: %s", strerror(r->out_err));
 		return EXIT_IO;
 	}
+	if (r->watch_done) /* what it waited for is out: the rest does not matter */
+		return down_done ? 0 : -1;
 	if (r->write_err && (r->o->udp || r->write_err != ECONNRESET)) {
 		diag_err("%s", strerror(r->write_err));
 		return EXIT_NET;
@@ -301,12 +316,13 @@ static int verdict(struct relay *r)
 /* The nearest deadline as a poll timeout; -1 for none. */
 static int poll_timeout(const struct relay *r, long long now)
 {
-	long long next = -1, t[3];
+	long long next = -1, t[4];
 
 	t[0] = r->o->idle_ms > 0 ? r->last_io + r->o->idle_ms : -1;
 	t[1] = r->linger_at ? r->linger_at : -1;
 	t[2] = r->stop_at ? r->stop_at : -1;
-	for (int i = 0; i < 3; i++)
+	t[3] = r->o->deadline && r->o->deadline->ms > 0 ? r->o->deadline->at : -1;
+	for (int i = 0; i < 4; i++)
 		if (t[i] >= 0 && (next < 0 || t[i] < next))
 			next = t[i];
 	if (next < 0)
@@ -321,6 +337,8 @@ static int deadline_passed(const struct relay *r, long long now)
 		return 0;
 	if (r->linger_at && now >= r->linger_at)
 		return 0;
+	if (r->o->deadline && deadline_left(r->o->deadline, now) == 0)
+		return deadline_report(r->o->deadline);
 	if (r->o->idle_ms > 0 && now - r->last_io >= r->o->idle_ms) {
 		diag_err("timed out: no data for %d.%03d s", r->o->idle_ms / 1000,
 		         r->o->idle_ms % 1000);
@@ -405,7 +423,8 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 	                       .dst = o->out_fd,
 	                       .src_sock = true,
 	                       .udp = o->udp,
-	                       .hexdir = o->hex ? '<' : 0};
+	                       .hexdir = o->hex ? '<' : 0,
+	                       .watched = o->on_received != NULL};
 	if (net_set_nonblock(err, o->sock, true) < 0)
 		diag_err("%s", err);
 	else if (flow_init(&r.up) < 0 || flow_init(&r.down) < 0)

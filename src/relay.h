@@ -6,6 +6,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct deadline;
+
+/* Sees each chunk received from the peer, buf[0..*n), before it is written out; at the
+ * peer's EOF it is called once more with buf NULL and *n 0. Returning true ends the
+ * relay (exit 0) once the first *n bytes, which it may cut, are written out. */
+typedef bool relay_watch_fn(void *ctx, const char *buf, size_t *n);
+
 struct relay_opts {
 	int in_fd;        /* what is sent: stdin, or -1 when there is nothing (more) */
 	int out_fd;       /* where received bytes go: stdout */
@@ -20,6 +27,9 @@ struct relay_opts {
 	const char *send; /* --send: these bytes instead of in_fd (which is then -1) */
 	size_t send_len;
 	volatile sig_atomic_t *stop; /* set by a signal: flush for at most 1 s, return 0 */
+	const struct deadline *deadline; /* --max-time: exit 5 when it runs out; NULL: none */
+	relay_watch_fn *on_received;     /* --expect: the received bytes take the copy path */
+	void *watch_ctx;                 /* on_received's ctx */
 };
 
 struct relay_stats {
