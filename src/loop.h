@@ -23,5 +23,7 @@ int loop_mask(const struct loop *l, int fd);
 int loop_run_once(struct loop *l, int timeout_ms);
 /* Milliseconds of the monotonic clock: what every timeout in sockit is measured in. */
 long long loop_now_ms(void);
+/* The same clock in microseconds, for timings shown to 6 decimals (--write-out). */
+long long loop_now_us(void);
 
 #endif

@@ -851,3 +851,16 @@ bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa)
 			return true;
 	return false;
 }
+
+int net_peek_idle(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		return 1;
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+}

@@ -138,4 +138,8 @@ struct net_acl {
 /* True if the peer may connect: not denied, and allowed (or no allow list). Pure. */
 bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa);
 
+/* Looks, without waiting or taking anything, at a connection kept for another request:
+ * 0 if nothing has come (still usable), 1 if bytes wait, -1 if it has ended or failed. */
+int net_peek_idle(int fd);
+
 #endif
