@@ -118,6 +118,7 @@ struct fetch {
 	struct progress prog;
 	long long hops;
 	bool show;          /* this response's status line and headers are output */
+	bool shown_any;     /* ... and so were an earlier one's (of any URL) */
 	bool redirect;      /* this response is a redirect to follow */
 	bool in_body;       /* the headers are done and a body follows */
 	bool spliced;       /* the zero-copy path was tried for this response */
@@ -311,12 +312,14 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 	f->show = (o->head || o->include) && !o->status_only && !(o->fail && ev->status >= 400);
 	if (!f->show)
 		return GO_ON;
-	/* http-head -L: a blank line between the responses, as -i has before each body */
-	if (o->head && f->hops > 0) {
+	/* http-head -L and many URLs: a blank line between the responses, as -i has before
+	 * each body */
+	if (o->head && f->shown_any) {
 		int rc = text(f, "\n", 1);
 		if (rc != GO_ON)
 			return rc;
 	}
+	f->shown_any = true;
 	return text_line(f, ev->line, ev->len);
 }
 
