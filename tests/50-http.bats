@@ -32,12 +32,6 @@ teardown_file() {
 
 # ---- helpers ---------------------------------------------------------------------------
 
-# sk ARGS...: sockit under a timeout, stdout to $T/out, stderr to $T/err; sets RC.
-sk() {
-	RC=0
-	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
-}
-
 # serve NAME BYTES: the fixture answers .../NAME with BYTES (printf %b escapes).
 serve() {
 	printf '%b' "$2" >"$FX/$1"

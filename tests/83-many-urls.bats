@@ -30,12 +30,6 @@ teardown_file() {
 
 # ---- helpers ---------------------------------------------------------------------------
 
-# sk ARGS...: sockit under a timeout, stdout to $T/out, stderr to $T/err; sets RC.
-sk() {
-	RC=0
-	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
-}
-
 # canned DIR NAME BYTES: the keep-alive fixture answers .../NAME with BYTES (printf %b).
 canned() {
 	printf '%b' "$3" >"$1/$2"

@@ -354,3 +354,9 @@ same() {
 	printf '%s:\n  got:  %q\n  want: %q\n' "$1" "$2" "$3" >&2
 	return 1
 }
+
+# sk ARGS...: sockit under a timeout, stdout to $T/out, stderr to $T/err; sets RC.
+sk() {
+	RC=0
+	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
+}

@@ -28,6 +28,8 @@ import sys
 import threading
 import urllib.parse
 
+from http_fixture import close_gently
+
 HEAD_MAX = 65536
 lock = threading.Lock()
 accepts = [0]
@@ -50,17 +52,6 @@ def read_head(conn, buf):
         buf += chunk
     head, rest = buf.split(b"\r\n\r\n", 1)
     return head, rest
-
-
-def close_gently(conn):
-    """Half-close, then wait for the client's close, so no unread byte turns into a RST."""
-    try:
-        conn.shutdown(socket.SHUT_WR)
-        conn.settimeout(10)
-        while conn.recv(4096):
-            pass
-    except OSError:
-        pass
 
 
 def reset(conn):
