@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # bench/http.sh: `sockit http-get` against curl and wget, from a private nginx on 127.0.0.1
 # (sendfile on, files on tmpfs): a large file to /dev/null (wall time and peak RSS from
-# /usr/bin/time), and many small fetches, one process each. Rounds alternate between the
-# tools; the table shows medians. A `/bin/true` row gives the cost of starting a process,
-# which every small fetch pays before it does anything.
+# /usr/bin/time), and many small fetches, one process each; then the same small fetches
+# in ONE invocation of each tool (sockit and curl reuse one kept-alive connection, wget
+# -i too). Rounds alternate between the tools; the tables show medians. A `/bin/true`
+# row gives the cost of starting a process, which every small fetch pays before it does
+# anything.
 # Usage: bench/http.sh [SIZE_MIB [ROUNDS [SMALL]]]   (default 1024 MiB, 3 rounds, 1000 fetches)
 # Needs: nginx curl wget /usr/bin/time python3 (apt-get install nginx-light curl wget time)
 set -euo pipefail
@@ -32,6 +34,7 @@ error_log $work/error.log;
 events { worker_connections 256; }
 http {
 	access_log off;
+	keepalive_requests 100000;
 	client_body_temp_path $work/tmp/body;
 	proxy_temp_path $work/tmp/proxy;
 	fastcgi_temp_path $work/tmp/fastcgi;
@@ -81,6 +84,31 @@ small() {
 	echo "$(((t1 - t0) / SMALL)) " | awk '{ printf "%.3f\n", $1 / 1e6 }' >>"$work/small.$tool"
 }
 
+# many TOOL URL: appends the microseconds per fetch of $SMALL fetches of URL in one
+# invocation of TOOL to $work/many.TOOL.
+many() {
+	local tool=$1 url=$2 i t0 t1
+	local -a args=()
+	case $tool in
+	sockit)
+		for ((i = 0; i < SMALL; i++)); do args+=("$url"); done
+		set -- "$SOCKIT" http-get -q -w 10 "${args[@]}"
+		;;
+	curl)
+		for ((i = 0; i < SMALL; i++)); do args+=(-o /dev/null "$url"); done
+		set -- curl -sS -m "$LIMIT" "${args[@]}"
+		;;
+	wget)
+		for ((i = 0; i < SMALL; i++)); do echo "$url"; done >"$work/urls"
+		set -- wget -q -T 10 -t 1 -O /dev/null -i "$work/urls"
+		;;
+	esac
+	t0=$(date +%s%N)
+	timeout "$LIMIT" "$@" >/dev/null
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / SMALL / 1000)) >>"$work/many.$tool"
+}
+
 # median_col FILE COLUMN: the median of one column of FILE.
 median_col() {
 	awk -v c="$2" '{ print $c }' "$1" | median
@@ -96,6 +124,7 @@ for tool in $TOOLS; do # a first fetch of each, so every round finds the page ca
 	fetch "$tool" "$base/small.txt"
 	: >"$work/big.$tool"
 	: >"$work/small.$tool"
+	: >"$work/many.$tool"
 done
 : >"$work/small.true"
 
@@ -106,6 +135,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 	for tool in $TOOLS true; do
 		small "$tool" "$base/small.txt"
+	done
+	for tool in $TOOLS; do
+		many "$tool" "$base/small.txt"
 	done
 done
 
@@ -122,3 +154,14 @@ for tool in $TOOLS; do
 		'BEGIN { printf "| %s | %.2f | %.0f | %.2f | %.2f | %.2fx |\n", t, s, mib / s, k / 1024, ms, c / s }'
 done
 printf '| /bin/true (process start) | | | | %.2f | |\n' "$(median_col "$work/small.true" 1)"
+
+sockit_us=$(median_col "$work/many.sockit" 1)
+printf '\n%s small fetches in one invocation (one kept-alive connection); medians of %s rounds\n\n' \
+	"$SMALL" "$ROUNDS"
+echo '| tool | µs per fetch | fetches/s | sockit is faster by |'
+echo '|---|---:|---:|---:|'
+for tool in $TOOLS; do
+	us=$(median_col "$work/many.$tool" 1)
+	awk -v t="$tool" -v us="$us" -v s="$sockit_us" \
+		'BEGIN { printf "| %s | %.0f | %.0f | %.2fx |\n", t, us, 1e6 / us, us / s }'
+done

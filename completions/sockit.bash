@@ -48,7 +48,7 @@ _sockit_value() {
 			# shellcheck disable=SC2086 # the values are space-separated words
 			_sockit_reply $values
 		elif [[ $long == --unix || $long == --quotes || $long == --output ||
-			$arg == FILE || $arg == PATH ]]; then
+			$arg == FILE || $arg == PATH || $arg == DIR ]]; then
 			_sockit_files
 		else
 			COMPREPLY=() # a number, an address, a text: nothing to offer

@@ -48,7 +48,7 @@ function __sockit_complete
         if test -n "$f[3]"; and contains -- $option $f[1] $f[2]
             if test -n "$f[5]"
                 printf '%s\n' $prefix(string split ' ' -- $f[5])
-            else if contains -- $f[2] --unix --quotes --output; or contains -- $f[3] FILE PATH
+            else if contains -- $f[2] --unix --quotes --output; or contains -- $f[3] FILE PATH DIR
                 printf '%s\n' $prefix(__fish_complete_path $cur)
             end
             return

@@ -1,15 +1,20 @@
-/* cmd_http.c: `sockit http-head` and `sockit http-get`: one URL over plain HTTP/1.1. */
+/* cmd_http.c: `sockit http-head` and `sockit http-get`: URLs over plain HTTP/1.1, one
+ * kept-alive connection at a time. */
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
 #include "json.h"
+#include "loop.h"
 #include "net.h"
 #include "outfile.h"
 #include "parse.h"
 #include "progress.h"
 #include "splice.h"
+#include "writeout.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,16 +28,19 @@
 #define HEADERS_MAX 64           /* -H options */
 #define EXTRA_MAX   16384        /* bytes of every -H and -A together */
 #define REDIRS_MAX  1000         /* the largest --max-redirs */
+#define DISCARD_MAX 65536        /* an unwanted body read to keep its connection, at most */
+#define FORMAT_MAX  65536        /* --write-out @FILE, at most */
 
 static const char get_synopsis[] =
-    "usage: sockit http-get [OPTIONS] URL\n"
-    "Fetches URL over plain HTTP/1.1 (no TLS) and writes the body to stdout, byte for\n"
-    "byte. URL is [http://]HOST[:PORT][/PATH][?QUERY]; an IPv6 HOST goes in brackets.";
+    "usage: sockit http-get [OPTIONS] URL...\n"
+    "Fetches each URL over plain HTTP/1.1 (no TLS) and writes the bodies to stdout, byte\n"
+    "for byte, one after another; URLs of the same HOST:PORT share one connection. URL is\n"
+    "[http://]HOST[:PORT][/PATH][?QUERY]; an IPv6 HOST goes in brackets.";
 static const char head_synopsis[] =
-    "usage: sockit http-head [OPTIONS] URL\n"
-    "Sends a HEAD request for URL over plain HTTP/1.1 (no TLS) and prints the status\n"
-    "line and the headers as received, one per line. Exits 0 whatever the status,\n"
-    "unless --fail.";
+    "usage: sockit http-head [OPTIONS] URL...\n"
+    "Sends a HEAD request for each URL over plain HTTP/1.1 (no TLS) and prints the\n"
+    "status line and the headers as received, one per line. Exits 0 whatever the\n"
+    "status, unless --fail.";
 
 struct http_opts {
 	struct cmd_common common;
@@ -40,9 +48,14 @@ struct http_opts {
 	bool include, location, fail, status_only, json;
 	int progress; /* 1 --progress, 0 --no-progress, -1 neither */
 	long long max_redirs;
-	const char *output; /* -o FILE, or NULL for stdout */
+	bool remote_name;       /* -O: each body to a file named after its URL */
+	const char *output;     /* -o FILE, or NULL for stdout */
+	const char *output_dir; /* --output-dir DIR for -O and -o, or NULL */
+	const char *write_out;  /* --write-out FMT (or @FILE, @-) as given */
+	struct writeout wo;     /* ... parsed */
 	const char *user_agent;
-	const char *url;
+	char **urls; /* the operands */
+	int nurls;
 	const char *headers[HEADERS_MAX];
 	size_t nheaders;
 	size_t extra; /* bytes of the headers and the user agent */
@@ -56,6 +69,9 @@ static const struct opt get_options[] = {
     OPT_FLAG('i', "include", H, include, "print the status line and headers before the body"),
     OPT_STRING('o', "output", "FILE", H, output,
                "write the body to FILE, renamed into place when whole"),
+    OPT_FLAG('O', "remote-name", H, remote_name,
+             "write each body to a file named after its URL's last segment"),
+    OPT_NONEMPTY(0, "output-dir", "DIR", H, output_dir, "put the files of -O and -o in DIR"),
     OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr"),
     OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
              "no progress line (default unless -o to a tty)"),
@@ -72,16 +88,18 @@ static const struct opt get_options[] = {
     OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),
     OPT_FLAG(0, "status", H, status_only, "print only the numeric status code"),
     OPT_FLAG(0, "json", H, json, "(http-head) one JSON object per response, on a line"),
+    OPT_STRING(0, "write-out", "FMT", H, write_out,
+               "print FMT after each URL: %{http_code}, %{json}...; @FILE"),
     OPT_VERBOSITY,
     OPT_END,
 };
 #undef H
-#define GET_ONLY 4
+#define GET_ONLY 6
 static const struct opt *const head_options = get_options + GET_ONLY;
 
-/* Where the output goes: stdout, or -o's temporary file. */
+/* Where the output goes: stdout, or the temporary file of -o or -O. */
 struct sink {
-	const char *path; /* -o FILE, or NULL */
+	const char *path; /* the file, or NULL */
 	struct outfile file;
 	int fd;
 	bool gone; /* stdout's reader left (EPIPE): stop, quietly */
@@ -89,29 +107,52 @@ struct sink {
 	char text[TEXT_SIZE]; /* header lines not yet written */
 };
 
-/* One command's run: the URL being fetched and what has been seen. */
+/*
+ * One command's run: the URL being fetched and what has been seen. The connection outlives
+ * a URL: sockit keeps one open at a time, for the next request to the same HOST:PORT.
+ */
 struct fetch {
 	const struct http_opts *o;
 	struct http_url url;
-	struct http_url first; /* the user's URL: who may see Authorization and Cookie */
+	struct http_url first;        /* the user's URL: who may see Authorization and Cookie */
+	const struct http_url *ahead; /* the next user URL, or NULL for the last */
 	struct http_resp resp;
 	struct sink out;
 	struct progress prog;
 	long long hops;
 	bool show;          /* this response's status line and headers are output */
+	bool shown_any;     /* ... and so were an earlier one's (of any URL) */
 	bool redirect;      /* this response is a redirect to follow */
 	bool in_body;       /* the headers are done and a body follows */
 	bool spliced;       /* the zero-copy path was tried for this response */
 	struct json json;   /* --json: this response's object, built as its headers come */
 	uint64_t body_seen; /* body bytes of this response so far */
 	int armed_ms;       /* the socket's SO_RCVTIMEO and SO_SNDTIMEO now (0: none) */
+	uint64_t dropped;   /* ... read and dropped (discard) */
 	char reason[80];
+	/* the connection */
+	int fd;               /* -1 when none is open */
+	struct http_url conn; /* whom fd is connected to (host and port) */
+	bool keep;            /* this request went without Connection: close */
+	bool reused;          /* ... over a connection that carried an earlier one */
+	bool complete;        /* the response was read to its last byte */
+	bool reusable;        /* ... and fd may carry the next request */
+	bool discard;         /* the rest of the response is read and dropped */
+	int after;            /* what the response ends with once discarded */
+	/* for --write-out */
+	long long t_start, t_connect, t_first; /* loop_now_us at the start, connected, byte 1 */
+	int http_code;                         /* the last status received, 0 if none */
+	bool has_ctype;
+	char ctype[256];     /* the last response's Content-Type */
+	char errmsg[768];    /* the error printed for this URL */
+	char path[PATH_MAX]; /* -O and --output-dir: the file of this URL */
 };
 
 /* What an event handler returns besides an exit status (> 0). */
 enum {
-	GO_ON = 0, /* go on reading */
-	STOP = -1, /* this response is done with (complete, or a redirect, or unwanted) */
+	GO_ON = 0,  /* go on reading */
+	STOP = -1,  /* this response is done with (complete, or a redirect, or unwanted) */
+	RETRY = -2, /* a reused connection had closed before any byte of the response */
 };
 
 static char readbuf[READ_SIZE];
@@ -155,14 +196,13 @@ static int report(struct fetch *f, int code, const char *fmt, ...)
 
 static int report(struct fetch *f, int code, const char *fmt, ...)
 {
-	char msg[768];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(f->errmsg, sizeof f->errmsg, fmt, ap); /* kept for %{errormsg} */
 	va_end(ap);
 	progress_end(&f->prog);
-	diag_err("%s", msg);
+	diag_err("%s", f->errmsg);
 	return code;
 }
 
@@ -199,21 +239,29 @@ static int write_failed(struct fetch *f, int e)
 	return report(f, EXIT_IO, "cannot write '%.200s': %s", f->out.path, strerror(e));
 }
 
-/* A write loop without stdio: short writes and EINTR, straight from the read buffer. */
-static int out_write(struct fetch *f, const char *p, size_t n)
+/* A write loop without stdio: short writes and EINTR. Returns 0 or errno. */
+static int fd_write(int fd, const char *p, size_t n)
 {
 	ssize_t w;
 
 	while (n > 0) {
-		w = write(f->out.fd, p, n);
+		w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return write_failed(f, errno);
+			return errno;
 		p += w;
 		n -= (size_t)w;
 	}
-	return GO_ON;
+	return 0;
+}
+
+/* The output, straight from the read buffer. */
+static int out_write(struct fetch *f, const char *p, size_t n)
+{
+	int e = fd_write(f->out.fd, p, n);
+
+	return e == 0 ? GO_ON : write_failed(f, e);
 }
 
 static int flush_text(struct fetch *f)
@@ -292,16 +340,20 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 		json_status(f, ev);
 	/* "HTTP/1.1 404 Not Found": the code and reason, for --fail's message */
 	printable(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
+	f->http_code = ev->status;
+	f->has_ctype = false;
 	f->show = (o->head || o->include) && !o->status_only && !o->json &&
 	          !(o->fail && ev->status >= 400);
 	if (!f->show)
 		return GO_ON;
-	/* http-head -L: a blank line between the responses, as -i has before each body */
-	if (o->head && f->hops > 0) {
+	/* http-head -L and many URLs: a blank line between the responses, as -i has before
+	 * each body */
+	if (o->head && f->shown_any) {
 		int rc = text(f, "\n", 1);
 		if (rc != GO_ON)
 			return rc;
 	}
+	f->shown_any = true;
 	return text_line(f, ev->line, ev->len);
 }
 
@@ -310,7 +362,30 @@ static int on_header(struct fetch *f, const struct http_event *ev)
 	verbose_line('<', ev->line, ev->len);
 	if (f->o->json)
 		json_pair(&f->json, ev->name, ev->namelen, ev->value, ev->valuelen);
+	if (f->o->wo.npieces > 0 && !f->has_ctype && ev->namelen == 12 &&
+	    strncasecmp(ev->name, "content-type", 12) == 0) {
+		size_t n = ev->valuelen < sizeof f->ctype ? ev->valuelen : sizeof f->ctype - 1;
+
+		memcpy(f->ctype, ev->value, n);
+		f->ctype[n] = '\0';
+		f->has_ctype = true;
+	}
 	return f->show ? text_line(f, ev->line, ev->len) : GO_ON;
+}
+
+/*
+ * The rest of this response is not wanted (a redirect, --status, --fail). When the connection
+ * is to carry the next request, the rest is read and dropped, so the next response starts
+ * where it should; otherwise it is left unread and the connection goes. Returns what the
+ * response ends with: rc, now or once the rest is read.
+ */
+static int skip_rest(struct fetch *f, int rc)
+{
+	if (!f->keep || !f->resp.keep_alive)
+		return rc;
+	f->discard = true;
+	f->after = rc;
+	return GO_ON;
 }
 
 /* The headers are in: follow, fail, or get ready for the body. */
@@ -328,16 +403,16 @@ static int on_headers_done(struct fetch *f)
 		return rc;
 	if (is_redirect(f)) {
 		f->redirect = true;
-		return STOP;
+		return skip_rest(f, STOP);
 	}
 	if (o->status_only) {
 		snprintf(code, sizeof code, "%d\n", f->resp.status);
 		rc = text(f, code, strlen(code));
 	}
 	if (rc == GO_ON && o->fail && f->resp.status >= 400)
-		return report(f, EXIT_NO, "%s", f->reason);
+		return skip_rest(f, report(f, EXIT_NO, "%s", f->reason));
 	if (rc != GO_ON || o->status_only)
-		return rc == GO_ON ? STOP : rc;
+		return rc == GO_ON ? skip_rest(f, STOP) : rc;
 	f->in_body = f->resp.body != HTTP_BODY_NONE;
 	if (f->in_body)
 		progress_start(&f->prog,
@@ -349,6 +424,11 @@ static int on_body(struct fetch *f, const struct http_event *ev)
 {
 	int rc;
 
+	if (f->discard) {
+		/* a large unwanted body costs a new connection rather than its bytes */
+		f->dropped += ev->len;
+		return f->dropped > DISCARD_MAX ? f->after : GO_ON;
+	}
 	progress_add(&f->prog, ev->len);
 	f->body_seen += ev->len;
 	if (f->out.textlen > 0 && (rc = flush_text(f)) != GO_ON)
@@ -368,7 +448,8 @@ static int on_event(struct fetch *f, const struct http_event *ev)
 	case HTTP_EV_BODY:
 		return on_body(f, ev);
 	case HTTP_EV_DONE:
-		return STOP;
+		f->complete = true;
+		return f->discard ? f->after : STOP;
 	case HTTP_EV_ERROR:
 		return report(f, EXIT_PROTO, "%s", ev->msg);
 	case HTTP_EV_NEED_MORE:
@@ -465,6 +546,7 @@ static int move_body(struct fetch *f, struct splice_mover *m, int fd)
 		f->body_seen += (uint64_t)n;
 		progress_add(&f->prog, (uint64_t)n);
 	}
+	f->complete = true; /* counted to its last byte: the connection is at a boundary */
 	return STOP;
 }
 
@@ -486,8 +568,25 @@ static int splice_body(struct fetch *f, int fd)
 /* The rest of the body may skip the parser: no chunks to decode, and nothing to show. */
 static bool can_splice(const struct fetch *f)
 {
-	return f->in_body && !f->spliced &&
+	return f->in_body && !f->spliced && !f->discard &&
 	       (f->resp.body == HTTP_BODY_LENGTH || f->resp.body == HTTP_BODY_CLOSE);
+}
+
+/*
+ * After a complete response on a connection kept for the next request: bytes already there
+ * answer no request (pipelining is never used), so the connection cannot be trusted; one
+ * the server has closed is simply not reused.
+ */
+static int check_idle(struct fetch *f, int rc)
+{
+	int state = f->resp.surplus > 0 ? 1 : net_peek_idle(f->fd);
+
+	if (state == 0)
+		return rc;
+	f->reusable = false;
+	if (state < 0 || rc != STOP)
+		return rc;
+	return report(f, EXIT_PROTO, "bytes after the end of the response");
 }
 
 /* Reads until the response is complete (or fails), feeding the parser as bytes come. */
@@ -498,14 +597,21 @@ static int read_response(struct fetch *f, int fd)
 	int rc = GO_ON;
 
 	http_resp_init(&f->resp, f->o->head);
-	f->in_body = f->spliced = false;
-	f->body_seen = 0;
+	f->in_body = f->spliced = f->complete = f->reusable = f->discard = false;
+	f->body_seen = f->dropped = 0;
 	while (rc == GO_ON) {
 		if (can_splice(f) && (rc = splice_body(f, fd)) != GO_ON)
 			break;
 		if ((rc = arm(f, fd)) != GO_ON)
 			break;
 		n = net_read(err, fd, readbuf, sizeof readbuf);
+		/* a kept connection the server closed before this request reached it */
+		if (f->reused && !f->resp.got_bytes && (n == 0 || n == NET_ENET)) {
+			rc = RETRY;
+			break;
+		}
+		if (n > 0 && f->t_first == 0)
+			f->t_first = loop_now_us();
 		if (n > 0)
 			diag_verbose(2, "read %zd bytes", n);
 		if (n < 0)
@@ -516,10 +622,21 @@ static int read_response(struct fetch *f, int fd)
 			rc = feed(f, readbuf, (size_t)n);
 	}
 	http_resp_free(&f->resp);
+	f->reusable = f->complete && f->keep && f->resp.keep_alive;
+	if (f->reusable)
+		rc = check_idle(f, rc);
 	return rc == STOP ? GO_ON : rc;
 }
 
 /* ---- one request ---------------------------------------------------------------------- */
+
+/* Closes the connection, if one is open. */
+static void drop_connection(struct fetch *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
 
 /* Connects to the URL's host; sets *fd, or returns the exit status. */
 static int open_connection(struct fetch *f, int *fd)
@@ -547,6 +664,27 @@ static int open_connection(struct fetch *f, int *fd)
 	}
 	if (diag_level() >= 1)
 		diag_verbose(1, "connected to %s", net_format_peer(*fd, who, sizeof who));
+	return GO_ON;
+}
+
+/* The connection kept from the last request when it goes to the same HOST:PORT, else a new
+ * one (the kept one closed first: one connection at a time). */
+static int get_connection(struct fetch *f)
+{
+	int rc;
+
+	f->reused = f->fd >= 0 && http_url_same_origin(&f->conn, &f->url);
+	if (f->reused) {
+		diag_verbose(1, "reusing the connection to %s port %u", f->conn.host,
+		             (unsigned)f->conn.port);
+	} else {
+		drop_connection(f);
+		if ((rc = open_connection(f, &f->fd)) != GO_ON)
+			return rc;
+		memcpy(f->conn.host, f->url.host, sizeof f->conn.host);
+		f->conn.port = f->url.port;
+	}
+	f->t_connect = loop_now_us();
 	return GO_ON;
 }
 
@@ -578,35 +716,59 @@ static void verbose_request(const char *req, size_t len)
 	}
 }
 
+/* The request in one write. It keeps the connection open only when the next user URL goes
+ * to the same HOST:PORT: no later request can use it otherwise. */
 static int send_request(struct fetch *f, int fd)
 {
 	static char req[HTTP_REQ_FIXED + 8 + EXTRA_MAX + 2 * HEADERS_MAX];
-	const char *extra[HEADERS_MAX];
+	const char *extra[HEADERS_MAX], *method = f->o->head ? "HEAD" : "GET";
 	char err[NET_ERR_LEN];
 	size_t n = pick_headers(f, extra), len;
 	int rc;
 
-	len = http_request_build(req, sizeof req, f->o->head ? "HEAD" : "GET", &f->url,
-	                         f->o->user_agent, extra, n);
+	f->keep = f->ahead != NULL && http_url_same_origin(f->ahead, &f->url);
+	len = f->keep ? http_request_build_keep(req, sizeof req, method, &f->url,
+	                                        f->o->user_agent, extra, n)
+	              : http_request_build(req, sizeof req, method, &f->url, f->o->user_agent,
+	                                   extra, n);
 	if (len == 0) /* the options were checked: the buffer always suffices */
 		return report(f, EXIT_USAGE, "cannot build the request");
 	verbose_request(req, len);
 	if ((rc = net_write_all(err, fd, req, len)) == 0)
 		return GO_ON;
+	if (f->reused && rc == NET_ENET)
+		return RETRY;
 	return rc == NET_ETIMEOUT ? read_failed(f, rc, err) : report(f, EXIT_NET, "%s", err);
 }
 
-/* A connection, the request, the response; f->redirect says whether to go on. */
+/* A connection, the request, the response. */
+static int exchange(struct fetch *f)
+{
+	int rc;
+
+	f->t_connect = f->t_first = 0;
+	f->complete = f->reusable = false;
+	rc = get_connection(f);
+	if (rc == GO_ON)
+		rc = send_request(f, f->fd);
+	if (rc == GO_ON)
+		rc = read_response(f, f->fd);
+	return rc;
+}
+
+/* One request and its response; f->redirect says whether to go on. A kept connection that
+ * the server had closed (nothing of the response came) is replaced once by a new one. */
 static int fetch_once(struct fetch *f)
 {
-	int fd, rc;
+	int rc = exchange(f);
 
-	if ((rc = open_connection(f, &fd)) != GO_ON)
-		return rc;
-	rc = send_request(f, fd);
-	if (rc == GO_ON)
-		rc = read_response(f, fd);
-	close(fd);
+	if (rc == RETRY) {
+		diag_verbose(1, "the kept connection was closed: trying a new one");
+		drop_connection(f);
+		rc = exchange(f);
+	}
+	if (!f->reusable)
+		drop_connection(f);
 	return rc;
 }
 
@@ -674,6 +836,83 @@ static int finish(struct fetch *f, int rc)
 	return commit_output(f);
 }
 
+/* ---- --write-out ---------------------------------------------------------------------- */
+
+/* The rendered --write-out, gathered per stream: a few writes for the whole format. */
+struct wo_out {
+	struct fetch *f;
+	int stream; /* of the bytes in buf */
+	size_t len;
+	char buf[4096];
+};
+
+/* A write error on stderr goes unreported: there is nowhere left to report it. */
+static void wo_write(struct wo_out *w, const char *s, size_t n)
+{
+	int e = fd_write(w->stream == WRITEOUT_STDERR ? STDERR_FILENO : STDOUT_FILENO, s, n);
+
+	if (e == EPIPE && w->stream == WRITEOUT_STDOUT) /* the reader chose to stop */
+		w->f->out.gone = true;
+	else if (e != 0 && w->stream == WRITEOUT_STDOUT)
+		report(w->f, EXIT_IO, "write error on stdout: %s", strerror(e));
+}
+
+static void wo_flush(struct wo_out *w)
+{
+	if (w->len > 0 && !w->f->out.gone)
+		wo_write(w, w->buf, w->len);
+	w->len = 0;
+}
+
+static void wo_emit(void *ctx, int stream, const char *s, size_t n)
+{
+	struct wo_out *w = ctx;
+
+	if (stream != w->stream || n > sizeof w->buf - w->len)
+		wo_flush(w);
+	w->stream = stream;
+	if (w->f->out.gone && stream == WRITEOUT_STDOUT)
+		return;
+	if (n > sizeof w->buf) { /* too large to gather: written from where it is */
+		wo_write(w, s, n);
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static long long since_start(const struct fetch *f, long long t)
+{
+	return t == 0 ? 0 : t - f->t_start;
+}
+
+/* --write-out for the URL just done, whether it succeeded or not (rc). */
+static void write_out(struct fetch *f, int rc)
+{
+	static struct wo_out w;
+	static char url[HTTP_TARGET_MAX + HTTP_HOST_MAX + 16];
+	struct writeout_values v = {
+	    .http_code = f->http_code,
+	    .url_effective = http_url_format(url, sizeof url, &f->url) > 0 ? url : NULL,
+	    .size_download = f->body_seen,
+	    .content_type = f->has_ctype ? f->ctype : NULL,
+	    .num_redirects = f->hops,
+	    .time_connect_us = since_start(f, f->t_connect),
+	    .time_starttransfer_us = since_start(f, f->t_first),
+	    .time_total_us = loop_now_us() - f->t_start,
+	    .exitcode = rc,
+	    .errormsg = f->errmsg[0] != '\0' ? f->errmsg : NULL,
+	};
+
+	if (f->o->wo.npieces == 0 || f->out.gone)
+		return;
+	w.f = f;
+	w.stream = WRITEOUT_STDOUT;
+	w.len = 0;
+	writeout_render(&f->o->wo, &v, wo_emit, &w);
+	wo_flush(&w);
+}
+
 /* ---- options -------------------------------------------------------------------------- */
 
 static int add_header(struct http_opts *o, const char *h)
@@ -729,17 +968,24 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 {
 	if (nops < 1)
 		return diag_usage("missing URL");
-	if (nops > 1)
-		return diag_usage("unexpected argument '%.60s'", ops[1]);
-	o->url = ops[0];
-	if (o->status_only && (o->include || o->output))
-		return diag_usage("cannot use --status with %s", o->include ? "-i" : "-o");
+	o->urls = ops;
+	o->nurls = nops;
+	if (o->status_only && (o->include || o->output || o->remote_name))
+		return diag_usage("cannot use --status with %s", o->include  ? "-i"
+		                                                 : o->output ? "-o"
+		                                                             : "-O");
 	if (o->json && (!o->head || o->status_only))
 		return diag_usage("--json is for http-head%s", o->head ? ", not with --status" : "");
 	if (o->output && o->output[0] == '\0')
 		return diag_usage("empty file name for -o");
 	if (o->output && strcmp(o->output, "-") == 0) /* as curl: -o - is stdout */
 		o->output = NULL;
+	if (o->output && o->remote_name)
+		return diag_usage("cannot use -o and -O together");
+	if (o->output && nops > 1)
+		return diag_usage("-o takes one URL, not %d (-O names a file for each)", nops);
+	if (o->output_dir && !o->output && !o->remote_name)
+		return diag_usage("--output-dir needs -O or -o");
 	if (o->extra + (o->user_agent ? strlen(o->user_agent) : 0) > EXTRA_MAX)
 		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX);
 	return 0;
@@ -763,23 +1009,166 @@ static int parse_url(struct http_url *u, const char *s)
 	}
 }
 
+/* Every URL is checked before the first is fetched: a typo is a usage error, not a
+ * failure halfway through. With -O, each must name a file that stays in its directory. */
+static int check_urls(const struct http_opts *o)
+{
+	static struct http_url u;
+	char name[NAME_MAX + 1], shown[128];
+	const char *err;
+
+	for (int i = 0; i < o->nurls; i++) {
+		if (parse_url(&u, o->urls[i]) < 0)
+			return -1;
+		if (o->remote_name && http_url_filename(&u, name, sizeof name, &err) < 0)
+			return diag_usage(
+			    "-O: no file name for '%s': %s",
+			    printable(shown, sizeof shown, u.target, strlen(u.target)), err);
+	}
+	return 0;
+}
+
+/* Reads --write-out's @FILE (@- : stdin) into buf; returns its length, or -1 (errno). */
+static ssize_t read_format(const char *path, char *buf, size_t cap)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n = 0;
+
+	while (fd >= 0 && len < cap && (n = read(fd, buf + len, cap - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd > STDIN_FILENO)
+		close(fd);
+	if (fd < 0 || n < 0)
+		return -1;
+	if (len == cap) {
+		errno = EFBIG;
+		return -1;
+	}
+	return (ssize_t)len;
+}
+
+/* --write-out is parsed once, before any connection: an unknown variable is a usage error.
+ * Returns 0 or the exit status. */
+static int load_write_out(struct http_opts *o)
+{
+	static char file[FORMAT_MAX + 1];
+	const char *fmt = o->write_out;
+	char err[128];
+	ssize_t len;
+
+	if (fmt == NULL)
+		return 0;
+	len = (ssize_t)strlen(fmt);
+	if (fmt[0] == '@') {
+		if ((len = read_format(fmt + 1, file, sizeof file)) < 0) {
+			diag_err("cannot read '%.200s' for --write-out: %s", fmt + 1,
+			         strerror(errno));
+			return EXIT_IO;
+		}
+		fmt = file;
+	}
+	if (writeout_parse(&o->wo, fmt, (size_t)len, err, sizeof err) < 0) {
+		diag_usage("%s", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* ---- many URLs ------------------------------------------------------------------------ */
+
+/* The file of this URL: -o FILE, or -O's name from the user's URL; in --output-dir, if
+ * given, unless FILE is absolute. Sets f->out.path, or returns the exit status. */
+static int output_path(struct fetch *f)
+{
+	const struct http_opts *o = f->o;
+	char name[NAME_MAX + 1];
+	const char *file = o->output, *err;
+	int n;
+
+	if (o->remote_name) {
+		if (http_url_filename(&f->first, name, sizeof name, &err) < 0)
+			return report(f, EXIT_USAGE, "-O: %s", err); /* checked before: never */
+		file = name;
+	}
+	if (o->output_dir && file[0] != '/')
+		n = snprintf(f->path, sizeof f->path, "%s/%s", o->output_dir, file);
+	else
+		n = snprintf(f->path, sizeof f->path, "%s", file);
+	if (n < 0 || (size_t)n >= sizeof f->path)
+		return report(f, EXIT_IO, "cannot write '%.200s': %s", file,
+		              strerror(ENAMETOOLONG));
+	f->out.path = f->path;
+	return open_output(f);
+}
+
+/* One user URL, its redirects followed, its output written; then --write-out. */
+static int fetch_url(struct fetch *f, const struct http_url *u)
+{
+	int rc = GO_ON;
+
+	f->url = *u;
+	f->first = *u;
+	f->hops = 0;
+	f->http_code = 0;
+	f->has_ctype = false;
+	f->errmsg[0] = '\0';
+	f->body_seen = 0;
+	f->t_start = loop_now_us();
+	f->t_connect = f->t_first = 0;
+	f->out.fd = STDOUT_FILENO;
+	f->out.path = NULL;
+	if (f->o->output || f->o->remote_name)
+		rc = output_path(f);
+	if (rc == GO_ON)
+		rc = follow(f);
+	rc = finish(f, rc);
+	write_out(f, rc);
+	return rc;
+}
+
+/*
+ * Every URL in order, each attempted whatever befell the one before; the exit status is the
+ * first failure's. Two URL slots: the current one, and the next, parsed ahead so the
+ * request knows whether its connection will be wanted again.
+ */
+static int fetch_all(struct fetch *f)
+{
+	static struct http_url slot[2];
+	const struct http_opts *o = f->o;
+	int i, rc, first = 0;
+
+	parse_url(&slot[0], o->urls[0]); /* all were checked: none fails now */
+	for (i = 0; i < o->nurls && !f->out.gone; i++) {
+		f->ahead = NULL;
+		if (i + 1 < o->nurls && parse_url(&slot[(i + 1) % 2], o->urls[i + 1]) == 0)
+			f->ahead = &slot[(i + 1) % 2];
+		rc = fetch_url(f, &slot[i % 2]);
+		if (first == 0 && rc > 0)
+			first = rc;
+	}
+	drop_connection(f);
+	return first;
+}
+
 /* ---- the commands --------------------------------------------------------------------- */
 
-/* The first round: the user's URL, the output, whether a progress line is wanted. */
-static int start(struct fetch *f, const struct http_opts *o)
+/* What every URL shares: the options, stdout, whether a progress line is wanted. */
+static void start(struct fetch *f, const struct http_opts *o)
 {
 	memset(f, 0, sizeof *f);
-	if (parse_url(&f->url, o->url) < 0)
-		return -1;
 	f->o = o;
-	f->first = f->url;
+	f->fd = -1;
 	f->out.fd = STDOUT_FILENO;
-	f->out.path = o->output;
 	/* the progress line is for a person watching a download to a file */
 	f->prog.wanted =
-	    o->progress == 1 ||
-	    (o->progress < 0 && o->output && isatty(STDERR_FILENO) && o->common.verbosity >= 0);
-	return 0;
+	    o->progress == 1 || (o->progress < 0 && (o->output || o->remote_name) &&
+	                         isatty(STDERR_FILENO) && o->common.verbosity >= 0);
 }
 
 static int run(int argc, char **argv, bool head)
@@ -791,18 +1180,20 @@ static int run(int argc, char **argv, bool head)
 	    .max_redirs = 10,
 	    .user_agent = "sockit/" SOCKIT_VERSION,
 	};
-	struct fetch f;
+	static struct fetch f;
 	int nops, rc;
 
 	if ((nops = parse_options(&o, argc, argv)) < 0)
 		return EXIT_USAGE;
 	if (o.common.done)
 		return 0;
-	if (check_conflicts(&o, argv, nops) < 0 || start(&f, &o) < 0)
+	if (check_conflicts(&o, argv, nops) < 0 || check_urls(&o) < 0)
 		return EXIT_USAGE;
-	if (o.output && (rc = open_output(&f)) != GO_ON)
+	if ((rc = load_write_out(&o)) != 0)
 		return rc;
-	rc = finish(&f, follow(&f));
+	start(&f, &o);
+	rc = fetch_all(&f);
+	writeout_free(&o.wo);
 	json_free(&f.json);
 	return rc;
 }

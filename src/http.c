@@ -464,6 +464,48 @@ bool http_url_same_origin(const struct http_url *a, const struct http_url *b)
 	return true;
 }
 
+int http_url_filename(const struct http_url *u, char *dst, size_t cap, const char **err)
+{
+	const char *path = u->target, *end = strchr(path, '?'), *seg;
+	size_t n = 0;
+
+	if (end == NULL)
+		end = path + strlen(path);
+	for (seg = end; seg > path && seg[-1] != '/'; seg--)
+		;
+	if (seg == end) { /* "/" or "/dir/": a directory's index, as a browser saves it */
+		seg = "index.html";
+		end = seg + strlen(seg);
+	}
+	for (; seg < end; seg++) {
+		char c = *seg;
+		int hi, lo;
+
+		if (c == '%' && end - seg >= 3 && (hi = hex_value(seg[1])) >= 0 &&
+		    (lo = hex_value(seg[2])) >= 0) {
+			c = (char)(hi << 4 | lo);
+			seg += 2;
+		}
+		/* decoded, a name must still be one name in the directory chosen for it */
+		if (c == '/' || is_ctl(c)) {
+			*err =
+			    c == '/' ? "'/' in the file name" : "control byte in the file name";
+			return -1;
+		}
+		if (n + 1 >= cap) {
+			*err = "file name too long";
+			return -1;
+		}
+		dst[n++] = c;
+	}
+	dst[n] = '\0';
+	if (strcmp(dst, ".") == 0 || strcmp(dst, "..") == 0) {
+		*err = "the file name is '.' or '..'";
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the request ---------------------------------------------------------------------- */
 
 int http_header_valid(const char *h, const char **err)
@@ -528,8 +570,11 @@ static void put_default(struct sb *b, const char *const *extra, size_t n, const 
 	sb_str(b, "\r\n");
 }
 
-size_t http_request_build(char *dst, size_t cap, const char *method, const struct http_url *u,
-                          const char *user_agent, const char *const *extra, size_t n_extra)
+/* The request of http_request_build and http_request_build_keep: keep leaves out the
+ * default Connection: close (HTTP/1.1 connections persist unless one side says close). */
+static size_t build_request(char *dst, size_t cap, const char *method, const struct http_url *u,
+                            const char *user_agent, const char *const *extra, size_t n_extra,
+                            bool keep)
 {
 	struct sb b = {dst, cap, 0, cap > 0};
 	const char *err;
@@ -551,7 +596,7 @@ size_t http_request_build(char *dst, size_t cap, const char *method, const struc
 	put_default(&b, extra, n_extra, "host", "Host", u->authority);
 	put_default(&b, extra, n_extra, "user-agent", "User-Agent", user_agent);
 	put_default(&b, extra, n_extra, "accept", "Accept", "*/*");
-	put_default(&b, extra, n_extra, "connection", "Connection", "close");
+	put_default(&b, extra, n_extra, "connection", "Connection", keep ? NULL : "close");
 	for (i = 0; i < n_extra; i++) {
 		if (empty_value(extra[i]))
 			continue;
@@ -560,6 +605,19 @@ size_t http_request_build(char *dst, size_t cap, const char *method, const struc
 	}
 	sb_str(&b, "\r\n");
 	return b.ok && method[0] != '\0' ? b.len : 0;
+}
+
+size_t http_request_build(char *dst, size_t cap, const char *method, const struct http_url *u,
+                          const char *user_agent, const char *const *extra, size_t n_extra)
+{
+	return build_request(dst, cap, method, u, user_agent, extra, n_extra, false);
+}
+
+size_t http_request_build_keep(char *dst, size_t cap, const char *method,
+                               const struct http_url *u, const char *user_agent,
+                               const char *const *extra, size_t n_extra)
+{
+	return build_request(dst, cap, method, u, user_agent, extra, n_extra, true);
 }
 
 /* ---- the response parser -------------------------------------------------------------- */
@@ -720,11 +778,34 @@ static void note_location(struct http_resp *p, const char *s, size_t n)
 	p->has_location = true;
 }
 
+/* Connection's options (RFC 9112 §9.6): "close" ends the connection after this response,
+ * "keep-alive" lets an HTTP/1.0 server keep it. Other tokens do not matter here. */
+static void note_connection(struct http_resp *p, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	for (;;) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		size_t len = (size_t)((comma != NULL ? comma : end) - s);
+
+		trim_ows(&s, &len);
+		if (ci_equal(s, len, "close"))
+			p->conn_close = true;
+		else if (ci_equal(s, len, "keep-alive"))
+			p->conn_keep = true;
+		if (comma == NULL)
+			return;
+		s = comma + 1;
+	}
+}
+
 /* Framing fields matter only when a body follows: http-head shows them, never judges them. */
 static void note_field(struct http_resp *p, const struct http_event *ev)
 {
 	if (ci_equal(ev->name, ev->namelen, "location"))
 		note_location(p, ev->value, ev->valuelen);
+	if (ci_equal(ev->name, ev->namelen, "connection"))
+		note_connection(p, ev->value, ev->valuelen);
 	if (!p->want_body)
 		return;
 	if (ci_equal(ev->name, ev->namelen, "content-length"))
@@ -754,6 +835,7 @@ static int on_status(struct http_resp *p, struct http_event *ev)
 		return AGAIN;
 	}
 	p->status = code;
+	p->minor = line[7] - '0';
 	p->want_body = !p->head && code != 204 && code != 304;
 	p->state = ST_HEADERS;
 	ev->line = line;
@@ -783,6 +865,9 @@ static int end_of_headers(struct http_resp *p, struct http_event *ev)
 	} else {
 		p->body = HTTP_BODY_CLOSE;
 	}
+	/* a read-to-close body uses the connection up, whatever the server says */
+	p->keep_alive =
+	    !p->conn_close && (p->minor >= 1 || p->conn_keep) && p->body != HTTP_BODY_CLOSE;
 	if (p->body == HTTP_BODY_NONE || (p->body == HTTP_BODY_LENGTH && p->length == 0))
 		p->state = ST_DONE;
 	else
@@ -920,7 +1005,7 @@ static int on_trailer(struct http_resp *p, struct http_event *ev)
 		return fail(p, "trailer section too large");
 	if (len == 0) {
 		p->state = ST_DONE;
-		return HTTP_EV_DONE;
+		return AGAIN; /* DONE, with the bytes after the trailers counted */
 	}
 	if ((msg = split_field(line, len, ev)) != NULL)
 		return fail(p, msg);
@@ -948,7 +1033,8 @@ static int step(struct http_resp *p, struct http_event *ev)
 	case ST_TRAILERS:
 		return on_trailer(p, ev);
 	case ST_DONE:
-		/* bytes after a complete response are not part of it */
+		/* bytes after a complete response are not part of it: counted, never used */
+		p->surplus += p->inlen;
 		p->inlen = 0;
 		return HTTP_EV_DONE;
 	default:

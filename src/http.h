@@ -50,6 +50,12 @@ enum http_url_result http_url_resolve(struct http_url *dst, const struct http_ur
 size_t http_url_format(char *dst, size_t cap, const struct http_url *u);
 /* True if a and b name the same host (ASCII case ignored) and port. */
 bool http_url_same_origin(const struct http_url *a, const struct http_url *b);
+/*
+ * The file name for u's body (-O): the last segment of its path, percent-decoded; "index.html"
+ * when the path ends in '/'. Into dst (cap bytes, NUL included); returns 0, or -1 with *err
+ * set when the name is "." or "..", holds '/' or a control byte, or does not fit.
+ */
+int http_url_filename(const struct http_url *u, char *dst, size_t cap, const char **err);
 
 /*
  * Checks a user header "Name: value": a token name directly followed by ':', no CR, LF or
@@ -68,6 +74,11 @@ bool http_header_is_sensitive(const char *h);
  */
 size_t http_request_build(char *dst, size_t cap, const char *method, const struct http_url *u,
                           const char *user_agent, const char *const *extra, size_t n_extra);
+/* As http_request_build, without the default Connection: close: the connection may carry
+ * another request after this one (RFC 9112 §9.3). */
+size_t http_request_build_keep(char *dst, size_t cap, const char *method,
+                               const struct http_url *u, const char *user_agent,
+                               const char *const *extra, size_t n_extra);
 
 /* What http_resp_next reports. */
 enum http_ev {
@@ -76,7 +87,7 @@ enum http_ev {
 	HTTP_EV_HEADER,        /* a header line as received: line/len, name, value (OWS cut) */
 	HTTP_EV_HEADERS_DONE,  /* the header section ended well; p->body, p->length are set */
 	HTTP_EV_BODY,          /* body bytes: line/len point into the fed buffer */
-	HTTP_EV_DONE,          /* the response is complete; later input is ignored */
+	HTTP_EV_DONE,          /* the response is complete; later input is counted in surplus */
 	HTTP_EV_ERROR,         /* protocol error, msg says what; sticky */
 };
 
@@ -109,6 +120,10 @@ struct http_resp {
 	bool location_conflict; /* ...more than one, with different values */
 	size_t location_len;    /* the first Location value (OWS cut), NUL-terminated */
 	char location[HTTP_LINE_MAX + 1];
+	bool keep_alive; /* after HEADERS_DONE: the connection may carry another request (an
+	                    HTTP/1.1 response without Connection: close, or an HTTP/1.0 one
+	                    with keep-alive, and a body that does not run to the close) */
+	size_t surplus;  /* after DONE: bytes fed beyond the end of the response */
 	/* ---- private ---- */
 	struct frame_reader fr;
 	const char *in; /* the fed bytes not used yet */
@@ -118,6 +133,8 @@ struct http_resp {
 	bool got_bytes;
 	bool want_body; /* the final response may have a body: framing fields count */
 	bool cl_seen, cl_bad, cl_conflict, te_seen, te_bad;
+	bool conn_close, conn_keep; /* the Connection field's close and keep-alive options */
+	int minor;                  /* the 1 of HTTP/1.1 */
 	int64_t cl;
 	uint64_t remaining; /* body or chunk bytes still due */
 	size_t linebytes;   /* bytes of the line being read, ending included */

@@ -912,3 +912,16 @@ int net_port_number(const char *port, int socktype)
 	se = getservbyname(port, socktype == SOCK_DGRAM ? "udp" : "tcp");
 	return se ? ntohs((uint16_t)se->s_port) : -1;
 }
+
+int net_peek_idle(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		return 1;
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+}

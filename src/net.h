@@ -155,5 +155,8 @@ int net_connect_start_unix(char *err, const char *path);
 int net_connect_result(char *err, int fd);
 /* The number of port, numeric or a service name of socktype; -1 if it is neither. */
 int net_port_number(const char *port, int socktype);
+/* Looks, without waiting or taking anything, at a connection kept for another request:
+ * 0 if nothing has come (still usable), 1 if bytes wait, -1 if it has ended or failed. */
+int net_peek_idle(int fd);
 
 #endif

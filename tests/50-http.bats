@@ -8,50 +8,6 @@ load helpers
 
 # ---- servers for the whole file -----------------------------------------------------
 
-# wait_accepts HOST PORT: bounded poll until HOST:PORT accepts a connection.
-wait_accepts() {
-	local i
-	for ((i = 0; i < 250; i++)); do
-		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-		sleep "$TICK"
-	done
-	echo "nothing accepts on $1:$2" >&2
-	return 1
-}
-
-# start_nginx: nginx in the foreground of a background job, everything under $T/nginx.
-start_nginx() {
-	local dir=$T/nginx
-	mkdir -p "$dir/www/dir" "$dir/tmp"
-	NGX_PORT=$(free_port)
-	cat >"$dir/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 64; }
-http {
-	access_log $dir/access.log;
-	client_body_temp_path $dir/tmp/body;
-	proxy_temp_path $dir/tmp/proxy;
-	fastcgi_temp_path $dir/tmp/fastcgi;
-	uwsgi_temp_path $dir/tmp/uwsgi;
-	scgi_temp_path $dir/tmp/scgi;
-	default_type application/octet-stream;
-	sendfile on;
-	server { listen 127.0.0.1:$NGX_PORT; root $dir/www; }
-}
-EOF
-	random_file "$dir/www/big.bin" 3145728
-	echo "hello from nginx" >"$dir/www/small.txt"
-	nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$dir/out" 2>&1 &
-	track $!
-	wait_accepts 127.0.0.1 "$NGX_PORT"
-	NGX=$dir/www
-	NGX_URL=http://127.0.0.1:$NGX_PORT
-}
-
 setup_file() {
 	T=$BATS_FILE_TMPDIR
 	: >"$T/pids"
@@ -75,19 +31,6 @@ teardown_file() {
 }
 
 # ---- helpers ---------------------------------------------------------------------------
-
-# sk ARGS...: sockit under a timeout, stdout to $T/out, stderr to $T/err; sets RC.
-sk() {
-	RC=0
-	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
-}
-
-# same WHAT GOT WANT: fails, showing both, unless GOT is WANT.
-same() {
-	[ "$2" = "$3" ] && return 0
-	printf '%s:\n  got:  %q\n  want: %q\n' "$1" "$2" "$3" >&2
-	return 1
-}
 
 # serve NAME BYTES: the fixture answers .../NAME with BYTES (printf %b escapes).
 serve() {
@@ -699,7 +642,7 @@ EOF
 			"2||sockit: $1: $msg"$'\n'"Try 'sockit $1 --help'."
 	}
 	bad_opt "missing URL" http-get
-	bad_opt "unexpected argument 'b'" http-get a b
+	bad_opt "-o takes one URL, not 2 (-O names a file for each)" http-get -o f "$FX_URL/a" "$FX_URL/b"
 	bad_opt "invalid value '5x' for -w (seconds, e.g. 2 or 0.5)" http-get -w 5x "$FX_URL/"
 	bad_opt "invalid value '-1' for -w (seconds, e.g. 2 or 0.5)" http-get -w -1 "$FX_URL/"
 	bad_opt "invalid value '-1' for --max-redirs (0-1000)" http-get --max-redirs -1 "$FX_URL/"
@@ -711,9 +654,9 @@ EOF
 	bad_opt "unknown option '--progress'" http-head --progress "$FX_URL/"
 	bad_opt "cannot use -4 and -6 together" http-get -4 -6 "$FX_URL/"
 	sk http-get --help
-	same "--help" "$RC|$(head -n1 "$T/out")" "0|usage: sockit http-get [OPTIONS] URL"
+	same "--help" "$RC|$(head -n1 "$T/out")" "0|usage: sockit http-get [OPTIONS] URL..."
 	sk http-head --list-options
-	same "--list-options" "$RC|$(cut -f2 "$T/out" | tr '\n' ' ')" "0|--ipv4 --ipv6 --timeout --max-time --location --max-redirs --header --user-agent --fail --status --json --verbose --quiet --help "
+	same "--list-options" "$RC|$(cut -f2 "$T/out" | tr '\n' ' ')" "0|--ipv4 --ipv6 --timeout --max-time --location --max-redirs --header --user-agent --fail --status --json --write-out --verbose --quiet --help "
 }
 
 @test "refused → exit 4; an unresolvable name → exit 3, and no DNS query is ever sent" {

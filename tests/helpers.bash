@@ -300,3 +300,63 @@ is() {
 		return 1
 	fi
 }
+
+# wait_accepts HOST PORT: bounded poll until HOST:PORT accepts a connection.
+wait_accepts() {
+	local i
+	for ((i = 0; i < 250; i++)); do
+		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+		sleep "$TICK"
+	done
+	echo "nothing accepts on $1:$2" >&2
+	return 1
+}
+
+# start_nginx: nginx in the foreground of a background job, everything under $T/nginx;
+# its access log has the connection's serial number first, to count connections.
+start_nginx() {
+	local dir=$T/nginx
+	mkdir -p "$dir/www/dir" "$dir/tmp"
+	NGX_PORT=$(free_port)
+	cat >"$dir/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 64; }
+http {
+	log_format conn '\$connection \$request';
+	access_log $dir/access.log conn;
+	keepalive_requests 10000;
+	client_body_temp_path $dir/tmp/body;
+	proxy_temp_path $dir/tmp/proxy;
+	fastcgi_temp_path $dir/tmp/fastcgi;
+	uwsgi_temp_path $dir/tmp/uwsgi;
+	scgi_temp_path $dir/tmp/scgi;
+	default_type application/octet-stream;
+	sendfile on;
+	server { listen 127.0.0.1:$NGX_PORT; root $dir/www; }
+}
+EOF
+	random_file "$dir/www/big.bin" 3145728
+	echo "hello from nginx" >"$dir/www/small.txt"
+	nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$dir/out" 2>&1 &
+	track $!
+	wait_accepts 127.0.0.1 "$NGX_PORT"
+	NGX=$dir/www
+	NGX_URL=http://127.0.0.1:$NGX_PORT
+}
+
+# same WHAT GOT WANT: fails, showing both, unless GOT is WANT.
+same() {
+	[ "$2" = "$3" ] && return 0
+	printf '%s:\n  got:  %q\n  want: %q\n' "$1" "$2" "$3" >&2
+	return 1
+}
+
+# sk ARGS...: sockit under a timeout, stdout to $T/out, stderr to $T/err; sets RC.
+sk() {
+	RC=0
+	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
+}

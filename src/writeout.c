@@ -1,0 +1,331 @@
+/* writeout.c: --write-out's format: parsed once into pieces, rendered after each transfer. */
+#include "writeout.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	enum writeout_kind kind;
+} variables[] = {
+    {"http_code", WO_HTTP_CODE},
+    {"url_effective", WO_URL_EFFECTIVE},
+    {"size_download", WO_SIZE_DOWNLOAD},
+    {"content_type", WO_CONTENT_TYPE},
+    {"num_redirects", WO_NUM_REDIRECTS},
+    {"time_connect", WO_TIME_CONNECT},
+    {"time_starttransfer", WO_TIME_STARTTRANSFER},
+    {"time_total", WO_TIME_TOTAL},
+    {"exitcode", WO_EXITCODE},
+    {"errormsg", WO_ERRORMSG},
+    {"json", WO_JSON},
+    {"stdout", WO_STDOUT},
+    {"stderr", WO_STDERR},
+};
+
+/* The kind named s[0..n), or -1. */
+static int lookup(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof variables / sizeof variables[0]; i++)
+		if (strlen(variables[i].name) == n && memcmp(variables[i].name, s, n) == 0)
+			return (int)variables[i].kind;
+	return -1;
+}
+
+/* ---- parsing -------------------------------------------------------------------------- */
+
+static void add_piece(struct writeout *w, enum writeout_kind kind, size_t off, size_t len)
+{
+	w->piece[w->npieces++] = (struct writeout_piece){.kind = kind, .off = off, .len = len};
+}
+
+/* One literal byte: it joins the text piece before it when there is one. */
+static void add_char(struct writeout *w, size_t *t, char c)
+{
+	struct writeout_piece *last = w->npieces > 0 ? &w->piece[w->npieces - 1] : NULL;
+
+	w->text[*t] = c;
+	if (last != NULL && last->kind == WO_TEXT && last->off + last->len == *t)
+		last->len++;
+	else
+		add_piece(w, WO_TEXT, *t, 1);
+	(*t)++;
+}
+
+static char unescape(char c)
+{
+	return c == 'n' ? '\n' : c == 't' ? '\t' : c == '\\' ? '\\' : '\0';
+}
+
+/* "%{name}" at fmt[i]: its kind with *end set past it, -1 (unknown, err filled), or -2
+ * when the brace is never closed (then the bytes are kept as text, as curl does). */
+static int variable(const char *fmt, size_t len, size_t i, size_t *end, char *err,
+                    size_t errcap)
+{
+	const char *name = fmt + i + 2, *close = memchr(name, '}', len - i - 2);
+	char shown[44];
+	size_t n, k;
+	int kind;
+
+	if (close == NULL)
+		return -2;
+	n = (size_t)(close - name);
+	if ((kind = lookup(name, n)) >= 0) {
+		*end = (size_t)(close - fmt) + 1;
+		return kind;
+	}
+	/* the name as typed, control bytes shown as '?': no terminal escapes in a message */
+	for (k = 0; k < n && k + 1 < sizeof shown; k++)
+		shown[k] = (unsigned char)name[k] < 0x20 || name[k] == 0x7f ? '?' : name[k];
+	shown[k] = '\0';
+	snprintf(err, errcap, "unknown variable '%%{%s%s}' in --write-out", shown,
+	         k < n ? "..." : "");
+	return -1;
+}
+
+int writeout_parse(struct writeout *w, const char *fmt, size_t len, char *err, size_t errcap)
+{
+	size_t i = 0, t = 0, end;
+	int kind;
+
+	*w = (struct writeout){0};
+	/* every piece takes at least one byte of fmt, and the text is never longer */
+	w->piece = malloc((len + 1) * sizeof *w->piece);
+	w->text = malloc(len + 1);
+	if (w->piece == NULL || w->text == NULL) {
+		writeout_free(w);
+		snprintf(err, errcap, "out of memory");
+		return -1;
+	}
+	while (i < len) {
+		if (fmt[i] == '%' && i + 1 < len && fmt[i + 1] == '%') {
+			add_char(w, &t, '%');
+			i += 2;
+		} else if (fmt[i] == '%' && i + 1 < len && fmt[i + 1] == '{' &&
+		           (kind = variable(fmt, len, i, &end, err, errcap)) != -2) {
+			if (kind < 0) {
+				writeout_free(w);
+				return -1;
+			}
+			add_piece(w, (enum writeout_kind)kind, 0, 0);
+			i = end;
+		} else if (fmt[i] == '\\' && i + 1 < len && unescape(fmt[i + 1]) != '\0') {
+			add_char(w, &t, unescape(fmt[i + 1]));
+			i += 2;
+		} else {
+			add_char(w, &t, fmt[i++]);
+		}
+	}
+	return 0;
+}
+
+void writeout_free(struct writeout *w)
+{
+	free(w->piece);
+	free(w->text);
+	*w = (struct writeout){0};
+}
+
+/* ---- rendering ------------------------------------------------------------------------ */
+
+struct out {
+	writeout_emit *emit;
+	void *ctx;
+	int stream;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (n > 0)
+		o->emit(o->ctx, o->stream, s, n);
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	if (s != NULL)
+		put(o, s, strlen(s));
+}
+
+static void put_fmt(struct out *o, const char *fmt, long long v)
+{
+	char num[32];
+	int n = snprintf(num, sizeof num, fmt, v);
+
+	put(o, num, (size_t)n);
+}
+
+/* Seconds with 6 decimals, as curl prints its times. */
+static void put_seconds(struct out *o, long long us)
+{
+	char num[40];
+	int n;
+
+	if (us < 0)
+		us = 0;
+	n = snprintf(num, sizeof num, "%lld.%06lld", us / 1000000, us % 1000000);
+	put(o, num, (size_t)n);
+}
+
+/* The length of the valid UTF-8 character at s[0..n) (RFC 3629), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80                    ? 1
+	             : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+	             : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+	             : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+	                                            : 0;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (len == 0 || len > n)
+		return 0;
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	for (size_t i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+	return len;
+}
+
+/*
+ * A JSON string (RFC 8259): quotes, backslashes and control bytes escaped, bytes that are not
+ * UTF-8 replaced by U+FFFD so the line always parses. json.c, the JSON writer, should
+ * replace this once it is in the tree: one escaping for every JSON sockit prints.
+ */
+static void put_json_str(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), run = 0, k;
+	char esc[8];
+
+	put(o, "\"", 1);
+	while (run < n) {
+		k = utf8_len(p + run, n - run);
+		if (k > 0 && p[run] >= 0x20 && p[run] != '"' && p[run] != '\\') {
+			run += k;
+			continue;
+		}
+		put(o, s, run);
+		if (k == 0)
+			put(o, "\\ufffd", 6);
+		else if (p[run] == '"' || p[run] == '\\')
+			put(o, (const char[]){'\\', (char)p[run]}, 2);
+		else
+			put(o, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", p[run]));
+		s += run + 1;
+		p += run + 1;
+		n -= run + 1;
+		run = 0;
+	}
+	put(o, s, run);
+	put(o, "\"", 1);
+}
+
+static void put_json_key(struct out *o, const char *key, bool first)
+{
+	put_str(o, first ? "{\"" : ",\"");
+	put_str(o, key);
+	put(o, "\":", 2);
+}
+
+static void put_json_opt(struct out *o, const char *key, const char *s)
+{
+	put_json_key(o, key, false);
+	if (s == NULL)
+		put(o, "null", 4);
+	else
+		put_json_str(o, s);
+}
+
+/* Every variable as one object, keys in curl's order (sorted). */
+static void put_json(struct out *o, const struct writeout_values *v)
+{
+	put_json_key(o, "content_type", true);
+	if (v->content_type == NULL)
+		put(o, "null", 4);
+	else
+		put_json_str(o, v->content_type);
+	put_json_opt(o, "errormsg", v->errormsg);
+	put_json_key(o, "exitcode", false);
+	put_fmt(o, "%lld", v->exitcode);
+	put_json_key(o, "http_code", false);
+	put_fmt(o, "%lld", v->http_code);
+	put_json_key(o, "num_redirects", false);
+	put_fmt(o, "%lld", v->num_redirects);
+	put_json_key(o, "size_download", false);
+	put_fmt(o, "%lld", (long long)v->size_download);
+	put_json_key(o, "time_connect", false);
+	put_seconds(o, v->time_connect_us);
+	put_json_key(o, "time_starttransfer", false);
+	put_seconds(o, v->time_starttransfer_us);
+	put_json_key(o, "time_total", false);
+	put_seconds(o, v->time_total_us);
+	put_json_opt(o, "url_effective", v->url_effective);
+	put(o, "}", 1);
+}
+
+static void put_piece(struct out *o, const struct writeout *w, const struct writeout_piece *p,
+                      const struct writeout_values *v)
+{
+	switch (p->kind) {
+	case WO_TEXT:
+		put(o, w->text + p->off, p->len);
+		break;
+	case WO_HTTP_CODE:
+		put_fmt(o, "%03lld", v->http_code);
+		break;
+	case WO_URL_EFFECTIVE:
+		put_str(o, v->url_effective);
+		break;
+	case WO_SIZE_DOWNLOAD:
+		put_fmt(o, "%lld", (long long)v->size_download);
+		break;
+	case WO_CONTENT_TYPE:
+		put_str(o, v->content_type);
+		break;
+	case WO_NUM_REDIRECTS:
+		put_fmt(o, "%lld", v->num_redirects);
+		break;
+	case WO_TIME_CONNECT:
+		put_seconds(o, v->time_connect_us);
+		break;
+	case WO_TIME_STARTTRANSFER:
+		put_seconds(o, v->time_starttransfer_us);
+		break;
+	case WO_TIME_TOTAL:
+		put_seconds(o, v->time_total_us);
+		break;
+	case WO_EXITCODE:
+		put_fmt(o, "%lld", v->exitcode);
+		break;
+	case WO_ERRORMSG:
+		put_str(o, v->errormsg);
+		break;
+	case WO_JSON:
+		put_json(o, v);
+		break;
+	case WO_STDOUT:
+		o->stream = WRITEOUT_STDOUT;
+		break;
+	case WO_STDERR:
+		o->stream = WRITEOUT_STDERR;
+		break;
+	}
+}
+
+void writeout_render(const struct writeout *w, const struct writeout_values *v,
+                     writeout_emit *emit, void *ctx)
+{
+	struct out o = {emit, ctx, WRITEOUT_STDOUT};
+
+	for (size_t i = 0; i < w->npieces; i++)
+		put_piece(&o, w, &w->piece[i], v);
+}
