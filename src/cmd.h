@@ -40,4 +40,9 @@ int cmd_parse_options(int argc, char **argv, const struct opt *table, const char
 int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
                       size_t portcap);
 
+struct proxy;
+/* Fills p from a proxy URL (from names where it came from: "--proxy", "http_proxy") and
+ * --proxy-user (NULL if not given). Returns 0, or -1 after printing a usage error. */
+int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user);
+
 #endif

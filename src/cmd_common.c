@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "parse.h"
+#include "proxy.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -120,4 +121,15 @@ int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
 		return diag_usage("invalid port '%.40s...'", ops[1]);
 	strcpy(port, ops[1]);
 	return 2;
+}
+
+int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user)
+{
+	const char *why;
+
+	if (proxy_parse(p, url, &why) < 0)
+		return diag_usage("invalid proxy '%.80s' (%s): %s", url, from, why);
+	if (user && proxy_set_user(p, user, &why) < 0)
+		return diag_usage("invalid --proxy-user: %s", why);
+	return 0;
 }

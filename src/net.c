@@ -860,3 +860,18 @@ bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa)
 			return true;
 	return false;
 }
+
+int net_port_number(char *err, const char *port, int socktype)
+{
+	struct servent *se = NULL;
+	unsigned n;
+
+	if (parse_port(port, false, &n) == 0)
+		return (int)n;
+	if (parse_is_service_name(port))
+		se = getservbyname(port, socktype == SOCK_DGRAM ? "udp" : "tcp");
+	if (se)
+		return ntohs((uint16_t)se->s_port);
+	net_check_port(err, port, false, socktype); /* says what is wrong with it */
+	return NET_EUSAGE;
+}

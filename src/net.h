@@ -136,4 +136,8 @@ struct net_acl {
 /* True if the peer may connect: not denied, and allowed (or no allow list). Pure. */
 bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa);
 
+/* The number of a PORT operand (1..65535, or a known service name). Returns it, or
+ * NET_EUSAGE with err filled as net_check_port does. */
+int net_port_number(char *err, const char *port, int socktype);
+
 #endif
