@@ -4,6 +4,7 @@
 #include "http.h"
 #include "net.h"
 #include "parse.h"
+#include "proxy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +50,8 @@ struct http_opts {
 	const char *headers[HEADERS_MAX];
 	size_t nheaders;
 	size_t extra; /* bytes of the headers and the user agent */
+	const char *proxy_url, *proxy_user, *noproxy;
+	struct proxy proxy; /* --proxy or the environment's; PROXY_NONE for none */
 };
 
 enum { OPT_HEADER = OPT_ID_FIRST_CMD, OPT_USER_AGENT, OPT_PROGRESS, OPT_NO_PROGRESS };
@@ -73,6 +76,9 @@ static const struct opt get_options[] = {
              "replace the User-Agent (\"\": send none)"),
     OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),
     OPT_FLAG(0, "status", H, status_only, "print only the numeric status code"),
+    OPT_STRING(0, "proxy", "URL", H, proxy_url, "through a SOCKS or HTTP proxy ('': none)"),
+    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user, "the proxy's user and password"),
+    OPT_STRING(0, "noproxy", "LIST", H, noproxy, "hosts that bypass the proxy (a.com,b,*)"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -110,6 +116,7 @@ struct fetch {
 	bool redirect;      /* this response is a redirect to follow */
 	bool in_body;       /* the headers are done and a body follows */
 	bool spliced;       /* the zero-copy path was tried for this response */
+	bool forward;       /* this round asks an HTTP forward proxy for the URL */
 	uint64_t body_seen; /* body bytes of this response so far */
 	char reason[80];
 };
@@ -443,6 +450,8 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 	const struct http_opts *o = f->o;
 
 	verbose_line('<', ev->line, ev->len);
+	if (f->forward && ev->status == 407)
+		return report(f, EXIT_NET, "proxy authentication failed");
 	/* "HTTP/1.1 404 Not Found": the code and reason, for --fail's message */
 	printable(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
 	f->show = (o->head || o->include) && !o->status_only && !(o->fail && ev->status >= 400);
@@ -728,9 +737,19 @@ static int read_response(struct fetch *f, int fd)
 
 /* ---- one request ---------------------------------------------------------------------- */
 
-/* Connects to the URL's host; sets *fd, or returns the exit status. */
+/* The proxy for this round's host, or NULL to go straight there. */
+static const struct proxy *via_proxy(const struct fetch *f)
+{
+	const struct proxy *px = &f->o->proxy;
+
+	return px->kind != PROXY_NONE && !proxy_no_proxy(f->o->noproxy, f->url.host) ? px : NULL;
+}
+
+/* Connects to the URL's host (through the proxy: sockit(1), Proxies); sets *fd, or returns
+ * the exit status. */
 static int open_connection(struct fetch *f, int *fd)
 {
+	const struct proxy *px = via_proxy(f);
 	char err[NET_ERR_LEN], port[8], who[NET_ADDR_LEN];
 	struct net_peer p = {
 	    .host = f->url.host,
@@ -741,7 +760,10 @@ static int open_connection(struct fetch *f, int *fd)
 	};
 
 	snprintf(port, sizeof port, "%u", (unsigned)f->url.port);
-	*fd = net_connect(err, &p);
+	f->forward = px && px->kind == PROXY_HTTP;
+	*fd = !px        ? net_connect(err, &p)
+	      : f->forward ? proxy_open(err, px, &p)
+	                   : proxy_connect(err, px, &p);
 	if (*fd >= 0 && p.timeout_ms > 0 && net_set_io_timeout(err, *fd, p.timeout_ms) < 0) {
 		close(*fd);
 		*fd = NET_ENET;
@@ -749,7 +771,8 @@ static int open_connection(struct fetch *f, int *fd)
 	if (*fd < 0)
 		return report(f, -*fd, "%s", err);
 	if (diag_level() >= 1)
-		diag_verbose(1, "connected to %s", net_format_peer(*fd, who, sizeof who));
+		diag_verbose(1, "connected to %s%s", net_format_peer(*fd, who, sizeof who),
+		             px ? " (the proxy)" : "");
 	return GO_ON;
 }
 
@@ -781,15 +804,32 @@ static void verbose_request(const char *req, size_t len)
 	}
 }
 
+/* A forward proxy is asked for the absolute URL (RFC 9112 §3.2.2), with the proxy's
+ * credentials. Returns GO_ON or an exit status. */
+static int forward_request(struct fetch *f, struct http_url *u, const char **extra, size_t *n,
+                           char *auth)
+{
+	if (http_url_format(u->target, sizeof u->target, &f->url) == 0)
+		return report(f, EXIT_USAGE, "URL too long to ask a proxy for");
+	if (proxy_auth_header(auth, PROXY_AUTH_MAX, &f->o->proxy) > 0)
+		extra[(*n)++] = auth;
+	return GO_ON;
+}
+
 static int send_request(struct fetch *f, int fd)
 {
-	static char req[HTTP_REQ_FIXED + 8 + EXTRA_MAX + 2 * HEADERS_MAX];
-	const char *extra[HEADERS_MAX];
-	char err[NET_ERR_LEN];
+	static char req[HTTP_REQ_FIXED + 8 + EXTRA_MAX + 2 * HEADERS_MAX + HTTP_HOST_MAX + 16 +
+	                PROXY_AUTH_MAX];
+	static struct http_url u;
+	const char *extra[HEADERS_MAX + 1];
+	char err[NET_ERR_LEN], auth[PROXY_AUTH_MAX];
 	size_t n = pick_headers(f, extra), len;
 	int rc;
 
-	len = http_request_build(req, sizeof req, f->o->head ? "HEAD" : "GET", &f->url,
+	u = f->url;
+	if (f->forward && (rc = forward_request(f, &u, extra, &n, auth)) != GO_ON)
+		return rc;
+	len = http_request_build(req, sizeof req, f->o->head ? "HEAD" : "GET", &u,
 	                         f->o->user_agent, extra, n);
 	if (len == 0) /* the options were checked: the buffer always suffices */
 		return report(f, EXIT_USAGE, "cannot build the request");
@@ -926,6 +966,18 @@ static int parse_options(struct http_opts *o, int argc, char **argv)
 	                         http_option);
 }
 
+/* --proxy, else the environment's as curl reads it; --noproxy, else no_proxy/NO_PROXY. */
+static int choose_proxy(struct http_opts *o)
+{
+	const char *from = "--proxy", *url = o->proxy_url;
+
+	if (!url)
+		url = proxy_env(&from);
+	if (!o->noproxy)
+		o->noproxy = proxy_env_no_proxy();
+	return url ? cmd_proxy(&o->proxy, url, from, o->proxy_user) : 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct http_opts *o, char **ops, int nops)
 {
@@ -942,7 +994,7 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 		o->output = NULL;
 	if (o->extra + (o->user_agent ? strlen(o->user_agent) : 0) > EXTRA_MAX)
 		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX);
-	return 0;
+	return choose_proxy(o);
 }
 
 static int parse_url(struct http_url *u, const char *s)
