@@ -132,11 +132,11 @@ static int take_hostport(struct proxy *p, const char *s, const char **err)
 		strcpy(p->port, PROXY_DEFAULT_PORT);
 		return 0;
 	}
-	if ((size_t)(end - port) >= sizeof p->port)
-		port = "x";
-	memcpy(p->port, port, (size_t)(end - port));
-	p->port[end - port] = '\0';
-	if (parse_port(p->port, false, &n) < 0) {
+	if ((size_t)(end - port) < sizeof p->port) {
+		memcpy(p->port, port, (size_t)(end - port));
+		p->port[end - port] = '\0';
+	}
+	if ((size_t)(end - port) >= sizeof p->port || parse_port(p->port, false, &n) < 0) {
 		*err = "bad proxy port (1-65535)";
 		return -1;
 	}
@@ -497,7 +497,7 @@ static void s4_connect(struct proxy_hs *h)
 
 static void http_connect(struct proxy_hs *h)
 {
-	char auth[PROXY_AUTH_MAX];
+	char auth[PROXY_AUTH_MAX] = "";
 	size_t alen = proxy_auth_header(auth, sizeof auth, h->px);
 	int n;
 
