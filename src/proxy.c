@@ -667,7 +667,8 @@ static void s4_reply(struct proxy_hs *h)
 	if (cd != 90)
 		return refused(h, socks4_words(cd), cd);
 	end(h, PROXY_DONE, "%s", "");
-	snprintf(h->note, sizeof h->note, "SOCKS4 reply 90: request granted");
+	snprintf(h->note, sizeof h->note, "%s reply 90: request granted",
+	         proxy_kind_name(h->px->kind));
 }
 
 /* A SOCKS reply's bytes: gathered until its length is in, then judged. */
@@ -738,7 +739,9 @@ static void http_event(struct proxy_hs *h, const struct http_event *ev)
 		end(h, PROXY_BAD, "proxy %s: %s", h->shown_proxy, ev->msg);
 		break;
 	default: /* HEADERS_DONE (DONE cannot come first) */
-		if (h->resp.status == 407)
+		/* 401 too: before the tunnel opens only the proxy can answer (tinyproxy sends
+		 * 401 for a wrong password) */
+		if (h->resp.status == 407 || h->resp.status == 401)
 			end(h, PROXY_AUTH, "proxy authentication failed");
 		else if (h->resp.status / 100 != 2)
 			http_refused(h, (const char *)h->in, h->have);

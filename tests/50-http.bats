@@ -8,17 +8,6 @@ load helpers
 
 # ---- servers for the whole file -----------------------------------------------------
 
-# wait_accepts HOST PORT: bounded poll until HOST:PORT accepts a connection.
-wait_accepts() {
-	local i
-	for ((i = 0; i < 250; i++)); do
-		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-		sleep "$TICK"
-	done
-	echo "nothing accepts on $1:$2" >&2
-	return 1
-}
-
 # start_nginx: nginx in the foreground of a background job, everything under $T/nginx.
 start_nginx() {
 	local dir=$T/nginx

@@ -300,3 +300,14 @@ is() {
 		return 1
 	fi
 }
+
+# wait_accepts HOST PORT: bounded poll until HOST:PORT accepts a connection.
+wait_accepts() {
+	local i
+	for ((i = 0; i < 250; i++)); do
+		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+		sleep "$TICK"
+	done
+	echo "nothing accepts on $1:$2" >&2
+	return 1
+}

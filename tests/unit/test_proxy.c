@@ -357,6 +357,8 @@ static void test_http(void)
 	        "proxy said 502");
 	VERDICT("http://h:1", "u:p", "t", "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n",
 	        false, PROXY_AUTH, "proxy authentication failed");
+	VERDICT("http://h:1", "u:p", "t", "HTTP/1.0 401 Unauthorized\r\n\r\n", false, PROXY_AUTH,
+	        "proxy authentication failed");
 	VERDICT("http://h:1", NULL, "t", "SSH-2.0-OpenSSH\r\n\r\n", false, PROXY_BAD,
 	        "proxy h:1: bad status line");
 	VERDICT("http://h:1", NULL, "t", "HTTP/1.1 200 OK\r\n", true, PROXY_BAD,
