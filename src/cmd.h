@@ -51,4 +51,9 @@ int cmd_expect_init(struct expect *e, const char *pattern);
  * and returns EXIT_NO (no line matched) or EXIT_IO (out of memory). */
 int cmd_expect_outcome(const struct expect *e, const char *pattern);
 
+struct proxy;
+/* Fills p from a proxy URL (from names where it came from: "--proxy", "http_proxy") and
+ * --proxy-user (NULL if not given). Returns 0, or -1 after printing a usage error. */
+int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user);
+
 #endif

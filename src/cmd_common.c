@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "parse.h"
+#include "proxy.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -144,4 +145,15 @@ int cmd_expect_outcome(const struct expect *e, const char *pattern)
 	diag_err("no line received matched '%.60s%s'", pattern,
 	         strlen(pattern) > 60 ? "..." : "");
 	return EXIT_NO;
+}
+
+int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user)
+{
+	const char *why;
+
+	if (proxy_parse(p, url, &why) < 0)
+		return diag_usage("invalid proxy '%.80s' (%s): %s", url, from, why);
+	if (user && proxy_set_user(p, user, &why) < 0)
+		return diag_usage("invalid --proxy-user: %s", why);
+	return 0;
 }

@@ -5,6 +5,7 @@
 #include "loop.h"
 #include "net.h"
 #include "parse.h"
+#include "proxy.h"
 #include "relay.h"
 
 #include <stdio.h>
@@ -29,6 +30,8 @@ struct connect_opts {
 	char host[1024], port[64];
 	char src_host[256], src_port[64];
 	bool have_source;
+	const char *proxy_url, *proxy_user;
+	struct proxy proxy;
 };
 
 enum { OPT_SOURCE = OPT_ID_FIRST_CMD };
@@ -50,6 +53,9 @@ static const struct opt options[] = {
     OPT_FLAG(0, "json", C, json, "with -z: one JSON object per port tried, open or not"),
     OPT_CALL('s', "source", "ADDR[:PORT]", OPT_SOURCE, "local address (and port) to connect from"),
     OPT_FLAG('x', "hex", C, hex, "hex dump of the traffic on stderr"),
+    OPT_STRING(0, "proxy", "URL", C, proxy_url,
+               "tunnel through a SOCKS or HTTP proxy ('': none)"),
+    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", C, proxy_user, "the proxy's user and password"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -70,12 +76,28 @@ static int apply_option(void *opts, int id, const char *arg)
 	return 0;
 }
 
+/* --proxy: TCP to a HOST PORT only; no environment is read, as nc. */
+static int check_proxy(struct connect_opts *o)
+{
+	if (o->proxy_user && !o->proxy_url)
+		return diag_usage("cannot use --proxy-user without --proxy");
+	if (!o->proxy_url || cmd_proxy(&o->proxy, o->proxy_url, "--proxy", o->proxy_user) < 0)
+		return o->proxy_url ? -1 : 0;
+	if (o->proxy.kind != PROXY_NONE && (o->udp || o->scan || o->unix_path))
+		return diag_usage("cannot use --proxy with %s", o->udp    ? "-u"
+		                                                : o->scan ? "-z"
+		                                                          : "-U");
+	return 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 {
 	int used;
 
 	if (o->unix_path) {
+		if (check_proxy(o) < 0)
+			return -1;
 		if (nops > 0)
 			return diag_usage("cannot use -U with HOST and PORT");
 		if (o->udp || o->scan || o->have_source || o->common.family)
@@ -91,6 +113,8 @@ static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 		                                                     : "--expect");
 	if (o->json && !o->scan)
 		return diag_usage("--json needs -z (a scan's report)");
+	if (check_proxy(o) < 0)
+		return -1;
 	used = cmd_peer_operands(ops, nops, o->host, sizeof o->host, o->port, sizeof o->port);
 	if (used < 0)
 		return -1;
@@ -182,7 +206,7 @@ static int scan(struct connect_opts *o)
 	bool any = false, service = parse_port_range(o->port, &lo, &hi) < 0;
 
 	if (service) /* checked already: it is known */
-		lo = hi = (unsigned)net_port_number(o->port, SOCK_STREAM);
+		lo = hi = (unsigned)net_port_number(err, o->port, SOCK_STREAM);
 	p.port = NULL;
 	if (net_resolve_peer(err, &p, &res) < 0) {
 		diag_err("%s", err);
@@ -301,15 +325,18 @@ int cmd_connect(int argc, char **argv)
 		fd = net_connect_unix(err, o.unix_path, SOCK_STREAM);
 	} else {
 		struct net_peer p = peer_of(&o);
-		fd = net_connect(err, &p);
+		fd = o.proxy.kind ? proxy_connect(err, &o.proxy, &p) : net_connect(err, &p);
 	}
 	if (fd < 0) {
 		if (o.expect)
 			expect_free(&w.ex);
 		return connect_failed(&o, fd, err);
 	}
-	diag_verbose(1, "connected to %s",
-	             o.unix_path ? o.unix_path : net_format_peer(fd, who, sizeof who));
+	diag_verbose(1, "connected to %s%s",
+	             o.unix_path   ? o.unix_path
+	             : o.proxy.kind ? proxy_hostport(who, sizeof who, o.host, o.port)
+	                            : net_format_peer(fd, who, sizeof who),
+	             o.proxy.kind ? " through the proxy" : "");
 	rc = converse(&o, fd, &w);
 	close(fd);
 	return rc;

@@ -9,6 +9,7 @@
 #include "outfile.h"
 #include "parse.h"
 #include "progress.h"
+#include "proxy.h"
 #include "splice.h"
 #include "writeout.h"
 
@@ -59,6 +60,8 @@ struct http_opts {
 	const char *headers[HEADERS_MAX];
 	size_t nheaders;
 	size_t extra; /* bytes of the headers and the user agent */
+	const char *proxy_url, *proxy_user, *noproxy;
+	struct proxy proxy; /* --proxy or the environment's; PROXY_NONE for none */
 };
 
 enum { OPT_HEADER = OPT_ID_FIRST_CMD, OPT_USER_AGENT, OPT_PROGRESS, OPT_NO_PROGRESS };
@@ -90,6 +93,9 @@ static const struct opt get_options[] = {
     OPT_FLAG(0, "json", H, json, "(http-head) one JSON object per response, on a line"),
     OPT_STRING(0, "write-out", "FMT", H, write_out,
                "print FMT after each URL: %{http_code}, %{json}...; @FILE"),
+    OPT_STRING(0, "proxy", "URL", H, proxy_url, "through a SOCKS or HTTP proxy ('': none)"),
+    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user, "the proxy's user and password"),
+    OPT_STRING(0, "noproxy", "LIST", H, noproxy, "hosts that bypass the proxy (a.com,b,*)"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -126,6 +132,7 @@ struct fetch {
 	bool in_body;       /* the headers are done and a body follows */
 	bool spliced;       /* the zero-copy path was tried for this response */
 	struct json json;   /* --json: this response's object, built as its headers come */
+	bool forward;       /* this round asks an HTTP forward proxy for the URL */
 	uint64_t body_seen; /* body bytes of this response so far */
 	int armed_ms;       /* the socket's SO_RCVTIMEO and SO_SNDTIMEO now (0: none) */
 	uint64_t dropped;   /* ... read and dropped (discard) */
@@ -336,6 +343,8 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 	const struct http_opts *o = f->o;
 
 	verbose_line('<', ev->line, ev->len);
+	if (f->forward && ev->status == 407)
+		return report(f, EXIT_NET, "proxy authentication failed");
 	if (o->json)
 		json_status(f, ev);
 	/* "HTTP/1.1 404 Not Found": the code and reason, for --fail's message */
@@ -639,8 +648,20 @@ static void drop_connection(struct fetch *f)
 }
 
 /* Connects to the URL's host; sets *fd, or returns the exit status. */
+
+/* The proxy for this round's host, or NULL to go straight there. */
+static const struct proxy *via_proxy(const struct fetch *f)
+{
+	const struct proxy *px = &f->o->proxy;
+
+	return px->kind != PROXY_NONE && !proxy_no_proxy(f->o->noproxy, f->url.host) ? px : NULL;
+}
+
+/* Connects to the URL's host (through the proxy: sockit(1), Proxies); sets *fd, or returns
+ * the exit status. */
 static int open_connection(struct fetch *f, int *fd)
 {
+	const struct proxy *px = via_proxy(f);
 	char err[NET_ERR_LEN], port[8], who[NET_ADDR_LEN];
 	struct net_peer p = {
 	    .host = f->url.host,
@@ -652,7 +673,10 @@ static int open_connection(struct fetch *f, int *fd)
 	int rc;
 
 	snprintf(port, sizeof port, "%u", (unsigned)f->url.port);
-	*fd = net_connect(err, &p);
+	f->forward = px && px->kind == PROXY_HTTP;
+	*fd = !px        ? net_connect(err, &p)
+	      : f->forward ? proxy_open(err, px, &p)
+	                   : proxy_connect(err, px, &p);
 	if (*fd == NET_ETIMEOUT && deadline_expired(&f->o->common.max_time))
 		return read_failed(f, *fd, err);
 	if (*fd < 0)
@@ -663,7 +687,8 @@ static int open_connection(struct fetch *f, int *fd)
 		return rc;
 	}
 	if (diag_level() >= 1)
-		diag_verbose(1, "connected to %s", net_format_peer(*fd, who, sizeof who));
+		diag_verbose(1, "connected to %s%s", net_format_peer(*fd, who, sizeof who),
+		             px ? " (the proxy)" : "");
 	return GO_ON;
 }
 
@@ -716,21 +741,39 @@ static void verbose_request(const char *req, size_t len)
 	}
 }
 
+/* A forward proxy is asked for the absolute URL (RFC 9112 §3.2.2), with the proxy's
+ * credentials. Returns GO_ON or an exit status. */
+static int forward_request(struct fetch *f, struct http_url *u, const char **extra, size_t *n,
+                           char *auth)
+{
+	if (http_url_format(u->target, sizeof u->target, &f->url) == 0)
+		return report(f, EXIT_USAGE, "URL too long to ask a proxy for");
+	if (proxy_auth_header(auth, PROXY_AUTH_MAX, &f->o->proxy) > 0)
+		extra[(*n)++] = auth;
+	return GO_ON;
+}
+
 /* The request in one write. It keeps the connection open only when the next user URL goes
  * to the same HOST:PORT: no later request can use it otherwise. */
 static int send_request(struct fetch *f, int fd)
 {
-	static char req[HTTP_REQ_FIXED + 8 + EXTRA_MAX + 2 * HEADERS_MAX];
-	const char *extra[HEADERS_MAX], *method = f->o->head ? "HEAD" : "GET";
-	char err[NET_ERR_LEN];
+	static char req[HTTP_REQ_FIXED + 8 + EXTRA_MAX + 2 * HEADERS_MAX + HTTP_HOST_MAX + 16 +
+	                PROXY_AUTH_MAX];
+	static struct http_url u;
+	const char *extra[HEADERS_MAX + 1], *method = f->o->head ? "HEAD" : "GET";
+	char err[NET_ERR_LEN], auth[PROXY_AUTH_MAX];
 	size_t n = pick_headers(f, extra), len;
 	int rc;
 
+	u = f->url;
+	if (f->forward && (rc = forward_request(f, &u, extra, &n, auth)) != GO_ON)
+		return rc;
+
 	f->keep = f->ahead != NULL && http_url_same_origin(f->ahead, &f->url);
-	len = f->keep ? http_request_build_keep(req, sizeof req, method, &f->url,
-	                                        f->o->user_agent, extra, n)
-	              : http_request_build(req, sizeof req, method, &f->url, f->o->user_agent,
-	                                   extra, n);
+	len = f->keep ? http_request_build_keep(req, sizeof req, method, &u, f->o->user_agent,
+	                                        extra, n)
+	              : http_request_build(req, sizeof req, method, &u, f->o->user_agent, extra,
+	                                   n);
 	if (len == 0) /* the options were checked: the buffer always suffices */
 		return report(f, EXIT_USAGE, "cannot build the request");
 	verbose_request(req, len);
@@ -963,6 +1006,18 @@ static int parse_options(struct http_opts *o, int argc, char **argv)
 	                         http_option);
 }
 
+/* --proxy, else the environment's as curl reads it; --noproxy, else no_proxy/NO_PROXY. */
+static int choose_proxy(struct http_opts *o)
+{
+	const char *from = "--proxy", *url = o->proxy_url;
+
+	if (!url)
+		url = proxy_env(&from);
+	if (!o->noproxy)
+		o->noproxy = proxy_env_no_proxy();
+	return url ? cmd_proxy(&o->proxy, url, from, o->proxy_user) : 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct http_opts *o, char **ops, int nops)
 {
@@ -988,7 +1043,7 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 		return diag_usage("--output-dir needs -O or -o");
 	if (o->extra + (o->user_agent ? strlen(o->user_agent) : 0) > EXTRA_MAX)
 		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX);
-	return 0;
+	return choose_proxy(o);
 }
 
 static int parse_url(struct http_url *u, const char *s)

@@ -190,11 +190,11 @@ static int take_line(struct line_reader *lr, const char **line, size_t *n)
 static void json_reply(const struct exchange *x, const char *buf, size_t n)
 {
 	static struct json j;
-	char from[NET_ADDR_LEN];
+	char from[NET_ADDR_LEN], err[NET_ERR_LEN];
 
 	json_begin(&j);
 	json_cstr(&j, "from", net_format_host(x->to->ai_addr, x->to->ai_addrlen, from, sizeof from));
-	json_int(&j, "port", net_port_number(x->o->port, SOCK_DGRAM));
+	json_int(&j, "port", net_port_number(err, x->o->port, SOCK_DGRAM));
 	json_int(&j, "bytes", (long long)n);
 	if (json_utf8_valid(buf, n))
 		json_str(&j, "data", buf, n);

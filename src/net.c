@@ -902,15 +902,19 @@ int net_connect_result(char *err, int fd)
 	return soerr ? fail(err, NET_ENET, "%s", strerror(soerr)) : 0;
 }
 
-int net_port_number(const char *port, int socktype)
+int net_port_number(char *err, const char *port, int socktype)
 {
-	struct servent *se;
+	struct servent *se = NULL;
 	unsigned n;
 
 	if (parse_port(port, false, &n) == 0)
 		return (int)n;
-	se = getservbyname(port, socktype == SOCK_DGRAM ? "udp" : "tcp");
-	return se ? ntohs((uint16_t)se->s_port) : -1;
+	if (parse_is_service_name(port))
+		se = getservbyname(port, socktype == SOCK_DGRAM ? "udp" : "tcp");
+	if (se)
+		return ntohs((uint16_t)se->s_port);
+	net_check_port(err, port, false, socktype); /* says what is wrong with it */
+	return NET_EUSAGE;
 }
 
 int net_peek_idle(int fd)

@@ -153,10 +153,11 @@ int net_connect_start_unix(char *err, const char *path);
 /* The outcome of a started connect once its fd polls writable: 0, or NET_ENET with the
  * reason alone in err ("Connection refused"). */
 int net_connect_result(char *err, int fd);
-/* The number of port, numeric or a service name of socktype; -1 if it is neither. */
-int net_port_number(const char *port, int socktype);
 /* Looks, without waiting or taking anything, at a connection kept for another request:
  * 0 if nothing has come (still usable), 1 if bytes wait, -1 if it has ended or failed. */
 int net_peek_idle(int fd);
+/* The number of a PORT operand (1..65535, or a known service name). Returns it, or
+ * NET_EUSAGE with err filled as net_check_port does. */
+int net_port_number(char *err, const char *port, int socktype);
 
 #endif

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """http_fixture.py: an HTTP server for tests/50-http.bats that answers what nginx will not:
-canned bytes chosen by the test, trickles, silence, endless headers.
+canned bytes chosen by the test, trickles, silence, endless headers. It also answers
+requests in absolute form (GET http://HOST/...), as a forward proxy would be asked.
 
 usage: http_fixture.py DIR [--bind ADDR]
 
@@ -87,6 +88,8 @@ def serve(directory, conn):
     head = read_head(conn)
     parts = head.split(b" ", 2)
     path = parts[1].decode("latin-1").split("?", 1)[0] if len(parts) == 3 else ""
+    if path.startswith("http://"):  # the absolute form a forward proxy is asked with
+        path = "/" + path[len("http://"):].partition("/")[2]
     segments = path.split("/")
     kind = segments[1] if len(segments) > 1 else ""
     name = segments[-1] if kind in ("raw", "hold", "reset", "trickle") else ""
