@@ -1,6 +1,7 @@
 /* cmd_connect.c: `sockit connect`, the client: stdin to the peer, the peer to stdout. */
 #include "cmd.h"
 #include "diag.h"
+#include "exec.h"
 #include "net.h"
 #include "parse.h"
 #include "relay.h"
@@ -22,6 +23,7 @@ struct connect_opts {
 	bool udp, crlf, no_shutdown, scan, hex;
 	const char *unix_path;
 	const char *send;
+	const char *exec_line, *sh_line; /* -e, -c: a program instead of stdin/stdout */
 	int linger_ms; /* -1 until given */
 	char host[1024], port[64];
 	char src_host[256], src_port[64];
@@ -43,6 +45,9 @@ static const struct opt options[] = {
     OPT_FLAG('z', "scan", C, scan, "zero-I/O scan: report open ports (PORT may be 20-30)"),
     OPT_CALL('s', "source", "ADDR[:PORT]", OPT_SOURCE, "local address (and port) to connect from"),
     OPT_FLAG('x', "hex", C, hex, "hex dump of the traffic on stderr"),
+    OPT_NONEMPTY('e', "exec", "PROG", C, exec_line,
+                 "run 'PROG [ARG...]' on the connection (split at blanks, no shell)"),
+    OPT_NONEMPTY('c', "sh-exec", "CMD", C, sh_line, "run /bin/sh -c CMD on the connection"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -63,11 +68,32 @@ static int apply_option(void *opts, int id, const char *arg)
 	return 0;
 }
 
+/* -e and -c hand the connection to a program: no relay option means anything then. */
+static int check_exec(struct connect_opts *o)
+{
+	const char *e = o->exec_line ? "-e" : "-c";
+
+	if (o->exec_line && o->sh_line)
+		return diag_usage("cannot use -e and -c together");
+	if (o->udp || o->scan || o->send)
+		return diag_usage("cannot use %s with %s", e, o->udp    ? "-u"
+		                                              : o->scan ? "-z"
+		                                                        : "--send");
+	if (o->crlf || o->hex || o->no_shutdown || o->linger_ms >= 0)
+		return diag_usage("cannot use %s with %s", e, o->crlf          ? "-C"
+		                                              : o->hex         ? "-x"
+		                                              : o->no_shutdown ? "--no-shutdown"
+		                                                               : "--linger");
+	return 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 {
 	int used;
 
+	if ((o->exec_line || o->sh_line) && check_exec(o) < 0)
+		return -1;
 	if (o->unix_path) {
 		if (nops > 0)
 			return diag_usage("cannot use -U with HOST and PORT");
@@ -186,9 +212,25 @@ static int converse(struct connect_opts *o, int fd)
 	return rc;
 }
 
+/* -e/-c: the program talks to the peer; its exit status is connect's (sockit(1),
+ * --exec). */
+static int run_program(struct exec_prog *prog, int fd)
+{
+	char err[NET_ERR_LEN];
+	int rc = exec_run(err, prog, fd);
+
+	if (rc < 0) {
+		diag_err("%s", err);
+		return EXIT_NO;
+	}
+	diag_verbose(1, "program ended with exit status %d", rc);
+	return rc;
+}
+
 int cmd_connect(int argc, char **argv)
 {
 	struct connect_opts o = {.common = {.family = AF_UNSPEC}, .linger_ms = -1};
+	struct exec_prog prog = {0};
 	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
 	int nops, fd, rc;
 
@@ -201,6 +243,12 @@ int cmd_connect(int argc, char **argv)
 		return EXIT_USAGE;
 	if (o.scan)
 		return scan(&o);
+	/* the program is looked up before connecting: a typo is exit 2, not a connection */
+	if ((o.exec_line || o.sh_line) &&
+	    exec_prepare(err, &prog, o.exec_line ? o.exec_line : o.sh_line, !o.exec_line) < 0) {
+		diag_usage("%s", err);
+		return EXIT_USAGE;
+	}
 	if (o.unix_path) {
 		fd = net_connect_unix(err, o.unix_path, SOCK_STREAM);
 	} else {
@@ -209,11 +257,13 @@ int cmd_connect(int argc, char **argv)
 	}
 	if (fd < 0) {
 		diag_err("%s", err);
+		exec_free(&prog);
 		return -fd;
 	}
 	diag_verbose(1, "connected to %s",
 	             o.unix_path ? o.unix_path : net_format_peer(fd, who, sizeof who));
-	rc = converse(&o, fd);
+	rc = prog.path ? run_program(&prog, fd) : converse(&o, fd);
 	close(fd);
+	exec_free(&prog);
 	return rc;
 }

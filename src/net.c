@@ -860,3 +860,21 @@ bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa)
 			return true;
 	return false;
 }
+
+int net_endpoint(int fd, bool peer, char *host, size_t cap, unsigned *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+	              : getsockname(fd, (struct sockaddr *)&ss, &len);
+
+	if (rc < 0)
+		return -1;
+	net_format_host((struct sockaddr *)&ss, len, host, cap);
+	*port = 0;
+	if (ss.ss_family == AF_INET)
+		*port = ntohs(((const struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		*port = ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
+	return ss.ss_family;
+}

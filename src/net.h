@@ -136,4 +136,9 @@ struct net_acl {
 /* True if the peer may connect: not denied, and allowed (or no allow list). Pure. */
 bool net_acl_permits(const struct net_acl *acl, const struct sockaddr *sa);
 
+/* The address (as net_format_host: no brackets, IPv4-mapped shown as IPv4) and port of
+ * fd's own end, or of its peer's if peer. Returns the family (AF_INET, AF_INET6, AF_UNIX;
+ * port 0 for UNIX), or -1. */
+int net_endpoint(int fd, bool peer, char *host, size_t cap, unsigned *port);
+
 #endif
