@@ -1,4 +1,5 @@
-# sockit: a plain Makefile. `make`, `make test`, `make check`, `make fuzz`, `make install`.
+# sockit: a plain Makefile. `make`, `make test`, `make check`, `make fuzz`, `make bench`,
+# `make install`.
 VERSION   = 0.1.0
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
@@ -64,7 +65,8 @@ check: test lint
 
 lint:
 	mandoc -Tlint -Wwarning man/sockit.1
-	shellcheck -x tests/helpers.bash .ci/run bench/*.sh completions/sockit.bash
+	shellcheck -x tests/helpers.bash .ci/run bench/*.sh bench/lib.sh bench/run-all \
+		completions/sockit.bash
 	shellcheck -x -s bash tests/*.bats
 	bash -n completions/sockit.bash
 	zsh -n completions/_sockit
@@ -76,6 +78,12 @@ fuzz: $(FUZZBINS)
 build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) $(wildcard src/*.h)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS_ALL) -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRCS)
+
+# What the benchmarks run (bench/run-all runs them all): sockit and the load generator.
+bench: $(BIN) bench/lineload
+
+bench/lineload: bench/lineload.c
+	$(CC) -O2 $(WARN) -o $@ bench/lineload.c
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -93,6 +101,6 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/sockit.fish
 
 clean:
-	rm -rf build build-san build-poll build-clang build-fuzz sockit
+	rm -rf build build-san build-poll build-clang build-fuzz sockit bench/lineload
 
-.PHONY: all unit test check lint fuzz install uninstall clean
+.PHONY: all unit test check lint fuzz bench install uninstall clean

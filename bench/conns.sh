@@ -14,56 +14,22 @@
 # Needs: cc, redis-server, redis-cli, python3, and ulimit -n of at least N + 512
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 N=${1:-10000}
 ROUNDS=${2:-3}
 SERVERS=${SERVERS:-"calc echo redis"}
-SOCKIT=${SOCKIT:-$PWD/sockit}
-LL=$PWD/bench/lineload
 GOAL=500
 
-[ -x "$SOCKIT" ] || { echo "no $SOCKIT: run make first" >&2; exit 1; }
-cc -O2 -Wall -Wextra -Werror -o "$LL" bench/lineload.c
-
+need_sockit
+need cc python3
+need_lineload
 # The server and the holder each need N descriptors (the server also some for itself).
-need=$((N + 512))
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
-	ulimit -n "$need" 2>/dev/null || { echo "cannot raise ulimit -n to $need" >&2; exit 1; }
-fi
-srv_pin=(env)
-gen_pin=(env)
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-	srv_pin=(taskset -c 0)
-	gen_pin=(taskset -c 1)
-fi
+need_fds $((N + 512))
+pin_cpus split
+bench_init conns
 
-work=$(mktemp -d /tmp/sockit-conns.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_for TRIES CMD...: bounded poll (10 ms apart) until CMD succeeds.
-wait_for() {
-	local tries=$1
-	shift
-	for _ in $(seq "$tries"); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
-listening_port() { sed -n 's/^sockit: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$1"; }
-has_port() { [ -n "$(listening_port "$1")" ]; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 nfds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 fds_at_least() { [ "$(nfds "$1")" -ge "$2" ]; }
@@ -73,12 +39,8 @@ has_line() { grep -q "^$2" "$1"; }
 start() {
 	case $1 in
 	calc | echo)
-		"${srv_pin[@]}" "$SOCKIT" serve --proto "$1" -q -m $((N + 100)) 127.0.0.1 0 \
-			2>"$work/err" &
-		SPID=$!
-		pids+=("$SPID")
-		wait_for 500 has_port "$work/err" || { echo "sockit did not start" >&2; exit 1; }
-		SPORT=$(listening_port "$work/err")
+		start_sockit "$work/err" "${srv_pin[@]}" "$SOCKIT" serve --proto "$1" -q \
+			-m $((N + 100)) 127.0.0.1 0
 		;;
 	redis)
 		SPORT=$(free_port)
@@ -111,6 +73,8 @@ one() {
 	sleep 0.2 # let the server finish starting up (redis's threads) before the baseline
 	rss0=$(rss_kb "$SPID")
 	fd0=$(nfds "$SPID")
+	# the last server's "held" line must not be read before the redirection truncates it
+	rm -f "$work/hold.out"
 	"${gen_pin[@]}" "$LL" -p "$SPORT" -c "$N" -d 0 -t 300 -R 128 -s 20000 -T 60 \
 		>"$work/hold.out" &
 	hold=$!
@@ -130,8 +94,6 @@ one() {
 		'BEGIN { printf "%.0f %s %s %s\n", (b - a) * 1024 / n, a, b, ok }')
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 declare -A per before after fresh
 for r in $(seq "$ROUNDS"); do
 	for s in $SERVERS; do
@@ -147,13 +109,12 @@ done
 
 printf '\n| server | bytes per idle connection | vs redis | RSS before kB | RSS with %s kB | fresh client answered | rounds (bytes) |\n' "$N"
 printf '|---|---|---|---|---|---|---|\n'
-redis_med=$(tr ' ' '\n' <<<"${per[redis]:-}" | grep . | median || true)
+redis_med=$(med_of "${per[redis]:-}" || true)
 for s in $SERVERS; do
-	med=$(tr ' ' '\n' <<<"${per[$s]}" | grep . | median)
+	med=$(med_of "${per[$s]}")
 	ratio=$(awk -v a="$med" -v b="${redis_med:-0}" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "-" }')
 	goal=""
 	[ "$s" != redis ] && goal=$(awk -v a="$med" -v g="$GOAL" 'BEGIN { print (a <= g) ? " (goal ≤ " g ": met)" : " (goal ≤ " g ": MISSED)" }')
 	printf '| %s | %s%s | %s | %s | %s | %s | %s|\n' "$s" "$med" "$goal" "$ratio" \
-		"$(tr ' ' '\n' <<<"${before[$s]}" | grep . | median)" \
-		"$(tr ' ' '\n' <<<"${after[$s]}" | grep . | median)" "${fresh[$s]}" "${per[$s]}"
+		"$(med_of "${before[$s]}")" "$(med_of "${after[$s]}")" "${fresh[$s]}" "${per[$s]}"
 done

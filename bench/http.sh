@@ -8,46 +8,17 @@
 # Needs: nginx curl wget /usr/bin/time python3 (apt-get install nginx-light curl wget time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 SIZE_MIB=${1:-1024}
 ROUNDS=${2:-3}
 SMALL=${3:-1000}
-SOCKIT=${SOCKIT:-$PWD/sockit}
 TOOLS="sockit curl wget"
 LIMIT=300 # seconds any one command may take
-shm=/dev/shm
-[ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
-work=$(mktemp -d "$shm/sockit-http-bench.XXXXXX")
-nginx_pid=
-
-cleanup() {
-	if [ -n "$nginx_pid" ]; then
-		kill "$nginx_pid" 2>/dev/null || true
-		wait "$nginx_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for cmd in nginx curl wget python3 /usr/bin/time "$SOCKIT"; do
-	command -v "$cmd" >/dev/null || { echo "bench/http.sh: $cmd is missing" >&2; exit 1; }
-done
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_accepts PORT: bounded poll until 127.0.0.1:PORT accepts a connection.
-wait_accepts() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.01
-	done
-	echo "bench/http.sh: nothing accepts on port $1" >&2
-	return 1
-}
+need_sockit
+need nginx curl wget python3 ss /usr/bin/time
+bench_init http
 
 start_nginx() {
 	local port=$1
@@ -72,8 +43,8 @@ http {
 }
 EOF
 	nginx -e "$work/error.log" -p "$work" -c "$work/nginx.conf" &
-	nginx_pid=$!
-	wait_accepts "$port"
+	pids+=($!)
+	wait_listen "$port"
 }
 
 # fetch TOOL URL: one small download to /dev/null, bounded by the tool's own timeout (a
@@ -110,9 +81,9 @@ small() {
 	echo "$(((t1 - t0) / SMALL)) " | awk '{ printf "%.3f\n", $1 / 1e6 }' >>"$work/small.$tool"
 }
 
-# median FILE COLUMN
-median() {
-	sort -n -k"$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+# median_col FILE COLUMN: the median of one column of FILE.
+median_col() {
+	awk -v c="$2" '{ print $c }' "$1" | median
 }
 
 port=$(free_port)
@@ -138,16 +109,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
-curl_s=$(median "$work/big.curl" 1)
+curl_s=$(median_col "$work/big.curl" 1)
 printf '%s MiB over 127.0.0.1 from nginx (sendfile), %s small fetches; medians of %s rounds\n\n' \
 	"$SIZE_MIB" "$SMALL" "$ROUNDS"
 echo '| tool | seconds | MiB/s | peak RSS (MiB) | ms per small fetch | speed vs curl |'
 echo '|---|---:|---:|---:|---:|---:|'
 for tool in $TOOLS; do
-	s=$(median "$work/big.$tool" 1)
-	kib=$(median "$work/big.$tool" 2)
-	ms=$(median "$work/small.$tool" 1)
+	s=$(median_col "$work/big.$tool" 1)
+	kib=$(median_col "$work/big.$tool" 2)
+	ms=$(median_col "$work/small.$tool" 1)
 	awk -v t="$tool" -v s="$s" -v k="$kib" -v ms="$ms" -v c="$curl_s" -v mib="$SIZE_MIB" \
 		'BEGIN { printf "| %s | %.2f | %.0f | %.2f | %.2f | %.2fx |\n", t, s, mib / s, k / 1024, ms, c / s }'
 done
-printf '| /bin/true (process start) | | | | %.2f | |\n' "$(median "$work/small.true" 1)"
+printf '| /bin/true (process start) | | | | %.2f | |\n' "$(median_col "$work/small.true" 1)"

@@ -26,6 +26,8 @@
 # Needs: cc, redis-server, redis-cli, python3, taskset (util-linux)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 ROUNDS=${1:-3}
 SECS=${2:-3}
@@ -36,65 +38,22 @@ SERVERS=${SERVERS:-"calc redis echo python"}
 PIN=${PIN:-split}
 OTHERS_MAX=${OTHERS_MAX:-25}
 RETRIES=${RETRIES:-2}
-SOCKIT=${SOCKIT:-$PWD/sockit}
-LL=$PWD/bench/lineload
 
-[ -x "$SOCKIT" ] || { echo "no $SOCKIT: run make first" >&2; exit 1; }
-cc -O2 -Wall -Wextra -Werror -o "$LL" bench/lineload.c
-
+need_sockit
+need cc python3
+need_lineload
 # C = 1000 needs a thousand descriptors in the generator and in each server.
-max_c=$(tr ' ' '\n' <<<"$CONNS" | sort -n | tail -1)
-need=$((max_c + 256))
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
-	ulimit -n "$need" 2>/dev/null || { echo "cannot raise ulimit -n to $need" >&2; exit 1; }
-fi
-
+need_fds $(($(tr ' ' '\n' <<<"$CONNS" | sort -n | tail -1) + 256))
 # Two CPUs: the server and the generator each get their own, the same for every server.
-srv_pin=(env)
-gen_pin=(env)
-if [ "$PIN" != none ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-	srv_pin=(taskset -c 0)
-	if [ "$PIN" = same ]; then gen_pin=(taskset -c 0); else gen_pin=(taskset -c 1); fi
-elif [ "$PIN" != none ]; then
-	echo "note: no taskset or a single CPU: server and generator are not pinned" >&2
-fi
-
-work=$(mktemp -d /tmp/sockit-lines.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_for TRIES CMD...: bounded poll (10 ms apart) until CMD succeeds.
-wait_for() {
-	local tries=$1
-	shift
-	for _ in $(seq "$tries"); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
-listening_port() { sed -n 's/^sockit: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$1"; }
-has_port() { [ -n "$(listening_port "$1")" ]; }
+pin_cpus "$PIN"
+bench_init lines
 
 declare -A port req expect spid
-start_sockit() { # NAME PROTO
-	local name=$1 err=$work/$1.err
-	"${srv_pin[@]}" "$SOCKIT" serve --proto "$2" -q -m 20000 127.0.0.1 0 2>"$err" &
-	pids+=($!)
-	spid[$name]=$!
-	wait_for 500 has_port "$err" || { echo "sockit $2 did not start" >&2; cat "$err" >&2; exit 1; }
-	port[$name]=$(listening_port "$err")
+start_sockit_proto() { # NAME PROTO
+	start_sockit "$work/$1.err" "${srv_pin[@]}" "$SOCKIT" serve --proto "$2" -q -m 20000 \
+		127.0.0.1 0
+	spid[$1]=$SPID
+	port[$1]=$SPORT
 }
 
 start_redis() {
@@ -135,8 +94,8 @@ EOF
 
 for s in $SERVERS; do
 	case $s in
-	calc) start_sockit calc calc; req[calc]='PING:TEST\n'; expect[calc]='PONG:TEST' ;;
-	echo) start_sockit echo echo; req[echo]='hello\n'; expect[echo]='hello' ;;
+	calc) start_sockit_proto calc calc; req[calc]='PING:TEST\n'; expect[calc]='PONG:TEST' ;;
+	echo) start_sockit_proto echo echo; req[echo]='hello\n'; expect[echo]='hello' ;;
 	redis) start_redis; req[redis]='PING\r\n'; expect[redis]='+PONG' ;;
 	python) start_python; req[python]='hello\n'; expect[python]='hello' ;;
 	*) echo "unknown server $s" >&2; exit 2 ;;
@@ -159,9 +118,6 @@ one() {
 	done
 	echo "$res"
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-med_of() { tr ' ' '\n' <<<"$1" | grep . | median; }
 
 read -r -a servers <<<"$SERVERS"
 nsrv=${#servers[@]}

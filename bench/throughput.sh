@@ -6,33 +6,16 @@
 # Needs: nc.openbsd ncat socat iperf3 python3 (apt-get install netcat-openbsd ncat socat iperf3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 SIZE_MIB=${1:-2048}
 ROUNDS=${2:-5}
-SOCKIT=${SOCKIT:-$PWD/sockit}
 TOOLS=${TOOLS:-"sockit nc ncat socat iperf3"}
-work=$(mktemp -d /dev/shm/sockit-bench.XXXXXX)
+need_sockit
+need python3 ss
+bench_init throughput
 data=$work/data
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_listen PORT: bounded poll until something listens on 127.0.0.1:PORT.
-wait_listen() {
-	for _ in $(seq 500); do
-		ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.01
-	done
-	echo "nothing listens on $1" >&2
-	return 1
-}
 
 now_ns() { date +%s%N; }
 
@@ -75,8 +58,6 @@ one() {
 	awk -v mib="$SIZE_MIB" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f\n", mib / (ns / 1e9) }'
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 echo "preparing ${SIZE_MIB} MiB of random data in $work"
 head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$data"
 
@@ -97,10 +78,10 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 
-nc_med=$(tr ' ' '\n' <<<"${results[nc]:-1}" | grep . | median)
+nc_med=$(med_of "${results[nc]:-1}")
 printf '\n| tool | median MiB/s | vs nc.openbsd | rounds |\n|---|---|---|---|\n'
 for tool in $TOOLS; do
-	med=$(tr ' ' '\n' <<<"${results[$tool]}" | grep . | median)
+	med=$(med_of "${results[$tool]}")
 	ratio=$(awk -v a="$med" -v b="$nc_med" 'BEGIN { printf "%.2f", a / b }')
 	printf '| %s | %s | %s× | %s|\n' "$tool" "$med" "$ratio" "${results[$tool]}"
 done

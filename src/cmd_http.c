@@ -3,20 +3,18 @@
 #include "diag.h"
 #include "http.h"
 #include "net.h"
+#include "outfile.h"
 #include "parse.h"
+#include "progress.h"
+#include "splice.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define READ_SIZE   (256 * 1024) /* the body moves in reads of up to this, never held */
@@ -24,8 +22,6 @@
 #define HEADERS_MAX 64           /* -H options */
 #define EXTRA_MAX   16384        /* bytes of every -H and -A together */
 #define REDIRS_MAX  1000         /* the largest --max-redirs */
-#define PROGRESS_NS 200000000LL  /* the progress line is redrawn at most 5 times a second */
-#define PROGRESS_W  64           /* its width: a shorter line is padded over a longer one */
 
 static const char get_synopsis[] =
     "usage: sockit http-get [OPTIONS] URL\n"
@@ -83,18 +79,11 @@ static const struct opt *const head_options = get_options + GET_ONLY;
 /* Where the output goes: stdout, or -o's temporary file. */
 struct sink {
 	const char *path; /* -o FILE, or NULL */
+	struct outfile file;
 	int fd;
 	bool gone; /* stdout's reader left (EPIPE): stop, quietly */
-	bool direct; /* -o names a FIFO or a device: written into, never replaced */
 	size_t textlen;
 	char text[TEXT_SIZE]; /* header lines not yet written */
-};
-
-struct progress {
-	bool wanted, active;
-	uint64_t done;
-	int64_t total; /* -1 when the length is not known */
-	long long start, last;
 };
 
 /* One command's run: the URL being fetched and what has been seen. */
@@ -116,16 +105,11 @@ struct fetch {
 
 /* What an event handler returns besides an exit status (> 0). */
 enum {
-	GO_ON = 0,    /* go on reading */
-	STOP = -1,    /* this response is done with (complete, or a redirect, or unwanted) */
-	UNSPLICE = -2 /* the zero-copy path gave its bytes to the parser: read on */
+	GO_ON = 0, /* go on reading */
+	STOP = -1, /* this response is done with (complete, or a redirect, or unwanted) */
 };
 
 static char readbuf[READ_SIZE];
-
-/* -o's temporary file, for the signal handler that removes it. */
-static char tmp_path[PATH_MAX];
-static volatile sig_atomic_t tmp_live;
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
@@ -138,14 +122,6 @@ static const char *printable(char *dst, size_t cap, const char *s, size_t n)
 		dst[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	dst[i] = '\0';
 	return dst;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* "-v": one line of the request ('>') or the response ('<') on stderr, as curl shows them. */
@@ -168,88 +144,6 @@ static void verbose_line(char dir, const char *s, size_t n)
 	fwrite(line, 1, k, stderr);
 }
 
-/* ---- progress ------------------------------------------------------------------------- */
-
-/* "812 B", "12.3 KiB", "1.0 GiB". */
-static void human(char *dst, size_t cap, double v)
-{
-	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(dst, cap, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
-}
-
-static void eta(char *dst, size_t cap, double secs)
-{
-	long long s = (long long)(secs + 0.5);
-
-	if (secs < 0 || secs > 359999)
-		snprintf(dst, cap, "--:--");
-	else if (s >= 3600)
-		snprintf(dst, cap, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-	else
-		snprintf(dst, cap, "%lld:%02lld", s / 60, s % 60);
-}
-
-/* `\r 45.2 MiB of 1.0 GiB  4%  110.3 MiB/s  ETA 0:08`, padded over the last one. */
-static void progress_draw(struct progress *pg, long long t)
-{
-	char line[160], done[24], total[24], rate[24], left[24];
-	double secs = (double)(t - pg->start) / 1e9;
-	double bps = secs > 0 ? (double)pg->done / secs : 0;
-	int n;
-
-	human(done, sizeof done, (double)pg->done);
-	human(rate, sizeof rate, bps);
-	if (pg->total >= 0) {
-		human(total, sizeof total, (double)pg->total);
-		eta(left, sizeof left,
-		    bps > 0 ? (double)(pg->total - (int64_t)pg->done) / bps : -1);
-		n = snprintf(line, sizeof line, "\r%s of %s  %d%%  %s/s  ETA %s", done, total,
-		             pg->total ? (int)(pg->done * 100 / (uint64_t)pg->total) : 100,
-		             rate, left);
-	} else {
-		n = snprintf(line, sizeof line, "\r%s  %s/s", done, rate);
-	}
-	while (n < PROGRESS_W + 1)
-		line[n++] = ' ';
-	fwrite(line, 1, (size_t)n, stderr);
-	pg->last = t;
-}
-
-static void progress_start(struct progress *pg, int64_t total)
-{
-	if (!pg->wanted)
-		return;
-	pg->active = true;
-	pg->done = 0;
-	pg->total = total;
-	pg->start = now_ns();
-	progress_draw(pg, pg->start);
-}
-
-static void progress_tick(struct progress *pg)
-{
-	long long t;
-
-	if (pg->active && (t = now_ns()) - pg->last >= PROGRESS_NS)
-		progress_draw(pg, t);
-}
-
-/* The final numbers, and the line is ended so later messages start on their own. */
-static void progress_end(struct progress *pg)
-{
-	if (!pg->active)
-		return;
-	progress_draw(pg, now_ns());
-	fputc('\n', stderr);
-	pg->active = false;
-}
-
 /* An error on stderr, below the progress line if one is shown; returns code. */
 static int report(struct fetch *f, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -269,102 +163,22 @@ static int report(struct fetch *f, int code, const char *fmt, ...)
 
 /* ---- the output ----------------------------------------------------------------------- */
 
-/* A signal while -o's temporary file exists: remove it, then die of the signal as usual. */
-static void on_fatal_signal(int sig)
-{
-	if (tmp_live)
-		unlink(tmp_path);
-	raise(sig); /* the handler was reset (SA_RESETHAND): this one is fatal */
-}
-
-static void catch_fatal_signals(void)
-{
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_fatal_signal;
-	sa.sa_flags = (int)SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-/* -o FILE: the body goes to FILE.XXXXXX beside it (same file system: rename is atomic). */
 static int open_output(struct fetch *f)
 {
-	const char *path = f->out.path;
-	sigset_t fatal, old;
-	struct stat st;
-	mode_t mask;
-	int fd;
-
-	/* found now, not after the download, when rename(2) would refuse */
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return report(f, EXIT_IO, "cannot write '%.200s': %s", path, strerror(EISDIR));
-	/* a FIFO or a device (-o /dev/null) is written into, as curl does: renaming over it
-	 * would replace it with a plain file */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if ((f->out.fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-			return report(f, EXIT_IO, "cannot write '%.200s': %s", path,
-			              strerror(errno));
-		f->out.direct = true;
-		return GO_ON;
-	}
-	if ((size_t)snprintf(tmp_path, sizeof tmp_path, "%s.XXXXXX", path) >= sizeof tmp_path)
-		return report(f, EXIT_IO, "%.200s: file name too long", path);
-	catch_fatal_signals();
-	sigemptyset(&fatal);
-	sigaddset(&fatal, SIGINT);
-	sigaddset(&fatal, SIGTERM);
-	sigaddset(&fatal, SIGHUP);
-	/* no signal between the file's creation and the handler knowing of it */
-	sigprocmask(SIG_BLOCK, &fatal, &old);
-	fd = mkstemp(tmp_path);
-	tmp_live = fd >= 0;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (fd < 0)
-		return report(f, EXIT_IO, "cannot write '%.200s': %s", path, strerror(errno));
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	/* mkstemp makes 0600; a downloaded file gets what any new file would, as curl's */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	f->out.fd = fd;
+	if (outfile_open(&f->out.file, f->out.path) < 0)
+		return report(f, EXIT_IO, "cannot write '%.200s': %s", f->out.path,
+		              strerror(errno));
+	f->out.fd = f->out.file.fd;
 	return GO_ON;
 }
 
-static void discard_output(struct fetch *f)
-{
-	if (!f->out.path || f->out.fd < 0)
-		return;
-	close(f->out.fd);
-	f->out.fd = -1;
-	if (f->out.direct)
-		return;
-	unlink(tmp_path);
-	tmp_live = 0;
-}
-
-/* The body is whole: it takes FILE's name in one step. */
+/* The body is whole: -o's file takes it. */
 static int commit_output(struct fetch *f)
 {
-	int fd = f->out.fd;
-
 	f->out.fd = -1;
-	if (f->out.direct)
-		return close(fd) < 0 ? report(f, EXIT_IO, "cannot write '%.200s': %s",
-		                              f->out.path, strerror(errno))
-		                     : GO_ON;
-	if (close(fd) < 0 || rename(tmp_path, f->out.path) < 0) {
-		int e = errno;
-
-		unlink(tmp_path);
-		tmp_live = 0;
+	if (outfile_commit(&f->out.file) < 0)
 		return report(f, EXIT_IO, "cannot write '%.200s': %s", f->out.path,
-		              strerror(e));
-	}
-	tmp_live = 0;
+		              strerror(errno));
 	return GO_ON;
 }
 
@@ -497,7 +311,7 @@ static int on_body(struct fetch *f, const struct http_event *ev)
 {
 	int rc;
 
-	f->prog.done += ev->len;
+	progress_add(&f->prog, ev->len);
 	f->body_seen += ev->len;
 	if (f->out.textlen > 0 && (rc = flush_text(f)) != GO_ON)
 		return rc;
@@ -544,7 +358,6 @@ static int feed(struct fetch *f, const char *buf, size_t n)
 	http_resp_feed(&f->resp, buf, n);
 	while (rc == GO_ON && http_resp_next(&f->resp, &ev) != HTTP_EV_NEED_MORE)
 		rc = on_event(f, &ev);
-	progress_tick(&f->prog);
 	return rc;
 }
 
@@ -557,99 +370,22 @@ static int feed_eof(struct fetch *f)
 	return on_event(f, &ev);
 }
 
-#ifdef __linux__
 /*
  * The zero-copy path. The rest of a Content-Length or read-to-close body needs no parsing,
- * only counting: it goes from the socket into a pipe (stdout itself when it is one) and
- * from the pipe to the output with splice(2), never through user memory. The parser has
- * seen the headers and the body bytes that came with them.
+ * only counting: it goes from the socket to the output through the mover (splice.h),
+ * never through user memory where the kernel allows it. The parser has seen the headers
+ * and the body bytes that came with them.
  */
-#define SPLICE_MAX (1 << 20)
-
-struct zc {
-	int pipe[2]; /* ours, unless the output is a pipe */
-	bool direct; /* the output is a pipe: the socket splices straight into it */
-};
-
-static int zc_open(struct zc *z, int out)
+static int move_body(struct fetch *f, struct splice_mover *m, int fd)
 {
-	struct stat st;
-
-	z->pipe[0] = z->pipe[1] = -1;
-	z->direct = fstat(out, &st) == 0 && S_ISFIFO(st.st_mode);
-	if (z->direct)
-		return 0;
-	if (pipe2(z->pipe, O_CLOEXEC) < 0)
-		return -1;
-	fcntl(z->pipe[1], F_SETPIPE_SZ, SPLICE_MAX); /* fewer, larger moves; 64 KiB will do */
-	return 0;
-}
-
-static void zc_close(struct zc *z)
-{
-	if (z->pipe[0] >= 0) {
-		close(z->pipe[0]);
-		close(z->pipe[1]);
-	}
-}
-
-/*
- * The output cannot take splice(2) (found on the first move, before any byte went out):
- * the bytes in the pipe go through the parser after all, and so does the rest.
- */
-static int zc_unsplice(struct fetch *f, struct zc *z, size_t n)
-{
-	ssize_t r;
-	int rc = GO_ON;
-
-	while (rc == GO_ON && n > 0) {
-		r = read(z->pipe[0], readbuf, n < sizeof readbuf ? n : sizeof readbuf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return report(f, EXIT_IO, "pipe: %s",
-			              r < 0 ? strerror(errno) : "empty");
-		n -= (size_t)r;
-		rc = feed(f, readbuf, (size_t)r);
-	}
-	return rc;
-}
-
-/* Moves n bytes from our pipe to the output. */
-static int zc_drain(struct fetch *f, struct zc *z, size_t n, bool first)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = splice(z->pipe[0], NULL, f->out.fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && first && (errno == EINVAL || errno == ENOSYS)) {
-			int rc = zc_unsplice(f, z, n);
-			return rc == GO_ON ? UNSPLICE : rc;
-		}
-		if (w < 0)
-			return write_failed(f, errno);
-		n -= (size_t)w;
-		first = false;
-	}
-	return GO_ON;
-}
-
-/* Returns STOP when the body is complete, GO_ON to go back to reading, or an exit status. */
-static int zc_pump(struct fetch *f, struct zc *z, int fd)
-{
-	bool counted = f->resp.body == HTTP_BODY_LENGTH, first = true;
+	bool counted = f->resp.body == HTTP_BODY_LENGTH;
 	uint64_t left = counted ? (uint64_t)f->resp.length - f->body_seen : UINT64_MAX;
 	char err[NET_ERR_LEN];
 	ssize_t n;
-	int rc;
 
 	while (left > 0) {
-		n = net_splice_in(err, fd, z->direct ? f->out.fd : z->pipe[1],
-		                  left < SPLICE_MAX ? (size_t)left : SPLICE_MAX);
-		if (n == NET_EIO && first && (errno == EINVAL || errno == ENOSYS))
-			return GO_ON; /* nothing moved: the parser goes on */
+		n = net_splice_in(err, m, fd, f->out.fd,
+		                  left < SPLICE_PIPE_SIZE ? (size_t)left : SPLICE_PIPE_SIZE);
 		if (n == NET_EIO)
 			return write_failed(f, errno);
 		if (n < 0)
@@ -659,42 +395,34 @@ static int zc_pump(struct fetch *f, struct zc *z, int fd)
 			              (unsigned long long)left);
 		if (n == 0)
 			return STOP;
-		diag_verbose(2, "spliced %zd bytes", n);
-		if (!z->direct && (rc = zc_drain(f, z, (size_t)n, first)) != GO_ON)
-			return rc == UNSPLICE ? GO_ON : rc;
-		first = false;
+		diag_verbose(2, "moved %zd bytes", n);
 		left -= counted ? (uint64_t)n : 0;
 		f->body_seen += (uint64_t)n;
-		f->prog.done += (uint64_t)n;
-		progress_tick(&f->prog);
+		progress_add(&f->prog, (uint64_t)n);
 	}
 	return STOP;
 }
 
+/* Returns STOP when the body is complete, GO_ON to go on with the parser, or an exit
+ * status. */
 static int splice_body(struct fetch *f, int fd)
 {
-	struct zc z;
+	struct splice_mover m;
 	int rc;
 
 	f->spliced = true;
-	if ((rc = flush_text(f)) != GO_ON || zc_open(&z, f->out.fd) < 0)
-		return rc;
-	rc = zc_pump(f, &z, fd);
-	zc_close(&z);
+	if ((rc = flush_text(f)) != GO_ON || splice_open(&m, fd, f->out.fd, false) < 0)
+		return rc; /* out of memory: the parser reads on */
+	rc = move_body(f, &m, fd);
+	splice_close(&m);
 	return rc;
 }
-#endif
 
 /* The rest of the body may skip the parser: no chunks to decode, and nothing to show. */
 static bool can_splice(const struct fetch *f)
 {
-#ifdef __linux__
 	return f->in_body && !f->spliced &&
 	       (f->resp.body == HTTP_BODY_LENGTH || f->resp.body == HTTP_BODY_CLOSE);
-#else
-	(void)f;
-	return false;
-#endif
 }
 
 /* Reads until the response is complete (or fails), feeding the parser as bytes come. */
@@ -708,10 +436,8 @@ static int read_response(struct fetch *f, int fd)
 	f->in_body = f->spliced = false;
 	f->body_seen = 0;
 	while (rc == GO_ON) {
-#ifdef __linux__
 		if (can_splice(f) && (rc = splice_body(f, fd)) != GO_ON)
 			break;
-#endif
 		n = net_read(err, fd, readbuf, sizeof readbuf);
 		if (n > 0)
 			diag_verbose(2, "read %zd bytes", n);
@@ -870,7 +596,8 @@ static int finish(struct fetch *f, int rc)
 	if (!f->out.path)
 		return rc;
 	if (rc != GO_ON) {
-		discard_output(f);
+		outfile_discard(&f->out.file);
+		f->out.fd = -1;
 		return rc;
 	}
 	return commit_output(f);

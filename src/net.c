@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "parse.h"
+#include "splice.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -664,33 +665,22 @@ int net_write_all(char *err, int fd, const void *buf, size_t len)
 	return 0;
 }
 
-ssize_t net_splice_in(char *err, int fd, int pipe_wr, size_t len)
+ssize_t net_splice_in(char *err, struct splice_mover *m, int fd, int dst, size_t len)
 {
-#ifdef __linux__
-	ssize_t n;
+	ssize_t n = splice_move(m, fd, dst, len);
+	int e = errno;
 
-	do
-		n = splice(fd, NULL, pipe_wr, NULL, len, SPLICE_F_MOVE | SPLICE_F_MORE);
-	while (n < 0 && errno == EINTR);
 	if (n >= 0)
 		return n;
-	/* SO_RCVTIMEO bounds splice(2) from a socket as it bounds read(2) */
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		return fail(err, NET_ETIMEOUT, "read: timed out");
-	if (errno == EPIPE || errno == EINVAL || errno == ENOSYS || errno == EBADF) {
-		int e = errno;
-
-		fail(err, NET_EIO, "splice: %s", strerror(e));
+	if (n == SPLICE_EDST) {
+		fail(err, NET_EIO, "write: %s", strerror(e));
 		errno = e;
 		return NET_EIO;
 	}
-	return fail(err, NET_ENET, "read: %s", strerror(errno));
-#else
-	(void)fd, (void)pipe_wr, (void)len;
-	fail(err, NET_EIO, "splice: %s", strerror(ENOSYS));
-	errno = ENOSYS;
-	return NET_EIO;
-#endif
+	/* SO_RCVTIMEO bounds splice(2) from a socket as it bounds read(2) */
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		return fail(err, NET_ETIMEOUT, "read: timed out");
+	return fail(err, NET_ENET, "read: %s", strerror(e));
 }
 
 static bool is_v4_mapped(const struct sockaddr_in6 *s6)
@@ -770,28 +760,29 @@ char *net_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap
 	return buf;
 }
 
-char *net_format_local(int fd, char *buf, size_t cap)
+/* One end of a socket as text: its own address (getsockname) or its peer's. */
+static char *format_end(int fd, bool peer, char *buf, size_t cap)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
+	int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+	              : getsockname(fd, (struct sockaddr *)&ss, &len);
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+	if (rc < 0) {
 		snprintf(buf, cap, "?");
 		return buf;
 	}
 	return net_format((struct sockaddr *)&ss, len, buf, cap);
 }
 
+char *net_format_local(int fd, char *buf, size_t cap)
+{
+	return format_end(fd, false, buf, cap);
+}
+
 char *net_format_peer(int fd, char *buf, size_t cap)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) {
-		snprintf(buf, cap, "?");
-		return buf;
-	}
-	return net_format((struct sockaddr *)&ss, len, buf, cap);
+	return format_end(fd, true, buf, cap);
 }
 
 int net_cidr_parse(const char *s, struct net_cidr *c)

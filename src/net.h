@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+struct splice_mover;
+
 #define NET_ERR_LEN  256
 #define NET_ADDR_LEN 80                  /* "[ffff:...:ffff%ifname]:65535" fits */
 #define NET_PEER_LEN (NET_ADDR_LEN + 16) /* net_describe's "HOST port 65535" */
@@ -109,11 +111,11 @@ ssize_t net_read(char *err, int fd, void *buf, size_t cap);
 /* Writes all of buf to a socket (short writes and EINTR handled). Returns 0, NET_ETIMEOUT
  * when the io timeout ran out, or NET_ENET. */
 int net_write_all(char *err, int fd, const void *buf, size_t len);
-/* Moves at most len bytes from the socket fd into the pipe pipe_wr, never through user
- * memory (Linux splice(2); elsewhere always NET_EIO with ENOSYS). Returns the count, 0 at
- * the end of the stream, NET_ETIMEOUT (io timeout), NET_ENET (socket), or NET_EIO with errno
- * kept: EPIPE if the pipe's reader left, EINVAL or ENOSYS if these fds cannot be spliced. */
-ssize_t net_splice_in(char *err, int fd, int pipe_wr, size_t len);
+/* Moves at most len bytes from the socket fd to dst through the zero-copy mover m (opened
+ * for fd and dst, blocking), all of them written before it returns. Returns the count, 0
+ * at the end of the stream, NET_ETIMEOUT (io timeout), NET_ENET (socket), or NET_EIO with
+ * errno kept when writing dst failed (EPIPE: its reader left). */
+ssize_t net_splice_in(char *err, struct splice_mover *m, int fd, int dst, size_t len);
 
 /* An access-list entry: an address and the length of its prefix. */
 struct net_cidr {

@@ -1,11 +1,12 @@
 /* relay.c: the two-way pump of connect and raw serve. As nc's readwrite: named poll
- * slots and one flow per direction; on Linux the bytes move through a kernel pipe with
- * splice() whenever nobody needs to see them (no hex dump, no CRLF, not UDP). */
+ * slots and one flow per direction; the bytes go through the zero-copy mover (splice.h)
+ * whenever nobody needs to see them (no hex dump, no CRLF, not UDP). */
 #include "relay.h"
 
 #include "diag.h"
 #include "loop.h"
 #include "net.h"
+#include "splice.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,17 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/sysmacros.h>
-#endif
 
 #define COPY_BUF      (128 * 1024)
-#define PIPE_WANT     (1024 * 1024)
 #define STOP_FLUSH_MS 1000
 
-/* One direction: bytes from src to dst, either through buf or through the pipe mid. */
+/* One direction: bytes from src to dst, either through buf or through the mover mv. */
 struct flow {
 	const char *src_name, *dst_name; /* for messages: "stdin", "socket", "stdout" */
 	int src, dst;
@@ -35,10 +31,9 @@ struct flow {
 	bool crlf;    /* LF becomes CRLF on the way */
 	bool prev_cr; /* the last byte converted was a CR */
 	char hexdir;  /* '>' or '<' to dump the bytes, or 0 */
-	bool splice;  /* moving through mid with splice() */
-	int mid[2];
-	size_t held, pipecap; /* bytes waiting in mid; mid's capacity */
-	char *buf;            /* copy path: bytes read and not yet written */
+	bool splice;  /* moving through mv: nobody needs to see the bytes */
+	struct splice_mover mv;
+	char *buf; /* copy path: bytes read and not yet written */
 	size_t off, len;
 	unsigned long long moved;
 };
@@ -47,55 +42,23 @@ enum { MOVED = 1, WAIT = 0, DONE = -1, FAIL_SRC = -2, FAIL_DST = -3 };
 
 static bool has_data(const struct flow *f)
 {
-	return f->held > 0 || f->len > f->off;
+	return (f->splice && splice_held(&f->mv) > 0) || f->len > f->off;
 }
 
-#ifdef __linux__
-/* splice() needs a pipe, socket or file on each side; /dev/null takes it too. */
-static bool spliceable(int fd, bool as_dst)
-{
-	struct stat st;
-
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return false;
-	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode))
-		return true;
-	return as_dst && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
-}
-
-static void try_splice(struct flow *f)
-{
-	if (f->mem || f->crlf || f->hexdir || f->udp || !spliceable(f->src, false) ||
-	    !spliceable(f->dst, true))
-		return;
-	if (pipe2(f->mid, O_CLOEXEC | O_NONBLOCK) < 0)
-		return;
-	int cap = fcntl(f->mid[1], F_SETPIPE_SZ, PIPE_WANT);
-	if (cap < 0)
-		cap = fcntl(f->mid[1], F_GETPIPE_SZ);
-	f->pipecap = cap > 0 ? (size_t)cap : 65536;
-	f->splice = true;
-}
-#endif
-
+/* The bytes go through the zero-copy mover unless they must be seen on the way. */
 static int flow_init(struct flow *f)
 {
-	f->mid[0] = f->mid[1] = -1;
-#ifdef __linux__
-	try_splice(f);
-#endif
+	f->splice = !f->mem && !f->crlf && !f->hexdir && !f->udp;
 	if (f->splice)
-		return 0;
+		return splice_open(&f->mv, f->src, f->dst, true);
 	f->buf = malloc(COPY_BUF);
 	return f->buf ? 0 : -1;
 }
 
 static void flow_free(struct flow *f)
 {
-	if (f->mid[0] >= 0) {
-		close(f->mid[0]);
-		close(f->mid[1]);
-	}
+	if (f->splice)
+		splice_close(&f->mv);
 	free(f->buf);
 }
 
@@ -173,85 +136,51 @@ static int copy_drain(struct flow *f)
 	return MOVED;
 }
 
-#ifdef __linux__
-/* splice() refused these fds after all: go on with the copy path, bytes already in the
- * pipe first (they are read back out of it like any input). */
-static int fall_back_to_copy(struct flow *f)
+static int splice_step_fill(struct flow *f)
 {
-	f->splice = false;
-	f->buf = malloc(COPY_BUF);
-	if (!f->buf)
-		return FAIL_SRC;
-	while (f->held > 0) {
-		ssize_t n = read(f->mid[0], f->buf + f->len, COPY_BUF - f->len);
-		if (n <= 0)
-			break;
-		f->len += (size_t)n;
-		f->held -= (size_t)n;
-	}
-	return MOVED;
-}
+	ssize_t n = splice_fill(&f->mv, f->src, SPLICE_PIPE_SIZE);
 
-static int splice_fill(struct flow *f)
-{
-	ssize_t n;
-
-	do
-		n = splice(f->src, NULL, f->mid[1], NULL, f->pipecap - f->held,
-		           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EINVAL && f->held == 0)
-		return fall_back_to_copy(f);
 	if (n < 0)
-		return errno == EAGAIN ? WAIT : FAIL_SRC;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? WAIT : FAIL_SRC;
 	if (n == 0)
 		return DONE;
 	diag_verbose(2, "read %zd bytes from %s", n, f->src_name);
-	f->held += (size_t)n;
 	return MOVED;
 }
 
-static int splice_drain(struct flow *f)
+static int splice_step_drain(struct flow *f)
 {
-	ssize_t n;
+	ssize_t n = splice_drain(&f->mv, f->dst);
 
-	do
-		n = splice(f->mid[0], NULL, f->dst, NULL, f->held,
-		           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EINVAL)
-		return fall_back_to_copy(f);
 	if (n < 0)
-		return errno == EAGAIN ? WAIT : FAIL_DST;
-	f->held -= (size_t)n;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? WAIT : FAIL_DST;
 	f->moved += (unsigned long long)n;
 	return MOVED;
 }
-#endif
 
 static bool wants_read(const struct flow *f)
 {
 	if (f->eof)
 		return false;
-	return f->splice ? f->held < f->pipecap : f->len == 0;
+	return f->splice ? splice_room(&f->mv) : f->len == 0;
 }
 
 static int flow_fill(struct flow *f)
 {
-#ifdef __linux__
-	if (f->splice)
-		return splice_fill(f);
-#endif
-	return copy_fill(f);
+	return f->splice ? splice_step_fill(f) : copy_fill(f);
 }
 
 static int flow_drain(struct flow *f)
 {
-#ifdef __linux__
+	return f->splice ? splice_step_drain(f) : copy_drain(f);
+}
+
+/* The destination has gone: what is left cannot be delivered. */
+static void flow_discard(struct flow *f)
+{
+	f->off = f->len = 0;
 	if (f->splice)
-		return splice_drain(f);
-#endif
-	return copy_drain(f);
+		splice_discard(&f->mv);
 }
 
 /* The state of one relay run, shared by the steps of the loop. */
@@ -292,7 +221,7 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 			/* the peer is gone: what is left of the input cannot be delivered */
 			r->write_err = errno == EPIPE ? ECONNRESET : errno;
 			f->eof = true;
-			f->off = f->len = f->held = 0;
+			flow_discard(f);
 		} else if (rc == MOVED) {
 			r->last_io = loop_now_ms();
 		}

@@ -242,6 +242,34 @@ check_rows() {
 	same "no temporary file" "$(files "$T" '[abc].*')" 0
 }
 
+@test "http-get -o: names of 255 and 254 bytes work (the temporary name is cut to fit)" {
+	local n255 n254
+	n255=$(printf 'n%.0s' {1..255})
+	n254=${n255:1}
+	sk http-get -o "$T/$n255" "$NGX_URL/big.bin"
+	same "255 bytes" "$RC|$(cat "$T/err")|$(sha "$T/$n255")" "0||$(sha "$NGX/big.bin")"
+	sk http-get -o "$T/$n254" "$NGX_URL/big.bin"
+	same "254 bytes" "$RC|$(cat "$T/err")|$(sha "$T/$n254")" "0||$(sha "$NGX/big.bin")"
+	same "nothing else beside them" "$(files "$T" 'n*')" 2
+}
+
+@test "http-get -o: an old file nobody may write is refused (exit 7), another keeps its mode" {
+	echo "read only" >"$T/ro"
+	chmod 0444 "$T/ro"
+	sk http-get -o "$T/ro" "$NGX_URL/small.txt"
+	same "0444" "$RC|$(cat "$T/err")|$(cat "$T/ro")|$(stat -c %a "$T/ro")" \
+		"7|sockit: http-get: cannot write '$T/ro': Permission denied|read only|444"
+	echo "private" >"$T/priv"
+	chmod 0600 "$T/priv"
+	(umask 022 && timeout 20 "$SOCKIT" http-get -o "$T/priv" "$NGX_URL/small.txt")
+	same "0600" "$(cat "$T/priv")|$(stat -c %a "$T/priv")" "hello from nginx|600"
+	echo "shared" >"$T/shared"
+	chmod 0664 "$T/shared"
+	(umask 077 && timeout 20 "$SOCKIT" http-get -o "$T/shared" "$NGX_URL/small.txt")
+	same "0664" "$(cat "$T/shared")|$(stat -c %a "$T/shared")" "hello from nginx|664"
+	same "no temporary file" "$(files "$T" '[rps]*.*')" 0
+}
+
 @test "http-get -o: a FIFO or a device is written into, never replaced" {
 	mkfifo "$T/fifo"
 	timeout 20 cat "$T/fifo" >"$T/from-fifo" &
