@@ -421,8 +421,7 @@ static void admit(struct supervisor *s, int fd, struct sockaddr_storage *ss, soc
 	if (sa->sa_family != AF_UNIX && s->o->acl && !net_acl_permits(s->o->acl, sa))
 		diag_verbose(1, "%s refused by the access list", who);
 	else if (s->nkids >= (size_t)s->o->max_clients)
-		diag_verbose(1, "%s refused: %zu programs running (-m %d)", who, s->nkids,
-		             s->o->max_clients);
+		diag_verbose(1, "%s turned away: %zu clients already", who, s->nkids);
 	else {
 		diag_verbose(1, "connection from %s", who);
 		launch(s, fd, who);

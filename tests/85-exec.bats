@@ -184,7 +184,7 @@ alive_in_group() {
 	rc_is c 0
 	cport=$(sed -n '1s/^local //p' "$T/c.out")
 	file_is "$T/c.out" "local $cport"
-	grep -qx "sockit: serve: 127.0.0.1:$cport refused: 2 programs running (-m 2)" "$T/server.err"
+	grep -qx "sockit: serve: 127.0.0.1:$cport turned away: 2 clients already" "$T/server.err"
 	kill "$PEER_PID"
 	wait_count "$T/server.err" 'program exited' 2
 	run_io c "${CLIENTS[@]}" 127.0.0.1 "$PORT" --local
