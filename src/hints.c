@@ -69,6 +69,8 @@ static bool listed(const char *list, const char *word)
 
 	if (!list)
 		return true;
+	if (n == 0) /* strstr would find "" everywhere, and never move on */
+		return false;
 	for (const char *s = list; (s = strstr(s, word)); s += n)
 		if ((s == list || s[-1] == ' ') && (s[n] == ' ' || s[n] == '\0'))
 			return true;

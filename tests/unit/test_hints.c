@@ -24,6 +24,9 @@ static void unknown_flags(void)
 	CHECK(hints_unknown("http-getter", "-s") == NULL);
 	CHECK(hints_unknown("http-get", "-s") != NULL);
 	CHECK(hints_unknown("connect", "-s") == NULL);
+	/* an empty command name matches no command list (and ends: the fuzzer's find) */
+	CHECK(hints_unknown("", "-s") == NULL);
+	CHECK_STR(hints_unknown("", "-l"), "sockit serve listens; give the port as an argument");
 	/* rows about values never answer an unknown flag */
 	CHECK(hints_unknown("serve", "-q") == NULL);
 	CHECK(hints_unknown("connect", "-q") == NULL);
