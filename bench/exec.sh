@@ -59,12 +59,6 @@ start() {
 	wait_listen "$SPORT"
 }
 
-stop() { # PID: TERM, a bounded wait, then KILL
-	kill "$1" 2>/dev/null || true
-	wait_for 300 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
-
 # one TOOL: one run; prints "CONNS_PER_SEC ERRORS".
 one() {
 	local out
