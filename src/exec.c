@@ -264,6 +264,7 @@ int exec_run(char *err, struct exec_prog *p, int sock)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa, old[3];
+	sigset_t held, mask;
 	int status = 0;
 	pid_t pid;
 
@@ -272,10 +273,17 @@ int exec_run(char *err, struct exec_prog *p, int sock)
 	sa.sa_handler = forward;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < 3; i++)
+	sigemptyset(&held);
+	for (int i = 0; i < 3; i++) {
 		sigaction(sigs[i], &sa, &old[i]);
-	if ((pid = start(err, p, sock, false)) > 0) {
-		running_pid = pid;
+		sigaddset(&held, sigs[i]);
+	}
+	/* held until running_pid is set: one sent meanwhile waits, and is passed on */
+	sigprocmask(SIG_BLOCK, &held, &mask);
+	pid = start(err, p, sock, false);
+	running_pid = pid > 0 ? pid : 0;
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (pid > 0) {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		running_pid = 0;
