@@ -80,10 +80,13 @@ build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) $(wildcard src/*.h)
 	clang $(CPPFLAGS_ALL) -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRCS)
 
 # What the benchmarks run (bench/run-all runs them all): sockit and the load generator.
-bench: $(BIN) bench/lineload
+bench: $(BIN) bench/lineload bench/connload
 
 bench/lineload: bench/lineload.c
 	$(CC) -O2 $(WARN) -o $@ bench/lineload.c
+
+bench/connload: bench/connload.c
+	$(CC) -O2 $(WARN) -o $@ bench/connload.c
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -101,6 +104,6 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/sockit.fish
 
 clean:
-	rm -rf build build-san build-poll build-clang build-fuzz sockit bench/lineload
+	rm -rf build build-san build-poll build-clang build-fuzz sockit bench/lineload bench/connload
 
 .PHONY: all unit test check lint fuzz bench install uninstall clean

@@ -59,12 +59,6 @@ start() {
 	esac
 }
 
-stop() { # PID: TERM, a bounded wait, then KILL
-	kill "$1" 2>/dev/null || true
-	wait_for 300 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
-
 # one SERVER: sets RESULT to "BYTES_PER_CONN RSS_BEFORE_KB RSS_AFTER_KB ANSWERED"
 # (not run in a subshell: what it starts stays known to the cleanup trap).
 one() {

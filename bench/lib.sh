@@ -98,6 +98,13 @@ start_sockit() {
 	SPORT=$(listening_port "$err")
 }
 
+# stop PID: TERM, a bounded wait (3 s), then KILL.
+stop() {
+	kill "$1" 2>/dev/null || true
+	wait_for 300 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
 # median: the median of the numbers on stdin, one a line (of an even count: the mean of
 # the middle two).
 median() {

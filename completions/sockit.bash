@@ -50,6 +50,8 @@ _sockit_value() {
 		elif [[ $long == --unix || $long == --quotes || $long == --output ||
 			$arg == FILE || $arg == PATH || $arg == DIR ]]; then
 			_sockit_files
+		elif [[ $arg == PROG ]]; then
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur") # -e: a program in PATH
 		else
 			COMPREPLY=() # a number, an address, a text: nothing to offer
 		fi

@@ -50,6 +50,9 @@ function __sockit_complete
                 printf '%s\n' $prefix(string split ' ' -- $f[5])
             else if contains -- $f[2] --unix --quotes --output; or contains -- $f[3] FILE PATH DIR
                 printf '%s\n' $prefix(__fish_complete_path $cur)
+            else if contains -- $f[3] PROG
+                # -e: a program in PATH
+                printf '%s\n' $prefix(complete -C -- $cur | string replace -r '\t.*' '')
             end
             return
         end

@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "json.h"
 #include "loop.h"
+#include "exec.h"
 #include "net.h"
 #include "parse.h"
 #include "proxy.h"
@@ -25,8 +26,9 @@ struct connect_opts {
 	bool udp, crlf, no_shutdown, scan, hex, json;
 	const char *unix_path;
 	const char *send;
-	const char *expect; /* --expect REGEX, or NULL */
-	int linger_ms;      /* -1 until given */
+	const char *expect;              /* --expect REGEX, or NULL */
+	const char *exec_line, *sh_line; /* -e, -c: a program instead of stdin/stdout */
+	int linger_ms;                   /* -1 until given */
 	char host[1024], port[64];
 	char src_host[256], src_port[64];
 	bool have_source;
@@ -56,6 +58,9 @@ static const struct opt options[] = {
     OPT_STRING(0, "proxy", "URL", C, proxy_url,
                "tunnel through a SOCKS or HTTP proxy ('': none)"),
     OPT_NONEMPTY(0, "proxy-user", "USER:PASS", C, proxy_user, "the proxy's user and password"),
+    OPT_NONEMPTY('e', "exec", "PROG", C, exec_line,
+                 "run 'PROG [ARG...]' on the connection (split at blanks, no shell)"),
+    OPT_NONEMPTY('c', "sh-exec", "CMD", C, sh_line, "run /bin/sh -c CMD on the connection"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -90,11 +95,33 @@ static int check_proxy(struct connect_opts *o)
 	return 0;
 }
 
+/* -e and -c hand the connection to a program: no relay option means anything then. */
+static int check_exec(struct connect_opts *o)
+{
+	const char *e = o->exec_line ? "-e" : "-c";
+
+	if (o->exec_line && o->sh_line)
+		return diag_usage("cannot use -e and -c together");
+	if (o->udp || o->scan || o->send || o->expect)
+		return diag_usage("cannot use %s with %s", e, o->udp    ? "-u"
+		                                              : o->scan ? "-z"
+		                                              : o->send ? "--send"
+		                                                        : "--expect");
+	if (o->crlf || o->hex || o->no_shutdown || o->linger_ms >= 0)
+		return diag_usage("cannot use %s with %s", e, o->crlf          ? "-C"
+		                                              : o->hex         ? "-x"
+		                                              : o->no_shutdown ? "--no-shutdown"
+		                                                               : "--linger");
+	return 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 {
 	int used;
 
+	if ((o->exec_line || o->sh_line) && check_exec(o) < 0)
+		return -1;
 	if (o->unix_path) {
 		if (check_proxy(o) < 0)
 			return -1;
@@ -302,9 +329,25 @@ static int converse(struct connect_opts *o, int fd, struct watcher *w)
 	return o->expect ? judge(o, w, rc, &st) : rc;
 }
 
+/* -e/-c: the program talks to the peer; its exit status is connect's (sockit(1),
+ * --exec). */
+static int run_program(struct exec_prog *prog, int fd)
+{
+	char err[NET_ERR_LEN];
+	int rc = exec_run(err, prog, fd);
+
+	if (rc < 0) {
+		diag_err("%s", err);
+		return EXIT_NO;
+	}
+	diag_verbose(1, "program ended with exit status %d", rc);
+	return rc;
+}
+
 int cmd_connect(int argc, char **argv)
 {
 	struct connect_opts o = {.common = {.family = AF_UNSPEC}, .linger_ms = -1};
+	struct exec_prog prog = {0};
 	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
 	struct watcher w = {.udp = false};
 	int nops, fd, rc;
@@ -321,6 +364,12 @@ int cmd_connect(int argc, char **argv)
 		return EXIT_USAGE;
 	if (o.scan)
 		return scan(&o);
+	/* the program is looked up before connecting: a typo is exit 2, not a connection */
+	if ((o.exec_line || o.sh_line) &&
+	    exec_prepare(err, &prog, o.exec_line ? o.exec_line : o.sh_line, !o.exec_line) < 0) {
+		diag_usage("%s", err);
+		return EXIT_USAGE;
+	}
 	if (o.unix_path) {
 		fd = net_connect_unix(err, o.unix_path, SOCK_STREAM);
 	} else {
@@ -330,6 +379,7 @@ int cmd_connect(int argc, char **argv)
 	if (fd < 0) {
 		if (o.expect)
 			expect_free(&w.ex);
+		exec_free(&prog);
 		return connect_failed(&o, fd, err);
 	}
 	diag_verbose(1, "connected to %s%s",
@@ -337,7 +387,8 @@ int cmd_connect(int argc, char **argv)
 	             : o.proxy.kind ? proxy_hostport(who, sizeof who, o.host, o.port)
 	                            : net_format_peer(fd, who, sizeof who),
 	             o.proxy.kind ? " through the proxy" : "");
-	rc = converse(&o, fd, &w);
+	rc = prog.path ? run_program(&prog, fd) : converse(&o, fd, &w);
 	close(fd);
+	exec_free(&prog);
 	return rc;
 }

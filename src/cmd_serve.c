@@ -2,6 +2,7 @@
  * client at a time, like nc -l) or the event-loop server for every other protocol. */
 #include "cmd.h"
 #include "diag.h"
+#include "exec.h"
 #include "loop.h"
 #include "net.h"
 #include "parse.h"
@@ -42,11 +43,13 @@ struct serve_opts {
 	int idle_ms; /* 0: never */
 	long long max_clients, max_line;
 	const char *greeting, *quotes_file;
+	const char *exec_line, *sh_line; /* -e, -c: a program per client */
 	struct net_acl acl;
 	const char *fixed_proto;      /* `sockit echo`: the protocol is not an option */
 	const struct proto *protocol; /* NULL for raw */
 	char **quotes;
 	size_t nquotes;
+	struct exec_prog prog; /* -e or -c, resolved */
 };
 
 #define S struct serve_opts
@@ -72,6 +75,9 @@ static const struct opt options[] = {
     OPT_STRING(0, "quotes", "FILE", S, quotes_file, "qotd: one quote per line"),
     OPT_CALL(0, "allow", "CIDR", OPT_ALLOW, "accept only these peers (repeatable)"),
     OPT_CALL(0, "deny", "CIDR", OPT_DENY, "refuse these peers (repeatable; deny wins)"),
+    OPT_NONEMPTY('e', "exec", "PROG", S, exec_line,
+                 "run 'PROG [ARG...]' on each client (split at blanks, no shell)"),
+    OPT_NONEMPTY('c', "sh-exec", "CMD", S, sh_line, "run /bin/sh -c CMD on each client"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -119,7 +125,8 @@ static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const ch
 static const struct opt *echo_options(void)
 {
 	static struct opt table[sizeof options / sizeof *options];
-	static const char *const not_echo[] = {"proto", "keep-open", "quotes", "max-line"};
+	static const char *const not_echo[] = {"proto",    "keep-open", "quotes",
+	                                       "max-line", "exec",      "sh-exec"};
 	size_t n = 0;
 
 	for (const struct opt *o = options;; o++) {
@@ -158,6 +165,22 @@ static int parse_options(struct serve_opts *o, int argc, char **argv)
 	                         &o->common, apply_option);
 }
 
+/* -e and -c run a program on the raw connection: nothing else may handle it. */
+static int check_exec(struct serve_opts *o)
+{
+	const char *e = o->exec_line ? "-e" : "-c";
+
+	if (o->exec_line && o->sh_line)
+		return diag_usage("cannot use -e and -c together");
+	if (o->protocol)
+		return diag_usage("cannot use %s with --proto %s", e, o->proto);
+	if (o->udp || o->idle_ms || o->greeting)
+		return diag_usage("cannot use %s with %s", e, o->udp       ? "-u"
+		                                              : o->idle_ms ? "--idle-timeout"
+		                                                           : "--greeting");
+	return 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 {
@@ -171,6 +194,8 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		return diag_usage("-k is for raw; %s always stays open", o->proto);
 	if (o->quotes_file && o->protocol != &proto_qotd)
 		return diag_usage("--quotes is for --proto qotd");
+	if ((o->exec_line || o->sh_line) && check_exec(o) < 0)
+		return -1;
 	if (o->unix_path && (nops > 0 || o->bind || o->udp || o->common.family))
 		return diag_usage("cannot use -U with %s", nops      ? "ADDR or PORT"
 		                                           : o->bind ? "-b"
@@ -415,8 +440,35 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	return server_run(&so);
 }
 
+/* -e/-c: one program per client (sockit(1), --exec). */
+static int serve_exec(struct serve_opts *o, int lfd)
+{
+	struct exec_serve_opts eo = {
+	    .prog = &o->prog,
+	    .lfd = lfd,
+	    .keep_open = o->keep_open,
+	    .max_clients = (int)o->max_clients,
+	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
+	    .stop = &stop_requested,
+	};
+	return exec_serve(&eo);
+}
+
+/* The program is looked up before the server is ready: a typo is exit 2 with no
+ * listening line. */
+static int prepare_exec(struct serve_opts *o)
+{
+	char err[NET_ERR_LEN];
+
+	if (exec_prepare(err, &o->prog, o->exec_line ? o->exec_line : o->sh_line,
+	                 !o->exec_line) < 0)
+		return diag_usage("%s", err);
+	return 0;
+}
+
 static void free_opts(struct serve_opts *o)
 {
+	exec_free(&o->prog);
 	for (size_t i = 0; i < o->nquotes; i++)
 		free(o->quotes[i]);
 	free(o->quotes);
@@ -429,7 +481,6 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 	struct serve_opts o = {.common = {.family = AF_UNSPEC},
 	                       .proto = "raw",
 	                       .port = "4242",
-	                       .max_clients = 10000,
 	                       .max_line = 1024};
 	int nops, lfd, rc;
 
@@ -446,6 +497,12 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		free_opts(&o);
 		return 0;
 	}
+	if (!o.max_clients) /* -m not given */
+		o.max_clients = o.exec_line || o.sh_line ? 100 : 10000;
+	if ((o.exec_line || o.sh_line) && prepare_exec(&o) < 0) {
+		free_opts(&o);
+		return EXIT_USAGE;
+	}
 	if (o.quotes_file && (rc = load_quotes(&o)) != 0) {
 		free_opts(&o);
 		return rc;
@@ -457,7 +514,9 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		free_opts(&o);
 		return -lfd;
 	}
-	rc = o.protocol ? serve_protocol(&o, lfd) : serve_raw(&o, lfd);
+	rc = o.prog.path   ? serve_exec(&o, lfd)
+	     : o.protocol ? serve_protocol(&o, lfd)
+	                  : serve_raw(&o, lfd);
 	close(lfd);
 	if (o.unix_path)
 		unlink(o.unix_path);

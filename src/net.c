@@ -929,3 +929,21 @@ int net_peek_idle(int fd)
 		return 1;
 	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
 }
+
+int net_endpoint(int fd, bool peer, char *host, size_t cap, unsigned *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+	              : getsockname(fd, (struct sockaddr *)&ss, &len);
+
+	if (rc < 0)
+		return -1;
+	net_format_host((struct sockaddr *)&ss, len, host, cap);
+	*port = 0;
+	if (ss.ss_family == AF_INET)
+		*port = ntohs(((const struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		*port = ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
+	return ss.ss_family;
+}

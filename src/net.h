@@ -159,5 +159,9 @@ int net_peek_idle(int fd);
 /* The number of a PORT operand (1..65535, or a known service name). Returns it, or
  * NET_EUSAGE with err filled as net_check_port does. */
 int net_port_number(char *err, const char *port, int socktype);
+/* The address (as net_format_host: no brackets, IPv4-mapped shown as IPv4) and port of
+ * fd's own end, or of its peer's if peer. Returns the family (AF_INET, AF_INET6, AF_UNIX;
+ * port 0 for UNIX), or -1. */
+int net_endpoint(int fd, bool peer, char *host, size_t cap, unsigned *port);
 
 #endif

@@ -2,6 +2,7 @@
 #include "opt.h"
 
 #include "diag.h"
+#include "hints.h"
 #include "parse.h"
 
 #include <stdio.h>
@@ -14,6 +15,7 @@ void opt_init(struct opt_parser *p, int argc, char **argv, const struct opt *tab
 	p->argv = argv;
 	p->next = 1;
 	p->table = table;
+	p->command = argc > 0 ? argv[0] : "";
 }
 
 const char *opt_shown(const struct opt *o, char buf[64])
@@ -65,6 +67,21 @@ static void unknown_long(const struct opt *t, const char *name, size_t len)
 		diag_usage("unknown option '--%.*s'", (int)len, name);
 }
 
+/* A flag of nc or curl that is not sockit's (or is sockit's with another meaning, as
+ * its value shows): one line naming sockit's way, and the parse stops. */
+static const struct opt *habit(const char *flag, const char *hint, bool *failed)
+{
+	diag_err("%s: %s", flag, hint);
+	*failed = true;
+	return NULL;
+}
+
+/* The word after a flag, which the next call would read; NULL if none. */
+static const char *peek(const struct opt_parser *p)
+{
+	return p->next < p->argc && !p->only_operands ? p->argv[p->next] : NULL;
+}
+
 /* The argument of an option given as `-w 5` or `--timeout 5`: the next word. */
 static const struct opt *take_next_word(struct opt_parser *p, const struct opt *o,
                                         const char *shown, const char **arg, bool *failed)
@@ -84,7 +101,12 @@ static const struct opt *next_long(struct opt_parser *p, const char *word, const
 	const char *name = word + 2, *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
 	const struct opt *o = find_long(p->table, name, len);
+	char flag[64];
+	const char *hint = NULL;
 
+	snprintf(flag, sizeof flag, "--%.*s", (int)(len < 60 ? len : 60), name);
+	if (!o && (hint = hints_unknown(p->command, flag)))
+		return habit(flag, hint, failed);
 	if (!o) {
 		unknown_long(p->table, name, len);
 		*failed = true;
@@ -110,21 +132,28 @@ static const struct opt *next_short(struct opt_parser *p, const char **arg, bool
 	char c = *p->cluster++;
 	const struct opt *o = find_short(p->table, c);
 	char shown[3] = {'-', c, 0};
+	const char *hint = NULL;
 
+	if (!o && (hint = hints_unknown(p->command, shown)))
+		return habit(shown, hint, failed);
 	if (!o) {
 		diag_usage("unknown option '-%c'", c);
 		*failed = true;
 		return NULL;
 	}
-	if (!o->arg)
-		return o;
-	if (*p->cluster) { /* -w5 */
+	if (!o->arg) /* connect -q 5: the word after a flag may show nc's meaning */
+		hint = hints_value(p->command, shown, *p->cluster ? p->cluster : peek(p));
+	else if (*p->cluster) { /* -w5 */
 		*arg = p->cluster;
 		p->cluster = NULL;
-		return o;
+	} else {
+		p->cluster = NULL;
+		if (!take_next_word(p, o, shown, arg, failed))
+			return NULL;
 	}
-	p->cluster = NULL;
-	return take_next_word(p, o, shown, arg, failed);
+	if (o->arg)
+		hint = hints_value(p->command, shown, *arg);
+	return hint ? habit(shown, hint, failed) : o;
 }
 
 const struct opt *opt_next(struct opt_parser *p, const char **arg, bool *failed)

@@ -95,6 +95,7 @@ struct opt_parser {
 	const char *cluster; /* the rest of a short-option cluster (-vv4) */
 	bool only_operands;  /* after `--` */
 	const struct opt *table;
+	const char *command; /* argv[0], for the nc and curl hints (hints.h) */
 };
 
 /* Parses argv[1..argc) against table (argv[0] is the command name). */

@@ -193,3 +193,21 @@ proto_values() {
 	zsh_complete "sockit serve --proto " >"$T/got"
 	same_set proto "$T/want" "$T/got"
 }
+
+@test "completions: -e and --exec complete program names from PATH" {
+	use_built
+	mkdir "$T/bin"
+	printf '#!/bin/sh\n' >"$T/bin/sockit-prog-one"
+	printf '#!/bin/sh\n' >"$T/bin/sockit-prog-two"
+	chmod +x "$T/bin"/*
+	PATH=$T/bin:$PATH
+	printf '%s\n' sockit-prog-one sockit-prog-two >"$T/want"
+	bash_complete sockit serve -e sockit-prog- >"$T/got"
+	same_set bash "$T/want" "$T/got"
+	bash_complete sockit connect --exec = sockit-prog- >"$T/got"
+	same_set bash-eq "$T/want" "$T/got"
+	fish_complete "sockit serve -k --exec sockit-prog-" >"$T/got"
+	same_set fish "$T/want" "$T/got"
+	zsh_complete "sockit connect -e sockit-prog-" >"$T/got"
+	same_set zsh "$T/want" "$T/got"
+}

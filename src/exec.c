@@ -1,0 +1,526 @@
+/* exec.c: a program per connection (sockit(1), --exec): the command line resolved once,
+ * the program started with posix_spawn on the socket, and the serve loop that runs one
+ * program per client and reaps every one of them. */
+#include "exec.h"
+
+#include "diag.h"
+#include "loop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Clients taken from the accept queue in one go, so that reaping is never starved. */
+#define ACCEPT_BATCH 64
+
+static int fail(char *err, const char *fmt, const char *what, int e)
+{
+	snprintf(err, NET_ERR_LEN, fmt, what, strerror(e));
+	return -1;
+}
+
+/* 0 if execve could run path: a regular file we may execute; else the errno it would get. */
+static int runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	return access(path, X_OK) < 0 ? errno : 0;
+}
+
+/* PROG with a slash is taken as it is; else the first runnable PROG in PATH (an empty
+ * element is the current directory), as execvp looks: resolved once, before the server
+ * is ready, so that a typo is a usage error and not one failure per client. */
+static char *resolve(char *err, const char *prog)
+{
+	const char *dir = getenv("PATH"), *end;
+	size_t plen = strlen(prog);
+	int e, why = ENOENT;
+
+	if (strchr(prog, '/')) {
+		char *dup = (e = runnable(prog)) == 0 ? strdup(prog) : NULL;
+		if (!dup)
+			fail(err, "%s: %s", prog, e ? e : ENOMEM);
+		return dup;
+	}
+	for (dir = dir ? dir : "/usr/bin:/bin";; dir = end + 1) {
+		end = dir + strcspn(dir, ":");
+		size_t dlen = end > dir ? (size_t)(end - dir) : 1;
+		char *cand = malloc(dlen + plen + 2);
+		if (!cand) {
+			why = ENOMEM;
+			break;
+		}
+		snprintf(cand, dlen + plen + 2, "%.*s/%s", (int)dlen, end > dir ? dir : ".", prog);
+		if ((e = runnable(cand)) == 0)
+			return cand;
+		free(cand);
+		why = e == EACCES || e == EISDIR ? e : why;
+		if (!*end)
+			break;
+	}
+	if (why == ENOENT)
+		snprintf(err, NET_ERR_LEN, "%s: not found in PATH", prog);
+	else
+		fail(err, "%s: %s", prog, why);
+	return NULL;
+}
+
+/* Splits words in place at blanks into p->argv. Returns how many there are. */
+static size_t split(struct exec_prog *p)
+{
+	size_t n = 0;
+
+	for (char *s = p->words;;) {
+		s += strspn(s, " \t");
+		if (!*s)
+			break;
+		p->argv[n++] = s;
+		s += strcspn(s, " \t");
+		if (*s)
+			*s++ = '\0';
+	}
+	p->argv[n] = NULL;
+	return n;
+}
+
+/* The variables a UCSPI server sets, which must not leak through from sockit's own
+ * environment (a sockit started by tcpserver, or by another sockit). */
+static bool is_ucspi(const char *entry)
+{
+	static const char *const names[] = {"PROTO=",        "TCPREMOTEIP=",  "TCPREMOTEPORT=",
+	                                    "TCPLOCALIP=",   "TCPLOCALPORT=", "TCPREMOTEHOST=",
+	                                    "TCPLOCALHOST=", "TCPREMOTEINFO="};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strncmp(entry, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+static int build_env(struct exec_prog *p)
+{
+	size_t n = 0;
+
+	while (environ && environ[n])
+		n++;
+	if (!(p->envp = malloc((n + EXEC_NVARS + 1) * sizeof *p->envp)))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!is_ucspi(environ[i]))
+			p->envp[p->nenv++] = environ[i];
+	p->envp[p->nenv] = NULL;
+	return 0;
+}
+
+int exec_prepare(char *err, struct exec_prog *p, const char *line, bool shell)
+{
+	size_t len = strlen(line);
+
+	memset(p, 0, sizeof *p);
+	p->words = strdup(line);
+	p->argv = calloc(shell ? 4 : len / 2 + 2, sizeof *p->argv);
+	if (!p->words || !p->argv || build_env(p) < 0) {
+		exec_free(p);
+		snprintf(err, NET_ERR_LEN, "out of memory");
+		return -1;
+	}
+	if (shell) {
+		p->argv[0] = "sh";
+		p->argv[1] = "-c";
+		p->argv[2] = p->words;
+	} else if (split(p) == 0) {
+		exec_free(p);
+		snprintf(err, NET_ERR_LEN, "no program in '%.60s'", line);
+		return -1;
+	}
+	if (!(p->path = shell ? resolve(err, "/bin/sh") : resolve(err, p->argv[0]))) {
+		exec_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+void exec_free(struct exec_prog *p)
+{
+	free(p->path);
+	free(p->argv);
+	free(p->envp);
+	free(p->words);
+	memset(p, 0, sizeof *p);
+}
+
+void exec_seal_fds(void)
+{
+	struct rlimit rl;
+	int max = 65536;
+
+#if defined(CLOSE_RANGE_CLOEXEC)
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+#endif
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)max)
+		max = (int)rl.rlim_cur;
+	for (int fd = 3; fd < max; fd++) {
+		int flags = fcntl(fd, F_GETFD);
+		if (flags >= 0 && !(flags & FD_CLOEXEC))
+			fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+	}
+}
+
+/* The UCSPI variables of sock (PROTO, and for TCP the four addresses) into p->envp. */
+static void set_ucspi(struct exec_prog *p, int sock)
+{
+	char host[NET_ADDR_LEN];
+	const size_t cap = sizeof p->vars[0];
+	unsigned port;
+	size_t n = 0;
+	int family = net_endpoint(sock, true, host, sizeof host, &port);
+
+	if (family == AF_UNIX) {
+		snprintf(p->vars[n++], cap, "PROTO=UNIX");
+	} else if (family > 0) {
+		snprintf(p->vars[n++], cap, "PROTO=TCP");
+		snprintf(p->vars[n++], cap, "TCPREMOTEIP=%s", host);
+		snprintf(p->vars[n++], cap, "TCPREMOTEPORT=%u", port);
+		if (net_endpoint(sock, false, host, sizeof host, &port) > 0) {
+			snprintf(p->vars[n++], cap, "TCPLOCALIP=%s", host);
+			snprintf(p->vars[n++], cap, "TCPLOCALPORT=%u", port);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		p->envp[p->nenv + i] = p->vars[i];
+	p->envp[p->nenv + n] = NULL;
+}
+
+/* Starts p on sock (its fds 0 and 1; 2 stays sockit's stderr; every other fd is
+ * close-on-exec). posix_spawn, not fork: its cost does not grow with the server's
+ * memory. The program gets default signal dispositions (sockit ignores SIGPIPE) and an
+ * empty mask; with own_group, its own process group, so that stopping it reaches the
+ * children a shell started too. Returns the pid, or -1 with err filled. */
+static pid_t start(char *err, struct exec_prog *p, int sock, bool own_group)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t all, none;
+	pid_t pid = -1;
+	int rc;
+
+	set_ucspi(p, sock);
+	sigfillset(&all);
+	sigdelset(&all, SIGKILL);
+	sigdelset(&all, SIGSTOP);
+	sigemptyset(&none);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	posix_spawn_file_actions_adddup2(&fa, sock, STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, sock, STDOUT_FILENO);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+	                                  (own_group ? POSIX_SPAWN_SETPGROUP : 0));
+	rc = posix_spawn(&pid, p->path, &fa, &at, p->argv, p->envp);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return fail(err, "%s: %s", p->path, rc);
+	return pid;
+}
+
+/* The exit status a shell would report: the program's own, or 128+N for signal N. */
+static int status_of(int status)
+{
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+/* connect -e: the program runs in sockit's process group (a terminal's ^C reaches it
+ * too); a signal sent to sockit alone is passed on to it. */
+static volatile sig_atomic_t running_pid;
+
+static void forward(int sig)
+{
+	if (running_pid > 0)
+		kill((pid_t)running_pid, sig);
+}
+
+int exec_run(char *err, struct exec_prog *p, int sock)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa, old[3];
+	sigset_t held, mask;
+	int status = 0;
+	pid_t pid;
+
+	exec_seal_fds();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = forward;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&held);
+	for (int i = 0; i < 3; i++) {
+		sigaction(sigs[i], &sa, &old[i]);
+		sigaddset(&held, sigs[i]);
+	}
+	/* held until running_pid is set: one sent meanwhile waits, and is passed on */
+	sigprocmask(SIG_BLOCK, &held, &mask);
+	pid = start(err, p, sock, false);
+	running_pid = pid > 0 ? pid : 0;
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		running_pid = 0;
+	}
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return pid > 0 ? status_of(status) : -1;
+}
+
+/* --- serve -e: one program per client --- */
+
+struct child {
+	pid_t pid;
+	long long start_ms;
+	char peer[NET_ADDR_LEN];
+};
+
+struct supervisor {
+	const struct exec_serve_opts *o;
+	struct child *kids;
+	size_t nkids, cap;
+	bool accepting; /* false once the one client of a server without -k has come */
+	int rc;
+};
+
+/* SIGCHLD, SIGINT and SIGTERM each write a byte here, so the poll that waits for clients
+ * wakes for them too, with no window in which a signal could be missed. */
+static int wake[2] = {-1, -1};
+static volatile sig_atomic_t *stop_flag;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	ssize_t n;
+
+	if (sig != SIGCHLD)
+		*stop_flag = 1;
+	n = write(wake[1], "", 1);
+	(void)n; /* a full pipe already holds a wake-up */
+	errno = saved;
+}
+
+static int open_wake_pipe(void)
+{
+	if (pipe(wake) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		fcntl(wake[i], F_SETFD, FD_CLOEXEC);
+		fcntl(wake[i], F_SETFL, O_NONBLOCK);
+	}
+	return 0;
+}
+
+static void drain_wake_pipe(void)
+{
+	char buf[64];
+
+	while (read(wake[0], buf, sizeof buf) > 0)
+		;
+}
+
+static void catch_signals(volatile sig_atomic_t *stop)
+{
+	struct sigaction sa;
+
+	stop_flag = stop;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/* One line per program that ended (-v): peer, exit status or signal, duration. */
+static void ended(struct supervisor *s, pid_t pid, int status)
+{
+	for (size_t i = 0; i < s->nkids; i++) {
+		struct child *c = &s->kids[i];
+		if (c->pid != pid)
+			continue;
+		long long ms = loop_now_ms() - c->start_ms;
+		if (WIFSIGNALED(status))
+			diag_verbose(1, "%s: program killed by signal %d (%s), %lld.%03lld s",
+			             c->peer, WTERMSIG(status), strsignal(WTERMSIG(status)),
+			             ms / 1000, ms % 1000);
+		else
+			diag_verbose(1, "%s: program exited with status %d, %lld.%03lld s", c->peer,
+			             WEXITSTATUS(status), ms / 1000, ms % 1000);
+		s->kids[i] = s->kids[--s->nkids];
+		return;
+	}
+}
+
+static void reap(struct supervisor *s)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		ended(s, pid, status);
+}
+
+/* Starts the program on the admitted client fd. */
+static void launch(struct supervisor *s, int fd, const char *who)
+{
+	char err[NET_ERR_LEN];
+	pid_t pid;
+
+	if (s->nkids == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct child *grown = realloc(s->kids, cap * sizeof *grown);
+		if (!grown) {
+			diag_err("%s: out of memory", who);
+			return;
+		}
+		s->kids = grown;
+		s->cap = cap;
+	}
+	if (!s->o->keep_open)
+		s->accepting = false;
+	if ((pid = start(err, s->o->prog, fd, true)) < 0) {
+		diag_err("%s: %s", who, err);
+		s->rc = s->o->keep_open ? 0 : EXIT_NO;
+		return;
+	}
+	s->kids[s->nkids].pid = pid;
+	s->kids[s->nkids].start_ms = loop_now_ms();
+	snprintf(s->kids[s->nkids].peer, sizeof s->kids[0].peer, "%s", who);
+	s->nkids++;
+}
+
+/* A new client: refused by the access list, over the limit, or given its program. The
+ * server's copy of the socket is closed either way. */
+static void admit(struct supervisor *s, int fd, struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)ss;
+	char who[NET_ADDR_LEN];
+
+	net_format(sa, len, who, sizeof who);
+	/* access lists are about IP addresses: UNIX-domain clients are not filtered */
+	if (sa->sa_family != AF_UNIX && s->o->acl && !net_acl_permits(s->o->acl, sa))
+		diag_verbose(1, "%s refused by the access list", who);
+	else if (s->nkids >= (size_t)s->o->max_clients)
+		diag_verbose(1, "%s turned away: %zu clients already", who, s->nkids);
+	else {
+		diag_verbose(1, "connection from %s", who);
+		launch(s, fd, who);
+	}
+	close(fd);
+}
+
+static void accept_clients(struct supervisor *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[NET_ERR_LEN];
+
+	for (int i = 0; i < ACCEPT_BATCH && s->accepting && !*s->o->stop; i++) {
+		int fd = net_accept(err, s->o->lfd, false, &ss, &len);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			diag_err("out of file descriptors: pausing accepts");
+			poll(NULL, 0, 100);
+		}
+		if (fd < 0)
+			return;
+		admit(s, fd, &ss, len);
+	}
+}
+
+/* Waits for a client or a signal, then reaps and accepts. */
+static void wait_events(struct supervisor *s)
+{
+	struct pollfd pfd[2] = {
+	    {.fd = wake[0], .events = POLLIN},
+	    {.fd = s->accepting ? s->o->lfd : -1, .events = POLLIN},
+	};
+
+	if (poll(pfd, 2, -1) < 0)
+		return; /* a signal: the loop looks at the stop flag */
+	drain_wake_pipe();
+	reap(s);
+	if (pfd[1].revents)
+		accept_clients(s);
+}
+
+static void signal_all(struct supervisor *s, int sig)
+{
+	for (size_t i = 0; i < s->nkids; i++)
+		if (kill(-s->kids[i].pid, sig) < 0) /* it left its group: itself then */
+			kill(s->kids[i].pid, sig);
+}
+
+/* The stop: SIGTERM to every program (and what it started), at most a second for them
+ * to end, then SIGKILL. */
+static void stop_programs(struct supervisor *s)
+{
+	long long deadline = loop_now_ms() + 1000, left;
+	struct pollfd pfd = {.fd = wake[0], .events = POLLIN};
+	int status;
+	pid_t pid;
+
+	signal_all(s, SIGTERM);
+	reap(s);
+	while (s->nkids > 0 && (left = deadline - loop_now_ms()) > 0) {
+		poll(&pfd, 1, (int)left);
+		drain_wake_pipe();
+		reap(s);
+	}
+	if (s->nkids > 0)
+		signal_all(s, SIGKILL);
+	while (s->nkids > 0)
+		if ((pid = waitpid(-1, &status, 0)) > 0)
+			ended(s, pid, status);
+		else if (errno != EINTR)
+			break;
+}
+
+int exec_serve(const struct exec_serve_opts *o)
+{
+	struct supervisor s = {.o = o, .accepting = true};
+	char err[NET_ERR_LEN];
+
+	exec_seal_fds();
+	if (open_wake_pipe() < 0 || net_set_nonblock(err, o->lfd, true) < 0) {
+		diag_err("cannot start: %s", strerror(errno));
+		return EXIT_IO;
+	}
+	catch_signals(o->stop);
+	while (!*o->stop && (s.accepting || s.nkids > 0))
+		wait_events(&s);
+	stop_programs(&s);
+	signal(SIGCHLD, SIG_DFL);
+	close(wake[0]);
+	close(wake[1]);
+	wake[0] = wake[1] = -1;
+	free(s.kids);
+	return s.rc;
+}

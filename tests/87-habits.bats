@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2153 # PORT, SERVER_PID, RC: set by helpers
+# 87-habits: the flags of nc and curl that sockit spells differently (sockit(1), COMING
+# FROM NC OR CURL): each is answered with exactly one line naming sockit's way, exit 2,
+# never a bare "unknown option" and never silently something else; sockit's own
+# meanings of the same letters still work.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+TLS="sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
+BODY="sockit sends no request body; use curl for POST and PUT"
+DEADLINE="the deadline of the whole command is --max-time SECS (-w: connect and idle)"
+QUIET="sockit shows no progress unless asked; -q also hides diagnostics"
+
+# habit 'LINE' ARGS...: `sockit ARGS` is exit 2 with nothing on stdout and exactly LINE
+# (one line) on stderr. The peers named do not exist: a hint comes before any network use.
+habit() {
+	local want=$1
+	shift
+	run_io h "$SOCKIT" "$@"
+	rc_is h 2 || return 1
+	file_is "$T/h.out" || return 1
+	file_is "$T/h.err" "$want" || { echo "for: sockit $*" >&2 && return 1; }
+}
+
+@test "habits: nc's flags on connect and serve" {
+	while IFS='|' read -r line args; do
+		# shellcheck disable=SC2086 # the words of args
+		habit "$line" $args
+	done <<'EOF'
+sockit: connect: -l: sockit serve listens; give the port as an argument|connect -l 127.0.0.1 9
+sockit: connect: -l: sockit serve listens; give the port as an argument|connect -lvp 8080
+sockit: serve: -l: sockit serve listens; give the port as an argument|serve -l 8080
+sockit: serve: -l: sockit serve listens; give the port as an argument|serve -l -p 8080
+sockit: http-get: -l: sockit serve listens; give the port as an argument|http-get -l x
+sockit: connect: -p: nc's source port is -s :PORT here|connect -p 5555 127.0.0.1 9
+sockit: serve: -p: the protocol (--proto NAME), not the port; give the port as an argument: sockit serve PORT|serve -p 8080
+sockit: serve: -p: the protocol (--proto NAME), not the port; give the port as an argument: sockit serve PORT|serve -p8080
+sockit: serve: -p: the protocol (--proto NAME), not the port; give the port as an argument: sockit serve PORT|serve -k -p 0
+sockit: connect: -q: --quiet here, not nc's quit delay: that is --linger SECS|connect -q 1 127.0.0.1 9
+sockit: connect: -q: --quiet here, not nc's quit delay: that is --linger SECS|connect -q0.5 127.0.0.1 9
+sockit: connect: -q: --quiet here, not nc's quit delay: that is --linger SECS|connect -vq 3 127.0.0.1 9
+sockit: connect: -X: nc's proxy is one URL here: -X 5 -x HOST:PORT is --proxy socks5://HOST:PORT (-X 4: socks4://, -X connect: http://)|connect -X 5 -x 127.0.0.1:1080 127.0.0.1 9
+sockit: connect: -X: nc's proxy is one URL here: -X 5 -x HOST:PORT is --proxy socks5://HOST:PORT (-X 4: socks4://, -X connect: http://)|connect -x 127.0.0.1:1080 -X connect 127.0.0.1 9
+sockit: connect: -d: to send nothing, give sockit connect stdin </dev/null|connect -d 127.0.0.1 9
+sockit: connect: -k: a server that stays open is sockit serve -k|connect -k 127.0.0.1 9
+sockit: connect: -N: sockit half-closes at stdin EOF already (--no-shutdown keeps it open)|connect -N 127.0.0.1 9
+sockit: connect: -n: sockit never looks up a numeric address; drop -n|connect -nv 127.0.0.1 9
+EOF
+}
+
+@test "habits: curl's flags on http-get and http-head" {
+	while IFS='|' read -r line args; do
+		# shellcheck disable=SC2086 # the words of args
+		habit "$line" $args
+	done <<EOF
+sockit: http-get: -s: $QUIET|http-get -s http://127.0.0.1:9/
+sockit: http-get: -s: $QUIET|http-get -sS http://127.0.0.1:9/
+sockit: http-head: --silent: $QUIET|http-head --silent http://127.0.0.1:9/
+sockit: http-get: -S: sockit always prints errors; drop -S|http-get -S http://127.0.0.1:9/
+sockit: http-get: -I: the headers alone: sockit http-head URL|http-get -I http://127.0.0.1:9/
+sockit: connect: -I: the headers alone: sockit http-head URL|connect -I 127.0.0.1 9
+sockit: http-get: -m: $DEADLINE|http-get -m 5 http://127.0.0.1:9/
+sockit: http-head: -m: $DEADLINE|http-head -m5 http://127.0.0.1:9/
+sockit: connect: -m: $DEADLINE|connect -m 5 127.0.0.1 9
+sockit: http-get: -d: $BODY|http-get -d a=b http://127.0.0.1:9/
+sockit: http-get: --data: $BODY|http-get --data a=b http://127.0.0.1:9/
+sockit: http-get: --data-binary: $BODY|http-get --data-binary=@f http://127.0.0.1:9/
+sockit: http-get: -w: the timeout (SECS) here; curl's -w FORMAT is --write-out FORMAT|http-get -w %{http_code} http://127.0.0.1:9/
+sockit: http-head: -w: the timeout (SECS) here; curl's -w FORMAT is --write-out FORMAT|http-head -w code=%{http_code}\\n http://127.0.0.1:9/
+sockit: http-get: -X: http-get sends GET and http-head HEAD; for other methods use curl|http-get -X POST http://127.0.0.1:9/
+sockit: http-get: -x: a proxy is --proxy http://HOST:PORT|http-get -x 127.0.0.1:3128 http://127.0.0.1:9/
+sockit: http-get: -k: $TLS|http-get -k http://127.0.0.1:9/
+EOF
+}
+
+@test "habits: TLS flags on every command name the tools that speak it" {
+	for cmd in connect serve http-get http-head udp-send resolve; do
+		for flag in --ssl --ssl-reqd --tls --tlsv1.2 --insecure --cacert; do
+			habit "sockit: $cmd: $flag: $TLS" "$cmd" "$flag" 127.0.0.1 9
+		done
+	done
+	habit "sockit: http-get: --ssl-reqd: $TLS" http-get --ssl-reqd=yes http://127.0.0.1:9/
+}
+
+@test "habits: sockit's own meanings of the same letters are kept" {
+	# serve -q PORT: quiet, on that port (the listening line is printed even so)
+	start_server serve -q 127.0.0.1 0
+	file_is "$T/server.err" "sockit: listening on 127.0.0.1:$PORT"
+	# serve -p NAME is the protocol
+	start_named calc serve -p calc 127.0.0.1 0
+	# connect -q HOST PORT: quiet, and -q before an address that is not a number
+	run_io c "$SOCKIT" connect -q 127.0.0.1 "$PORT"
+	rc_is c 0
+	# connect -x is --hex, -s the source address; resolve -l is --long; udp-send -l --lines
+	usage_error "sockit: connect: invalid source address '[' for -s" connect -s '[' 127.0.0.1 9
+	run_io c "$SOCKIT" resolve -l 127.0.0.1
+	rc_is c 0
+	# http-get -w SECS is the timeout
+	usage_error "sockit: http-get: invalid value 'x' for -w (seconds, e.g. 2 or 0.5)" http-get -w x http://127.0.0.1:9/
+	# a flag neither nc nor curl has is still an unknown option, with the pointer to --help
+	usage_error "sockit: connect: unknown option '-j'" connect -j 127.0.0.1 9
+}
