@@ -172,6 +172,37 @@ sha_line() {
 	file_is "$T/c.err" "sockit: connect: Connection reset by peer"
 }
 
+# reset_runs HOW N: N clients against one cutoff.py peer that reads 1 MB of each, then
+# resets (rst) or closes and later refuses (fin) while stdin still streams: /dev/zero (the
+# copy path) on even runs, a pipe (splice) on odd ones. Each status goes into $T/rcs,
+# each stderr after the last into $T/c.err.
+reset_runs() {
+	local how=$1 n=$2 i
+	start_peer p python3 "$PEERS/cutoff.py" --listen --count "$n" --after 1048576 --how "$how"
+	: >"$T/rcs"
+	for ((i = 0; i < n; i++)); do
+		if ((i % 2 == 0)); then
+			run_io c --stdin /dev/zero timeout 10 "$SOCKIT" connect 127.0.0.1 "$PEER_PORT"
+		else
+			# shellcheck disable=SC2016 # expanded by the inner shell
+			run_io c timeout 10 bash -c \
+				'head -c 100000000 /dev/zero | "$1" connect 127.0.0.1 "$2"; exit "${PIPESTATUS[1]}"' \
+				_ "$SOCKIT" "$PEER_PORT"
+		fi
+		echo "$RC $(cat "$T/c.err")" >>"$T/rcs"
+	done
+}
+
+@test "connect: a reset (no FIN) while stdin still flows is exit 4 'Connection reset by peer', 20 times" {
+	reset_runs rst 20
+	repeated_is "$T/rcs" 20 "4 sockit: connect: Connection reset by peer"
+}
+
+@test "connect: the peer's FIN, then writes that fail (it has gone): quiet exit 0, 20 times" {
+	reset_runs fin 20
+	repeated_is "$T/rcs" 20 "0 "
+}
+
 @test "connect: stdout closed early (| head -c1) while the peer floods: prompt, quiet exit 0" {
 	start_peer p python3 "$PEERS/tcp_peer.py" --flood
 	t0=$(now_us)
