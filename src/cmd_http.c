@@ -439,7 +439,7 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 
 	verbose_line('<', ev->line, ev->len);
 	/* "HTTP/1.1 404 Not Found": the code and reason, for --fail's message */
-	printable(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
+	diag_escape(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
 	f->show = (o->head || o->include) && !o->status_only && !(o->fail && ev->status >= 400);
 	if (!f->show)
 		return GO_ON;
