@@ -99,6 +99,9 @@ bool net_same_addr(const struct sockaddr *a, const struct sockaddr *b);
 char *net_format_local(int fd, char *buf, size_t cap);
 /* Formats the address of the connected peer. Returns buf. */
 char *net_format_peer(int fd, char *buf, size_t cap);
+/* The largest UDP payload over IPv4 (65535 less the IP and UDP headers). */
+#define NET_UDP_MAX 65507
+
 /* The pending error of a socket (SO_ERROR), or 0. */
 int net_socket_error(int fd);
 /* True if fd is a TCP socket whose connection is over (reset, or closed both ways); false

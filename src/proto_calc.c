@@ -120,20 +120,23 @@ static void calc_eof(struct conn *c)
 		conn_write(c, "ERR:TOOLONG\n", 12);
 }
 
-/* UDP: the datagram is one frame; its newline is optional. */
+/* UDP: the datagram is one frame; its newline is optional. A reply that would not fit in
+ * one datagram (cap) is ERR:TOOLONG, as a line over --max-line: never silence. */
 static long calc_datagram(const char *in, size_t len, char *out, size_t cap)
 {
 	bool quit = false;
+	size_t n;
 
 	if (len > 0 && in[len - 1] == '\n')
 		len--;
 	if (len > 0 && in[len - 1] == '\r')
 		len--;
-	if (len > max_line)
-		return (long)put_str(out, cap, "ERR", "TOOLONG");
 	if (len == 0)
 		return -1;
-	return (long)answer(in, len, out, cap, &quit);
+	n = len > max_line ? 0 : answer(in, len, out, cap, &quit);
+	if (n == 0)
+		n = put_str(out, cap, "ERR", "TOOLONG");
+	return (long)n;
 }
 
 const struct proto proto_calc = {

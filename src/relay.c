@@ -137,8 +137,8 @@ static int copy_fill(struct flow *f)
 	char *at = f->crlf ? f->buf + COPY_BUF / 2 : f->buf;
 	ssize_t n;
 
-	if (f->udp && !f->src_sock && cap > 65507)
-		cap = 65507; /* one read of input is one datagram */
+	if (f->udp && !f->src_sock && cap > NET_UDP_MAX)
+		cap = NET_UDP_MAX; /* one read of input is one datagram */
 	if (f->mem && f->memlen == 0)
 		return DONE;
 	n = source_read(f, at, cap);

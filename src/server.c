@@ -449,7 +449,9 @@ static void on_datagram(struct loop *l, int fd, void *data, int mask)
 			diag_verbose(1, "%s refused by the access list", who);
 			continue;
 		}
-		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out, sizeof S.out);
+		/* a reply is one datagram: what would not fit one is the protocol's to refuse */
+		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out,
+		                                 sizeof S.out < NET_UDP_MAX ? sizeof S.out : NET_UDP_MAX);
 		diag_verbose(1, "%s: datagram of %zd bytes, reply of %ld", who, n,
 		             r < 0 ? 0 : r);
 		if (r >= 0)
