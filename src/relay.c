@@ -154,9 +154,30 @@ static int copy_fill(struct flow *f)
 	return MOVED;
 }
 
+/* After a fallback, the next buffer of what is still in the pipe. Returns 0, or -1. */
+static int unpipe(struct flow *f)
+{
+	ssize_t n;
+
+	do
+		n = read(f->mid[0], f->buf, COPY_BUF < f->held ? COPY_BUF : f->held);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		errno = n == 0 ? EIO : errno;
+		return -1;
+	}
+	f->off = 0;
+	f->len = (size_t)n;
+	f->held -= (size_t)n;
+	return 0;
+}
+
 static int copy_drain(struct flow *f)
 {
 	ssize_t n;
+
+	if (f->len == f->off && f->held > 0 && unpipe(f) < 0)
+		return FAIL_DST;
 
 	do
 		n = f->dst_sock ? send(f->dst, f->buf + f->off, f->len - f->off, MSG_NOSIGNAL)
@@ -174,22 +195,13 @@ static int copy_drain(struct flow *f)
 }
 
 #ifdef __linux__
-/* splice() refused these fds after all: go on with the copy path, bytes already in the
- * pipe first (they are read back out of it like any input). */
+/* splice() refused these fds after all: go on with the copy path. Bytes already in the
+ * pipe go out first, a buffer at a time (copy_drain), before anything new is read. */
 static int fall_back_to_copy(struct flow *f)
 {
 	f->splice = false;
 	f->buf = malloc(COPY_BUF);
-	if (!f->buf)
-		return FAIL_SRC;
-	while (f->held > 0) {
-		ssize_t n = read(f->mid[0], f->buf + f->len, COPY_BUF - f->len);
-		if (n <= 0)
-			break;
-		f->len += (size_t)n;
-		f->held -= (size_t)n;
-	}
-	return MOVED;
+	return f->buf ? MOVED : FAIL_SRC;
 }
 
 static int splice_fill(struct flow *f)
@@ -240,7 +252,7 @@ static bool wants_read(const struct flow *f)
 {
 	if (f->eof)
 		return false;
-	return f->splice ? f->held < f->pipecap : f->len == 0;
+	return f->splice ? f->held < f->pipecap : f->len == 0 && f->held == 0;
 }
 
 static int flow_fill(struct flow *f)

@@ -112,6 +112,14 @@ sha_line() {
 	same_file "$BATS_FILE_TMPDIR/mid.a" "$T/p.got"
 }
 
+@test "connect: stdout opened for appending (>>, which splice refuses): all 10 MB arrive after what was there" {
+	start_peer p python3 "$PEERS/tcp_peer.py" --send "$BATS_FILE_TMPDIR/mid.a"
+	printf 'kept\n' >"$T/c.out"
+	timeout 20 "$SOCKIT" connect 127.0.0.1 "$PEER_PORT" </dev/null >>"$T/c.out" 2>"$T/c.err" 9>&-
+	same_file <(printf 'kept\n' && cat "$BATS_FILE_TMPDIR/mid.a") "$T/c.out"
+	file_is "$T/c.err"
+}
+
 @test "connect: both EOFs at once, 10 MB each way" {
 	start_peer p python3 "$PEERS/tcp_peer.py" --send "$BATS_FILE_TMPDIR/mid.b" --recv "$T/p.got"
 	run_io c --stdin "$BATS_FILE_TMPDIR/mid.a" "$SOCKIT" connect 127.0.0.1 "$PEER_PORT"

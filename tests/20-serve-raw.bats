@@ -137,6 +137,21 @@ served() {
 	rm -f "$T/c.out" "$T/server.out"
 }
 
+@test "serve: stdout opened for appending (>>, which splice refuses): all 10 MB arrive after what was there, exit 0" {
+	local pid port
+	printf 'kept\n' >"$T/server.out"
+	"$SOCKIT" serve 127.0.0.1 0 </dev/null >>"$T/server.out" 2>"$T/server.err" 3>&- 9>&- &
+	pid=$!
+	track "$pid"
+	wait_for "$T/server.err" 'listening on '
+	port=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/server.err")
+	run_io c --stdin "$BATS_FILE_TMPDIR/mid.a" "$SOCKIT" connect 127.0.0.1 "$port"
+	rc_is c 0
+	wait_exit "$pid" 10
+	[ "$EXIT" -eq 0 ]
+	same_file <(printf 'kept\n' && cat "$BATS_FILE_TMPDIR/mid.a") "$T/server.out"
+}
+
 @test "serve: stdin EOF half-closes, and all the client sends after that still arrives" {
 	printf 'hello\n' >"$T/in"
 	start_server --stdin "$T/in" serve 127.0.0.1 0
