@@ -19,18 +19,22 @@ setup_file() {
 	done
 }
 
-# fiu SPEC... -- CMD...: CMD with each SPEC (NAME,probability=P[,failinfo=ERRNO]) enabled
-# at random; no control FIFO is left behind.
-fiu() {
-	local args=()
-	while [ "$1" != -- ]; do
-		args+=(-c "enable_random name=$1")
+# fiu_args SPEC...: FIU, the fiu-run arguments enabling each SPEC (NAME,probability=P
+# [,failinfo=ERRNO]) at random, with no control FIFO left behind. Run as
+# `fiu-run "${FIU[@]}" CMD`: fiu-run execs CMD, so a background job's PID is CMD's own.
+fiu_args() {
+	FIU=(-x -f "")
+	while [ $# -gt 0 ]; do
+		FIU+=(-c "enable_random name=$1")
 		shift
 	done
-	shift
-	# AddressSanitizer must come first among the preloads; fiu's comes first here
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-		fiu-run -x -f "" "${args[@]}" "$@"
+}
+
+# can_inject: fiu-run is there, and the binary can take its preload: fiu's POSIX library
+# wraps malloc, which AddressSanitizer's runtime owns (the process dies at once).
+can_inject() {
+	command -v fiu-run >/dev/null || skip "no fiu-run (tests/deps installs it)"
+	! asan_build || skip "fiu's malloc wrapper cannot run under AddressSanitizer"
 }
 
 # outcome NAME RC PEER-RC WANT GOT: one side of a run is fine: what it wrote is a prefix
@@ -62,7 +66,8 @@ relay_under() {
 	: >"$T/s.out"
 	: >"$T/c.out"
 	: >"$T/s.err"
-	fiu "$@" -- "$SOCKIT" serve 127.0.0.1 0 <"$BATS_FILE_TMPDIR/b" >>"$T/s.out" \
+	fiu_args "$@"
+	fiu-run "${FIU[@]}" "$SOCKIT" serve 127.0.0.1 0 <"$BATS_FILE_TMPDIR/b" >>"$T/s.out" \
 		2>"$T/s.err" 3>&- 9>&- &
 	pid=$!
 	track "$pid"
@@ -76,7 +81,7 @@ relay_under() {
 	fi
 	port=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/s.err")
 	rc=0
-	fiu "$@" -- timeout -k 5 60 "$SOCKIT" connect -C 127.0.0.1 "$port" \
+	fiu-run "${FIU[@]}" timeout -k 5 60 "$SOCKIT" connect -C 127.0.0.1 "$port" \
 		<"$BATS_FILE_TMPDIR/a" >>"$T/c.out" 2>"$T/client.msg" 9>&- || rc=$?
 	wait_exit "$pid" 30 || return 1
 	sed 1d "$T/s.err" >"$T/server.msg"
@@ -86,7 +91,7 @@ relay_under() {
 }
 
 @test "faults: 50 MB both ways under EINTR, EAGAIN and short counts: bytes equal, or an error said" {
-	command -v fiu-run >/dev/null || skip "no fiu-run (tests/deps installs it)"
+	can_inject
 	: >"$T/rcs"
 	local spec
 	while read -r spec; do
@@ -106,7 +111,7 @@ relay_under() {
 }
 
 @test "faults: 50 MB both ways with malloc failing (ENOMEM): bytes equal, or an error said" {
-	command -v fiu-run >/dev/null || skip "no fiu-run (tests/deps installs it)"
+	can_inject
 	: >"$T/rcs"
 	local p
 	for p in 0.5 0.1 0.02 0.02 0.02; do
@@ -117,15 +122,16 @@ relay_under() {
 }
 
 @test "faults: calc under EINTR, EAGAIN, short counts and ENOMEM: right answers or closed; no spin, no crash" {
-	command -v fiu-run >/dev/null || skip "no fiu-run (tests/deps installs it)"
+	can_inject
 	local pid port idle
-	fiu posix/io/net/recv,probability=0.05,failinfo=$EINTR \
+	fiu_args posix/io/net/recv,probability=0.05,failinfo=$EINTR \
 		posix/io/net/recv,probability=0.05,failinfo=$EAGAIN \
 		posix/io/net/send,probability=0.05,failinfo=$EAGAIN \
 		posix/io/net/send,probability=0.02,failinfo=$EINTR \
 		libc/mm/malloc,probability=0.01 libc/mm/realloc,probability=0.01 \
-		libc/mm/calloc,probability=0.01 -- \
-		"$SOCKIT" serve -p calc 127.0.0.1 0 </dev/null >"$T/s.out" 2>"$T/s.err" 3>&- 9>&- &
+		libc/mm/calloc,probability=0.01
+	fiu-run "${FIU[@]}" "$SOCKIT" serve -p calc 127.0.0.1 0 </dev/null >"$T/s.out" \
+		2>"$T/s.err" 3>&- 9>&- &
 	pid=$!
 	track "$pid"
 	wait_for "$T/s.err" 'listening on ' 10
