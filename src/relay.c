@@ -22,6 +22,7 @@
 #define COPY_BUF      (128 * 1024)
 #define PIPE_WANT     (1024 * 1024)
 #define STOP_FLUSH_MS 1000
+#define SOCK_SPLICE   (64 * 1024) /* the pages one send takes from a pipe (16) */
 
 /* One direction: bytes from src to dst, either through buf or through the pipe mid. */
 struct flow {
@@ -225,17 +226,19 @@ static int splice_fill(struct flow *f)
 
 static int splice_drain(struct flow *f)
 {
+	/* into a socket, one send's worth at a time: a reset that lands between two sends of
+	 * one splice call is swallowed by the kernel (see below), so calls are kept short */
+	size_t want = f->dst_sock && f->held > SOCK_SPLICE ? SOCK_SPLICE : f->held;
 	ssize_t n;
 
 	do
-		n = splice(f->mid[0], NULL, f->dst, NULL, f->held,
-		           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = splice(f->mid[0], NULL, f->dst, NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && errno == EINVAL)
 		return fall_back_to_copy(f);
 	if (n < 0)
 		return errno == EAGAIN ? WAIT : FAIL_DST;
-	bool shorter = (size_t)n < f->held;
+	bool shorter = (size_t)n < want;
 	f->held -= (size_t)n;
 	f->moved += (unsigned long long)n;
 	/* A splice into a socket that sent some bytes reports them, not the reset that stopped
