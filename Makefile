@@ -1,4 +1,4 @@
-# sockit: a plain Makefile. `make`, `make test`, `make check`, `make fuzz`, `make bench`,
+# sockit: a plain Makefile. `make`, `make test`, `make check`, `make fuzz`, `make fuzz-long`, `make bench`,
 # `make install`.
 VERSION   = 0.1.0
 PREFIX    = /usr/local
@@ -50,11 +50,15 @@ $(BUILD)/unit: $(UNITSRCS) $(LIBOBJS) $(BUILD)/suites.h tests/unit/unit.h
 unit: $(BUILD)/unit
 	./$(BUILD)/unit
 
-test: all unit
+# Every command the suite needs, installed first when missing (tests/deps says how).
+deps:
+	@tests/deps $(if $(filter check,$(MAKECMDGOALS)),check)
+
+test: deps all unit
 	SOCKIT=$(CURDIR)/sockit bats tests/
 
 # The whole suite again under ASan+UBSan, the server tests on the poll backend, linters.
-check: test lint
+check: deps test lint
 	$(MAKE) CC=clang BUILD=build-clang BIN=build-clang/sockit build-clang/sockit
 	$(MAKE) BUILD=build-san BIN=build-san/sockit CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 		build-san/sockit build-san/unit
@@ -65,7 +69,7 @@ check: test lint
 
 lint:
 	mandoc -Tlint -Wwarning man/sockit.1
-	shellcheck -x tests/helpers.bash .ci/run bench/*.sh bench/lib.sh bench/run-all \
+	shellcheck -x tests/helpers.bash tests/deps .ci/run bench/*.sh bench/lib.sh bench/run-all \
 		completions/sockit.bash
 	shellcheck -x -s bash tests/*.bats
 	bash -n completions/sockit.bash
@@ -74,6 +78,21 @@ lint:
 
 # libFuzzer targets: each links every module but main.c.
 fuzz: $(FUZZBINS)
+
+# Each target for FUZZ_LONG_SECONDS, starting from its corpus in tests/fuzz/corpus/TARGET,
+# which is then replaced by the minimised (-merge=1) union of the old and the new inputs.
+FUZZ_LONG_SECONDS ?= 600
+fuzz-long: fuzz
+	@for t in $(FUZZBINS); do \
+		n=$${t#build-fuzz/}; c=tests/fuzz/corpus/$$n; w=build-fuzz/work-$$n; m=build-fuzz/min-$$n; \
+		rm -rf $$w $$m && mkdir -p $$c $$w $$m && cp $$c/. $$w/ -R || exit 1; \
+		echo "== $$n: $(FUZZ_LONG_SECONDS) s from $$(ls $$c | wc -l) inputs"; \
+		./$$t -max_total_time=$(FUZZ_LONG_SECONDS) -rss_limit_mb=1024 $$w >$$w.log 2>&1 || \
+			{ tail -n 40 $$w.log; exit 1; }; \
+		./$$t -merge=1 $$m $$w >>$$w.log 2>&1 || { tail -n 20 $$w.log; exit 1; }; \
+		rm -rf $$c && mv $$m $$c && rm -rf $$w || exit 1; \
+		echo "ok $$n: $$(grep -Eo 'Done [0-9]+ runs' $$w.log | tail -n 1), $$(ls $$c | wc -l) inputs kept"; \
+	done
 
 build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) $(wildcard src/*.h)
 	@mkdir -p build-fuzz
@@ -106,4 +125,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-poll build-clang build-fuzz sockit bench/lineload bench/connload
 
-.PHONY: all unit test check lint fuzz bench install uninstall clean
+.PHONY: all deps unit test check lint fuzz fuzz-long bench install uninstall clean

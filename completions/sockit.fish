@@ -3,18 +3,21 @@
 # `sockit COMMAND --list-options`) each time, so it cannot drift from the program.
 # Lines of --list-options are tab-separated: short, long, argument, help, values.
 
-# The sockit being completed (./sockit too), or plain `sockit`.
+# The sockit being completed (./sockit too), or plain `sockit`; fails when there is
+# none to ask, and then Tab offers nothing and says nothing, as the bash completion.
 function __sockit_bin
     set -l bin (commandline -opc)[1]
     if command -q -- $bin
         echo $bin
-    else
+    else if command -q sockit
         echo sockit
+    else
+        return 1
     end
 end
 
 function __sockit_commands
-    set -l bin (__sockit_bin)
+    set -l bin (__sockit_bin); or return
     $bin --list-commands 2>/dev/null
     echo help
 end
@@ -22,7 +25,7 @@ end
 # Everything after the command word: its options, their values, files where a
 # value is a file.
 function __sockit_complete
-    set -l bin (__sockit_bin)
+    set -l bin (__sockit_bin); or return
     set -l words (commandline -opc)
     set -l cur (commandline -ct)
     set -l cmd $words[2]
@@ -69,6 +72,6 @@ end
 
 complete -c sockit -f
 complete -c sockit -n '__fish_use_subcommand' -a '(__sockit_commands)' -d command
-complete -c sockit -n '__fish_use_subcommand' -l help -d 'usage and commands'
-complete -c sockit -n '__fish_use_subcommand' -l version -d 'print the version'
+complete -c sockit -n '__fish_use_subcommand; and __sockit_bin >/dev/null' -l help -d 'usage and commands'
+complete -c sockit -n '__fish_use_subcommand; and __sockit_bin >/dev/null' -l version -d 'print the version'
 complete -c sockit -n 'not __fish_use_subcommand' -a '(__sockit_complete)'

@@ -348,7 +348,7 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 	if (o->json)
 		json_status(f, ev);
 	/* "HTTP/1.1 404 Not Found": the code and reason, for --fail's message */
-	printable(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
+	diag_escape(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
 	f->http_code = ev->status;
 	f->has_ctype = false;
 	f->show = (o->head || o->include) && !o->status_only && !o->json &&

@@ -39,6 +39,14 @@ int diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_verbose_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A line printed even with -q, as `sockit: message` (no command): the ready line. */
 void diag_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Copies src[0..len) into dst (cap >= 1 bytes, always NUL-terminated) fit for a terminal:
+ * printable ASCII, tab and valid UTF-8 pass; C0 controls, DEL, C1 controls (raw or UTF-8),
+ * invalid or overlong UTF-8, U+2028/U+2029 and the bidi overrides U+202A-U+202E and
+ * U+2066-U+2069 become \xNN per byte. Stops before what does not fit whole. Returns the
+ * length written: at most 4 * len. Every message of this module goes through it.
+ */
+size_t diag_escape(char *dst, size_t cap, const char *src, size_t len);
 /* Writes a hex dump of buf to stderr, each line marked with dir ('>' sent, '<' received). */
 void diag_hexdump(char dir, const void *buf, size_t len);
 /* The same dump written to out (udp-send -x prints replies so on stdout). */

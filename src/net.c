@@ -627,6 +627,19 @@ int net_shutdown_write(char *err, int fd)
 	return fail(err, NET_ENET, "shutdown: %s", strerror(errno));
 }
 
+bool net_tcp_ended(int fd)
+{
+#ifdef __linux__
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+		return ti.tcpi_state == TCP_CLOSE;
+#endif
+	(void)fd;
+	return false;
+}
+
 int net_set_io_timeout(char *err, int fd, int timeout_ms)
 {
 	struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = timeout_ms % 1000 * 1000};

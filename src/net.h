@@ -105,6 +105,12 @@ bool net_same_addr(const struct sockaddr *a, const struct sockaddr *b);
 char *net_format_local(int fd, char *buf, size_t cap);
 /* Formats the address of the connected peer. Returns buf. */
 char *net_format_peer(int fd, char *buf, size_t cap);
+/* The largest UDP payload over IPv4 (65535 less the IP and UDP headers). */
+#define NET_UDP_MAX 65507
+
+/* True if fd is a TCP socket whose connection is over (reset, or closed both ways); false
+ * while it lives, for other sockets, and where the system cannot tell (Linux only). */
+bool net_tcp_ended(int fd);
 /* Sets an idle limit on each read and write of a connected socket (SO_RCVTIMEO and
  * SO_SNDTIMEO): no byte for timeout_ms makes it fail; 0 means none. Returns 0 or NET_ENET. */
 int net_set_io_timeout(char *err, int fd, int timeout_ms);

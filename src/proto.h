@@ -69,6 +69,11 @@ extern const struct proto proto_echo, proto_discard, proto_daytime, proto_qotd, 
 /* What a protocol may do with its connection (implemented by server.c). */
 /* Queues bytes for the client; they are sent as soon as the socket takes them. */
 void conn_write(struct conn *c, const void *buf, size_t len);
+/* The bytes that may still be queued for the client before its output reaches the
+ * protocol's out_cap. A protocol that stops taking lines for want of room leaves the rest
+ * in its frame reader: the server keeps it, stops reading the client, and calls on_data
+ * again (with those bytes) once the client has read enough of its replies. */
+size_t conn_room(const struct conn *c);
 /* Closes the connection once what was queued has been sent. */
 void conn_close(struct conn *c);
 /* True once the protocol (or the server) has decided to close the connection. */

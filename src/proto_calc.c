@@ -9,6 +9,8 @@
 
 /* The longest reply: a --max-line value echoed back, its keyword and the newline. */
 #define REPLY_MAX (65536 + 32)
+/* A reply is at most its request line and this much (an ERR:SYNTAX detail, HELP). */
+#define REPLY_EXTRA 64
 
 static size_t max_line = 1024;
 
@@ -95,7 +97,10 @@ static void calc_data(struct conn *c, const char *buf, size_t len)
 	enum frame_status st;
 
 	frame_feed(fr, buf, len);
-	while (!conn_is_closing(c) && (st = frame_next(fr, &line, &n)) != FRAME_MORE) {
+	/* a line is taken only while its longest reply fits under the cap; the rest stays in
+	 * the reader for the server to keep (sockit(1): a client that does not read) */
+	while (!conn_is_closing(c) && conn_room(c) >= max_line + REPLY_EXTRA &&
+	       (st = frame_next(fr, &line, &n)) != FRAME_MORE) {
 		if (st == FRAME_LINE)
 			answer_line(c, line, n);
 		else if (st == FRAME_TOOLONG)
@@ -120,20 +125,23 @@ static void calc_eof(struct conn *c)
 		conn_write(c, "ERR:TOOLONG\n", 12);
 }
 
-/* UDP: the datagram is one frame; its newline is optional. */
+/* UDP: the datagram is one frame; its newline is optional. A reply that would not fit in
+ * one datagram (cap) is ERR:TOOLONG, as a line over --max-line: never silence. */
 static long calc_datagram(const char *in, size_t len, char *out, size_t cap)
 {
 	bool quit = false;
+	size_t n;
 
 	if (len > 0 && in[len - 1] == '\n')
 		len--;
 	if (len > 0 && in[len - 1] == '\r')
 		len--;
-	if (len > max_line)
-		return (long)put_str(out, cap, "ERR", "TOOLONG");
 	if (len == 0)
 		return -1;
-	return (long)answer(in, len, out, cap, &quit);
+	n = len > max_line ? 0 : answer(in, len, out, cap, &quit);
+	if (n == 0)
+		n = put_str(out, cap, "ERR", "TOOLONG");
+	return (long)n;
 }
 
 const struct proto proto_calc = {

@@ -1,5 +1,6 @@
 /* proto_chat.c: the chat room: each member's lines go to every other member and to the
  * server's stdout; a few IRC-like commands; a member who cannot keep up is dropped. */
+#include "diag.h"
 #include "proto.h"
 
 #include <errno.h>
@@ -12,7 +13,8 @@
 #define NICK_MAX 32
 #define WHO_MAX  200              /* nicks named by /who; the rest are only counted */
 #define TEXT_MAX 65536            /* --max-line's ceiling: the longest text of a line */
-#define MSG_MAX  (TEXT_MAX + 128) /* a text with the longest prefix and suffix around it */
+/* a text with the longest prefix and suffix around it, every byte of it escaped (4 each) */
+#define MSG_MAX (4 * TEXT_MAX + 128)
 
 struct member {
 	struct conn *conn;
@@ -93,39 +95,17 @@ static void tell(struct member *m, const char *line)
 	conn_write(m->conn, line, strlen(line));
 }
 
-/*
- * Copies text bound for other people's terminals into dst: C0 controls but TAB, DEL, and
- * C1 controls in their UTF-8 form (U+0080-U+009F, obeyed as escapes by terminals too)
- * become '?', so nobody can move a cursor or retitle a window but their own. Every other
- * byte passes as it is (UTF-8 is not validated). Returns the bytes written (<= len).
- */
-static size_t clean(char *dst, const char *src, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	size_t n = 0;
-
-	if (len > TEXT_MAX)
-		len = TEXT_MAX;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
-			dst[n++] = '?';
-			i++;
-		} else if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f) {
-			dst[n++] = '?';
-		} else {
-			dst[n++] = (char)s[i];
-		}
-	}
-	return n;
-}
-
-/* prefix + cleaned text + "\n" into msg; returns its length. */
+/* prefix + text + "\n" into msg; returns its length. The text is bound for other people's
+ * terminals: escaped as diag_escape does, so nobody can move a cursor, retitle a window or
+ * reorder a line but their own. */
 static size_t compose(const char *prefix, const char *text, size_t len, const char *suffix)
 {
 	size_t n = strlen(prefix);
 
 	memcpy(msg, prefix, n);
-	n += clean(msg + n, text, len);
+	if (len > TEXT_MAX)
+		len = TEXT_MAX;
+	n += diag_escape(msg + n, sizeof msg - n - strlen(suffix) - 1, text, len);
 	memcpy(msg + n, suffix, strlen(suffix));
 	n += strlen(suffix);
 	msg[n++] = '\n';

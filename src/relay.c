@@ -19,6 +19,7 @@
 
 #define COPY_BUF      (128 * 1024)
 #define STOP_FLUSH_MS 1000
+#define SOCK_SPLICE   (64 * 1024) /* the pages one send takes from a pipe (16) */
 
 /* One direction: bytes from src to dst, either through buf or through the mover mv. */
 struct flow {
@@ -102,8 +103,8 @@ static int copy_fill(struct flow *f)
 	char *at = f->crlf ? f->buf + COPY_BUF / 2 : f->buf;
 	ssize_t n;
 
-	if (f->udp && !f->src_sock && cap > 65507)
-		cap = 65507; /* one read of input is one datagram */
+	if (f->udp && !f->src_sock && cap > NET_UDP_MAX)
+		cap = NET_UDP_MAX; /* one read of input is one datagram */
 	if (f->mem && f->memlen == 0)
 		return DONE;
 	n = source_read(f, at, cap);
@@ -152,11 +153,22 @@ static int splice_step_fill(struct flow *f)
 
 static int splice_step_drain(struct flow *f)
 {
-	ssize_t n = splice_drain(&f->mv, f->dst);
+	/* into a socket, one send's worth at a time: a reset that lands between two sends of
+	 * one splice call is swallowed by the kernel (see below), so calls are kept short */
+	size_t held = splice_held(&f->mv);
+	size_t want = f->dst_sock && held > SOCK_SPLICE ? SOCK_SPLICE : held;
+	ssize_t n = splice_drain(&f->mv, f->dst, want);
 
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? WAIT : FAIL_DST;
+	bool shorter = (size_t)n < want;
 	f->moved += (unsigned long long)n;
+	/* A splice into a socket that sent some bytes reports them, not the reset that stopped
+	 * it, and the error is lost: the next write would only say EPIPE, as after a FIN. */
+	if (shorter && f->dst_sock && net_tcp_ended(f->dst)) {
+		errno = ECONNRESET;
+		return FAIL_DST;
+	}
 	return MOVED;
 }
 
@@ -193,6 +205,7 @@ struct relay {
 	bool peer_eof;        /* the peer closed its side cleanly */
 	int read_err;         /* reading the socket failed with this errno */
 	int write_err;        /* writing the socket failed with this errno */
+	bool write_quiet;     /* ...after the peer had closed: it has gone, not reset us */
 	bool in_err;          /* reading the input failed (reported already) */
 	bool in_done;         /* the input itself has ended, not just this peer's part in it */
 	bool out_gone;        /* the output's reader has gone: stop quietly */
@@ -200,6 +213,17 @@ struct relay {
 	bool watch_done;      /* on_received has seen what it waited for: end once written */
 	long long last_io, linger_at, stop_at;
 };
+
+/*
+ * A write to the socket failed with err: did the peer close before (quiet, exit 0), or
+ * reset a connection it was still meant to read (exit 4, sockit(1) connect)? Its EOF read
+ * already says it closed; so does EPIPE, which TCP reports for a reset that follows the
+ * peer's FIN (CLOSE-WAIT) when its EOF is still unread, where a bare reset is ECONNRESET.
+ */
+static bool peer_closed_first(const struct relay *r, int err)
+{
+	return r->peer_eof || (err == EPIPE && !r->o->udp);
+}
 
 static void step_up(struct relay *r, short in_ev, short sock_ev)
 {
@@ -222,7 +246,8 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 		rc = flow_drain(f);
 		if (rc == FAIL_DST) {
 			/* the peer is gone: what is left of the input cannot be delivered */
-			r->write_err = errno == EPIPE ? ECONNRESET : errno;
+			r->write_err = errno;
+			r->write_quiet = peer_closed_first(r, errno);
 			f->eof = true;
 			flow_discard(f);
 		} else if (rc == MOVED) {
@@ -295,7 +320,9 @@ static int verdict(struct relay *r)
 	}
 	if (r->watch_done) /* what it waited for is out: the rest does not matter */
 		return down_done ? 0 : -1;
-	if (r->write_err && (r->o->udp || r->write_err != ECONNRESET)) {
+	/* a reset or a close waits for what the peer sent to be written out; other errors
+	 * (unreachable, a UDP refusal) end the relay at once */
+	if (r->write_err && (r->o->udp || (r->write_err != ECONNRESET && !r->write_quiet))) {
 		diag_err("%s", strerror(r->write_err));
 		return EXIT_NET;
 	}
@@ -306,8 +333,12 @@ static int verdict(struct relay *r)
 		diag_err("%s", strerror(r->read_err));
 		return EXIT_NET;
 	}
-	if (r->write_err) /* it closed, then our write failed: it has really gone */
+	if (r->write_err && r->write_quiet) /* it closed, then our write failed: it has gone */
 		return 0;
+	if (r->write_err) { /* a reset while it was still meant to read what we sent */
+		diag_err("%s", strerror(ECONNRESET));
+		return EXIT_NET;
+	}
 	if (r->o->in_is_tty || r->shut || r->stop_at)
 		return r->in_err ? EXIT_IO : 0;
 	return -1;
@@ -392,8 +423,10 @@ static int pump(struct relay *r)
 		short in_ev = r->up.mem ? POLLIN : pfd[SLOT_IN].revents;
 		if (pfd[SLOT_IN].fd < 0 && !r->up.mem)
 			in_ev = 0;
-		step_up(r, in_ev, pfd[SLOT_SOCK].revents);
+		/* the socket is read before it is written: a FIN that came is seen before a
+		 * write fails, and tells a peer that closed from one that reset */
 		step_down(r, pfd[SLOT_SOCK].revents, pfd[SLOT_OUT].revents);
+		step_up(r, in_ev, pfd[SLOT_SOCK].revents);
 	}
 }
 
@@ -415,7 +448,8 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 	                     .crlf = o->crlf,
 	                     .hexdir = o->hex ? '>' : 0,
 	                     .mem = o->send,
-	                     .memlen = o->send_len};
+	                     .memlen = o->send_len,
+	                     .mv = {.pipe = {-1, -1}}};
 	r.up.eof = o->in_fd < 0 && !o->send;
 	r.down = (struct flow){.src_name = "socket",
 	                       .dst_name = "stdout",
@@ -424,7 +458,9 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 	                       .src_sock = true,
 	                       .udp = o->udp,
 	                       .hexdir = o->hex ? '<' : 0,
-	                       .watched = o->on_received != NULL};
+	                       .watched = o->on_received != NULL,
+	                       .mv = {.pipe = {-1, -1}}};
+	/* both flows' pipe fds are -1 from here: a failure below must not close fd 0 or 1 */
 	if (net_set_nonblock(err, o->sock, true) < 0)
 		diag_err("%s", err);
 	else if (flow_init(&r.up) < 0 || flow_init(&r.down) < 0)

@@ -35,6 +35,8 @@ struct conn {
 	struct frame_reader fr;
 	char *out; /* unsent output, or NULL */
 	size_t outoff, outlen, outcap;
+	char *held; /* input read but not yet taken by the protocol (out of room), or NULL */
+	size_t heldlen;
 	void *pdata; /* the protocol's */
 	long long opened, last_active;
 	unsigned long long bytes_in, bytes_out;
@@ -115,7 +117,7 @@ static void update_interest(struct conn *c)
 
 	if (c->flags & CONN_DEAD)
 		return;
-	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING)) && !S.stop_at)
+	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING)) && !c->held && !S.stop_at)
 		mask |= LOOP_READ;
 	if (c->outlen > c->outoff)
 		mask |= LOOP_WRITE;
@@ -237,6 +239,13 @@ void conn_write(struct conn *c, const void *buf, size_t len)
 	}
 }
 
+size_t conn_room(const struct conn *c)
+{
+	size_t pending = c->outlen - c->outoff + (c == S.current ? S.outlen : 0);
+
+	return pending < S.o->proto->out_cap ? S.o->proto->out_cap - pending : 0;
+}
+
 void conn_close(struct conn *c)
 {
 	c->flags |= CONN_CLOSING;
@@ -291,17 +300,81 @@ static void reap(void)
 			c->next->prev = c->prev;
 		frame_free(&c->fr);
 		free(c->out);
+		free(c->held);
 		free(c);
 		S.nclients--;
 	}
 }
 
+/* What the protocol left in c's frame reader when it ran out of room is kept in c->held
+ * (the chunk may be c->held itself), and c is throttled: its later bytes wait in the
+ * kernel until the client has read enough of its replies. */
+static void keep_rest(struct conn *c)
+{
+	const char *rest;
+	size_t n;
+	char *copy;
+
+	frame_rest(&c->fr, &rest, &n);
+	frame_feed(&c->fr, NULL, 0); /* the reader must not keep pointing into the chunk */
+	if (n == 0 || conn_is_closing(c)) {
+		free(c->held);
+		c->held = NULL;
+		c->heldlen = 0;
+		return;
+	}
+	if (c->held && rest >= c->held && rest < c->held + c->heldlen) {
+		memmove(c->held, rest, n);
+	} else if ((copy = malloc(n))) {
+		memcpy(copy, rest, n);
+		free(c->held);
+		c->held = copy;
+	} else {
+		schedule_close(c, PROTO_CLOSE_ERROR);
+		return;
+	}
+	c->heldlen = n;
+	c->flags |= CONN_THROTTLED;
+}
+
+/* Hands bytes of c's input to the protocol, keeps what it could not take, settles c. */
+static void deliver(struct conn *c, const char *buf, size_t len)
+{
+	S.current = c;
+	if (S.o->proto->on_data)
+		S.o->proto->on_data(c, buf, len);
+	keep_rest(c);
+	settle(c);
+}
+
+/* Input kept while c was out of room goes first, before anything more is read. */
+static void deliver_held(struct conn *c)
+{
+	while (c->held && !(c->flags & (CONN_THROTTLED | CONN_DEAD | CONN_CLOSING)) && !S.stop_at)
+		deliver(c, c->held, c->heldlen);
+}
+
+/* How much to read from c: for a throttling protocol no more than its output may still
+ * grow by (echo's is its input), so a client that does not read costs at most out_cap. */
+static size_t read_size(const struct conn *c)
+{
+	size_t room = S.o->proto->overflow == PROTO_THROTTLE ? conn_room(c) : sizeof S.in;
+
+	return room < sizeof S.in ? room : sizeof S.in;
+}
+
 static void read_client(struct conn *c)
 {
+	size_t want = read_size(c);
 	ssize_t n;
 
+	if (want == 0) { /* full: read again once the client has taken some of it */
+		c->flags |= CONN_THROTTLED;
+		update_interest(c);
+		return;
+	}
 	do
-		n = recv(c->fd, S.in, sizeof S.in, 0);
+		n = recv(c->fd, S.in, want, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
@@ -309,19 +382,19 @@ static void read_client(struct conn *c)
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return;
 	}
-	S.current = c;
 	if (n == 0) {
+		S.current = c;
 		c->flags |= CONN_EOF;
 		if (S.o->proto->on_eof)
 			S.o->proto->on_eof(c);
-	} else {
-		c->bytes_in += (unsigned long long)n;
-		c->last_active = loop_now_ms();
-		diag_verbose(2, "%s: read %zd bytes", conn_peer(c), n);
-		if (S.o->proto->on_data)
-			S.o->proto->on_data(c, S.in, (size_t)n);
+		settle(c);
+		return;
 	}
-	settle(c);
+	c->bytes_in += (unsigned long long)n;
+	c->last_active = loop_now_ms();
+	diag_verbose(2, "%s: read %zd bytes", conn_peer(c), n);
+	deliver(c, S.in, (size_t)n);
+	deliver_held(c); /* kept for want of room, but the kernel took the replies at once */
 }
 
 static void on_conn_event(struct loop *l, int fd, void *data, int mask)
@@ -344,6 +417,7 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 			return;
 		}
 		update_interest(c);
+		deliver_held(c);
 	}
 	if ((mask & LOOP_READ) && !(c->flags & CONN_DEAD) &&
 	    (loop_mask(S.loop, fd) & LOOP_READ))
@@ -449,7 +523,9 @@ static void on_datagram(struct loop *l, int fd, void *data, int mask)
 			diag_verbose(1, "%s refused by the access list", who);
 			continue;
 		}
-		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out, sizeof S.out);
+		/* a reply is one datagram: what would not fit one is the protocol's to refuse */
+		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out,
+		                                 sizeof S.out < NET_UDP_MAX ? sizeof S.out : NET_UDP_MAX);
 		diag_verbose(1, "%s: datagram of %zd bytes, reply of %ld", who, n,
 		             r < 0 ? 0 : r);
 		if (r >= 0)

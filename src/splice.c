@@ -3,6 +3,7 @@
 #include "splice.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -43,12 +44,12 @@ static ssize_t copy_fill(struct splice_mover *m, int src, size_t max)
 	return n;
 }
 
-static ssize_t copy_drain(struct splice_mover *m, int dst)
+static ssize_t copy_drain(struct splice_mover *m, int dst, size_t want)
 {
 	ssize_t n;
 
 	do
-		n = write(dst, m->buf + m->off, m->held);
+		n = write(dst, m->buf + m->off, want);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return SPLICE_EDST;
@@ -152,15 +153,15 @@ static ssize_t pipe_fill(struct splice_mover *m, int src, size_t max)
 	return n;
 }
 
-static ssize_t pipe_drain(struct splice_mover *m, int dst)
+static ssize_t pipe_drain(struct splice_mover *m, int dst, size_t want)
 {
 	ssize_t n;
 
 	do
-		n = splice(m->pipe[0], NULL, dst, NULL, m->held, flags(m));
+		n = splice(m->pipe[0], NULL, dst, NULL, want, flags(m));
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && refused(errno))
-		return fall_back(m) < 0 ? SPLICE_EDST : copy_drain(m, dst);
+		return fall_back(m) < 0 ? SPLICE_EDST : copy_drain(m, dst, want);
 	if (n < 0)
 		return SPLICE_EDST;
 	m->held -= (size_t)n;
@@ -240,13 +241,15 @@ ssize_t splice_fill(struct splice_mover *m, int src, size_t max)
 	return copy_fill(m, src, max);
 }
 
-ssize_t splice_drain(struct splice_mover *m, int dst)
+ssize_t splice_drain(struct splice_mover *m, int dst, size_t max)
 {
+	size_t want = m->held < max ? m->held : max;
+
 #ifdef __linux__
 	if (!m->copying)
-		return pipe_drain(m, dst);
+		return pipe_drain(m, dst, want);
 #endif
-	return copy_drain(m, dst);
+	return copy_drain(m, dst, want);
 }
 
 void splice_discard(struct splice_mover *m)
@@ -276,7 +279,7 @@ ssize_t splice_move(struct splice_mover *m, int src, int dst, size_t max)
 	if ((n = splice_fill(m, src, max)) <= 0)
 		return n;
 	while (m->held > 0)
-		if ((w = splice_drain(m, dst)) < 0)
+		if ((w = splice_drain(m, dst, SIZE_MAX)) < 0)
 			return w;
 	return n;
 }

@@ -40,8 +40,9 @@ bool splice_zero_copy(const struct splice_mover *m);
 /* Takes at most max bytes from src in one read. Returns the count, 0 at src's end, or
  * SPLICE_ESRC (errno EAGAIN: nothing there yet, or src's own timeout ran out). */
 ssize_t splice_fill(struct splice_mover *m, int src, size_t max);
-/* Writes held bytes to dst in one write. Returns the count or SPLICE_EDST. */
-ssize_t splice_drain(struct splice_mover *m, int dst);
+/* Writes at most max of the held bytes to dst in one write. Returns the count or
+ * SPLICE_EDST. */
+ssize_t splice_drain(struct splice_mover *m, int dst, size_t max);
 /* Drops the held bytes (their destination has gone). */
 void splice_discard(struct splice_mover *m);
 /* Blocking movers: takes at most max bytes from src, then writes all of them to dst.

@@ -179,6 +179,29 @@ proto_values() {
 	same_set proto-eq "$T/want" "$T/got"
 }
 
+@test "fish and bash: with no sockit on PATH, Tab offers nothing and prints nothing" {
+	command -v fish >/dev/null || skip "no fish"
+	local line bin=$T/bin
+	# a PATH with the shells alone, no sockit in it
+	mkdir "$bin"
+	ln -s "$(command -v fish)" "$bin/fish"
+	ln -s "$(command -v bash)" "$bin/bash"
+	for line in "sockit " "sockit -" "sockit serve --" "sockit serve --proto " "sockit help "; do
+		# shellcheck disable=SC2016 # fish's own variables
+		PATH=$bin fish --no-config -c 'source $argv[1]; complete -C $argv[2]' \
+			"$COMPLETIONS/sockit.fish" "$line" >"$T/out" 2>"$T/err"
+		file_is "$T/out" || { echo "fish, for '$line'" >&2 && return 1; }
+		file_is "$T/err" || { echo "fish, for '$line'" >&2 && return 1; }
+	done
+	for line in "sockit " "sockit serve --" "sockit serve --proto "; do
+		# shellcheck disable=SC2086 # the line is words
+		PATH=$bin bash_complete $line >"$T/out" 2>"$T/err"
+		file_is "$T/err" || { echo "bash, for '$line'" >&2 && return 1; }
+		# (an empty COMPREPLY prints as one empty line)
+		[ "$(cat "$T/out")" = "" ] || { echo "bash, for '$line': $(cat "$T/out")" >&2 && return 1; }
+	done
+}
+
 @test "zsh: offers every command, the long options of connect and the --proto values" {
 	command -v zsh >/dev/null || skip "no zsh"
 	use_built

@@ -112,6 +112,14 @@ sha_line() {
 	same_file "$BATS_FILE_TMPDIR/mid.a" "$T/p.got"
 }
 
+@test "connect: stdout opened for appending (>>, which splice refuses): all 10 MB arrive after what was there" {
+	start_peer p python3 "$PEERS/tcp_peer.py" --send "$BATS_FILE_TMPDIR/mid.a"
+	printf 'kept\n' >"$T/c.out"
+	timeout 20 "$SOCKIT" connect 127.0.0.1 "$PEER_PORT" </dev/null >>"$T/c.out" 2>"$T/c.err" 9>&-
+	same_file <(printf 'kept\n' && cat "$BATS_FILE_TMPDIR/mid.a") "$T/c.out"
+	file_is "$T/c.err"
+}
+
 @test "connect: both EOFs at once, 10 MB each way" {
 	start_peer p python3 "$PEERS/tcp_peer.py" --send "$BATS_FILE_TMPDIR/mid.b" --recv "$T/p.got"
 	run_io c --stdin "$BATS_FILE_TMPDIR/mid.a" "$SOCKIT" connect 127.0.0.1 "$PEER_PORT"
@@ -170,6 +178,37 @@ sha_line() {
 	rc_is c 4
 	same_file "$BATS_FILE_TMPDIR/mid.a" "$T/c.out"
 	file_is "$T/c.err" "sockit: connect: Connection reset by peer"
+}
+
+# reset_runs HOW N: N clients against one cutoff.py peer that reads 1 MB of each, then
+# resets (rst) or closes and later refuses (fin) while stdin still streams: /dev/zero (the
+# copy path) on even runs, a pipe (splice) on odd ones. Each status goes into $T/rcs,
+# each stderr after the last into $T/c.err.
+reset_runs() {
+	local how=$1 n=$2 i
+	start_peer p python3 "$PEERS/cutoff.py" --listen --count "$n" --after 1048576 --how "$how"
+	: >"$T/rcs"
+	for ((i = 0; i < n; i++)); do
+		if ((i % 2 == 0)); then
+			run_io c --stdin /dev/zero timeout 10 "$SOCKIT" connect 127.0.0.1 "$PEER_PORT"
+		else
+			# shellcheck disable=SC2016 # expanded by the inner shell
+			run_io c timeout 10 bash -c \
+				'head -c 100000000 /dev/zero | "$1" connect 127.0.0.1 "$2"; exit "${PIPESTATUS[1]}"' \
+				_ "$SOCKIT" "$PEER_PORT"
+		fi
+		echo "$RC $(cat "$T/c.err")" >>"$T/rcs"
+	done
+}
+
+@test "connect: a reset (no FIN) while stdin still flows is exit 4 'Connection reset by peer', 20 times" {
+	reset_runs rst 20
+	repeated_is "$T/rcs" 20 "4 sockit: connect: Connection reset by peer"
+}
+
+@test "connect: the peer's FIN, then writes that fail (it has gone): quiet exit 0, 20 times" {
+	reset_runs fin 20
+	repeated_is "$T/rcs" 20 "0 "
 }
 
 @test "connect: stdout closed early (| head -c1) while the peer floods: prompt, quiet exit 0" {

@@ -137,6 +137,21 @@ served() {
 	rm -f "$T/c.out" "$T/server.out"
 }
 
+@test "serve: stdout opened for appending (>>, which splice refuses): all 10 MB arrive after what was there, exit 0" {
+	local pid port
+	printf 'kept\n' >"$T/server.out"
+	"$SOCKIT" serve 127.0.0.1 0 </dev/null >>"$T/server.out" 2>"$T/server.err" 3>&- 9>&- &
+	pid=$!
+	track "$pid"
+	wait_for "$T/server.err" 'listening on '
+	port=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/server.err")
+	run_io c --stdin "$BATS_FILE_TMPDIR/mid.a" "$SOCKIT" connect 127.0.0.1 "$port"
+	rc_is c 0
+	wait_exit "$pid" 10
+	[ "$EXIT" -eq 0 ]
+	same_file <(printf 'kept\n' && cat "$BATS_FILE_TMPDIR/mid.a") "$T/server.out"
+}
+
 @test "serve: stdin EOF half-closes, and all the client sends after that still arrives" {
 	printf 'hello\n' >"$T/in"
 	start_server --stdin "$T/in" serve 127.0.0.1 0
@@ -241,6 +256,39 @@ served() {
 	wait_exit "$SERVER_PID" 2
 	[ "$EXIT" -eq 0 ]
 	file_is "$T/server.out" 'after the resets'
+}
+
+# reset_runs HOW N: N raw servers, each with a client (cutoff.py) that reads 1 MB and then
+# resets (rst) or closes and later refuses (fin) while the server's stdin still streams:
+# /dev/zero (the copy path) on even runs, a pipe (splice) on odd ones. Each exit status
+# and stderr line after the listening one goes into $T/rcs.
+reset_runs() {
+	local how=$1 n=$2 i in
+	: >"$T/rcs"
+	for ((i = 0; i < n; i++)); do
+		in=/dev/zero
+		if ((i % 2 == 1)); then
+			in=$T/fifo.$i
+			mkfifo "$in"
+			head -c 100000000 /dev/zero >"$in" 3>&- &
+			track $!
+		fi
+		restart_server --stdin "$in" serve 127.0.0.1 0 || return 1
+		run_io r python3 "$PEERS/cutoff.py" --connect "$PORT" --after 1048576 --how "$how"
+		rc_is r 0 || return 1
+		wait_exit "$SERVER_PID" 10 || return 1
+		echo "$EXIT $(sed 1d "$T/server.err")" >>"$T/rcs"
+	done
+}
+
+@test "serve: a client's reset (no FIN) while stdin still flows is exit 4 'Connection reset by peer', 20 times" {
+	reset_runs rst 20
+	repeated_is "$T/rcs" 20 "4 sockit: serve: Connection reset by peer"
+}
+
+@test "serve: the client's FIN, then writes that fail (it has gone): quiet exit 0, 20 times" {
+	reset_runs fin 20
+	repeated_is "$T/rcs" 20 "0 "
 }
 
 @test "serve -v: a line when a client comes and one when it goes, with bytes and time" {

@@ -237,6 +237,28 @@ calc_table() {
 	[ "$output" = "PONG:nl" ]
 }
 
+@test "calc over UDP, --max-line 65536: a reply that cannot fit one datagram is ERR:TOOLONG, never silence" {
+	start_server serve -p calc -u --max-line 65536 127.0.0.1 0
+	# each datagram of 65507 bytes (the most IPv4 carries), or one less; what comes back:
+	# its length, and the whole of it when it is short, else its first 5 and last bytes
+	run timeout 20 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+for req in (b"ECHO:" + b"v" * 65502, b"PING:" + b"p" * 65502, b"ECHO:" + b"w" * 65501,
+            b"ECHO:" + b"x" * 65501 + b"\n", b"PING:" + b"q" * 65500 + b"\r\n"):
+    s.sendto(req, ("127.0.0.1", int(sys.argv[1])))
+    r = s.recv(70000)
+    print(len(r), r if len(r) < 40 else r[:5] + b"..." + r[-2:])
+' "$PORT"
+	[ "$status" -eq 0 ]
+	[ "$output" = "12 b'ERR:TOOLONG\\n'
+12 b'ERR:TOOLONG\\n'
+65507 b'ECHO:...w\\n'
+65507 b'ECHO:...x\\n'
+65506 b'PONG:...q\\n'" ]
+}
+
 @test "calc over a UNIX-domain socket" {
 	start_server serve -p calc -U "$T/calc.sock"
 	run client -U "$T/calc.sock" < <(printf 'CALC:2*21\nQUIT:\n')

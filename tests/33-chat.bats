@@ -121,7 +121,7 @@ nick_table() {
 	EOF
 }
 
-@test "chat: control bytes become '?', '//' escapes a slash, blank lines are ignored" {
+@test "chat: control bytes, C1, overlong and bidi are shown as \\xNN; '//' escapes a slash; blank lines are ignored" {
 	hold_fifo "$T/in"
 	start_server --stdin "$T/in" serve -p chat 127.0.0.1 0
 	chat --stdin "$T/in" 127.0.0.1 "$PORT" <<-'EOF'
@@ -131,7 +131,11 @@ nick_table() {
 		B< *** welcome guest-2, 2 online
 		A< *** guest-2 joined
 		A>> b"\x1b[31mred\x07 tab\tok\x7f bare\rcr \x00nul \xc2\x9b2J caf\xc3\xa9 \xe2\x82\xac\r\n"
-		B<< b"<guest-1> ?[31mred? tab\tok? bare?cr ?nul ?2J caf\xc3\xa9 \xe2\x82\xac"
+		B<< b"<guest-1> \\x1b[31mred\\x07 tab\tok\\x7f bare\\x0dcr \\x00nul \\xc2\\x9b2J caf\xc3\xa9 \xe2\x82\xac"
+		A>> b"c1 \x9b1m over \xc0\x9b \xe0\x80\x9b ls\xe2\x80\xa8 rlo\xe2\x80\xae lri\xe2\x81\xa6 bad\xff\xc3\n"
+		B<< b"<guest-1> c1 \\x9b1m over \\xc0\\x9b \\xe0\\x80\\x9b ls\\xe2\\x80\\xa8 rlo\\xe2\\x80\\xae lri\\xe2\\x81\\xa6 bad\\xff\\xc3"
+		A>> b"/me waves \x1b[2J\n"
+		B<< b"* guest-1 waves \\x1b[2J"
 		A> //not a command
 		B< <guest-1> /not a command
 		A>> b"\n   \n\t\r\n"
@@ -147,12 +151,12 @@ nick_table() {
 		A> /mee
 		A< *** unknown command
 		stdin>> b"esc \x1b]0;title\x07 \xc2\x9b end\n"
-		A< <server> esc ?]0;title? ? end
-		B< <server> esc ?]0;title? ? end
+		A< <server> esc \x1b]0;title\x07 \xc2\x9b end
+		B< <server> esc \x1b]0;title\x07 \xc2\x9b end
 		A> after the blanks
 		B< <guest-1> after the blanks
-		B>> b"/quit   \n"
-		A< *** guest-2 left
+		B>> b"/quit bye\xe2\x80\xae \n"
+		A< *** guest-2 left (bye\xe2\x80\xae )
 		B<eof
 		A> /who
 		A< *** 1 online: guest-1
@@ -160,10 +164,12 @@ nick_table() {
 	wait_for "$T/server.out" '^\*\*\* guest-1 left$'
 	log_is "*** guest-1 joined
 *** guest-2 joined
-<guest-1> ?[31mred? tab	ok? bare?cr ?nul ?2J café €
+<guest-1> \x1b[31mred\x07 tab	ok\x7f bare\x0dcr \x00nul \xc2\x9b2J café €
+<guest-1> c1 \x9b1m over \xc0\x9b \xe0\x80\x9b ls\xe2\x80\xa8 rlo\xe2\x80\xae lri\xe2\x81\xa6 bad\xff\xc3
+* guest-1 waves \x1b[2J
 <guest-1> /not a command
 <guest-1> after the blanks
-*** guest-2 left
+*** guest-2 left (bye\xe2\x80\xae )
 *** guest-1 left"
 }
 

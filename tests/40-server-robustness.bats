@@ -82,6 +82,43 @@ state() {
 	[ $((hwm - rss0)) -lt "$(mem_bound 2048)" ]
 }
 
+# wait_idle PID: polls until PID has used no CPU over a tenth of a second (at most 20 s):
+# the server has done all the work its clients gave it.
+wait_idle() {
+	local i t0
+	for ((i = 0; i < 200; i++)); do
+		t0=$(cpu_ticks "$1")
+		sleep 0.1
+		[ "$(cpu_ticks "$1")" -eq "$t0" ] && return 0
+	done
+	echo "process $1 still busy after 20 s" >&2
+	return 1
+}
+
+@test "robustness: 200 clients pipelining 'x' and never reading hold at most 256 KiB each; a fresh client is answered" {
+	start_server serve -p calc 127.0.0.1 0
+	start_peer nr timeout 120 python3 "$PEERS/nonreaders.py" 127.0.0.1 "$PORT" --clients 200 --seconds 2
+	wait_idle "$SERVER_PID"
+	local hwm bound
+	hwm=$(proc_kb "$SERVER_PID" VmHWM)
+	bound=$(mem_bound $((200 * 256 + 10240)))
+	echo "$(cat "$T/nr.err"); server peak RSS $hwm kB, bound $bound kB" >&3
+	[ "$hwm" -lt "$bound" ]
+	run client --deadline 2 127.0.0.1 "$PORT" <<<"PING:fresh"
+	[ "$status" -eq 0 ]
+	[ "$output" = "PONG:fresh" ]
+}
+
+@test "robustness: a throttled client that then reads gets every reply, in order" {
+	start_server serve -p calc 127.0.0.1 0
+	run timeout 60 python3 "$PEERS/late_reader.py" 127.0.0.1 "$PORT" --count 300000
+	echo "$output" >&3
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "replies 300000 in order" ]
+	# and the server took no more than its cap for it
+	[ "$(proc_kb "$SERVER_PID" VmHWM)" -lt "$(mem_bound $((256 + 4096)))" ]
+}
+
 @test "robustness: 3000 clients over --max-clients get ERR:BUSY; no descriptor leaks" {
 	start_server serve -p calc -m 1 127.0.0.1 0
 	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" 127.0.0.1 "$PORT" 1

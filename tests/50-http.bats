@@ -334,6 +334,19 @@ http-get           |reset|4|01234567890        |read: Connection reset by peer|H
 EOF
 }
 
+@test "http-get/head -f: the reason phrase in the message is escaped; the headers stay byte-exact (table)" {
+	check_rows <<'EOF'
+# args             |path|exit|stdout          |message                          |response
+http-get -f        |raw |1|                    |404 \x9b31m C1|HTTP/1.1 404 \x9b31m C1\r\nContent-Length: 0\r\n\r\n
+http-get -f        |raw |1|                    |404 \xc2\x9b2J utf-8 C1|HTTP/1.1 404 \xc2\x9b2J utf-8 C1\r\nContent-Length: 0\r\n\r\n
+http-get -f        |raw |1|                    |410 over \xc0\x9b \xe0\x80\x9b|HTTP/1.1 410 over \xc0\x9b \xe0\x80\x9b\r\nContent-Length: 0\r\n\r\n
+http-get -f        |raw |1|                    |403 \xe2\x80\xaeevil \xe2\x80\xa8 \xe2\x81\xa6|HTTP/1.1 403 \xe2\x80\xaeevil \xe2\x80\xa8 \xe2\x81\xa6\r\nContent-Length: 0\r\n\r\n
+http-get -f        |raw |1|                    |404 café ünïcode|HTTP/1.1 404 café ünïcode\r\nContent-Length: 0\r\n\r\n
+http-head -f       |raw |1|                    |500 \xff\xfe|HTTP/1.1 500 \xff\xfe\r\n\r\n
+http-head          |raw |0|HTTP/1.1 200 \x9b\xc2\x9b\nX: \xe2\x80\xae\n|-|HTTP/1.1 200 \x9b\xc2\x9b\r\nX: \xe2\x80\xae\r\n\r\n
+EOF
+}
+
 @test "http-head: headers as received, no body read even with Content-Length (table)" {
 	check_rows <<'EOF'
 # args             |path|exit|stdout          |message                          |response

@@ -156,3 +156,18 @@ Try 'sockit resolve --help'.
 	[ "$STATUS" -eq 2 ]
 	is "$T/err" $'sockit: resolve: unknown option \'-w\'\nTry \'sockit resolve --help\'.\n'
 }
+
+@test "resolve: a name with control, C1, overlong and bidi bytes is repeated escaped, as \\xNN" {
+	local name=$A64.$'\e]0;x\a\xc2\x9b\x9b\xc0\x9b\xe2\x80\xae'.invalid
+	rs "$name" 127.0.0.1
+	[ "$STATUS" -eq 3 ]
+	is "$T/out" $'127.0.0.1\n'
+	is "$T/err" "sockit: resolve: $A64."'\x1b]0;x\x07\xc2\x9b\x9b\xc0\x9b\xe2\x80\xae.invalid: Name or service not known
+'
+	rs -r $'\e[31m1.2.3.4\xc2\x85'
+	[ "$STATUS" -eq 2 ]
+	is "$T/out" ""
+	is "$T/err" "sockit: resolve: -r: '\\x1b[31m1.2.3.4\\xc2\\x85' is not an IP address
+Try 'sockit resolve --help'.
+"
+}

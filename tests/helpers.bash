@@ -290,6 +290,16 @@ no_dns() {
 	fi
 }
 
+# repeated_is FILE N LINE: FILE holds LINE, N times over (a loop's outcomes, one a line).
+repeated_is() {
+	local want i
+	want=$(for ((i = 0; i < $2; i++)); do printf '%s\n' "$3"; done)
+	[ "$(cat "$1")" = "$want" ] && return 0
+	echo "wanted '$3' $2 times; $1 holds:" >&2
+	cat "$1" >&2
+	return 1
+}
+
 # is FILE TEXT: FILE holds exactly TEXT, byte for byte (trailing newlines included).
 is() {
 	if ! printf '%s' "$2" | cmp -s - "$1"; then

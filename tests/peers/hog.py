@@ -14,6 +14,8 @@ import socket
 import sys
 import time
 
+from nonreading import hold_forever
+
 
 def main():
     p = argparse.ArgumentParser()
@@ -39,10 +41,7 @@ def main():
         off = sent % len(pat)
         n = s.send(block[off:off + min(65536, a.bytes - sent)])
         sent += n
-    print(f"sent {sent}", file=sys.stderr, flush=True)
-    print("ready", flush=True)
-    while True:
-        time.sleep(3600)
+    hold_forever(sent)
 
 
 if __name__ == "__main__":

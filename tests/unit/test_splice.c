@@ -1,6 +1,8 @@
 /* test_splice.c: unit tests of the zero-copy mover: every byte arrives, in order, on the
  * splice(2) path and across its one fallback to a plain copy. */
 #include "splice.h"
+
+#include <stdint.h>
 #include "unit.h"
 
 #include <fcntl.h>
@@ -135,12 +137,12 @@ static void test_fallback_held(void)
 	CHECK_INT((long long)splice_held(&m), BIG - 1000);
 	CHECK(splice_room(&m));
 	while (splice_held(&m) > 0)
-		if (splice_drain(&m, dst) < 0)
+		if (splice_drain(&m, dst, SIZE_MAX) < 0)
 			break;
 	CHECK(!splice_zero_copy(&m));
 	CHECK_INT((long long)splice_held(&m), 0);
 	CHECK_INT(splice_fill(&m, src, BIG), 1000);
-	CHECK_INT(splice_drain(&m, dst), 1000);
+	CHECK_INT(splice_drain(&m, dst, SIZE_MAX), 1000);
 	n = splice_fill(&m, src, BIG);
 	CHECK_INT(n, 0);
 	check_appended(dst, BIG);
@@ -163,7 +165,7 @@ static void test_discard(void)
 	splice_discard(&m);
 	CHECK_INT((long long)splice_held(&m), 0);
 	CHECK_INT(splice_fill(&m, src, 1), 1);
-	CHECK_INT(splice_drain(&m, sv[0]), 1);
+	CHECK_INT(splice_drain(&m, sv[0], SIZE_MAX), 1);
 	CHECK_INT(read(sv[1], &one, 1), 1);
 	CHECK_INT((unsigned char)one, data[5000]);
 	splice_close(&m);

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# 45-faults: injected faults (libfiu's fiu-run, its POSIX preload): random EINTR, EAGAIN
+# and short counts on read/write/send/recv, and ENOMEM from malloc, during a 50 MB relay
+# both ways and during a calc load. Whatever fails, sockit never reports success with
+# different bytes, never answers wrongly, never spins, never crashes.
+# The relay runs `connect -C` on data without CR or LF (the conversion changes nothing
+# but keeps the bytes off the zero-copy path, so that read and send are used) and writes
+# both outputs with >> (which splice refuses: recv and write are used).
+
+load helpers
+
+EINTR=4
+EAGAIN=11
+
+setup_file() {
+	local f
+	for f in a b; do
+		head -c 52000000 /dev/urandom | tr -d '\r\n' | head -c 50000000 >"$BATS_FILE_TMPDIR/$f"
+	done
+}
+
+# fiu_args SPEC...: FIU, the fiu-run arguments enabling each SPEC (NAME,probability=P
+# [,failinfo=ERRNO]) at random, with no control FIFO left behind. Run as
+# `fiu-run "${FIU[@]}" CMD`: fiu-run execs CMD, so a background job's PID is CMD's own.
+fiu_args() {
+	FIU=(-x -f "")
+	while [ $# -gt 0 ]; do
+		FIU+=(-c "enable_random name=$1")
+		shift
+	done
+}
+
+# can_inject: fiu-run is there, and the binary can take its preload: fiu's POSIX library
+# wraps malloc, which AddressSanitizer's runtime owns (the process dies at once).
+can_inject() {
+	command -v fiu-run >/dev/null || skip "no fiu-run (tests/deps installs it)"
+	! asan_build || skip "fiu's malloc wrapper cannot run under AddressSanitizer"
+}
+
+# outcome NAME RC PEER-RC WANT GOT: one side of a run is fine: what it wrote is a prefix
+# of WANT (never a wrong byte); all of WANT if it and its peer both exited 0; and a
+# non-zero exit comes with a message. A side whose peer failed may end with 0 and less
+# (its peer left early: for it, that is the end of the stream).
+outcome() {
+	local name=$1 rc=$2 peer=$3 want=$4 got=$5
+	if ! cmp -s -n "$(stat -c %s "$got")" "$want" "$got"; then
+		echo "$name: exit $rc, and its output is not a prefix of what was sent" >&2
+		return 1
+	fi
+	if [ "$rc" -eq 0 ] && [ "$peer" -eq 0 ] && ! cmp -s "$want" "$got"; then
+		echo "$name: exit 0, both sides, but only $(stat -c %s "$got") bytes came" >&2
+		return 1
+	fi
+	[ "$rc" -eq 0 ] && return 0
+	[ "$rc" -ne 124 ] || { echo "$name: hung (timed out)" >&2 && return 1; }
+	[ "$rc" -lt 128 ] || { echo "$name: killed by signal $((rc - 128))" >&2 && return 1; }
+	[ -s "$T/$name.msg" ] && return 0
+	echo "$name: exit $rc without a message" >&2
+	return 1
+}
+
+# relay_under SPEC...: a raw server (stdin b) and `connect -C` (stdin a), both under the
+# faults; 50 MB each way. Appends "SERVER-RC CLIENT-RC" to $T/rcs.
+relay_under() {
+	local pid port rc
+	: >"$T/s.out"
+	: >"$T/c.out"
+	: >"$T/s.err"
+	fiu_args "$@"
+	fiu-run "${FIU[@]}" "$SOCKIT" serve 127.0.0.1 0 <"$BATS_FILE_TMPDIR/b" >>"$T/s.out" \
+		2>"$T/s.err" 3>&- 9>&- &
+	pid=$!
+	track "$pid"
+	if ! wait_for "$T/s.err" 'listening on |^sockit: serve: ' 10 ||
+		! grep -q 'listening on ' "$T/s.err"; then
+		wait_exit "$pid" 5 || return 1
+		cp "$T/s.err" "$T/server.msg"
+		outcome server "$EXIT" 0 "$BATS_FILE_TMPDIR/a" "$T/s.out" || return 1
+		echo "$EXIT -" >>"$T/rcs"
+		return 0
+	fi
+	port=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/s.err")
+	rc=0
+	fiu-run "${FIU[@]}" timeout -k 5 60 "$SOCKIT" connect -C 127.0.0.1 "$port" \
+		<"$BATS_FILE_TMPDIR/a" >>"$T/c.out" 2>"$T/client.msg" 9>&- || rc=$?
+	wait_exit "$pid" 30 || return 1
+	sed 1d "$T/s.err" >"$T/server.msg"
+	outcome client "$rc" "$EXIT" "$BATS_FILE_TMPDIR/b" "$T/c.out" || return 1
+	outcome server "$EXIT" "$rc" "$BATS_FILE_TMPDIR/a" "$T/s.out" || return 1
+	echo "$EXIT $rc" >>"$T/rcs"
+}
+
+@test "faults: 50 MB both ways under EINTR, EAGAIN and short counts: bytes equal, or an error said" {
+	can_inject
+	: >"$T/rcs"
+	local spec
+	while read -r spec; do
+		# shellcheck disable=SC2086 # SPEC is words
+		relay_under $spec || { echo "under: $spec" >&2 && return 1; }
+	done <<-EOF
+		posix/io/rw/read/reduce,probability=0.3 posix/io/rw/write/reduce,probability=0.3
+		posix/io/rw/read,probability=0.05,failinfo=$EINTR posix/io/rw/write,probability=0.05,failinfo=$EINTR
+		posix/io/net/recv,probability=0.05,failinfo=$EINTR posix/io/net/send,probability=0.05,failinfo=$EINTR
+		posix/io/net/recv,probability=0.05,failinfo=$EAGAIN posix/io/net/send,probability=0.05,failinfo=$EAGAIN
+		posix/io/net/poll,probability=0.05,failinfo=$EINTR posix/io/rw/write,probability=0.05,failinfo=$EAGAIN
+		posix/io/rw/read/reduce,probability=0.1 posix/io/net/recv,probability=0.03,failinfo=$EINTR posix/io/net/send,probability=0.03,failinfo=$EAGAIN posix/io/rw/write,probability=0.03,failinfo=$EINTR posix/io/net/poll,probability=0.03,failinfo=$EINTR
+	EOF
+	echo "exit statuses (server client): $(tr '\n' ',' <"$T/rcs")" >&3
+	# these faults are all recoverable: every run must have delivered everything
+	repeated_is "$T/rcs" 6 "0 0"
+}
+
+@test "faults: 50 MB both ways with malloc failing (ENOMEM): bytes equal, or an error said" {
+	can_inject
+	: >"$T/rcs"
+	local p
+	for p in 0.5 0.1 0.02 0.02 0.02; do
+		relay_under "libc/mm/malloc,probability=$p" "libc/mm/calloc,probability=$p" \
+			"libc/mm/realloc,probability=$p" || { echo "malloc failing at $p" >&2 && return 1; }
+	done
+	echo "exit statuses (server client): $(tr '\n' ',' <"$T/rcs")" >&3
+}
+
+@test "faults: calc under EINTR, EAGAIN, short counts and ENOMEM: right answers or closed; no spin, no crash" {
+	can_inject
+	local pid port idle
+	fiu_args posix/io/net/recv,probability=0.05,failinfo=$EINTR \
+		posix/io/net/recv,probability=0.05,failinfo=$EAGAIN \
+		posix/io/net/send,probability=0.05,failinfo=$EAGAIN \
+		posix/io/net/send,probability=0.02,failinfo=$EINTR \
+		libc/mm/malloc,probability=0.01 libc/mm/realloc,probability=0.01 \
+		libc/mm/calloc,probability=0.01
+	fiu-run "${FIU[@]}" "$SOCKIT" serve -p calc 127.0.0.1 0 </dev/null >"$T/s.out" \
+		2>"$T/s.err" 3>&- 9>&- &
+	pid=$!
+	track "$pid"
+	wait_for "$T/s.err" 'listening on ' 10
+	port=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/s.err")
+	run timeout 60 python3 "$PEERS/calc_load.py" 127.0.0.1 "$port" --clients 100 \
+		--requests 100 --closed-ok
+	echo "calc_load: $output" >&3
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} =~ ^ok\ [0-9]+\ answers,\ [0-9]+\ closed$ ]]
+	# alive, and asleep once its clients have gone
+	kill -0 "$pid"
+	idle=$(busy_ticks "$pid" 0.5)
+	[ "$idle" -le 2 ]
+}
