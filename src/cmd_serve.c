@@ -17,14 +17,15 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char synopsis[] =
     "usage: sockit serve [OPTIONS] [[ADDR] PORT]     (PORT defaults to 4242, 0 = any free)\n"
     "       sockit serve [OPTIONS] -U PATH\n"
     "Listens and serves clients. raw (the default) pipes one client at a time to\n"
-    "stdin/stdout, like nc -l; echo, calc, chat, greet, daytime, qotd and discard\n"
-    "serve every client at once.";
+    "stdin/stdout, like nc -l; echo, calc, chat, greet, daytime, qotd, discard and\n"
+    "http serve every client at once.";
 
 static const char echo_synopsis[] =
     "usage: sockit echo [OPTIONS] [[ADDR] PORT]      (PORT defaults to 4242, 0 = any free)\n"
@@ -38,13 +39,15 @@ enum {
 	OPT_MAX_LINE,
 	OPT_GREETING,
 	OPT_QUOTES,
+	OPT_ROOT,
+	OPT_ONCE,
 };
 
 static const struct opt options[] = {
     OPT_FAMILY,
     {'p', 'p', "proto", "NAME",
-     "raw (default), echo, calc, chat, greet, daytime, qotd, discard",
-     "raw echo calc chat greet daytime qotd discard"},
+     "raw (default), echo, calc, chat, greet, daytime, qotd, discard, http",
+     "raw echo calc chat greet daytime qotd discard http"},
     {'b', 'b', "bind", "ADDR", "local address (default: every interface)", NULL},
     {'u', 'u', "udp", NULL, "serve over UDP", NULL},
     {'U', 'U', "unix", "PATH", "listen on a UNIX-domain socket", NULL},
@@ -54,6 +57,8 @@ static const struct opt options[] = {
     {OPT_MAX_LINE, 0, "max-line", "N", "longest line of a line protocol (default 1024)", NULL},
     {OPT_GREETING, 0, "greeting", "TEXT", "line sent to every new client", NULL},
     {OPT_QUOTES, 0, "quotes", "FILE", "qotd: one quote per line", NULL},
+    {OPT_ROOT, 0, "root", "DIR", "http: serve the files beneath DIR", NULL},
+    {OPT_ONCE, 0, "once", NULL, "echo: answer the first read, then close", NULL},
     {OPT_ALLOW, 0, "allow", "CIDR", "accept only these peers (repeatable)", NULL},
     {OPT_DENY, 0, "deny", "CIDR", "refuse these peers (repeatable; deny wins)", NULL},
     OPT_VERBOSITY,
@@ -69,7 +74,8 @@ struct serve_opts {
 	bool udp, keep_open;
 	int idle_ms;
 	long long max_clients, max_line;
-	const char *greeting, *quotes_file;
+	const char *greeting, *quotes_file, *root;
+	bool once;
 	struct net_acl acl;
 	const char *fixed_proto;      /* `sockit echo`: the protocol is not an option */
 	const struct proto *protocol; /* NULL for raw */
@@ -123,7 +129,7 @@ static const struct opt *echo_options(void)
 
 	for (const struct opt *o = options;; o++) {
 		if (o->id == 'p' || o->id == 'k' || o->id == OPT_QUOTES ||
-		    o->id == OPT_MAX_LINE)
+		    o->id == OPT_MAX_LINE || o->id == OPT_ROOT)
 			continue;
 		table[n++] = *o;
 		if (!o->id)
@@ -157,6 +163,12 @@ static int apply_option(void *ctx, int id, const char *arg)
 		break;
 	case OPT_QUOTES:
 		o->quotes_file = arg;
+		break;
+	case OPT_ROOT:
+		o->root = arg;
+		break;
+	case OPT_ONCE:
+		o->once = true;
 		break;
 	case 'b':
 		o->bind = arg;
@@ -207,6 +219,10 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		return diag_usage("-k is for raw; %s always stays open", o->proto), -1;
 	if (o->quotes_file && o->protocol != &proto_qotd)
 		return diag_usage("--quotes is for --proto qotd"), -1;
+	if (o->root && o->protocol != &proto_http)
+		return diag_usage("--root is for --proto http"), -1;
+	if (o->once && (o->protocol != &proto_echo || o->udp))
+		return diag_usage("--once is for --proto echo over TCP"), -1;
 	if (o->unix_path && (nops > 0 || o->bind || o->udp || o->common.family))
 		return diag_usage("cannot use -U with %s", nops      ? "ADDR or PORT"
 		                                           : o->bind ? "-b"
@@ -416,6 +432,22 @@ static int load_quotes(struct serve_opts *o)
 	return 0;
 }
 
+/* --root DIR must be a directory we can open, before the listening line says we are ready. */
+static int check_root(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		diag_err("%s: %s", dir, strerror(errno));
+		return EXIT_IO;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		diag_err("%s: not a directory", dir);
+		return EXIT_IO;
+	}
+	return 0;
+}
+
 /* A server of many clients needs a descriptor each: take what the hard limit allows. */
 static void raise_fd_limit(long long want)
 {
@@ -436,7 +468,9 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	            .greeting = o->greeting,
 	            .quotes = o->quotes,
 	            .nquotes = o->nquotes,
-	            .out_fd = STDOUT_FILENO},
+	            .out_fd = STDOUT_FILENO,
+	            .root = o->root,
+	            .once = o->once},
 	    .lfd = lfd,
 	    .udp = o->udp,
 	    .max_clients = (int)o->max_clients,
@@ -480,6 +514,10 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		return 0;
 	}
 	if (o.quotes_file && (rc = load_quotes(&o)) != 0) {
+		free_opts(&o);
+		return rc;
+	}
+	if (o.root && (rc = check_root(o.root)) != 0) {
 		free_opts(&o);
 		return rc;
 	}

@@ -5,8 +5,8 @@
 #include <time.h>
 
 static const struct proto *const protocols[] = {
-    &proto_echo,    &proto_calc, &proto_chat,    &proto_greet,
-    &proto_daytime, &proto_qotd, &proto_discard, NULL,
+    &proto_echo, &proto_calc,    &proto_chat, &proto_greet, &proto_daytime,
+    &proto_qotd, &proto_discard, &proto_http, NULL,
 };
 
 const struct proto *proto_find(const char *name)
@@ -19,7 +19,7 @@ const struct proto *proto_find(const char *name)
 
 const char *proto_names(void)
 {
-	return "raw echo calc chat greet daytime qotd discard";
+	return "raw echo calc chat greet daytime qotd discard http";
 }
 
 void proto_utc_now(char out[21])

@@ -17,7 +17,9 @@ struct proto_config {
 	const char *greeting; /* --greeting, or NULL for the protocol's default */
 	char **quotes;        /* qotd: the quotes, or NULL for the built-in ones */
 	size_t nquotes;
-	int out_fd; /* where chat writes its log: stdout */
+	int out_fd;       /* where chat writes its log: stdout */
+	const char *root; /* http: --root, the directory served, or NULL */
+	bool once;        /* echo: --once, close after answering the first read */
 };
 
 /* Why a connection ends, for on_close. */
@@ -48,6 +50,8 @@ struct proto {
 	/* The client will send nothing more (EOF or half-close); the server closes the
 	 * connection once the protocol's output is flushed. */
 	void (*on_eof)(struct conn *c);
+	/* The file handed to conn_sendfile has gone out whole: the protocol may write again. */
+	void (*on_drain)(struct conn *c);
 	/* The connection is going away; its output can no longer be written. */
 	void (*on_close)(struct conn *c, enum proto_close why);
 	/* UDP: one datagram in; writes the reply into out (cap bytes) and returns its
@@ -64,11 +68,18 @@ const char *proto_names(void);
 
 /* The protocols (proto_*.c). */
 extern const struct proto proto_echo, proto_discard, proto_daytime, proto_qotd, proto_greet,
-    proto_calc, proto_chat;
+    proto_calc, proto_chat, proto_http;
 
 /* What a protocol may do with its connection (implemented by server.c). */
 /* Queues bytes for the client; they are sent as soon as the socket takes them. */
 void conn_write(struct conn *c, const void *buf, size_t len);
+/*
+ * After what was written so far, sends len bytes of fd from off (sendfile(2) on Linux) as
+ * the socket takes them, so a slow reader is throttled and the file is never held in
+ * memory. The connection owns fd and closes it. The client is not read, and the protocol
+ * writes nothing, until on_drain says the file went out whole.
+ */
+void conn_sendfile(struct conn *c, int fd, uint64_t off, uint64_t len);
 /* Closes the connection once what was queued has been sent. */
 void conn_close(struct conn *c);
 /* True once the protocol (or the server) has decided to close the connection. */
