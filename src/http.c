@@ -1044,6 +1044,13 @@ void http_req_init(struct http_reqreader *r)
 	frame_init(&r->fr, HTTP_LINE_MAX);
 }
 
+static void use_input(struct http_reqreader *r, const char *buf, size_t len)
+{
+	r->chunk = buf;
+	r->chunklen = len;
+	frame_feed(&r->fr, buf, len);
+}
+
 void http_req_feed(struct http_reqreader *r, const char *buf, size_t len)
 {
 	/* input set aside comes first: new bytes go behind it, so order is kept */
@@ -1062,9 +1069,7 @@ void http_req_feed(struct http_reqreader *r, const char *buf, size_t len)
 		r->heldlen += len;
 		return;
 	}
-	r->chunk = buf;
-	r->chunklen = len;
-	frame_feed(&r->fr, buf, len);
+	use_input(r, buf, len);
 }
 
 static int req_fail(struct http_reqreader *r, struct http_req *req, int status, const char *why)
@@ -1280,7 +1285,7 @@ enum http_req_ev http_req_next(struct http_reqreader *r, struct http_req *req)
 	if (r->state == RQ_START)
 		next_head(r);
 	if (r->held != NULL && r->chunk != r->held && r->fr.inlen == 0)
-		http_req_feed(r, r->held, r->heldlen);
+		use_input(r, r->held, r->heldlen);
 	for (;;) {
 		enum frame_status st = frame_next(&r->fr, &line, &len);
 		int ev;
