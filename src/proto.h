@@ -20,6 +20,7 @@ struct proto_config {
 	int out_fd;       /* where chat writes its log: stdout */
 	const char *root; /* http: --root, the directory served, or NULL */
 	bool once;        /* echo: --once, close after answering the first read */
+	int idle_ms;      /* --idle-timeout (0: none); http: also the time a head may take */
 };
 
 /* Why a connection ends, for on_close. */

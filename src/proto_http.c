@@ -32,6 +32,7 @@ struct hconn {
 };
 
 static int rootfd = -1;
+static int head_ms; /* --idle-timeout: a head trickled in for longer gets 408 */
 
 /* The Date value, made again at most once a second. */
 static struct {
@@ -601,9 +602,16 @@ static void serve_requests(struct conn *c, struct hconn *h)
 static void http_data(struct conn *c, const char *buf, size_t len)
 {
 	struct hconn *h = conn_data(c);
+	long long now = loop_now_ms();
 
-	if (!http_req_pending(&h->rd))
-		h->since = loop_now_ms();
+	if (!http_req_pending(&h->rd)) {
+		h->since = now;
+	} else if (head_ms > 0 && now - h->since > head_ms) {
+		/* a byte now and then keeps a client from being idle, not from being slow */
+		struct http_req none = {.status = 408};
+		answer_status(c, h, &none, 408, true);
+		return;
+	}
 	http_req_feed(&h->rd, buf, len);
 	serve_requests(c, h);
 }
@@ -647,6 +655,7 @@ static int http_init(const struct proto_config *cfg)
 {
 	const char *g = cfg->greeting ? cfg->greeting : "Welcome to the server!";
 
+	head_ms = cfg->idle_ms;
 	greet.bodylen = (size_t)snprintf(greet.body, sizeof greet.body, "%s\n", g);
 	if (greet.bodylen >= sizeof greet.body)
 		greet.bodylen = sizeof greet.body - 1;
