@@ -23,8 +23,9 @@
 #define EMFILE_PAUSE_MS 100
 #define STOP_FLUSH_MS   1000
 #define WAIT_CAP_MS     1000 /* a stop signal that lands just before a wait is seen this soon */
-#define FILE_TURN       (4 << 20) /* file bytes sent per turn: one fast reader cannot hog the loop \
-	                           */
+#define FILE_TURN                                                                              \
+	(4 << 20) /* file bytes sent per turn: one fast reader cannot hog the loop             \
+	           */
 
 enum {
 	CONN_EOF = 1,       /* the client sends nothing more */
@@ -500,6 +501,16 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	}
 	if (S.o->proto->on_open)
 		S.o->proto->on_open(c);
+	if (S.o->proto->client_first && !has_output(c) && S.outlen == 0 &&
+	    !(c->flags & (CONN_DEAD | CONN_CLOSING))) {
+		/* its request is often there already: answered (and maybe closed) with no
+		 * epoll_ctl at all; if not, it is watched as usual */
+		S.current = NULL;
+		read_client(c);
+		if (!(c->flags & CONN_DEAD))
+			update_interest(c);
+		return;
+	}
 	settle(c);
 }
 
