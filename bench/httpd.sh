@@ -4,7 +4,9 @@
 # (one read, `HTTP/1.0 200 OK` and a body, close). Two loads: `wrk -t1 -c50 -d5s`
 # (keep-alive; sockit and nginx) and `ab -c 50 -n 20000` (a connection per request; all
 # three). Rounds alternate between the servers; the table shows medians and the median of
-# each round's ratio. Servers run on CPU 0, the load generators on CPU 1.
+# each round's ratio. Servers run on CPU 0, the load generators on CPU 1. The server's own
+# CPU time per request (user + system, from /proc) is shown too: on a shared machine the
+# rates move with the neighbours' load, the CPU a request costs much less.
 # Usage: bench/httpd.sh [ROUNDS [SECS [REQUESTS]]]   (default 3 rounds, wrk 5 s, ab 20000)
 # Needs: nginx wrk ab python3 taskset (apt-get install nginx-light wrk apache2-utils util-linux)
 set -euo pipefail
@@ -100,30 +102,49 @@ EOF
 	pids+=($!)
 }
 
-declare -A port
+declare -A port pid
 for s in sockit nginx asyncio; do
 	port[$s]=$(free_port)
 	"start_$s" "${port[$s]}"
+	pid[$s]=${pids[-1]}
 	wait_accepts "${port[$s]}"
 	: >"$work/wrk.$s"
 	: >"$work/ab.$s"
+	: >"$work/wrkcpu.$s"
+	: >"$work/abcpu.$s"
 done
+
+# cpu_ticks SERVER: the CPU time its process has used, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/${pid[$1]}/stat"
+}
+
+# per_request TICKS REQUESTS: microseconds of CPU per request.
+per_request() {
+	awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", t / hz * 1e6 / n }'
+}
 
 # wrk SERVER: appends the requests per second of one keep-alive run.
 run_wrk() {
+	local t0
+	t0=$(cpu_ticks "$1")
 	taskset -c 1 timeout 60 wrk -t1 -c50 -d"${SECS}s" "http://127.0.0.1:${port[$1]}/" >"$work/out"
 	if grep -q 'Socket errors' "$work/out"; then
 		echo "bench/httpd.sh: wrk against $1: $(grep 'Socket errors' "$work/out")" >&2
 	fi
 	awk '/^Requests\/sec:/ { print $2 }' "$work/out" >>"$work/wrk.$1"
+	per_request $(($(cpu_ticks "$1") - t0)) "$(awk '/ requests in / { print $1 }' "$work/out")" >>"$work/wrkcpu.$1"
 }
 
 # ab SERVER: appends the requests per second of one run, a connection per request.
 run_ab() {
+	local t0
+	t0=$(cpu_ticks "$1")
 	taskset -c 1 timeout 120 ab -q -c 50 -n "$REQUESTS" "http://127.0.0.1:${port[$1]}/" >"$work/out" 2>&1
 	grep -Eq "^Complete requests: +$REQUESTS\$" "$work/out" ||
 		echo "bench/httpd.sh: ab against $1 did not complete" >&2
 	awk '/^Requests per second:/ { print $4 }' "$work/out" >>"$work/ab.$1"
+	per_request $(($(cpu_ticks "$1") - t0)) "$REQUESTS" >>"$work/abcpu.$1"
 }
 
 median() {
@@ -151,15 +172,21 @@ done
 
 printf 'wrk -t1 -c50 -d%ss (keep-alive) and ab -c 50 -n %s (a connection each); medians of %s rounds\n\n' \
 	"$SECS" "$REQUESTS" "$ROUNDS"
-echo '| server | wrk req/s | ab req/s | wrk vs nginx | ab vs nginx | ab vs asyncio |'
-echo '|---|---:|---:|---:|---:|---:|'
+echo '| server | wrk req/s | ab req/s | wrk vs nginx | ab vs nginx | ab vs asyncio | CPU µs/req wrk | CPU µs/req ab |'
+echo '|---|---:|---:|---:|---:|---:|---:|---:|'
 for s in sockit nginx asyncio; do
 	w=-
 	wn=-
-	[ -s "$work/wrk.$s" ] && w=$(median "$work/wrk.$s") && wn=$(paired_ratio "$work/wrk.$s" "$work/wrk.nginx")
+	wc=-
+	if [ -s "$work/wrk.$s" ]; then
+		w=$(median "$work/wrk.$s")
+		wn=$(paired_ratio "$work/wrk.$s" "$work/wrk.nginx")
+		wc=$(median "$work/wrkcpu.$s")
+	fi
 	a=$(median "$work/ab.$s")
-	printf '| %s | %s | %s | %s | %s | %s |\n' "$s" "$w" "$a" \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$s" "$w" "$a" \
 		"$([ "$wn" = - ] && echo - || printf '%.2fx' "$wn")" \
 		"$(printf '%.2fx' "$(paired_ratio "$work/ab.$s" "$work/ab.nginx")")" \
-		"$(printf '%.2fx' "$(paired_ratio "$work/ab.$s" "$work/ab.asyncio")")"
+		"$(printf '%.2fx' "$(paired_ratio "$work/ab.$s" "$work/ab.asyncio")")" \
+		"$wc" "$(median "$work/abcpu.$s")"
 done
