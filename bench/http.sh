@@ -34,20 +34,8 @@ for cmd in nginx curl wget python3 /usr/bin/time "$SOCKIT"; do
 	command -v "$cmd" >/dev/null || { echo "bench/http.sh: $cmd is missing" >&2; exit 1; }
 done
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_accepts PORT: bounded poll until 127.0.0.1:PORT accepts a connection.
-wait_accepts() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.01
-	done
-	echo "bench/http.sh: nothing accepts on port $1" >&2
-	return 1
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 start_nginx() {
 	local port=$1
