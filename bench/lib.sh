@@ -51,6 +51,7 @@ need_fds() {
 	fi
 }
 
+# free_port: a TCP port nothing listens on right now (bound, then released).
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -127,4 +128,15 @@ pin_cpus() {
 	elif [ "$1" != none ]; then
 		echo "note: no taskset or a single CPU: server and generator are not pinned" >&2
 	fi
+}
+
+# wait_accepts PORT: bounded poll until 127.0.0.1:PORT accepts a connection.
+wait_accepts() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.01
+	done
+	echo "$0: nothing accepts on port $1" >&2
+	return 1
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char synopsis[] =
@@ -42,7 +43,8 @@ struct serve_opts {
 	bool udp, keep_open;
 	int idle_ms; /* 0: never */
 	long long max_clients, max_line;
-	const char *greeting, *quotes_file;
+	const char *greeting, *quotes_file, *root;
+	bool once;
 	const char *exec_line, *sh_line; /* -e, -c: a program per client */
 	struct net_acl acl;
 	const char *fixed_proto;      /* `sockit echo`: the protocol is not an option */
@@ -73,6 +75,8 @@ static const struct opt options[] = {
               "longest line of a line protocol (default 1024)"),
     OPT_CALL(0, "greeting", "TEXT", OPT_GREETING, "line sent to every new client"),
     OPT_STRING(0, "quotes", "FILE", S, quotes_file, "qotd: one quote per line"),
+    OPT_NONEMPTY(0, "root", "DIR", S, root, "http: serve the files beneath DIR"),
+    OPT_FLAG(0, "once", S, once, "echo: answer the first read, then close"),
     OPT_CALL(0, "allow", "CIDR", OPT_ALLOW, "accept only these peers (repeatable)"),
     OPT_CALL(0, "deny", "CIDR", OPT_DENY, "refuse these peers (repeatable; deny wins)"),
     OPT_NONEMPTY('e', "exec", "PROG", S, exec_line,
@@ -125,8 +129,8 @@ static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const ch
 static const struct opt *echo_options(void)
 {
 	static struct opt table[sizeof options / sizeof *options];
-	static const char *const not_echo[] = {"proto",    "keep-open", "quotes",
-	                                       "max-line", "exec",      "sh-exec"};
+	static const char *const not_echo[] = {"proto",    "keep-open", "quotes", "max-line",
+	                                       "exec",     "sh-exec",   "root"};
 	size_t n = 0;
 
 	for (const struct opt *o = options;; o++) {
@@ -196,6 +200,10 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		return diag_usage("--quotes is for --proto qotd");
 	if ((o->exec_line || o->sh_line) && check_exec(o) < 0)
 		return -1;
+	if (o->root && o->protocol != &proto_http)
+		return diag_usage("--root is for --proto http");
+	if (o->once && (o->protocol != &proto_echo || o->udp))
+		return diag_usage("--once is for --proto echo over TCP");
 	if (o->unix_path && (nops > 0 || o->bind || o->udp || o->common.family))
 		return diag_usage("cannot use -U with %s", nops      ? "ADDR or PORT"
 		                                           : o->bind ? "-b"
@@ -408,6 +416,22 @@ static int load_quotes(struct serve_opts *o)
 	return rc;
 }
 
+/* --root DIR must be a directory we can open, before the listening line says we are ready. */
+static int check_root(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		diag_err("%s: %s", dir, strerror(errno));
+		return EXIT_IO;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		diag_err("%s: not a directory", dir);
+		return EXIT_IO;
+	}
+	return 0;
+}
+
 /* A server of many clients needs a descriptor each: take what the hard limit allows. */
 static void raise_fd_limit(long long want)
 {
@@ -428,7 +452,10 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	            .greeting = o->greeting,
 	            .quotes = o->quotes,
 	            .nquotes = o->nquotes,
-	            .out_fd = STDOUT_FILENO},
+	            .out_fd = STDOUT_FILENO,
+	            .root = o->root,
+	            .once = o->once,
+	            .idle_ms = o->idle_ms},
 	    .lfd = lfd,
 	    .udp = o->udp,
 	    .max_clients = (int)o->max_clients,
@@ -504,6 +531,10 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		return EXIT_USAGE;
 	}
 	if (o.quotes_file && (rc = load_quotes(&o)) != 0) {
+		free_opts(&o);
+		return rc;
+	}
+	if (o.root && (rc = check_root(o.root)) != 0) {
 		free_opts(&o);
 		return rc;
 	}

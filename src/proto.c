@@ -7,8 +7,8 @@
 #include <time.h>
 
 static const struct proto *const protocols[] = {
-    &proto_echo,    &proto_calc, &proto_chat,    &proto_greet,
-    &proto_daytime, &proto_qotd, &proto_discard, NULL,
+    &proto_echo, &proto_calc,    &proto_chat, &proto_greet, &proto_daytime,
+    &proto_qotd, &proto_discard, &proto_http, NULL,
 };
 
 const struct proto *proto_find(const char *name)

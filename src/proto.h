@@ -17,7 +17,10 @@ struct proto_config {
 	const char *greeting; /* --greeting, or NULL for the protocol's default */
 	char **quotes;        /* qotd: the quotes, or NULL for the built-in ones */
 	size_t nquotes;
-	int out_fd; /* where chat writes its log: stdout */
+	int out_fd;       /* where chat writes its log: stdout */
+	const char *root; /* http: --root, the directory served, or NULL */
+	bool once;        /* echo: --once, close after answering the first read */
+	int idle_ms;      /* --idle-timeout (0: none); http: also the time a head may take */
 };
 
 /* Why a connection ends, for on_close. */
@@ -36,6 +39,7 @@ struct proto {
 	const char *name;
 	bool udp;          /* may be served over UDP */
 	bool own_greeting; /* sends --greeting itself; else the server sends it first */
+	bool client_first; /* the client speaks first: read it right after accepting */
 	enum proto_overflow overflow;
 	size_t out_cap;   /* unsent output allowed per client, in bytes */
 	const char *busy; /* sent to a client over --max-clients, or NULL */
@@ -48,6 +52,8 @@ struct proto {
 	/* The client will send nothing more (EOF or half-close); the server closes the
 	 * connection once the protocol's output is flushed. */
 	void (*on_eof)(struct conn *c);
+	/* The file handed to conn_sendfile has gone out whole: the protocol may write again. */
+	void (*on_drain)(struct conn *c);
 	/* The connection is going away; its output can no longer be written. */
 	void (*on_close)(struct conn *c, enum proto_close why);
 	/* UDP: one datagram in; writes the reply into out (cap bytes) and returns its
@@ -64,7 +70,7 @@ const char *proto_names(void);
 
 /* The protocols (proto_*.c). */
 extern const struct proto proto_echo, proto_discard, proto_daytime, proto_qotd, proto_greet,
-    proto_calc, proto_chat;
+    proto_calc, proto_chat, proto_http;
 
 /* What a protocol may do with its connection (implemented by server.c). */
 /* Queues bytes for the client; they are sent as soon as the socket takes them. */
@@ -74,6 +80,13 @@ void conn_write(struct conn *c, const void *buf, size_t len);
  * in its frame reader: the server keeps it, stops reading the client, and calls on_data
  * again (with those bytes) once the client has read enough of its replies. */
 size_t conn_room(const struct conn *c);
+/*
+ * After what was written so far, sends len bytes of fd from off (sendfile(2) on Linux) as
+ * the socket takes them, so a slow reader is throttled and the file is never held in
+ * memory. The connection owns fd and closes it. The client is not read, and the protocol
+ * writes nothing, until on_drain says the file went out whole.
+ */
+void conn_sendfile(struct conn *c, int fd, uint64_t off, uint64_t len);
 /* Closes the connection once what was queued has been sent. */
 void conn_close(struct conn *c);
 /* True once the protocol (or the server) has decided to close the connection. */

@@ -23,6 +23,8 @@ static int remember_config(const struct proto_config *cfg)
 static void echo_data(struct conn *c, const char *buf, size_t len)
 {
 	conn_write(c, buf, len);
+	if (config && config->once) /* --once: the seeds' asyncio server, one read then close */
+		conn_close(c);
 }
 
 static long echo_datagram(const char *in, size_t len, char *out, size_t cap)
@@ -38,6 +40,7 @@ const struct proto proto_echo = {
     .udp = true,
     .overflow = PROTO_THROTTLE,
     .out_cap = 256 * 1024,
+    .init = remember_config,
     .on_data = echo_data,
     .on_datagram = echo_datagram,
 };

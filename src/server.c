@@ -14,18 +14,31 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#endif
 
 #define SCRATCH         (64 * 1024)
 #define ACCEPT_BURST    64
 #define EMFILE_PAUSE_MS 100
 #define STOP_FLUSH_MS   1000
 #define WAIT_CAP_MS     1000 /* a stop signal that lands just before a wait is seen this soon */
+#define FILE_TURN                                                                              \
+	(4 << 20) /* file bytes sent per turn: one fast reader cannot hog the loop             \
+	           */
 
 enum {
 	CONN_EOF = 1,       /* the client sends nothing more */
 	CONN_CLOSING = 2,   /* close once the queue is empty */
 	CONN_THROTTLED = 4, /* not read until its queue drains */
 	CONN_DEAD = 8,      /* scheduled for closing; nothing more is read or written */
+	CONN_DRAINED = 16,  /* its file went out whole: the protocol is told (on_drain) */
+};
+
+/* A file being sent after the queued bytes (conn_sendfile): [off, end) of fd. */
+struct conn_file {
+	int fd;
+	off_t off, end;
 };
 
 struct conn {
@@ -37,7 +50,8 @@ struct conn {
 	size_t outoff, outlen, outcap;
 	char *held; /* input read but not yet taken by the protocol (out of room), or NULL */
 	size_t heldlen;
-	void *pdata; /* the protocol's */
+	struct conn_file *file; /* sent once the queue is empty, or NULL */
+	void *pdata;            /* the protocol's */
 	long long opened, last_active;
 	unsigned long long bytes_in, bytes_out;
 	struct conn *prev, *next; /* every live connection */
@@ -109,6 +123,12 @@ static void schedule_close(struct conn *c, enum proto_close why)
 
 static void on_conn_event(struct loop *l, int fd, void *data, int mask);
 
+/* Something is still to be sent: queued bytes, or a file. */
+static bool has_output(const struct conn *c)
+{
+	return c->outlen > c->outoff || c->file != NULL;
+}
+
 /* Reading and writing interest follow the state: read unless throttled or at EOF,
  * write while something is queued. */
 static void update_interest(struct conn *c)
@@ -117,9 +137,11 @@ static void update_interest(struct conn *c)
 
 	if (c->flags & CONN_DEAD)
 		return;
-	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING)) && !c->held && !S.stop_at)
+	/* while a file goes out, the next (pipelined) request waits in the kernel */
+	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING)) && !c->held && !S.stop_at &&
+	    !c->file)
 		mask |= LOOP_READ;
-	if (c->outlen > c->outoff)
+	if (has_output(c))
 		mask |= LOOP_WRITE;
 	if (loop_watch(S.loop, c->fd, mask, on_conn_event, c) < 0)
 		schedule_close(c, PROTO_CLOSE_ERROR);
@@ -175,6 +197,59 @@ static ssize_t send_now(struct conn *c, const char *buf, size_t len)
 	return n;
 }
 
+static void end_file(struct conn *c)
+{
+	close(c->file->fd);
+	free(c->file);
+	c->file = NULL;
+}
+
+/* [off, end) of the file, up to max bytes, as the socket takes them: sendfile(2) on Linux,
+ * else a read and a send. Returns the bytes sent, or -1 with errno set. */
+static ssize_t file_chunk(struct conn *c, size_t max)
+{
+	struct conn_file *f = c->file;
+	size_t want = (size_t)(f->end - f->off) < max ? (size_t)(f->end - f->off) : max;
+#ifdef __linux__
+	return sendfile(c->fd, f->fd, &f->off, want);
+#else
+	char buf[16384];
+	ssize_t n = pread(f->fd, buf, want < sizeof buf ? want : sizeof buf, f->off);
+	if (n <= 0)
+		return n;
+	n = send(c->fd, buf, (size_t)n, MSG_NOSIGNAL);
+	if (n > 0)
+		f->off += n;
+	return n;
+#endif
+}
+
+/* Sends the file after the queue, at most FILE_TURN bytes a turn; a file that shrank
+ * under us, or a peer gone, ends the connection. */
+static void send_file(struct conn *c)
+{
+	size_t turn = 0;
+
+	while (c->file->off < c->file->end && turn < FILE_TURN) {
+		ssize_t n = file_chunk(c, FILE_TURN - turn);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			schedule_close(c, PROTO_CLOSE_ERROR);
+			return;
+		}
+		turn += (size_t)n;
+		c->bytes_out += (unsigned long long)n;
+		c->last_active = loop_now_ms();
+	}
+	if (c->file->off == c->file->end) {
+		end_file(c);
+		c->flags |= CONN_DRAINED;
+	}
+}
+
 static void flush_queue(struct conn *c)
 {
 	while (c->outlen > c->outoff && !(c->flags & CONN_DEAD)) {
@@ -188,6 +263,8 @@ static void flush_queue(struct conn *c)
 		c->out = NULL;
 		c->outoff = c->outlen = c->outcap = 0;
 	}
+	if (c->outoff == c->outlen && c->file && !(c->flags & CONN_DEAD))
+		send_file(c);
 	if ((c->flags & CONN_THROTTLED) && c->outlen - c->outoff <= S.o->proto->out_cap / 2)
 		c->flags &= ~(unsigned)CONN_THROTTLED;
 }
@@ -246,12 +323,53 @@ size_t conn_room(const struct conn *c)
 	return pending < S.o->proto->out_cap ? S.o->proto->out_cap - pending : 0;
 }
 
+void conn_sendfile(struct conn *c, int fd, uint64_t off, uint64_t len)
+{
+	struct conn_file *f;
+
+	if (c->flags & CONN_DEAD) {
+		close(fd);
+		return;
+	}
+	if (c == S.current)
+		flush_scratch(c); /* the header goes first */
+	f = malloc(sizeof *f);
+	if (f == NULL || c->file != NULL || (c->flags & CONN_DEAD)) {
+		free(f);
+		close(fd);
+		schedule_close(c, PROTO_CLOSE_ERROR);
+		return;
+	}
+	*f = (struct conn_file){.fd = fd, .off = (off_t)off, .end = (off_t)(off + len)};
+	c->file = f;
+	if (c != S.current)
+		update_interest(c);
+}
+
+/* Sends what is queued, then the file; a file gone out whole lets the protocol go on
+ * (a pipelined request waiting behind it), and what it writes is sent in turn. */
+static void flush_all(struct conn *c)
+{
+	flush_queue(c);
+	while ((c->flags & CONN_DRAINED) && !(c->flags & CONN_DEAD)) {
+		struct conn *was = S.current;
+
+		c->flags &= ~(unsigned)CONN_DRAINED;
+		S.current = c;
+		if (S.o->proto->on_drain)
+			S.o->proto->on_drain(c);
+		flush_scratch(c);
+		S.current = was;
+		flush_queue(c);
+	}
+}
+
 void conn_close(struct conn *c)
 {
 	c->flags |= CONN_CLOSING;
 	if (c == S.current || (c->flags & CONN_DEAD))
 		return; /* settle() closes it once its replies are out */
-	if (c->outlen == c->outoff)
+	if (!has_output(c))
 		schedule_close(c, PROTO_CLOSE_NORMAL);
 	else
 		update_interest(c);
@@ -264,8 +382,8 @@ static void settle(struct conn *c)
 	S.current = NULL;
 	if (c->flags & CONN_DEAD)
 		return;
-	flush_queue(c);
-	if ((c->flags & (CONN_CLOSING | CONN_EOF)) && c->outlen == c->outoff) {
+	flush_all(c);
+	if ((c->flags & (CONN_CLOSING | CONN_EOF)) && !has_output(c)) {
 		schedule_close(c, PROTO_CLOSE_NORMAL);
 		return;
 	}
@@ -301,6 +419,8 @@ static void reap(void)
 		frame_free(&c->fr);
 		free(c->out);
 		free(c->held);
+		if (c->file)
+			end_file(c);
 		free(c);
 		S.nclients--;
 	}
@@ -405,12 +525,11 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 	if (c->flags & CONN_DEAD)
 		return;
 	if (mask & LOOP_WRITE) {
-		flush_queue(c);
-		if (c->outlen == c->outoff)
+		flush_all(c);
+		if (!has_output(c))
 			c->last_active = loop_now_ms();
 		if (!(c->flags & CONN_DEAD) &&
-		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) &&
-		    c->outlen == c->outoff) {
+		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) && !has_output(c)) {
 			/* flushed in the stop window: it goes because the server stops (a chat
 			 * must not announce it as having left to the others still flushing) */
 			schedule_close(c, S.stop_at ? PROTO_CLOSE_STOP : PROTO_CLOSE_NORMAL);
@@ -457,6 +576,16 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	}
 	if (S.o->proto->on_open)
 		S.o->proto->on_open(c);
+	if (S.o->proto->client_first && !has_output(c) && S.outlen == 0 &&
+	    !(c->flags & (CONN_DEAD | CONN_CLOSING))) {
+		/* its request is often there already: answered (and maybe closed) with no
+		 * epoll_ctl at all; if not, it is watched as usual */
+		S.current = NULL;
+		read_client(c);
+		if (!(c->flags & CONN_DEAD))
+			update_interest(c);
+		return;
+	}
 	settle(c);
 }
 
@@ -575,7 +704,7 @@ static void begin_stop(void)
 	if (S.o->in_fd >= 0)
 		loop_watch(S.loop, S.o->in_fd, 0, NULL, NULL);
 	for (struct conn *c = S.all; c; c = c->next) {
-		if (c->outlen == c->outoff)
+		if (!has_output(c))
 			schedule_close(c, PROTO_CLOSE_STOP);
 		else
 			update_interest(c);
