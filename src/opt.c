@@ -48,7 +48,7 @@ static void unknown_long(const struct opt *t, const char *name, size_t len)
 {
 	char word[64];
 	const char *best = NULL;
-	int bestd = 3;
+	int bestd = len >= 6 ? 3 : 2; /* a short word is close to too much by two edits */
 
 	snprintf(word, sizeof word, "%.*s", (int)(len < 63 ? len : 63), name);
 	for (; t->longname; t++) {

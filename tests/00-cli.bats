@@ -167,10 +167,10 @@ check_option_list() {
 @test "cli: --proto lists the protocols from the one protocol table, in help and completion" {
 	run_io h "$SOCKIT" serve --help
 	rc_is h 0
-	grep -qx '  -p, --proto NAME             the protocol, raw by default: raw echo calc chat greet daytime qotd discard' "$T/h.out"
+	grep -qx '  -p, --proto NAME             the protocol, raw by default: raw echo calc chat greet daytime qotd discard http' "$T/h.out"
 	run_io l "$SOCKIT" serve --list-options
-	[ "$(grep -- '--proto' "$T/l.out" | cut -f5)" = "raw echo calc chat greet daytime qotd discard" ]
-	usage_error "sockit: serve: unknown protocol 'nosuch' (raw echo calc chat greet daytime qotd discard)" \
+	[ "$(grep -- '--proto' "$T/l.out" | cut -f5)" = "raw echo calc chat greet daytime qotd discard http" ]
+	usage_error "sockit: serve: unknown protocol 'nosuch' (raw echo calc chat greet daytime qotd discard http)" \
 		serve -p nosuch 0
 }
 

@@ -366,7 +366,7 @@ reset_runs() {
 	usage_error "sockit: serve: empty PATH for -U" serve -U ''
 	usage_error "sockit: serve: empty PATH for -U" serve -p calc --unix=
 	usage_error "sockit: echo: empty PATH for -U" echo -U ''
-	usage_error "sockit: serve: unknown protocol 'nosuch' (raw echo calc chat greet daytime qotd discard)" \
+	usage_error "sockit: serve: unknown protocol 'nosuch' (raw echo calc chat greet daytime qotd discard http)" \
 		serve -p nosuch 0
 }
 
