@@ -243,6 +243,25 @@ void json_array_end(struct json *j)
 	j->comma = true;
 }
 
+void json_number(struct json *j, const char *key, const char *text)
+{
+	put_key(j, key);
+	put(j, text, strlen(text));
+}
+
+void json_null(struct json *j, const char *key)
+{
+	put_key(j, key);
+	put(j, "null", 4);
+}
+
+const char *json_close(struct json *j, size_t *len)
+{
+	put_c(j, '}');
+	*len = j->failed ? 0 : j->len;
+	return j->failed ? NULL : j->buf;
+}
+
 int json_end(struct json *j, FILE *out)
 {
 	put(j, "}\n", 2);

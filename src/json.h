@@ -35,6 +35,13 @@ void json_array_begin(struct json *j, const char *key);
 void json_pair(struct json *j, const char *a, size_t alen, const char *b, size_t blen);
 /* Ends the array started last. */
 void json_array_end(struct json *j);
+/* Adds "key": and text, a number already formatted ("1.250000"), as it is. */
+void json_number(struct json *j, const char *key, const char *text);
+/* Adds "key":null. */
+void json_null(struct json *j, const char *key);
+/* Ends the object without a newline and without writing it: returns its text (*len
+ * bytes, owned by j), or NULL when out of memory. */
+const char *json_close(struct json *j, size_t *len);
 /* Ends the object, adds a newline and writes the line to out with one fwrite (and
  * fflush). Returns 0, or -1 with errno set (ENOMEM, or the write's: EPIPE, ...). */
 int json_end(struct json *j, FILE *out);

@@ -1,6 +1,8 @@
 /* writeout.c: --write-out's format: parsed once into pieces, rendered after each transfer. */
 #include "writeout.h"
 
+#include "json.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,108 +170,46 @@ static void put_seconds(struct out *o, long long us)
 	put(o, num, (size_t)n);
 }
 
-/* The length of the valid UTF-8 character at s[0..n) (RFC 3629), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Seconds with 6 decimals, for --write-out's JSON. */
+static void json_seconds(struct json *j, const char *key, long long us)
 {
-	size_t len = s[0] < 0x80                    ? 1
-	             : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
-	             : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-	             : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
-	                                            : 0;
-	unsigned lo = 0x80, hi = 0xbf;
+	char num[40];
 
-	if (len == 0 || len > n)
-		return 0;
-	/* no overlong forms, no surrogates, nothing above U+10FFFF */
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	for (size_t i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-	return len;
+	snprintf(num, sizeof num, "%lld.%06lld", us < 0 ? 0 : us / 1000000,
+	         us < 0 ? 0 : us % 1000000);
+	json_number(j, key, num);
 }
 
-/*
- * A JSON string (RFC 8259): quotes, backslashes and control bytes escaped, bytes that are not
- * UTF-8 replaced by U+FFFD so the line always parses. json.c, the JSON writer, should
- * replace this once it is in the tree: one escaping for every JSON sockit prints.
- */
-static void put_json_str(struct out *o, const char *s)
+static void json_opt(struct json *j, const char *key, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), run = 0, k;
-	char esc[8];
-
-	put(o, "\"", 1);
-	while (run < n) {
-		k = utf8_len(p + run, n - run);
-		if (k > 0 && p[run] >= 0x20 && p[run] != '"' && p[run] != '\\') {
-			run += k;
-			continue;
-		}
-		put(o, s, run);
-		if (k == 0)
-			put(o, "\\ufffd", 6);
-		else if (p[run] == '"' || p[run] == '\\')
-			put(o, (const char[]){'\\', (char)p[run]}, 2);
-		else
-			put(o, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", p[run]));
-		s += run + 1;
-		p += run + 1;
-		n -= run + 1;
-		run = 0;
-	}
-	put(o, s, run);
-	put(o, "\"", 1);
-}
-
-static void put_json_key(struct out *o, const char *key, bool first)
-{
-	put_str(o, first ? "{\"" : ",\"");
-	put_str(o, key);
-	put(o, "\":", 2);
-}
-
-static void put_json_opt(struct out *o, const char *key, const char *s)
-{
-	put_json_key(o, key, false);
 	if (s == NULL)
-		put(o, "null", 4);
+		json_null(j, key);
 	else
-		put_json_str(o, s);
+		json_cstr(j, key, s);
 }
 
-/* Every variable as one object, keys in curl's order (sorted). */
+/* Every variable as one object, keys in curl's order (sorted), built by json.c, the one
+ * JSON writer (strings escaped there; invalid UTF-8 as U+FFFD). */
 static void put_json(struct out *o, const struct writeout_values *v)
 {
-	put_json_key(o, "content_type", true);
-	if (v->content_type == NULL)
-		put(o, "null", 4);
-	else
-		put_json_str(o, v->content_type);
-	put_json_opt(o, "errormsg", v->errormsg);
-	put_json_key(o, "exitcode", false);
-	put_fmt(o, "%lld", v->exitcode);
-	put_json_key(o, "http_code", false);
-	put_fmt(o, "%lld", v->http_code);
-	put_json_key(o, "num_redirects", false);
-	put_fmt(o, "%lld", v->num_redirects);
-	put_json_key(o, "size_download", false);
-	put_fmt(o, "%lld", (long long)v->size_download);
-	put_json_key(o, "time_connect", false);
-	put_seconds(o, v->time_connect_us);
-	put_json_key(o, "time_starttransfer", false);
-	put_seconds(o, v->time_starttransfer_us);
-	put_json_key(o, "time_total", false);
-	put_seconds(o, v->time_total_us);
-	put_json_opt(o, "url_effective", v->url_effective);
-	put(o, "}", 1);
+	struct json j = {0};
+	const char *text;
+	size_t len;
+
+	json_begin(&j);
+	json_opt(&j, "content_type", v->content_type);
+	json_opt(&j, "errormsg", v->errormsg);
+	json_int(&j, "exitcode", v->exitcode);
+	json_int(&j, "http_code", v->http_code);
+	json_int(&j, "num_redirects", v->num_redirects);
+	json_int(&j, "size_download", (long long)v->size_download);
+	json_seconds(&j, "time_connect", v->time_connect_us);
+	json_seconds(&j, "time_starttransfer", v->time_starttransfer_us);
+	json_seconds(&j, "time_total", v->time_total_us);
+	json_opt(&j, "url_effective", v->url_effective);
+	if ((text = json_close(&j, &len)) != NULL)
+		put(o, text, len);
+	json_free(&j);
 }
 
 static void put_piece(struct out *o, const struct writeout *w, const struct writeout_piece *p,
