@@ -7,6 +7,7 @@
 #include "loop.h"
 #include "net.h"
 #include "parse.h"
+#include "proxy.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -33,6 +34,8 @@ static const char synopsis[] =
 struct wait_opts {
 	struct cmd_common common;
 	bool any, json;
+	const char *proxy_url, *proxy_user;
+	struct proxy proxy; /* --proxy, for HOST:PORT and http:// targets */
 };
 
 #define W struct wait_opts
@@ -42,7 +45,9 @@ static const struct opt options[] = {
     OPT_SECONDS(0, "max-time", W, common.timeout_ms, 0, "the same as -w"),
     OPT_FLAG(0, "any", W, any, "done when any one TARGET is up (default: all)"),
     OPT_FLAG(0, "json", W, json, "one JSON object per TARGET when it is up or at the deadline"),
-    /* --proxy (sockit(1), Proxies) takes its row here */
+    OPT_STRING(0, "proxy", "URL", W, proxy_url,
+               "reach HOST:PORT and http:// targets through this proxy ('': none)"),
+    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", W, proxy_user, "the proxy's user and password"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -204,6 +209,31 @@ static void connect_next(struct waiter *w, struct target *t, long long now)
 	attempt_failed(t, t->err, now);
 }
 
+static void send_request(struct waiter *w, struct target *t, long long now);
+
+/* --proxy: the handshake is a blocking one, bounded by the attempt's end, so targets behind
+ * a proxy are tried one after another (sockit(1), wait). The proxy resolves a socks5h://
+ * name afresh each time; an HTTP target's GET goes through the tunnel. */
+static void attempt_through_proxy(struct waiter *w, struct target *t, struct net_peer *p,
+                                  long long now)
+{
+	char err[NET_ERR_LEN];
+
+	p->timeout_ms = (int)(attempt_end(w, now) - now);
+	if (p->timeout_ms <= 0)
+		p->timeout_ms = 1; /* 0 would be the system's own, minutes */
+	t->fd = proxy_connect(err, &w->o->proxy, p);
+	if (t->fd < 0)
+		return attempt_failed(t, net_err_reason(err), loop_now_ms());
+	if (t->kind == HTTP && net_set_nonblock(err, t->fd, true) == 0)
+		return send_request(w, t, loop_now_ms());
+	if (t->kind == HTTP)
+		return attempt_failed(t, net_err_reason(err), loop_now_ms());
+	close(t->fd);
+	t->fd = -1;
+	target_up(w, t);
+}
+
 /* Names are resolved afresh on every attempt: one may appear in the meantime. */
 static void attempt_begin(struct waiter *w, struct target *t, long long now)
 {
@@ -221,6 +251,8 @@ static void attempt_begin(struct waiter *w, struct target *t, long long now)
 			attempt_failed(t, t->err, now);
 		return;
 	}
+	if (w->o->proxy.kind != PROXY_NONE)
+		return attempt_through_proxy(w, t, &p, now);
 	if (net_resolve_peer(t->err, &p, &t->res) < 0)
 		return attempt_failed(t, net_err_reason(t->err), now);
 	t->ai = t->res;
@@ -250,8 +282,6 @@ static void on_connected(struct waiter *w, struct target *t, long long now)
 		t->fd = -1;
 		return connect_next(w, t, now); /* the next address, if there is one */
 	}
-	/* --proxy: the handshake with the proxy goes here, on t->fd (connected to the proxy,
-	 * not to the target), before the target's own check below */
 	if (t->kind == HTTP)
 		send_request(w, t, now);
 	else
@@ -476,5 +506,9 @@ int cmd_wait(int argc, char **argv)
 		return diag_usage("missing TARGET"), EXIT_USAGE;
 	if (end < argc && end + 1 == argc)
 		return diag_usage("missing COMMAND after --"), EXIT_USAGE;
+	if (o.proxy_user && !o.proxy_url)
+		return diag_usage("cannot use --proxy-user without --proxy"), EXIT_USAGE;
+	if (o.proxy_url && cmd_proxy(&o.proxy, o.proxy_url, "--proxy", o.proxy_user) < 0)
+		return EXIT_USAGE;
 	return wait_targets(&o, argv, nops, end < argc ? argv + end + 1 : NULL);
 }

@@ -9,14 +9,6 @@ load helpers
 
 BIG=$((50 * 1024 * 1024))
 
-# start_microsocks [ARGS]: microsocks on a free port (it prints nothing: the port is polled).
-start_microsocks() {
-	MS_PORT=$(free_port)
-	microsocks -i 127.0.0.1 -p "$MS_PORT" "$@" >"$T/microsocks.log" 2>&1 3>&- 9>&- &
-	track $!
-	wait_accepts 127.0.0.1 "$MS_PORT"
-}
-
 # start_tinyproxy [CONF LINE...]: tinyproxy in the foreground on a free port, all under $T.
 start_tinyproxy() {
 	TP_PORT=$(free_port)

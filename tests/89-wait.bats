@@ -166,3 +166,21 @@ ms_of() {
 	rc_is u 0
 	[ "$(head -n1 "$T/u.out")" = "usage: sockit wait [OPTIONS] TARGET... [-- COMMAND [ARG...]]" ]
 }
+
+@test "wait --proxy: HOST:PORT and http:// targets are reached through a SOCKS5 proxy" {
+	start_microsocks
+	start_server serve -p echo -b 127.0.0.1 0
+	run_io w timeout 10 "$SOCKIT" wait -w 5 --proxy "socks5://127.0.0.1:$MS_PORT" "127.0.0.1:$PORT"
+	rc_is w 0
+	file_is "$T/w.out"
+	start_named web serve -p http -b 127.0.0.1 0
+	run_io w timeout 10 "$SOCKIT" wait -w 5 --proxy "socks5h://127.0.0.1:$MS_PORT" \
+		"http://localhost:$PORT/"
+	rc_is w 0
+	# refused behind the proxy: the proxy's words are the last error
+	port=$(free_port)
+	run_io w timeout 10 "$SOCKIT" wait -w 0.5 --proxy "socks5://127.0.0.1:$MS_PORT" "127.0.0.1:$port"
+	rc_is w 5
+	grep -qx "sockit: wait: 127.0.0.1:$port not up after 0.5 s: .*(SOCKS5 reply [0-9])" "$T/w.err"
+	usage_error "sockit: wait: cannot use --proxy-user without --proxy" wait --proxy-user a:b 127.0.0.1:1
+}

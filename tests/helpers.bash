@@ -370,3 +370,11 @@ sk() {
 	RC=0
 	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
 }
+
+# start_microsocks [ARGS]: microsocks on a free port (it prints nothing: the port is polled).
+start_microsocks() {
+	MS_PORT=$(free_port)
+	microsocks -i 127.0.0.1 -p "$MS_PORT" "$@" >"$T/microsocks.log" 2>&1 3>&- 9>&- &
+	track $!
+	wait_accepts 127.0.0.1 "$MS_PORT"
+}
