@@ -19,7 +19,7 @@ setup_file() {
 	done
 }
 
-# fiu_args SPEC...: FIU, the fiu-run arguments enabling each SPEC (NAME,probability=P
+# fiu_args FAULT...: FIU, the fiu-run arguments enabling each FAULT (NAME,probability=P
 # [,failinfo=ERRNO]) at random, with no control FIFO left behind. Run as
 # `fiu-run "${FIU[@]}" CMD`: fiu-run execs CMD, so a background job's PID is CMD's own.
 fiu_args() {
@@ -59,7 +59,7 @@ outcome() {
 	return 1
 }
 
-# relay_under SPEC...: a raw server (stdin b) and `connect -C` (stdin a), both under the
+# relay_under FAULT...: a raw server (stdin b) and `connect -C` (stdin a), both under the
 # faults; 50 MB each way. Appends "SERVER-RC CLIENT-RC" to $T/rcs.
 relay_under() {
 	local pid port rc
@@ -95,7 +95,7 @@ relay_under() {
 	: >"$T/rcs"
 	local spec
 	while read -r spec; do
-		# shellcheck disable=SC2086 # SPEC is words
+		# shellcheck disable=SC2086 # FAULT is words
 		relay_under $spec || { echo "under: $spec" >&2 && return 1; }
 	done <<-EOF
 		posix/io/rw/read/reduce,probability=0.3 posix/io/rw/write/reduce,probability=0.3
