@@ -140,3 +140,21 @@ wait_accepts() {
 	echo "$0: nothing accepts on port $1" >&2
 	return 1
 }
+
+# mib_rate MIB NS: MiB/s of MIB mebibytes moved in NS nanoseconds, rounded.
+mib_rate() {
+	awk -v mib="$1" -v ns="$2" 'BEGIN { printf "%.0f\n", mib / (ns / 1e9) }'
+}
+
+# verify_tools DATA TOOL...: one transfer per TOOL through the script's own `one TOOL OUT`
+# into $work/out; exits unless every byte of DATA arrived.
+verify_tools() {
+	local data=$1 tool
+	shift
+	echo "verifying every byte, once per tool"
+	for tool in "$@"; do
+		one "$tool" "$work/out" >/dev/null
+		if cmp -s "$data" "$work/out"; then echo "  $tool: all bytes intact"; else echo "  $tool: MISMATCH" >&2; exit 1; fi
+		rm -f "$work/out"
+	done
+}

@@ -55,19 +55,14 @@ one() {
 	sender "$tool" "$port"
 	wait "$RECEIVER"
 	t1=$(now_ns)
-	awk -v mib="$SIZE_MIB" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f\n", mib / (ns / 1e9) }'
+	mib_rate "$SIZE_MIB" $((t1 - t0))
 }
 
 echo "preparing ${SIZE_MIB} MiB of random data in $work"
 head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$data"
 
-echo "verifying every byte, once per tool"
-for tool in $TOOLS; do
-	[ "$tool" = iperf3 ] && continue
-	one "$tool" "$work/out" >/dev/null
-	if cmp -s "$data" "$work/out"; then echo "  $tool: all bytes intact"; else echo "  $tool: MISMATCH" >&2; exit 1; fi
-	rm -f "$work/out"
-done
+read -ra checked <<<"${TOOLS//iperf3/}" # iperf3 sends its own bytes, not the file
+verify_tools "$data" "${checked[@]}"
 
 declare -A results
 for r in $(seq "$ROUNDS"); do
