@@ -11,6 +11,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -420,6 +421,7 @@ static int load_quotes(struct serve_opts *o)
 static int check_root(const char *dir)
 {
 	struct stat st;
+	int fd, here = -1;
 
 	if (stat(dir, &st) < 0) {
 		diag_err("%s: %s", dir, strerror(errno));
@@ -429,6 +431,19 @@ static int check_root(const char *dir)
 		diag_err("%s: not a directory", dir);
 		return EXIT_IO;
 	}
+	/* opened and searched as the server will (a walk beneath it starts at "."), so a
+	 * directory we may not read fails here, before the listening line */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		here = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (here < 0) {
+		diag_err("%s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_IO;
+	}
+	close(here);
+	close(fd);
 	return 0;
 }
 

@@ -1407,6 +1407,20 @@ bool http_req_hold(struct http_reqreader *r)
 	return true;
 }
 
+long http_req_take(struct http_reqreader *r, char **buf)
+{
+	long n;
+
+	*buf = NULL;
+	if (!http_req_hold(r))
+		return -1;
+	*buf = r->held;
+	n = (long)r->heldlen;
+	r->held = NULL;
+	r->heldlen = 0;
+	return n;
+}
+
 bool http_req_pending(const struct http_reqreader *r)
 {
 	return r->held != NULL || frame_pending(&r->fr) || r->state == RQ_FIELDS;

@@ -223,6 +223,13 @@ enum http_req_ev http_req_next(struct http_reqreader *r, struct http_req *req);
  * Returns false if out of memory.
  */
 bool http_req_hold(struct http_reqreader *r);
+/*
+ * At a head boundary (after READY), moves the fed bytes not read yet out of r, for a caller
+ * that cannot answer them now and hands them to be fed again later: *buf is heap memory the
+ * caller frees (NULL when none), and r holds no input after. Returns the length, or -1 if
+ * out of memory (*buf NULL).
+ */
+long http_req_take(struct http_reqreader *r, char **buf);
 /* True while r holds input: a partial head, or bytes set aside by http_req_hold. */
 bool http_req_pending(const struct http_reqreader *r);
 /* Frees what r holds; http_req_init makes it usable again. */

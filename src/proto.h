@@ -76,9 +76,10 @@ extern const struct proto proto_echo, proto_discard, proto_daytime, proto_qotd, 
 /* Queues bytes for the client; they are sent as soon as the socket takes them. */
 void conn_write(struct conn *c, const void *buf, size_t len);
 /* The bytes that may still be queued for the client before its output reaches the
- * protocol's out_cap. A protocol that stops taking lines for want of room leaves the rest
- * in its frame reader: the server keeps it, stops reading the client, and calls on_data
- * again (with those bytes) once the client has read enough of its replies. */
+ * protocol's out_cap. A protocol that stops taking lines for want of room (in on_data or
+ * on_drain) leaves the rest in its frame reader (conn_frames; fed there if it reads with
+ * its own): the server keeps it, stops reading the client, and calls on_data again (with
+ * those bytes) once the client has read enough of its replies. */
 size_t conn_room(const struct conn *c);
 /*
  * After what was written so far, sends len bytes of fd from off (sendfile(2) on Linux) as

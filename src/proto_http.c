@@ -2,6 +2,7 @@
  * greeting as a prebuilt response, or the files beneath --root sent with sendfile(2). */
 #include "diag.h"
 #include "http.h"
+#include "json.h"
 #include "loop.h"
 #include "proto.h"
 
@@ -29,6 +30,7 @@ struct hconn {
 	struct http_reqreader rd;
 	bool waiting;    /* a file is being sent: later requests wait for on_drain */
 	long long since; /* when the request being read began arriving (for -v) */
+	char *given;     /* requests handed back to the server for want of room (give_back) */
 };
 
 static int rootfd = -1;
@@ -83,6 +85,8 @@ static const char *reason(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
 	case 413:
 		return "Content Too Large";
 	case 414:
@@ -98,10 +102,11 @@ static const char *reason(int status)
 	}
 }
 
-static void add_header(struct reply *r, const char *fmt, ...)
+static bool add_header(struct reply *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void add_header(struct reply *r, const char *fmt, ...)
+/* Adds a header line; false (and nothing added) if it does not fit. */
+static bool add_header(struct reply *r, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -109,8 +114,12 @@ static void add_header(struct reply *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(r->extra + r->extralen, sizeof r->extra - r->extralen, fmt, ap);
 	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof r->extra - r->extralen)
-		r->extralen += (size_t)n;
+	if (n < 0 || (size_t)n >= sizeof r->extra - r->extralen) {
+		r->extra[r->extralen] = '\0';
+		return false;
+	}
+	r->extralen += (size_t)n;
+	return true;
 }
 
 /* The connection header: none when HTTP/1.1 persists by itself (RFC 9112 §9.3). */
@@ -380,38 +389,70 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Reads up to LISTING_MAX names of the directory (closing fd), directories with a '/'. */
-static size_t read_names(int fd, char ***names)
+/* A name a client could ask for and a page could show as it is: valid UTF-8 with no
+ * control byte (C0, DEL or C1) and no backslash. Others are left out (sockit(1)). */
+static bool listable(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n = strlen(name), len;
+
+	for (size_t i = 0; i < n; i += len) {
+		len = json_utf8_char(s + i, n - i);
+		if (len == 0 || s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\' ||
+		    (s[i] == 0xc2 && s[i + 1] < 0xa0))
+			return false;
+	}
+	return true;
+}
+
+/* Sorts names[0..n) and frees those past LISTING_MAX; returns how many are kept. */
+static size_t keep_first(char **names, size_t n)
+{
+	if (n > 1)
+		qsort(names, n, sizeof *names, by_name);
+	for (size_t i = LISTING_MAX; i < n; i++)
+		free(names[i]);
+	return n < LISTING_MAX ? n : LISTING_MAX;
+}
+
+/* The listable names of the directory (fd closed here), directories with a '/': the first
+ * LISTING_MAX in sorted order, whatever readdir's, holding at most twice that at once.
+ * *omitted counts the listable names left out by the cap. */
+static size_t read_names(int fd, char ***names, size_t *omitted)
 {
 	DIR *d = fdopendir(fd);
 	struct dirent *e;
-	size_t n = 0;
+	size_t n = 0, seen = 0;
 
-	*names = NULL;
-	if (d == NULL) {
-		close(fd);
+	*omitted = 0;
+	*names = malloc(2 * LISTING_MAX * sizeof **names);
+	if (d == NULL || *names == NULL) {
+		if (d != NULL)
+			closedir(d);
+		else
+			close(fd);
 		return 0;
 	}
-	while (n < LISTING_MAX && (e = readdir(d)) != NULL) {
+	while ((e = readdir(d)) != NULL) {
 		struct stat st;
 		bool isdir = e->d_type == DT_DIR;
-		char **grown;
 
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    !listable(e->d_name))
 			continue;
 		if (e->d_type == DT_UNKNOWN &&
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			isdir = S_ISDIR(st.st_mode);
-		grown = realloc(*names, (n + 1) * sizeof *grown);
-		if (grown == NULL)
-			break;
-		*names = grown;
-		if (asprintf(&grown[n], "%s%s", e->d_name, isdir ? "/" : "") < 0)
+		if (n == 2 * LISTING_MAX)
+			n = keep_first(*names, n);
+		if (asprintf(&(*names)[n], "%s%s", e->d_name, isdir ? "/" : "") < 0)
 			break;
 		n++;
+		seen++;
 	}
 	closedir(d);
-	qsort(*names, n, sizeof **names, by_name);
+	n = keep_first(*names, n);
+	*omitted = seen - n;
 	return n;
 }
 
@@ -432,7 +473,7 @@ static void answer_listing(struct conn *c, struct hconn *h, const struct http_re
 	    .status = 200, .type = "text/html; charset=utf-8", .close = !q->keep_alive};
 	struct text t = {.ok = true};
 	char **names;
-	size_t n = read_names(fd, &names);
+	size_t omitted, n = read_names(fd, &names, &omitted);
 
 	puts_(&t, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
 	put_title(&t, p);
@@ -450,7 +491,15 @@ static void answer_listing(struct conn *c, struct hconn *h, const struct http_re
 		free(names[i]);
 	}
 	free(names);
-	puts_(&t, "</ul>\n</body></html>\n");
+	puts_(&t, "</ul>\n");
+	if (omitted > 0) {
+		char note[96];
+		put(&t, note,
+		    (size_t)snprintf(note, sizeof note,
+		                     "<p>%zu more entries not listed: a listing shows at most %d.</p>\n",
+		                     omitted, LISTING_MAX));
+	}
+	puts_(&t, "</body></html>\n");
 	if (!t.ok) {
 		free(t.buf);
 		answer_status(c, h, q, 500, false);
@@ -467,9 +516,19 @@ static void answer_redirect(struct conn *c, struct hconn *h, const struct http_r
                             const struct http_path *p)
 {
 	struct reply r = {.status = 301, .close = !q->keep_alive};
+	struct text loc = {.ok = true};
 
-	add_header(&r, "Location: %.*s/%.*s\r\n", (int)p->pathlen, p->path, (int)p->querylen,
-	           p->query);
+	/* the path as decoded, not as sent: no "//" (a browser would go to another host),
+	 * no dot segments */
+	puts_(&loc, "/");
+	put_escaped(&loc, p->rel, true);
+	puts_(&loc, "/");
+	if (!loc.ok)
+		r.status = 500;
+	else if (!add_header(&r, "Location: %.*s%.*s\r\n", (int)loc.len, loc.buf,
+	                     (int)p->querylen, p->query))
+		r.status = 414; /* a 301 goes with its Location, or not at all */
+	free(loc.buf);
 	send_status(c, h, q, &r);
 }
 
@@ -554,11 +613,14 @@ static void answer_path(struct conn *c, struct hconn *h, const struct http_req *
 		answer_status(c, h, q, open_failed(), false);
 		return;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		answer_status(c, h, q, 500, false);
+	} else if (S_ISDIR(st.st_mode)) {
 		answer_directory(c, h, q, &p, fd);
-	} else if (S_ISREG(st.st_mode)) {
+	} else if (S_ISREG(st.st_mode) && !p.slash) {
 		answer_file(c, h, q, p.rel, fd, &st);
-	} else { /* a FIFO, a device, a socket: not served */
+	} else { /* a FIFO, a device, a socket, a file asked for as a directory: not served */
 		close(fd);
 		answer_status(c, h, q, 404, false);
 	}
@@ -579,13 +641,42 @@ static void answer(struct conn *c, struct hconn *h, const struct http_req *q)
 		answer_path(c, h, q);
 }
 
-/* Answers the requests read so far, in order, until one needs its file sent first. */
+/* Out of room: the requests not answered yet go back to the server, which keeps them, stops
+ * reading the client, and hands them to on_data again once the client has read enough of
+ * the answers (proto.h, conn_room). The copy lives until the next callback. */
+static void give_back(struct conn *c, struct hconn *h)
+{
+	long n;
+
+	free(h->given);
+	n = http_req_take(&h->rd, &h->given);
+	if (n < 0)
+		conn_close(c);
+	else
+		frame_feed(conn_frames(c), h->given, (size_t)n);
+}
+
+/* The copy given back last time: the server has its own by now. */
+static void forget_given(struct hconn *h)
+{
+	free(h->given);
+	h->given = NULL;
+}
+
+/* Answers the requests read so far, in order, while the answers fit the client's output
+ * bound (out_cap), until one needs its file sent first. */
 static void serve_requests(struct conn *c, struct hconn *h)
 {
 	struct http_req q;
 
 	while (!h->waiting && !conn_is_closing(c)) {
-		enum http_req_ev ev = http_req_next(&h->rd, &q);
+		enum http_req_ev ev;
+
+		if (conn_room(c) == 0) {
+			give_back(c, h);
+			return;
+		}
+		ev = http_req_next(&h->rd, &q);
 
 		if (ev == HTTP_REQ_MORE)
 			return;
@@ -604,6 +695,7 @@ static void http_data(struct conn *c, const char *buf, size_t len)
 	struct hconn *h = conn_data(c);
 	long long now = loop_now_ms();
 
+	forget_given(h);
 	if (!http_req_pending(&h->rd)) {
 		h->since = now;
 	} else if (head_ms > 0 && now - h->since > head_ms) {
@@ -620,6 +712,7 @@ static void http_drain(struct conn *c)
 {
 	struct hconn *h = conn_data(c);
 
+	forget_given(h);
 	h->waiting = false;
 	if (!http_req_pending(&h->rd))
 		h->since = loop_now_ms();
@@ -636,6 +729,7 @@ static void http_open(struct conn *c)
 	}
 	http_req_init(&h->rd);
 	h->waiting = false;
+	h->given = NULL;
 	h->since = loop_now_ms();
 	conn_set_data(c, h);
 }
@@ -647,6 +741,7 @@ static void http_close(struct conn *c, enum proto_close why)
 	(void)why;
 	if (h != NULL) {
 		http_req_free(&h->rd);
+		free(h->given);
 		free(h);
 	}
 }

@@ -346,8 +346,11 @@ void conn_sendfile(struct conn *c, int fd, uint64_t off, uint64_t len)
 		update_interest(c);
 }
 
+static void keep_rest(struct conn *c);
+
 /* Sends what is queued, then the file; a file gone out whole lets the protocol go on
- * (a pipelined request waiting behind it), and what it writes is sent in turn. */
+ * (a pipelined request waiting behind it), and what it writes is sent in turn; what it
+ * leaves for want of room is kept as after on_data. */
 static void flush_all(struct conn *c)
 {
 	flush_queue(c);
@@ -356,8 +359,10 @@ static void flush_all(struct conn *c)
 
 		c->flags &= ~(unsigned)CONN_DRAINED;
 		S.current = c;
-		if (S.o->proto->on_drain)
+		if (S.o->proto->on_drain) {
 			S.o->proto->on_drain(c);
+			keep_rest(c);
+		}
 		flush_scratch(c);
 		S.current = was;
 		flush_queue(c);

@@ -346,6 +346,150 @@ make_root() {
 	[ "$got" -gt 0 ] && [ "$got" -lt $((64 * 1024 * 1024)) ]
 }
 
+# many_files DIR N LEN: N empty files in DIR named 00000_xxx... (LEN x's), made at once
+many_files() {
+	mkdir -p "$1"
+	python3 -c 'import sys
+for i in range(int(sys.argv[2])): open("%s/%05d_%s.txt" % (sys.argv[1], i, "x" * int(sys.argv[3])), "w").close()' "$@"
+}
+
+@test "http --root: 100 pipelined listings never read: server memory stays bounded, others served" {
+	make_root
+	many_files "$T/www/huge" 10000 200 # a listing of 4.4 MB
+	start_server serve -p http --root "$T/www" 127.0.0.1 0
+	start_peer stuck timeout 60 python3 "$PEERS/http_peer.py" stuck 127.0.0.1 "$PORT" 100 /huge/
+	still_serves a.txt
+	[ "$output" = "hello, world" ]
+	local hwm
+	hwm=$(proc_kb "$SERVER_PID" VmHWM)
+	echo "server peak RSS $hwm kB with 100 pipelined listings of 4.4 MB unread" >&3
+	[ "$hwm" -lt "$(mem_bound 40960)" ]
+}
+
+@test "http --root: pipelined listings over the output cap and files are all answered in order" {
+	make_root
+	many_files "$T/www/mid" 2000 100 # a listing of 460 KB: past the 256 KiB cap alone
+	local i
+	for ((i = 0; i < 10; i++)); do
+		printf 'GET /mid/ HTTP/1.1\r\nHost: x\r\n\r\nGET /r.bin HTTP/1.1\r\nHost: x\r\n\r\n'
+	done >"$T/req"
+	printf 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >>"$T/req"
+	start_server serve -p http --root "$T/www" 127.0.0.1 0
+	raw <"$T/req" >"$T/out"
+	[ "$(statuses "$T/out")" = "$(printf '200 %.0s' {1..21} | xargs)" ]
+	[ "$(grep -ac '^</ul>' "$T/out")" -eq 10 ]
+	[ "$(grep -ac '<li><a href="01999_x*\.txt">' "$T/out")" -eq 10 ]
+	[ "$(grep -ac '0123456789abcdefghij' "$T/out")" -eq 10 ]
+	tr -d '\r' <"$T/out" | tail -n 1 | grep -qx 'hello, world'
+}
+
+@test "http --root: a 301's Location is the path as decoded: no //, no dot segments; 414 if too long" {
+	make_root
+	start_server serve -p http --root "$T/www" 127.0.0.1 0
+	printf 'GET //sub?q=1 HTTP/1.1\r\nHost: x\r\n\r\nGET http://x//sub HTTP/1.1\r\nHost: x\r\n\r\nGET /.//./s%%75b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' | raw >"$T/o"
+	[ "$(statuses "$T/o")" = "301 301 301" ]
+	[ "$(tr -d '\r' <"$T/o" | grep '^Location: ' | xargs)" = "Location: /sub/?q=1 Location: /sub/ Location: /sub/" ]
+	# 4.6 KB of dot segments: the Location is still there, and short
+	local dots
+	dots=$(printf '/.%.0s' {1..2300})
+	printf 'GET %s/sub HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$dots" | raw >"$T/o"
+	[ "$(statuses "$T/o")" = 301 ]
+	tr -d '\r' <"$T/o" | grep -qx 'Location: /sub/'
+	# a directory whose Location would not fit the head (every '!' is %21 in it) is 414
+	local bang deep
+	bang=$(printf '!%.0s' {1..250})
+	deep=$(printf "/$bang%.0s" {1..16})
+	(cd "$T/www" && python3 -c 'import os, sys
+for _ in range(16): os.mkdir(sys.argv[1]); os.chdir(sys.argv[1])' "$bang")
+	printf 'GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$deep" | raw >"$T/o"
+	[ "$(statuses "$T/o")" = 414 ]
+	absent '^Location' "$T/o"
+	printf 'GET %s/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$deep" | raw >"$T/o"
+	[ "$(statuses "$T/o")" = 200 ]
+}
+
+@test "http --root: an empty directory's listing (no undefined behaviour under the sanitizers)" {
+	make_root
+	start_server serve -p http --root "$T/www" 127.0.0.1 0
+	run timeout 5 curl -sS "http://127.0.0.1:$PORT/empty/"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'<ul>\n<li><a href="../">../</a></li>\n</ul>\n</body></html>' ]]
+	still_serves a.txt
+	absent 'runtime error' "$T/server.err"
+}
+
+@test "http --root: a file asked for with a final slash is 404" {
+	make_root
+	start_server serve -p http --root "$T/www" 127.0.0.1 0
+	run timeout 5 curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/a.txt/"
+	[ "$output" = 404 ]
+	run timeout 5 curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/in-link/"
+	[ "$output" = 404 ]
+	run timeout 5 curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/a.txt"
+	[ "$output" = 200 ]
+}
+
+@test "http --root: over 10000 entries, the first 10000 by name and a note; odd names left out" {
+	make_root
+	mkdir "$T/www/many"
+	(cd "$T/www/many" && seq -w 0 19999 | xargs touch)
+	start_server serve -p http --root "$T/www" 127.0.0.1 0
+	timeout 10 curl -sS "http://127.0.0.1:$PORT/many/" >"$T/l"
+	[ "$(grep -c '^<li>' "$T/l")" -eq 10001 ]
+	[ "$(grep '^<li>' "$T/l" | sed -n '2p;$p' | xargs)" = '<li><a href=00000>00000</a></li> <li><a href=09999>09999</a></li>' ]
+	grep -qx '<p>10000 more entries not listed: a listing shows at most 10000.</p>' "$T/l"
+	# names that could not be asked for or shown as they are: left out
+	mkdir "$T/www/odd"
+	local name
+	for name in 'back\slash' $'new\nline' $'cr\rx' $'esc\e[31m' $'tab\tx' $'del\x7fx' \
+		$'c1\xc2\x9bx' $'bad\xffx' $'over\xc0\xafx' 'ok-é.txt'; do
+		: >"$T/www/odd/$name"
+	done
+	timeout 5 curl -sS "http://127.0.0.1:$PORT/odd/" >"$T/l"
+	[ "$(grep '^<li>' "$T/l" | xargs)" = '<li><a href=../>../</a></li> <li><a href=ok-%C3%A9.txt>ok-é.txt</a></li>' ]
+	python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/l"
+	absent '<p>' "$T/l"
+}
+
+@test "http: a head trickled in past --idle-timeout is 408 Request Timeout" {
+	start_server serve -p http --idle-timeout 1 127.0.0.1 0
+	run timeout 10 python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=8)
+for part in (b"GET / HTTP/1.1\r\n", b"Host: x\r\n", b"X: 1\r\n", b"X: 2\r\n"):
+    s.sendall(part)
+    time.sleep(0.4)  # the slow client pace, each gap well under the idle time
+print(s.recv(100).split(b"\r\n")[0].decode())' "$PORT"
+	[ "$output" = "HTTP/1.1 408 Request Timeout" ]
+}
+
+@test "http --root: a directory that cannot be opened or searched is exit 7 before the listening line" {
+	local d runas=()
+	# outside bats's private directory: another user must reach it
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	mkdir "$d/closed" "$d/unsearchable"
+	if [ "$(id -u)" -eq 0 ]; then
+		runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		chmod 700 "$d/closed"
+		chmod 744 "$d/unsearchable"
+	else
+		chmod 000 "$d/closed"
+		chmod 644 "$d/unsearchable"
+	fi
+	if ! "${runas[@]}" test -x "$SOCKIT"; then
+		rm -rf "$d"
+		skip "nobody cannot run $SOCKIT"
+	fi
+	run_io closed "${runas[@]}" "$SOCKIT" serve -p http --root "$d/closed" 127.0.0.1 0
+	run_io unsearchable "${runas[@]}" "$SOCKIT" serve -p http --root "$d/unsearchable" 127.0.0.1 0
+	chmod 755 "$d/closed" "$d/unsearchable"
+	rm -rf "$d"
+	rc_is closed 7
+	file_is "$T/closed.err" "sockit: serve: $d/closed: Permission denied"
+	rc_is unsearchable 7
+	file_is "$T/unsearchable.err" "sockit: serve: $d/unsearchable: Permission denied"
+}
+
 @test "http: slowloris: a head a byte at a time does not stall others; --idle-timeout closes it" {
 	start_server serve -p http 127.0.0.1 0
 	start_peer loris timeout 30 python3 "$PEERS/http_peer.py" slowloris 127.0.0.1 "$PORT" 1.5

@@ -1,6 +1,7 @@
 /* fuzz_http_req.c: the request reader gives the same requests however input is split (and
- * however often it is set aside with http_req_hold); every target read goes through the
- * path function, whose result never climbs out of the root. */
+ * however often it is set aside with http_req_hold, or taken out with http_req_take and fed
+ * again, as serve does when out of room); every target read goes through the path
+ * function, whose result never climbs out of the root. */
 #include "http.h"
 
 #include <stdint.h>
@@ -68,14 +69,17 @@ static void record(struct log *l, int ev, const struct http_req *q)
 	}
 }
 
+enum after { AFTER_NOTHING, AFTER_HOLD, AFTER_TAKE };
+
 /* Feeds in whole (seed 0) or in pieces of sizes drawn from seed, each its own allocation,
- * holding after every request when seed is odd. */
-static void run(struct log *l, const char *in, size_t len, uint64_t seed)
+ * doing what after says after every request. */
+static void run(struct log *l, const char *in, size_t len, uint64_t seed, enum after after)
 {
 	struct http_reqreader r;
 	struct http_req q;
 	size_t start = 0;
 	int ev = HTTP_REQ_MORE;
+	char *taken = NULL;
 
 	l->len = 0;
 	http_req_init(&r);
@@ -97,10 +101,20 @@ static void run(struct log *l, const char *in, size_t len, uint64_t seed)
 			record(l, ev, &q);
 			if (ev == HTTP_REQ_ERROR)
 				break;
-			if (seed & 1)
+			if (after == AFTER_HOLD)
 				check(http_req_hold(&r));
+			if (after == AFTER_TAKE) {
+				char *rest;
+				long k = http_req_take(&r, &rest);
+				check(k >= 0 && !http_req_pending(&r));
+				free(taken); /* the reader copied what it still needed of it */
+				taken = rest;
+				http_req_feed(&r, rest, (size_t)k);
+			}
 		}
 		check(r.fr.plen <= HTTP_LINE_MAX + 1);
+		free(taken);
+		taken = NULL;
 		free(piece);
 		start += n;
 	}
@@ -117,11 +131,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		seed = (seed ^ data[i]) * 1099511628211ULL;
 	whole.buf = malloc(whole.cap);
 	split.buf = malloc(split.cap);
-	run(&whole, in, size, 0);
-	run(&split, in, size, seed | 2); /* pieces, no hold */
-	check(whole.len == split.len && memcmp(whole.buf, split.buf, whole.len) == 0);
-	run(&split, in, size, (seed | 2) ^ 1); /* pieces, held after every request */
-	check(whole.len == split.len && memcmp(whole.buf, split.buf, whole.len) == 0);
+	run(&whole, in, size, 0, AFTER_NOTHING);
+	for (enum after a = AFTER_NOTHING; a <= AFTER_TAKE; a++) { /* in pieces */
+		run(&split, in, size, seed | 2, a);
+		check(whole.len == split.len && memcmp(whole.buf, split.buf, whole.len) == 0);
+	}
 	free(whole.buf);
 	free(split.buf);
 	return 0;

@@ -17,6 +17,10 @@ usage:
                                         prints "ready", then "closed after N bytes" if
                                         the server closes, or "still open" at the end
   http_peer.py dribble HOST PORT        stdin's bytes a byte per write; reply to stdout
+  http_peer.py stuck HOST PORT N PATH   N GETs of PATH in one write, then (a small receive
+                                        buffer) only the first bytes of the answers are
+                                        read: prints "ready" after them, then holds the
+                                        connection, never reading, until killed
 """
 import http.client
 import socket
@@ -112,6 +116,17 @@ def slowloris(host, port, secs):
     print("still open", flush=True)
 
 
+def stuck(host, port, n, path):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(10)
+    s.connect((host, int(port)))
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path).encode() * int(n))
+    s.recv(1)
+    print("ready", flush=True)
+    time.sleep(600)  # held open, unread, until the test kills it
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "raw":
@@ -124,6 +139,8 @@ def main():
         slowread(*args)
     elif cmd == "slowloris":
         slowloris(*args)
+    elif cmd == "stuck":
+        stuck(*args)
     else:
         sys.exit("unknown command " + cmd)
 

@@ -230,6 +230,45 @@ static void test_reader_memory(void)
 	http_req_free(&r);
 }
 
+/* What is not read after a head can be taken out (to be fed again later): the reader is
+ * left empty, and the bytes fed again give the same requests; held input is taken too. */
+static void test_reader_take(void)
+{
+	struct http_reqreader r;
+	struct http_req q;
+	static const char three[] = "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n"
+	                            "\r\nGET /3 HTTP/1.1\r\nHo";
+	char *rest;
+	long n;
+
+	http_req_init(&r);
+	CHECK_INT(http_req_take(&r, &rest), 0);
+	CHECK(rest == NULL);
+	http_req_feed(&r, three, sizeof three - 1);
+	CHECK_INT(http_req_next(&r, &q), HTTP_REQ_READY);
+	CHECK_MEM(q.target, q.targetlen, "/1", 2);
+	n = http_req_take(&r, &rest);
+	CHECK_MEM(rest, (size_t)n, three + 28, sizeof three - 1 - 28);
+	CHECK(!http_req_pending(&r));
+	CHECK_INT(http_req_next(&r, &q), HTTP_REQ_MORE);
+	http_req_feed(&r, rest, (size_t)n);
+	CHECK_INT(http_req_next(&r, &q), HTTP_REQ_READY);
+	CHECK_MEM(q.target, q.targetlen, "/2", 2);
+	CHECK(http_req_hold(&r)); /* the rest set aside, then taken: the same bytes */
+	free(rest);
+	n = http_req_take(&r, &rest);
+	CHECK_MEM(rest, (size_t)n, "GET /3 HTTP/1.1\r\nHo", 19);
+	CHECK(r.held == NULL && !http_req_pending(&r));
+	http_req_feed(&r, rest, (size_t)n);
+	CHECK_INT(http_req_next(&r, &q), HTTP_REQ_MORE);
+	free(rest);
+	http_req_feed(&r, "st: h\r\n\r\n", 9);
+	CHECK_INT(http_req_next(&r, &q), HTTP_REQ_READY);
+	CHECK_MEM(q.target, q.targetlen, "/3", 2);
+	CHECK_INT(http_req_next(&r, &q), HTTP_REQ_MORE);
+	http_req_free(&r);
+}
+
 struct path_case {
 	const char *target;
 	int status;
@@ -367,6 +406,7 @@ void suite_httpreq(void)
 	test_reader_cases();
 	test_reader_limits();
 	test_reader_memory();
+	test_reader_take();
 	test_paths();
 	test_ranges();
 	test_dates();
