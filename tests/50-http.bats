@@ -238,6 +238,19 @@ check_rows() {
 	same "exit, chunked" "$rc|$(cat "$T/one")|$(cat "$T/err")" "0|H|"
 }
 
+@test "http-get 1>&-: stdout closed is exit 7, and the body never goes back to the server" {
+	printf 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nBODY-SECRET\n' >"$T/resp"
+	start_peer p python3 "$PEERS/tcp_peer.py" --send "$T/resp" --recv "$T/p.got"
+	local rc=0
+	timeout -k 5 20 "$SOCKIT" http-get "http://127.0.0.1:$PEER_PORT/" 2>"$T/err" 1>&- 9>&- || rc=$?
+	same exit "$rc" 7
+	same stderr "$(cat "$T/err")" "sockit: http-get: write error on stdout: Bad file descriptor"
+	wait_for "$T/p.out" '^closed$'
+	printf 'GET / HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nUser-Agent: sockit/%s\r\nAccept: */*\r\nConnection: close\r\n\r\n' \
+		"$PEER_PORT" "$VERSION" >"$T/want"
+	same_file "$T/want" "$T/p.got"
+}
+
 @test "http-get -v: the request and the response header lines, '> ' and '< ', on stderr" {
 	sk http-get -v "$NGX_URL/small.txt"
 	same exit "$RC" 0
