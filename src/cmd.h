@@ -53,7 +53,8 @@ int cmd_expect_outcome(const struct expect *e, const char *pattern);
 
 struct proxy;
 /* Fills p from a proxy URL (from names where it came from: "--proxy", "http_proxy") and
- * --proxy-user (NULL if not given). Returns 0, or -1 after printing a usage error. */
+ * --proxy-user (NULL if not given), then overwrites their passwords in argv. Returns 0, or
+ * -1 after printing a usage error (the URL's password shown as ***). */
 int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user);
 
 #endif

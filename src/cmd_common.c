@@ -147,13 +147,23 @@ int cmd_expect_outcome(const struct expect *e, const char *pattern)
 	return EXIT_NO;
 }
 
+/* Credentials are never shown (sockit(1), Proxies): messages print the URL redacted, and
+ * once p holds its copy the password in argv is overwritten, so that ps cannot read it.
+ * url and user point into argv, except a url from the environment (from is not --proxy),
+ * which a program run by `wait` inherits unchanged. */
 int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user)
 {
 	const char *why;
+	char shown[128];
 
 	if (proxy_parse(p, url, &why) < 0)
-		return diag_usage("invalid proxy '%.80s' (%s): %s", url, from, why);
+		return diag_usage("invalid proxy '%.80s' (%s): %s",
+		                  proxy_redact(shown, sizeof shown, url), from, why);
 	if (user && proxy_set_user(p, user, &why) < 0)
 		return diag_usage("invalid --proxy-user: %s", why);
+	if (strcmp(from, "--proxy") == 0)
+		proxy_blank_password((char *)url, false);
+	if (user)
+		proxy_blank_password((char *)user, true);
 	return 0;
 }

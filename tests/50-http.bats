@@ -360,6 +360,19 @@ http-head          |raw |0|HTTP/1.1 200 \x9b\xc2\x9b\nX: \xe2\x80\xae\n|-|HTTP/1
 EOF
 }
 
+@test "http-get -v, http-head -v: the server's C1 bytes, raw or UTF-8, are escaped on stderr" {
+	serve vc1 'HTTP/1.1 404 \x9b31mRED\r\nX-Evil: a\xc2\x9b31m\xc2\x85b\r\nContent-Length: 0\r\n\r\n'
+	sk http-get -v "$FX_URL/raw/vc1"
+	same exit "$RC" 0
+	same "status" "$(grep '^< HTTP' "$T/err")" '< HTTP/1.1 404 \x9b31mRED'
+	same "header" "$(grep '^< X-Evil' "$T/err")" '< X-Evil: a\xc2\x9b31m\xc2\x85b'
+	sk http-head -v "$FX_URL/raw/vc1"
+	same exit "$RC" 0
+	same "head: status, header" "$(grep '^< [HX]' "$T/err")" \
+		"$(printf '%s\n' '< HTTP/1.1 404 \x9b31mRED' '< X-Evil: a\xc2\x9b31m\xc2\x85b')"
+	same "no C1 byte on stderr" "$(LC_ALL=C grep -c $'[\x80-\x9f]' "$T/err")" 0
+}
+
 @test "http-head: headers as received, no body read even with Content-Length (table)" {
 	check_rows <<'EOF'
 # args             |path|exit|stdout          |message                          |response
