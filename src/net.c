@@ -297,6 +297,13 @@ static int unix_address(char *err, const char *path, struct sockaddr_un *sun)
 	return 0;
 }
 
+int net_check_unix_path(char *err, const char *path)
+{
+	struct sockaddr_un sun;
+
+	return unix_address(err, path, &sun);
+}
+
 int net_connect_unix(char *err, const char *path, int socktype)
 {
 	struct sockaddr_un sun;
