@@ -736,14 +736,15 @@ static size_t pick_headers(const struct fetch *f, const char **extra)
 static void verbose_request(const char *req, size_t len)
 {
 	static const char secret[] = "Proxy-Authorization:";
+	const size_t m = sizeof secret - 1;
 	const char *end = req + len, *eol;
 	char shown[64];
 
 	while (req < end && (eol = memchr(req, '\r', (size_t)(end - req))) != NULL) {
 		size_t n = (size_t)(eol - req);
 
-		if (n >= sizeof secret - 1 && strncasecmp(req, secret, sizeof secret - 1) == 0) {
-			size_t v = sizeof secret - 1, w;
+		if (n >= m && strncasecmp(req, secret, m) == 0) {
+			size_t v = m, w;
 			while (v < n && (req[v] == ' ' || req[v] == '\t'))
 				v++;
 			for (w = v; w < n && w - v < 16 && req[w] != ' '; w++)

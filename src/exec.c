@@ -331,8 +331,8 @@ struct supervisor {
 	int rc;
 };
 
-/* SIGCHLD, SIGINT, SIGTERM and SIGHUP each write a byte here, so the poll that waits for clients
- * wakes for them too, with no window in which a signal could be missed. */
+/* SIGCHLD, SIGINT, SIGTERM and SIGHUP each write a byte here, so the poll that waits for
+ * clients wakes for them too, with no window in which a signal could be missed. */
 static int wake[2] = {-1, -1};
 static volatile sig_atomic_t *stop_flag;
 

@@ -129,8 +129,8 @@ static void hold_std_fds(void)
 	for (int fd = 0; fd <= 2; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
-		int got = open("/dev/null", O_RDONLY);
-		if (got != fd) /* no /dev/null (a bare chroot): rather not run than talk to a peer */
+		/* no /dev/null (a bare chroot): rather not run than talk to a peer */
+		if (open("/dev/null", O_RDONLY) != fd)
 			_exit(EXIT_IO);
 	}
 }
