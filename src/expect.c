@@ -2,6 +2,7 @@
 #include "expect.h"
 
 #include "loop.h"
+#include "net.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -56,10 +57,11 @@ static void matcher_main(struct expect *e, int sock)
 
 static int matcher_start(struct expect *e, char *err, size_t cap)
 {
+	char why[NET_ERR_LEN];
 	int sv[2];
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		snprintf(err, cap, "socketpair: %s", strerror(errno));
+	if (net_pair(why, sv) < 0) {
+		snprintf(err, cap, "%s", why);
 		return -1;
 	}
 	e->matcher_pid = fork();
