@@ -44,16 +44,17 @@ int cmd_parse_options(int argc, char **argv, const struct opt *table, const char
  * how many operands it took (1 or 2), or -1 after printing a usage error. */
 int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
                       size_t portcap);
-/* --expect REGEX: compiles it into e. Returns 0, or -1 after a usage error (regerror's
- * text). */
-int cmd_expect_init(struct expect *e, const char *pattern);
+/* --expect REGEX: compiles it into e, its matching bounded by max_time. Returns 0, or the
+ * exit status after printing why: EXIT_USAGE (regerror's text) or EXIT_IO. */
+int cmd_expect_init(struct expect *e, const char *pattern, const struct deadline *max_time);
 /* What --expect came to once the received lines are over: 0 for a match; else prints why
  * and returns EXIT_NO (no line matched) or EXIT_IO (out of memory). */
 int cmd_expect_outcome(const struct expect *e, const char *pattern);
 
 struct proxy;
 /* Fills p from a proxy URL (from names where it came from: "--proxy", "http_proxy") and
- * --proxy-user (NULL if not given). Returns 0, or -1 after printing a usage error. */
+ * --proxy-user (NULL if not given), then overwrites their passwords in argv. Returns 0, or
+ * -1 after printing a usage error (the URL's password shown as ***). */
 int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user);
 
 #endif

@@ -124,13 +124,21 @@ int cmd_peer_operands(char **ops, int n, char *host, size_t hostcap, char *port,
 	return 2;
 }
 
-int cmd_expect_init(struct expect *e, const char *pattern)
+int cmd_expect_init(struct expect *e, const char *pattern, const struct deadline *max_time)
 {
 	char err[256];
 
-	if (expect_init(e, pattern, err, sizeof err) < 0)
-		return diag_usage("invalid regular expression '%.60s%s' for --expect: %s",
-		                  pattern, strlen(pattern) > 60 ? "..." : "", err);
+	int rc = expect_init(e, pattern, max_time, err, sizeof err);
+
+	if (rc == -2) {
+		diag_err("--expect: %s", err);
+		return EXIT_IO;
+	}
+	if (rc < 0) {
+		diag_usage("invalid regular expression '%.60s%s' for --expect: %s", pattern,
+		           strlen(pattern) > 60 ? "..." : "", err);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -142,18 +150,30 @@ int cmd_expect_outcome(const struct expect *e, const char *pattern)
 		diag_err("out of memory");
 		return EXIT_IO;
 	}
+	if (e->state == EXPECT_TIMEOUT)
+		return deadline_report(e->deadline);
 	diag_err("no line received matched '%.60s%s'", pattern,
 	         strlen(pattern) > 60 ? "..." : "");
 	return EXIT_NO;
 }
 
+/* Credentials are never shown (sockit(1), Proxies): messages print the URL redacted, and
+ * once p holds its copy the password in argv is overwritten, so that ps cannot read it.
+ * url and user point into argv, except a url from the environment (from is not --proxy),
+ * which a program run by `wait` inherits unchanged. */
 int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *user)
 {
 	const char *why;
+	char shown[128];
 
 	if (proxy_parse(p, url, &why) < 0)
-		return diag_usage("invalid proxy '%.80s' (%s): %s", url, from, why);
+		return diag_usage("invalid proxy '%.80s' (%s): %s",
+		                  proxy_redact(shown, sizeof shown, url), from, why);
 	if (user && proxy_set_user(p, user, &why) < 0)
 		return diag_usage("invalid --proxy-user: %s", why);
+	if (strcmp(from, "--proxy") == 0)
+		proxy_blank_password((char *)url, false);
+	if (user)
+		proxy_blank_password((char *)user, true);
 	return 0;
 }

@@ -360,8 +360,8 @@ int cmd_connect(int argc, char **argv)
 	if (check_conflicts(&o, argv, nops) < 0 || (!o.unix_path && check_port(&o) < 0))
 		return EXIT_USAGE;
 	w.udp = o.udp;
-	if (o.expect && cmd_expect_init(&w.ex, o.expect) < 0)
-		return EXIT_USAGE;
+	if (o.expect && (rc = cmd_expect_init(&w.ex, o.expect, &o.common.max_time)) != 0)
+		return rc;
 	if (o.scan)
 		return scan(&o);
 	/* the program is looked up before connecting: a typo is exit 2, not a connection */

@@ -177,10 +177,11 @@ static const char *printable(char *dst, size_t cap, const char *s, size_t n)
 	return dst;
 }
 
-/* "-v": one line of the request ('>') or the response ('<') on stderr, as curl shows them. */
+/* "-v": one line of the request ('>') or the response ('<') on stderr, as curl shows them,
+ * escaped as every message is: a server's C1 bytes reach no terminal (sockit(1), Output). */
 static void verbose_line(char dir, const char *s, size_t n)
 {
-	char line[HTTP_LINE_MAX + 4];
+	char line[4 * HTTP_LINE_MAX + 4];
 	size_t k = 0;
 
 	if (diag_level() < 1)
@@ -190,8 +191,7 @@ static void verbose_line(char dir, const char *s, size_t n)
 	line[k++] = dir;
 	if (n > 0) {
 		line[k++] = ' ';
-		memcpy(line + k, s, n);
-		k += n;
+		k += diag_escape(line + k, sizeof line - k - 1, s, n);
 	}
 	line[k++] = '\n';
 	fwrite(line, 1, k, stderr);
@@ -731,12 +731,30 @@ static size_t pick_headers(const struct fetch *f, const char **extra)
 	return n;
 }
 
+/* The request's lines for -v; a Proxy-Authorization shows its scheme only (the proxy's
+ * password is never printed: sockit(1), Proxies). */
 static void verbose_request(const char *req, size_t len)
 {
+	static const char secret[] = "Proxy-Authorization:";
+	const size_t m = sizeof secret - 1;
 	const char *end = req + len, *eol;
+	char shown[64];
 
 	while (req < end && (eol = memchr(req, '\r', (size_t)(end - req))) != NULL) {
-		verbose_line('>', req, (size_t)(eol - req));
+		size_t n = (size_t)(eol - req);
+
+		if (n >= m && strncasecmp(req, secret, m) == 0) {
+			size_t v = m, w;
+			while (v < n && (req[v] == ' ' || req[v] == '\t'))
+				v++;
+			for (w = v; w < n && w - v < 16 && req[w] != ' '; w++)
+				;
+			n = (size_t)snprintf(shown, sizeof shown, "%s %.*s ***", secret,
+			                     (int)(w - v), req + v);
+			verbose_line('>', shown, n);
+		} else {
+			verbose_line('>', req, n);
+		}
 		req = eol + 2;
 	}
 }

@@ -110,6 +110,7 @@ static void catch_stop_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal: a clean stop (sockit(1), Signals) */
 }
 
 static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const char *opt)

@@ -452,8 +452,8 @@ int cmd_udp_send(int argc, char **argv)
 		return EXIT_USAGE;
 	if (used < nops && (rc = join_words(argv + used, nops - used, msg, &len)) != 0)
 		return rc;
-	if (o.expect && cmd_expect_init(&ex, o.expect) < 0)
-		return EXIT_USAGE;
+	if (o.expect && (rc = cmd_expect_init(&ex, o.expect, &o.common.max_time)) != 0)
+		return rc;
 	rc = run(&o, used == nops, msg, len, o.expect ? &ex : NULL);
 	if (o.expect)
 		expect_free(&ex);

@@ -119,7 +119,10 @@ static int parse_target(struct target *t, const char *s)
 	if (strncmp(s, "unix:", 5) == 0) {
 		t->kind = UNIX_STREAM;
 		t->path = s + 5;
-		return t->path[0] ? 0 : diag_usage("empty PATH in target 'unix:'");
+		if (!t->path[0])
+			return diag_usage("empty PATH in target 'unix:'");
+		/* a path that can never fit is no reason to wait */
+		return net_check_unix_path(err, t->path) < 0 ? diag_usage("%s", err) : 0;
 	}
 	if (strstr(s, "://"))
 		return parse_url_target(t, s);
@@ -358,6 +361,7 @@ static int tick(struct waiter *w, long long now)
 				attempt_begin(w, t, now);
 			else
 				attempt_timed_out(w, t, now);
+			now = loop_now_ms(); /* a handshake through a proxy blocked until now */
 		}
 		if (t->state != UP && (next < 0 || t->next_ms < next))
 			next = t->next_ms;

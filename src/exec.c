@@ -134,7 +134,7 @@ int exec_prepare(char *err, struct exec_prog *p, const char *line, bool shell)
 
 	memset(p, 0, sizeof *p);
 	p->words = strdup(line);
-	p->argv = calloc(shell ? 4 : len / 2 + 2, sizeof *p->argv);
+	p->argv = calloc(shell ? 4 : len / 2 + 3, sizeof *p->argv); /* + 1: room for sh */
 	if (!p->words || !p->argv || build_env(p) < 0) {
 		exec_free(p);
 		snprintf(err, NET_ERR_LEN, "out of memory");
@@ -159,6 +159,7 @@ int exec_prepare(char *err, struct exec_prog *p, const char *line, bool shell)
 void exec_free(struct exec_prog *p)
 {
 	free(p->path);
+	free(p->script);
 	free(p->argv);
 	free(p->envp);
 	free(p->words);
@@ -209,6 +210,25 @@ static void set_ucspi(struct exec_prog *p, int sock)
 	p->envp[p->nenv + n] = NULL;
 }
 
+/* A program the kernel cannot run (ENOEXEC: a script without "#!") is run by /bin/sh, as
+ * execvp(3) and so `wait -- COMMAND` do: p becomes `/bin/sh PATH ARGS...` for good. */
+static int as_script(struct exec_prog *p)
+{
+	char *sh = strdup("/bin/sh");
+	size_t n = 0;
+
+	if (!sh)
+		return ENOMEM;
+	while (p->argv[n])
+		n++;
+	memmove(p->argv + 1, p->argv, (n + 1) * sizeof *p->argv);
+	p->script = p->path;
+	p->path = sh;
+	p->argv[0] = sh;
+	p->argv[1] = p->script;
+	return 0;
+}
+
 /* Starts p on sock (its fds 0 and 1; 2 stays sockit's stderr; every other fd is
  * close-on-exec). posix_spawn, not fork: its cost does not grow with the server's
  * memory. The program gets default signal dispositions (sockit ignores SIGPIPE) and an
@@ -237,6 +257,8 @@ static pid_t start(char *err, struct exec_prog *p, int sock, bool own_group)
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
 	                                  (own_group ? POSIX_SPAWN_SETPGROUP : 0));
 	rc = posix_spawn(&pid, p->path, &fa, &at, p->argv, p->envp);
+	if (rc == ENOEXEC && !p->script && (rc = as_script(p)) == 0)
+		rc = posix_spawn(&pid, p->path, &fa, &at, p->argv, p->envp);
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
@@ -309,8 +331,8 @@ struct supervisor {
 	int rc;
 };
 
-/* SIGCHLD, SIGINT and SIGTERM each write a byte here, so the poll that waits for clients
- * wakes for them too, with no window in which a signal could be missed. */
+/* SIGCHLD, SIGINT, SIGTERM and SIGHUP each write a byte here, so the poll that waits for
+ * clients wakes for them too, with no window in which a signal could be missed. */
 static int wake[2] = {-1, -1};
 static volatile sig_atomic_t *stop_flag;
 
@@ -355,6 +377,7 @@ static void catch_signals(volatile sig_atomic_t *stop)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal must not orphan the programs */
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
 }

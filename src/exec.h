@@ -21,6 +21,7 @@ struct exec_prog {
 	size_t nenv; /* where the per-connection variables start in envp */
 	char vars[EXEC_NVARS][sizeof "TCPREMOTEPORT=" + NET_ADDR_LEN];
 	char *words; /* the storage argv points into */
+	char *script; /* a program without #! that /bin/sh runs (path is then /bin/sh) */
 };
 
 /* Prepares line to run: split at blanks (no shell) with PROG looked up in PATH, or, if
@@ -43,7 +44,7 @@ struct exec_serve_opts {
 	bool keep_open;              /* -k: clients without end, concurrently; else one */
 	int max_clients;             /* programs running at once; one more is closed */
 	const struct net_acl *acl;   /* or NULL */
-	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM (exec_serve's own handler) */
+	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM/SIGHUP (exec_serve's handler) */
 };
 
 /* Accepts clients and starts one program on each until *stop is set (or, without

@@ -4,6 +4,7 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,8 +119,25 @@ static int run(int argc, char **argv)
 	return c->run(argc - 1, argv + 1);
 }
 
+/*
+ * A standard descriptor closed at startup would be taken by the first socket, and "standard
+ * output" would be the peer (sockit(1), Output and errors). Each closed one is opened on
+ * /dev/null read-only: stdin reads as empty, and writing stdout fails (EBADF, exit 7).
+ */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* no /dev/null (a bare chroot): rather not run than talk to a peer */
+		if (open("/dev/null", O_RDONLY) != fd)
+			_exit(EXIT_IO);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	hold_std_fds();
 	/* a peer or reader that leaves is an EPIPE where it happens, not a silent death */
 	signal(SIGPIPE, SIG_IGN);
 	return check_stdout(run(argc, argv));

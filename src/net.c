@@ -297,6 +297,20 @@ static int unix_address(char *err, const char *path, struct sockaddr_un *sun)
 	return 0;
 }
 
+int net_pair(char *err, int sv[2])
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return fail(err, NET_ENET, "socketpair: %s", strerror(errno));
+	return 0;
+}
+
+int net_check_unix_path(char *err, const char *path)
+{
+	struct sockaddr_un sun;
+
+	return unix_address(err, path, &sun);
+}
+
 int net_connect_unix(char *err, const char *path, int socktype)
 {
 	struct sockaddr_un sun;

@@ -154,6 +154,11 @@ const char *net_err_reason(const char *err);
  * close-on-exec fd whose connect is under way or done (poll it for writable, then ask
  * net_connect_result), or NET_ENET with the reason alone in err. */
 int net_connect_start(char *err, const struct sockaddr *sa, socklen_t len);
+/* A connected pair of close-on-exec UNIX-domain sockets that keep message boundaries
+ * (SOCK_SEQPACKET), to talk to a helper process. Returns 0, or NET_ENET with err filled. */
+int net_pair(char *err, int sv[2]);
+/* 0 if path fits a UNIX-domain address; NET_EUSAGE, err filled, if it is too long. */
+int net_check_unix_path(char *err, const char *path);
 /* net_connect_start for the stream socket at path; NET_EUSAGE if path is too long. */
 int net_connect_start_unix(char *err, const char *path);
 /* The outcome of a started connect once its fd polls writable: 0, or NET_ENET with the

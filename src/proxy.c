@@ -184,6 +184,39 @@ int proxy_set_user(struct proxy *p, const char *userpass, const char **err)
 	return 0;
 }
 
+/* Where the password lies in s: after the first ':' of the userinfo, which ends at the last
+ * '@' (as proxy_parse and proxy_set_user split them). Returns its length; 0 for none. */
+static size_t password_span(const char *s, bool userpass, size_t *off)
+{
+	const char *sep = userpass ? NULL : strstr(s, "://");
+	const char *info = sep ? sep + 3 : s;
+	const char *end = userpass ? info + strlen(info) : strrchr(info, '@');
+	const char *colon = end ? memchr(info, ':', (size_t)(end - info)) : NULL;
+
+	if (!colon)
+		return 0;
+	*off = (size_t)(colon + 1 - s);
+	return (size_t)(end - colon - 1);
+}
+
+char *proxy_redact(char *dst, size_t cap, const char *url)
+{
+	size_t off = 0, n = password_span(url, false, &off);
+
+	if (n == 0)
+		snprintf(dst, cap, "%s", url);
+	else
+		snprintf(dst, cap, "%.*s***%s", (int)off, url, url + off + n);
+	return dst;
+}
+
+void proxy_blank_password(char *s, bool userpass)
+{
+	size_t off = 0, n = password_span(s, userpass, &off);
+
+	memset(s + off, '*', n);
+}
+
 const char *proxy_kind_name(enum proxy_kind k)
 {
 	switch (k) {

@@ -48,6 +48,12 @@ struct proxy {
 int proxy_parse(struct proxy *p, const char *url, const char **err);
 /* Sets the user from "USER:PASS" (no ':' means an empty password). Returns 0 or -1, *err. */
 int proxy_set_user(struct proxy *p, const char *userpass, const char **err);
+/* Copies url into dst (cap >= 1, NUL-terminated, cut to fit) with the password of its
+ * userinfo, as proxy_parse would find it, shown as "***": what a message may print. */
+char *proxy_redact(char *dst, size_t cap, const char *url);
+/* Overwrites with '*' the password bytes of a proxy URL (userpass false) or of "USER:PASS"
+ * (userpass true), in place: argv then no longer shows it (as curl). */
+void proxy_blank_password(char *s, bool userpass);
 /* "SOCKS5", "SOCKS4a", "HTTP": the protocol, for messages. */
 const char *proxy_kind_name(enum proxy_kind k);
 /* Formats host and port as "HOST:PORT" or "[V6]:PORT". Returns buf. */

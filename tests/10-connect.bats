@@ -120,6 +120,30 @@ sha_line() {
 	file_is "$T/c.err"
 }
 
+@test "connect 1>&-: stdout closed is exit 7; the peer gets stdin only, never its own reply" {
+	printf 'REPLY-DATA\n' >"$T/reply"
+	start_peer p python3 "$PEERS/tcp_peer.py" --send "$T/reply" --recv "$T/p.got"
+	local rc=0
+	printf 'hello\n' | timeout -k 5 20 "$SOCKIT" connect 127.0.0.1 "$PEER_PORT" 2>"$T/c.err" 1>&- 9>&- || rc=$?
+	same exit "$rc" 7
+	file_is "$T/c.err" "sockit: connect: stdout: Bad file descriptor"
+	wait_for "$T/p.out" '^closed$'
+	file_is "$T/p.got" hello
+}
+
+@test "connect 0<&-: stdin closed reads as empty at once; the peer's answer goes to stdout" {
+	printf 'FROM-PEER\n' >"$T/reply"
+	# the peer answers only at EOF: a socket taken as stdin would wait for itself forever
+	start_peer p python3 "$PEERS/tcp_peer.py" --recv "$T/p.got" --then-send "$T/reply"
+	local rc=0
+	timeout -k 5 10 "$SOCKIT" connect 127.0.0.1 "$PEER_PORT" >"$T/c.out" 2>"$T/c.err" 0<&- 9>&- || rc=$?
+	same exit "$rc" 0
+	file_is "$T/c.out" FROM-PEER
+	file_is "$T/c.err"
+	wait_for "$T/p.out" '^closed$'
+	file_is "$T/p.got"
+}
+
 @test "connect: both EOFs at once, 10 MB each way" {
 	start_peer p python3 "$PEERS/tcp_peer.py" --send "$BATS_FILE_TMPDIR/mid.b" --recv "$T/p.got"
 	run_io c --stdin "$BATS_FILE_TMPDIR/mid.a" "$SOCKIT" connect 127.0.0.1 "$PEER_PORT"

@@ -238,6 +238,19 @@ check_rows() {
 	same "exit, chunked" "$rc|$(cat "$T/one")|$(cat "$T/err")" "0|H|"
 }
 
+@test "http-get 1>&-: stdout closed is exit 7, and the body never goes back to the server" {
+	printf 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nBODY-SECRET\n' >"$T/resp"
+	start_peer p python3 "$PEERS/tcp_peer.py" --send "$T/resp" --recv "$T/p.got"
+	local rc=0
+	timeout -k 5 20 "$SOCKIT" http-get "http://127.0.0.1:$PEER_PORT/" 2>"$T/err" 1>&- 9>&- || rc=$?
+	same exit "$rc" 7
+	same stderr "$(cat "$T/err")" "sockit: http-get: write error on stdout: Bad file descriptor"
+	wait_for "$T/p.out" '^closed$'
+	printf 'GET / HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nUser-Agent: sockit/%s\r\nAccept: */*\r\nConnection: close\r\n\r\n' \
+		"$PEER_PORT" "$VERSION" >"$T/want"
+	same_file "$T/want" "$T/p.got"
+}
+
 @test "http-get -v: the request and the response header lines, '> ' and '< ', on stderr" {
 	sk http-get -v "$NGX_URL/small.txt"
 	same exit "$RC" 0
@@ -345,6 +358,19 @@ http-get -f        |raw |1|                    |404 café ünïcode|HTTP/1.1 404
 http-head -f       |raw |1|                    |500 \xff\xfe|HTTP/1.1 500 \xff\xfe\r\n\r\n
 http-head          |raw |0|HTTP/1.1 200 \x9b\xc2\x9b\nX: \xe2\x80\xae\n|-|HTTP/1.1 200 \x9b\xc2\x9b\r\nX: \xe2\x80\xae\r\n\r\n
 EOF
+}
+
+@test "http-get -v, http-head -v: the server's C1 bytes, raw or UTF-8, are escaped on stderr" {
+	serve vc1 'HTTP/1.1 404 \x9b31mRED\r\nX-Evil: a\xc2\x9b31m\xc2\x85b\r\nContent-Length: 0\r\n\r\n'
+	sk http-get -v "$FX_URL/raw/vc1"
+	same exit "$RC" 0
+	same "status" "$(grep '^< HTTP' "$T/err")" '< HTTP/1.1 404 \x9b31mRED'
+	same "header" "$(grep '^< X-Evil' "$T/err")" '< X-Evil: a\xc2\x9b31m\xc2\x85b'
+	sk http-head -v "$FX_URL/raw/vc1"
+	same exit "$RC" 0
+	same "head: status, header" "$(grep '^< [HX]' "$T/err")" \
+		"$(printf '%s\n' '< HTTP/1.1 404 \x9b31mRED' '< X-Evil: a\xc2\x9b31m\xc2\x85b')"
+	same "no C1 byte on stderr" "$(LC_ALL=C grep -c $'[\x80-\x9f]' "$T/err")" 0
 }
 
 @test "http-head: headers as received, no body read even with Content-Length (table)" {

@@ -210,6 +210,30 @@ peak_kb() {
 	took_ms_between "$t0" 450 1000
 }
 
+@test "--max-time holds against a slow REGEX on a peer's line: (a*)\\1b on 3000 a's ends in time (connect, udp-send)" {
+	local t0 line
+	line=$(printf 'a%.0s' {1..3000})
+	trickle p tcp --count 1 --interval 0 --text "$line\n"
+	t0=$(now_us)
+	run_io c timeout 20 "$SOCKIT" connect --expect '(a*)\1b' --max-time 1 127.0.0.1 "$PEER_PORT"
+	rc_is c 5
+	is "$T/c.err" $'sockit: connect: --max-time of 1 s ran out\n'
+	took_ms_between "$t0" 950 2000
+	# the process that ran the match is gone with sockit
+	same "left behind" "$(pgrep -f -- "--max-time 1 127.0.0.1 $PEER_PORT" || true)" ""
+	trickle u udp --count 1 --interval 0 --text "$line"
+	t0=$(now_us)
+	run_io u timeout 20 "$SOCKIT" udp-send --expect '(a*)\1b' --max-time 1 127.0.0.1 "$PEER_PORT" hi
+	rc_is u 5
+	is "$T/u.err" $'sockit: udp-send: --max-time of 1 s ran out\n'
+	took_ms_between "$t0" 950 2000
+	# a quick match is unchanged under --max-time: printed up to the matching line
+	trickle q tcp --count 1 --interval 0 --text 'one\nPONG\nafter\n'
+	run_io q timeout 20 "$SOCKIT" connect --expect '^PONG$' --max-time 5 127.0.0.1 "$PEER_PORT"
+	rc_is q 0
+	is "$T/q.out" $'one\nPONG\n'
+}
+
 @test "http-get: a byte every 0.4 s outlasts -w 1, but --max-time 1 ends it; -o leaves no file" {
 	local t0 fx
 	fx=$T/fx

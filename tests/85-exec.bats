@@ -145,6 +145,26 @@ sig_masks() {
 		connect -e sockit-no-such-program 127.0.0.1 9
 }
 
+@test "exec: a program without #! is run by /bin/sh, as execvp does (serve -e, connect -e)" {
+	printf 'printf "script %%s\\n" "$1"\nexit 3\n' >"$T/noshebang"
+	chmod 755 "$T/noshebang"
+	start_server serve -e "$T/noshebang one" 127.0.0.1 0
+	run_io c "${CLIENTS[@]}" 127.0.0.1 "$PORT" --local
+	rc_is c 0
+	sed -i 1d "$T/c.out"
+	file_is "$T/c.out" 'script one'
+	wait_exit "$SERVER_PID"
+	[ "$EXIT" -eq 0 ]
+	file_is "$T/server.err" "sockit: listening on 127.0.0.1:$PORT"
+	# connect -e: the script's output reaches the peer, its status is sockit's
+	start_peer p python3 "$PEERS/tcp_peer.py" --recv "$T/p.got"
+	run_io e "$SOCKIT" connect -e "$T/noshebang two" 127.0.0.1 "$PEER_PORT"
+	rc_is e 3
+	file_is "$T/e.err"
+	wait_for "$T/p.out" '^closed$'
+	file_is "$T/p.got" 'script two'
+}
+
 @test "exec: -e splits at blanks with no shell, and finds PROG in PATH" {
 	start_server serve -e 'printf  %s|%s|%s\n  a	"b  $HOME' 127.0.0.1 0
 	run_io c "${CLIENTS[@]}" 127.0.0.1 "$PORT" --local
@@ -185,6 +205,23 @@ sig_masks() {
 	[ "$EXIT" -eq 0 ]
 	[ "$ms" -lt 1500 ] || { echo "took $ms ms" >&2 && false; }
 	[ -z "$(alive_in_group "${kids[@]}")" ]
+}
+
+@test "exec: SIGHUP stops the server as SIGTERM does: no program left behind, exit 0" {
+	start_server serve -k -c 'echo up; exec sleep 100' 127.0.0.1 0
+	start_peer holders python3 "$PEERS/exec_clients.py" 127.0.0.1 "$PORT" --count 2 --hold
+	local kids i
+	for ((i = 0; i < 250; i++)); do
+		kids=$(children_of "$SERVER_PID" | awk '$2 != "Z" { print $1 }')
+		[ "$(echo "$kids" | grep -c .)" -eq 2 ] && break
+		sleep "$TICK"
+	done
+	[ "$(echo "$kids" | grep -c .)" -eq 2 ]
+	kill -HUP "$SERVER_PID"
+	wait_exit "$SERVER_PID" 3
+	[ "$EXIT" -eq 0 ]
+	# shellcheck disable=SC2086 # one pid a word
+	[ -z "$(alive_in_group $kids)" ]
 }
 
 @test "exec: programs that ignore SIGTERM get SIGKILL after a second" {

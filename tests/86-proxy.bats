@@ -178,6 +178,37 @@ scripted() {
 	same_file "$T/want" "$T/www/fw.req"
 }
 
+@test "-v shows Proxy-Authorization's scheme only, for --proxy-user and a URL's password" {
+	start_web
+	page pw 'ok'
+	run_io get "$SOCKIT" http-get -v --proxy "http://127.0.0.1:$WEB_PORT" \
+		--proxy-user 'Aladdin:open sesame' http://localhost:1/raw/pw
+	rc_is get 0
+	grep -qx '> Proxy-Authorization: Basic \*\*\*' "$T/get.err"
+	run_io get2 "$SOCKIT" http-get -v --proxy "http://Aladdin:open%20sesame@127.0.0.1:$WEB_PORT" \
+		http://localhost:1/raw/pw
+	rc_is get2 0
+	grep -qx '> Proxy-Authorization: Basic \*\*\*' "$T/get2.err"
+	# the proxy got the real header both times; no message holds it, nor the password
+	[ "$(grep -c '^Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==' "$T/www/pw.req")" -eq 2 ]
+	same "secrets in -v" "$(cat "$T/get.err" "$T/get2.err" | grep -c 'QWxhZGRpbjpvcGVuIHNlc2FtZQ==\|sesame')" 0
+}
+
+@test "the proxy password is blanked in argv once read (--proxy-user and --proxy URL)" {
+	start_socks --script x: --hold
+	start_bg a "$SOCKIT" connect --proxy "socks5://127.0.0.1:$SF_PORT" --proxy-user alice:S3cretPW \
+		127.0.0.1 80
+	wait_for "$T/socks.out" '^got '
+	same "cmdline" "$(tr '\0' ' ' <"/proc/$BG_PID/cmdline")" \
+		"$SOCKIT connect --proxy socks5://127.0.0.1:$SF_PORT --proxy-user alice:******** 127.0.0.1 80 "
+	kill "$BG_PID"
+	start_socks --script x: --hold
+	start_bg b "$SOCKIT" wait -w 5 --proxy="socks5://bob:Pw%40rd@127.0.0.1:$SF_PORT" 127.0.0.1:80
+	wait_for "$T/socks.out" '^got '
+	same "cmdline" "$(tr '\0' ' ' <"/proc/$BG_PID/cmdline")" \
+		"$SOCKIT wait -w 5 --proxy=socks5://bob:*******@127.0.0.1:$SF_PORT 127.0.0.1:80 "
+}
+
 @test "http-head through tinyproxy shows the proxy's Via header" {
 	start_web
 	page hd 'x'
@@ -416,4 +447,19 @@ scripted() {
 		connect --proxy socks4://127.0.0.1:1 ::1 7
 	http_proxy=ftp://x usage_error "sockit: http-get: invalid proxy 'ftp://x' (http_proxy): unsupported proxy scheme (socks4, socks4a, socks5, socks5h or http)" \
 		http-get http://127.0.0.1:1/
+}
+
+@test "a proxy URL's password is shown as *** in every usage error, from --proxy or the environment" {
+	usage_error "sockit: http-get: invalid proxy 'http://alice:***@127.0.0.1:99999' (--proxy): bad proxy port (1-65535)" \
+		http-get --proxy http://alice:S3cretPW@127.0.0.1:99999 http://127.0.0.1:1/
+	http_proxy=ftp://alice:S3cretPW@127.0.0.1:3128 usage_error "sockit: http-get: invalid proxy 'ftp://alice:***@127.0.0.1:3128' (http_proxy): unsupported proxy scheme (socks4, socks4a, socks5, socks5h or http)" \
+		http-get http://127.0.0.1:1/
+	usage_error "sockit: wait: invalid proxy 'socks5://alice:***@127.0.0.1:0' (--proxy): bad proxy port (1-65535)" \
+		wait -w 1 --proxy socks5://alice:S3cretPW@127.0.0.1:0 127.0.0.1:9
+	usage_error "sockit: connect: invalid proxy 'http://alice:***@h' (--proxy): bad user or password (at most 255 bytes each, %XX escapes)" \
+		connect --proxy 'http://alice:S3%zzPW@h' 127.0.0.1 7
+	usage_error "sockit: connect: invalid proxy 'http://alice:***@h' (--proxy): space or control byte in proxy URL" \
+		connect --proxy 'http://alice:S3 cret@h' 127.0.0.1 7
+	usage_error "sockit: connect: invalid proxy 'socks5://al@ice:***@h:0' (--proxy): bad proxy port (1-65535)" \
+		connect --proxy 'socks5://al@ice:p@ss@h:0' 127.0.0.1 7
 }

@@ -158,6 +158,10 @@ ms_of() {
 	usage_error "sockit: wait: invalid target 'db' (HOST:PORT, unix:PATH or http://...)" wait db
 	usage_error "sockit: wait: invalid port '99999' (1-65535)" wait 127.0.0.1:99999
 	usage_error "sockit: wait: empty PATH in target 'unix:'" wait unix:
+	# a path longer than a UNIX address holds can never come up: refused at once, as connect -U
+	local long
+	long=/tmp/$(printf 'a%.0s' {1..200})
+	usage_error "sockit: wait: socket path too long: ${long:0:60}..." wait -w 30 "unix:$long"
 	usage_error "sockit: wait: invalid value 'x' for -w (seconds, e.g. 2 or 0.5)" wait -w x 127.0.0.1:1
 	run_io u "$SOCKIT" wait https://127.0.0.1/
 	rc_is u 2
@@ -183,4 +187,16 @@ ms_of() {
 	rc_is w 5
 	grep -qx "sockit: wait: 127.0.0.1:$port not up after 0.5 s: .*(SOCKS5 reply [0-9])" "$T/w.err"
 	usage_error "sockit: wait: cannot use --proxy-user without --proxy" wait --proxy-user a:b 127.0.0.1:1
+}
+
+@test "wait --proxy: a proxy that never answers does not stretch the deadline (-w 2: exit 5 before 3.5 s)" {
+	local t0 took
+	start_peer socks python3 "$PEERS/socks_fixture.py" --script x: --hold
+	t0=$(now_us)
+	run_io w timeout 10 "$SOCKIT" wait -w 2 --proxy "socks5://127.0.0.1:$PEER_PORT" 127.0.0.1:9
+	took=$(ms_since "$t0")
+	rc_is w 5
+	file_is "$T/w.err" \
+		"sockit: wait: 127.0.0.1:9 not up after 2 s: timed out during the SOCKS5 handshake"
+	[ "$took" -ge 1900 ] && [ "$took" -lt 3500 ]
 }

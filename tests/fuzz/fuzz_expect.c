@@ -48,7 +48,7 @@ static size_t matcher(const char *pattern, const char *in, size_t n, size_t step
 	char err[128];
 	size_t at = 0, shown = n + 1;
 
-	if (expect_init(&e, pattern, err, sizeof err) < 0)
+	if (expect_init(&e, pattern, NULL, err, sizeof err) < 0)
 		abort();
 	while (at < n) {
 		size_t len = step && n - at > step ? step : n - at, cut = len;

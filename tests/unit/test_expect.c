@@ -11,7 +11,7 @@ static void start(struct expect *e, const char *pattern)
 {
 	char err[128];
 
-	CHECK_INT(expect_init(e, pattern, err, sizeof err), 0);
+	CHECK_INT(expect_init(e, pattern, NULL, err, sizeof err), 0);
 }
 
 /* Feeds text in one chunk; returns whether it matched, with *cut what is to be shown. */
@@ -117,7 +117,7 @@ static void test_patterns(void)
 	char err[128] = "";
 	size_t n;
 
-	CHECK_INT(expect_init(&e, "(", err, sizeof err), -1);
+	CHECK_INT(expect_init(&e, "(", NULL, err, sizeof err), -1);
 	CHECK(err[0] != '\0');
 	start(&e, "^(OK|READY) [0-9]+$"); /* extended syntax */
 	CHECK(feed_str(&e, "READY 42\n", &n));
@@ -155,6 +155,55 @@ static void test_deadline(void)
 	CHECK_STR(deadline_describe(&gone, buf, sizeof buf), "--max-time of 1.5 s ran out");
 }
 
+/* Many lines in one chunk (more than one batch holds): the first match cuts *n after it,
+ * matched here or, with a deadline, by the matcher process. */
+static void check_many_lines(const struct deadline *d)
+{
+	static char text[3000 * 6 + 16];
+	char err[128];
+	struct expect e;
+	size_t n = 0, want;
+
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)sprintf(text + n, "%05d\n", i);
+	CHECK_INT(expect_init(&e, "^02500$", d, err, sizeof err), 0);
+	want = 2501 * 6;
+	CHECK(expect_feed(&e, text, &n));
+	CHECK_INT(e.state, EXPECT_MATCHED);
+	CHECK_INT(n, want);
+	expect_free(&e);
+}
+
+static void test_matcher(void)
+{
+	struct deadline d = {.ms = 300};
+	char line[3002], err[128];
+	struct expect e;
+	long long t0;
+	size_t n;
+
+	check_many_lines(NULL);
+	deadline_start(&d);
+	check_many_lines(&d);
+	CHECK(!deadline_expired(&d));
+
+	/* a back-reference on 3000 a's would take minutes: the deadline ends it */
+	memset(line, 'a', 3000);
+	line[3000] = '\n';
+	CHECK_INT(expect_init(&e, "(a*)\\1b", &d, err, sizeof err), 0);
+	CHECK(e.matcher_pid > 0);
+	t0 = loop_now_ms();
+	n = 3001;
+	CHECK(expect_feed(&e, line, &n));
+	CHECK_INT(e.state, EXPECT_TIMEOUT);
+	CHECK(loop_now_ms() - t0 < 1000);
+	CHECK_INT(e.matcher_pid, 0); /* killed and reaped at once */
+	n = 5;
+	CHECK(expect_feed(&e, "PONG\n", &n)); /* done stays done */
+	CHECK_INT(e.state, EXPECT_TIMEOUT);
+	expect_free(&e);
+}
+
 void suite_expect(void);
 void suite_expect(void)
 {
@@ -164,4 +213,5 @@ void suite_expect(void)
 	test_long_lines();
 	test_patterns();
 	test_deadline();
+	test_matcher();
 }

@@ -82,6 +82,40 @@ static void test_user(void)
 	CHECK_INT(proxy_set_user(&p, longname, &err), 0);
 }
 
+/* The password as proxy_parse finds it, shown as *** and blanked in place; nothing else. */
+static void test_redact(void)
+{
+	static const struct {
+		const char *url, *shown, *blanked;
+	} cases[] = {
+	    {"http://alice:S3cret@127.0.0.1:3128", "http://alice:***@127.0.0.1:3128",
+	     "http://alice:******@127.0.0.1:3128"},
+	    {"socks5://al@ice:p@ss@h:0", "socks5://al@ice:***@h:0", "socks5://al@ice:****@h:0"},
+	    {"u:p:q@h", "u:***@h", "u:***@h"},
+	    {"ftp://a:b c@h", "ftp://a:***@h", "ftp://a:***@h"},
+	    {"socks5://u@h", "socks5://u@h", "socks5://u@h"},
+	    {"socks5://u:@h", "socks5://u:@h", "socks5://u:@h"},
+	    {"http://h:3128", "http://h:3128", "http://h:3128"},
+	    {"", "", ""},
+	};
+	char shown[64], buf[64];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		CHECK_STR_AT(proxy_redact(shown, sizeof shown, cases[i].url), cases[i].shown,
+		             cases[i].url);
+		snprintf(buf, sizeof buf, "%s", cases[i].url);
+		proxy_blank_password(buf, false);
+		CHECK_STR_AT(buf, cases[i].blanked, cases[i].url);
+	}
+	CHECK_STR(proxy_redact(shown, 12, "http://a:b@h"), "http://a:**");
+	snprintf(buf, sizeof buf, "alice:se:cret");
+	proxy_blank_password(buf, true);
+	CHECK_STR(buf, "alice:*******");
+	snprintf(buf, sizeof buf, "bob");
+	proxy_blank_password(buf, true);
+	CHECK_STR(buf, "bob");
+}
+
 static void test_no_proxy(void)
 {
 	static const struct {
@@ -370,6 +404,7 @@ void suite_proxy(void)
 {
 	test_parse();
 	test_user();
+	test_redact();
 	test_no_proxy();
 	test_auth_header();
 	test_socks5();
