@@ -66,9 +66,9 @@ struct http_opts {
 
 enum { OPT_HEADER = OPT_ID_FIRST_CMD, OPT_USER_AGENT, OPT_PROGRESS, OPT_NO_PROGRESS };
 
-/* The rows http-get and http-head share. */
+/* The rows http-get and http-head share, in two parts: http-head's --json goes between. */
 #define H struct http_opts
-#define SHARED_ROWS                                                                            \
+#define SHARED_ROWS_1                                                                          \
 	OPT_FAMILY, OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)"),      \
 	    OPT_MAX_TIME(H),                                                                   \
 	    OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)"),  \
@@ -79,9 +79,10 @@ enum { OPT_HEADER = OPT_ID_FIRST_CMD, OPT_USER_AGENT, OPT_PROGRESS, OPT_NO_PROGR
 	    OPT_CALL('A', "user-agent", "TEXT", OPT_USER_AGENT,                                \
 	             "replace the User-Agent (\"\": send none)"),                              \
 	    OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),       \
-	    OPT_FLAG(0, "status", H, status_only, "print only the numeric status code"),       \
-	    OPT_STRING(0, "write-out", "FMT", H, write_out,                                    \
-	               "print FMT after each URL: %{http_code}, %{json}...; @FILE"),           \
+	    OPT_FLAG(0, "status", H, status_only, "print only the numeric status code")
+#define SHARED_ROWS_2                                                                          \
+	OPT_STRING(0, "write-out", "FMT", H, write_out,                                        \
+	           "print FMT after each URL: %{http_code}, %{json}...; @FILE"),               \
 	    OPT_STRING(0, "proxy", "URL", H, proxy_url,                                        \
 	               "through a SOCKS or HTTP proxy ('': none)"),                            \
 	    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user,                          \
@@ -99,18 +100,21 @@ static const struct opt get_options[] = {
     OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr"),
     OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
              "no progress line (default unless -o to a tty)"),
-    SHARED_ROWS,
+    SHARED_ROWS_1,
+    SHARED_ROWS_2,
     OPT_VERBOSITY,
     OPT_END,
 };
 /* http-head's: the shared ones and --json (http-get's JSON is --write-out '%{json}'). */
 static const struct opt head_options[] = {
-    SHARED_ROWS,
+    SHARED_ROWS_1,
     OPT_FLAG(0, "json", H, json, "one JSON object per response, on a line"),
+    SHARED_ROWS_2,
     OPT_VERBOSITY,
     OPT_END,
 };
-#undef SHARED_ROWS
+#undef SHARED_ROWS_1
+#undef SHARED_ROWS_2
 #undef H
 
 /* Where the output goes: stdout, or the temporary file of -o or -O. */
