@@ -7,6 +7,10 @@ BINDIR    = $(PREFIX)/bin
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+DATADIR     = $(PREFIX)/share/sockit
+INSTALLDIRS = $(BINDIR) $(MANPREFIX)/man1 $(BASHCOMPDIR) $(ZSHCOMPDIR) $(FISHCOMPDIR) $(DATADIR)
+INSTALL     = install
+STRIP       = strip
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -57,8 +61,11 @@ deps:
 test: deps all unit
 	SOCKIT=$(CURDIR)/sockit bats tests/
 
-# The whole suite again under ASan+UBSan, the server tests on the poll backend, linters.
+# The whole suite again under ASan+UBSan, the server tests on the poll backend, linters;
+# first the files that reach a fixture by name, again with Debian's stock /etc/hosts, where
+# localhost is ::1 first (tests/stock-hosts: a private mount namespace, so root).
 check: deps test lint
+	SOCKIT=$(CURDIR)/sockit tests/stock-hosts bats $$(grep -l localhost tests/*.bats)
 	$(MAKE) CC=clang BUILD=build-clang BIN=build-clang/sockit build-clang/sockit
 	$(MAKE) BUILD=build-san BIN=build-san/sockit CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 		build-san/sockit build-san/unit
@@ -69,7 +76,7 @@ check: deps test lint
 
 lint:
 	mandoc -Tlint -Wwarning man/sockit.1
-	shellcheck -x tests/helpers.bash tests/deps .ci/run bench/*.sh bench/lib.sh bench/run-all \
+	shellcheck -x tests/helpers.bash tests/deps tests/stock-hosts .ci/run bench/*.sh bench/lib.sh bench/run-all \
 		completions/sockit.bash
 	shellcheck -x -s bash tests/*.bats
 	bash -n completions/sockit.bash
@@ -107,20 +114,30 @@ bench/lineload: bench/lineload.c
 bench/connload: bench/connload.c
 	$(CC) -O2 $(WARN) -o $@ bench/connload.c
 
+# install: the binary stripped (STRIP=true keeps its symbols). The directories it had to
+# make are listed in DATADIR/installed-dirs, so that uninstall removes those, and only
+# those, once they are empty.
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	cp -f sockit $(DESTDIR)$(BINDIR)/sockit
-	chmod 755 $(DESTDIR)$(BINDIR)/sockit
+	@made=$$(for d in $(INSTALLDIRS); do \
+		p=; for c in $$(echo "$$d" | tr / ' '); do \
+			p=$$p/$$c; [ -d "$(DESTDIR)$$p" ] && continue; \
+			mkdir "$(DESTDIR)$$p" && echo "$$p" || exit 1; \
+		done; \
+	done) && { [ -z "$$made" ] || printf '%s\n' $$made >>"$(DESTDIR)$(DATADIR)/installed-dirs"; }
+	$(INSTALL) -m 755 sockit $(DESTDIR)$(BINDIR)/sockit
+	$(STRIP) $(DESTDIR)$(BINDIR)/sockit
 	sed 's/@VERSION@/$(VERSION)/' man/sockit.1 > $(DESTDIR)$(MANPREFIX)/man1/sockit.1
-	cp -f completions/sockit.bash $(DESTDIR)$(BASHCOMPDIR)/sockit
-	cp -f completions/_sockit $(DESTDIR)$(ZSHCOMPDIR)/_sockit
-	cp -f completions/sockit.fish $(DESTDIR)$(FISHCOMPDIR)/sockit.fish
+	$(INSTALL) -m 644 completions/sockit.bash $(DESTDIR)$(BASHCOMPDIR)/sockit
+	$(INSTALL) -m 644 completions/_sockit $(DESTDIR)$(ZSHCOMPDIR)/_sockit
+	$(INSTALL) -m 644 completions/sockit.fish $(DESTDIR)$(FISHCOMPDIR)/sockit.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sockit $(DESTDIR)$(MANPREFIX)/man1/sockit.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/sockit $(DESTDIR)$(ZSHCOMPDIR)/_sockit \
 		$(DESTDIR)$(FISHCOMPDIR)/sockit.fish
+	@m="$(DESTDIR)$(DATADIR)/installed-dirs"; [ -f "$$m" ] || exit 0; \
+	dirs=$$(sort -ru "$$m") && rm -f "$$m" && \
+	for d in $$dirs; do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
 
 clean:
 	rm -rf build build-san build-poll build-clang build-fuzz sockit bench/lineload bench/connload

@@ -66,8 +66,30 @@ struct http_opts {
 
 enum { OPT_HEADER = OPT_ID_FIRST_CMD, OPT_USER_AGENT, OPT_PROGRESS, OPT_NO_PROGRESS };
 
-/* http-get's rows: first those about the body, then the rows http-head has too. */
+/* The rows http-get and http-head share, in two parts: http-head's --json goes between. */
 #define H struct http_opts
+#define SHARED_ROWS_1                                                                          \
+	OPT_FAMILY, OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)"),      \
+	    OPT_MAX_TIME(H),                                                                   \
+	    OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)"),  \
+	    OPT_COUNT(0, "max-redirs", "N", H, max_redirs, 0, REDIRS_MAX,                      \
+	              "with -L: at most N redirects (10)"),                                    \
+	    OPT_CALL('H', "header", "HEADER", OPT_HEADER,                                      \
+	             "add 'Name: value' to the request (repeatable)"),                         \
+	    OPT_CALL('A', "user-agent", "TEXT", OPT_USER_AGENT,                                \
+	             "replace the User-Agent (\"\": send none)"),                              \
+	    OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),       \
+	    OPT_FLAG(0, "status", H, status_only, "print only the numeric status code")
+#define SHARED_ROWS_2                                                                          \
+	OPT_STRING(0, "write-out", "FMT", H, write_out,                                        \
+	           "print FMT after each URL: %{http_code}, %{json}...; @FILE"),               \
+	    OPT_STRING(0, "proxy", "URL", H, proxy_url,                                        \
+	               "through a SOCKS or HTTP proxy ('': none)"),                            \
+	    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user,                          \
+	                 "the proxy's user and password"),                                     \
+	    OPT_STRING(0, "noproxy", "LIST", H, noproxy,                                       \
+	               "hosts that bypass the proxy (a.com,b,*)")
+/* http-get's rows: first those about the body, then the shared ones. */
 static const struct opt get_options[] = {
     OPT_FLAG('i', "include", H, include, "print the status line and headers before the body"),
     OPT_STRING('o', "output", "FILE", H, output,
@@ -78,30 +100,22 @@ static const struct opt get_options[] = {
     OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr"),
     OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
              "no progress line (default unless -o to a tty)"),
-    /* http-head's table starts here */
-    OPT_FAMILY,
-    OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)"),
-    OPT_MAX_TIME(H),
-    OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)"),
-    OPT_COUNT(0, "max-redirs", "N", H, max_redirs, 0, REDIRS_MAX,
-              "with -L: at most N redirects (10)"),
-    OPT_CALL('H', "header", "HEADER", OPT_HEADER, "add 'Name: value' to the request (repeatable)"),
-    OPT_CALL('A', "user-agent", "TEXT", OPT_USER_AGENT,
-             "replace the User-Agent (\"\": send none)"),
-    OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),
-    OPT_FLAG(0, "status", H, status_only, "print only the numeric status code"),
-    OPT_FLAG(0, "json", H, json, "(http-head) one JSON object per response, on a line"),
-    OPT_STRING(0, "write-out", "FMT", H, write_out,
-               "print FMT after each URL: %{http_code}, %{json}...; @FILE"),
-    OPT_STRING(0, "proxy", "URL", H, proxy_url, "through a SOCKS or HTTP proxy ('': none)"),
-    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user, "the proxy's user and password"),
-    OPT_STRING(0, "noproxy", "LIST", H, noproxy, "hosts that bypass the proxy (a.com,b,*)"),
+    SHARED_ROWS_1,
+    SHARED_ROWS_2,
     OPT_VERBOSITY,
     OPT_END,
 };
+/* http-head's: the shared ones and --json (http-get's JSON is --write-out '%{json}'). */
+static const struct opt head_options[] = {
+    SHARED_ROWS_1,
+    OPT_FLAG(0, "json", H, json, "one JSON object per response, on a line"),
+    SHARED_ROWS_2,
+    OPT_VERBOSITY,
+    OPT_END,
+};
+#undef SHARED_ROWS_1
+#undef SHARED_ROWS_2
 #undef H
-#define GET_ONLY 6
-static const struct opt *const head_options = get_options + GET_ONLY;
 
 /* Where the output goes: stdout, or the temporary file of -o or -O. */
 struct sink {
@@ -1047,8 +1061,8 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 		return diag_usage("cannot use --status with %s", o->include  ? "-i"
 		                                                 : o->output ? "-o"
 		                                                             : "-O");
-	if (o->json && (!o->head || o->status_only))
-		return diag_usage("--json is for http-head%s", o->head ? ", not with --status" : "");
+	if (o->json && o->status_only)
+		return diag_usage("cannot use --json with --status");
 	if (o->output && o->output[0] == '\0')
 		return diag_usage("empty file name for -o");
 	if (o->output && strcmp(o->output, "-") == 0) /* as curl: -o - is stdout */

@@ -2,6 +2,7 @@
  */
 #include "cmd.h"
 #include "diag.h"
+#include "hints.h"
 #include "json.h"
 #include "net.h"
 
@@ -41,6 +42,7 @@ static int check_names(const struct resolve_opts *o, char **names, int n)
 {
 	char err[NET_ERR_LEN];
 	struct addrinfo *res;
+	const char *hint;
 
 	if (n == 0)
 		return diag_usage("missing NAME");
@@ -49,6 +51,9 @@ static int check_names(const struct resolve_opts *o, char **names, int n)
 	for (int i = 0; i < n; i++) {
 		if (names[i][0] == '\0')
 			return diag_usage("empty NAME");
+		/* dig's +short and @server are words, not flags */
+		if (strchr("+@", names[i][0]) && (hint = hints_unknown("resolve", names[i])))
+			return diag_err("%s: %s", names[i], hint), EXIT_USAGE;
 		if (!o->reverse)
 			continue;
 		if (net_resolve(err, names[i], NULL, AF_UNSPEC, SOCK_STREAM, AI_NUMERICHOST,

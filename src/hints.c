@@ -1,5 +1,6 @@
-/* hints.c: nc's and curl's flags that sockit spells differently, each with the one line
- * that names sockit's way (sockit(1), COMING FROM NC OR CURL). */
+/* hints.c: the flags of nc, curl, wget, dig and wait-for-it, and the commands people
+ * type, that sockit spells differently, each with the one line that names sockit's way
+ * (sockit(1), COMING FROM NC OR CURL). */
 #include "hints.h"
 
 #include "parse.h"
@@ -11,6 +12,8 @@ enum when {
 	UNKNOWN, /* the flag is not an option of the command */
 	NUMBER,  /* its value (or, for a flag, the next word) is a number: nc's meaning */
 	FORMAT,  /* its value is a curl --write-out format */
+	DASH,    /* its value (or the next word) is "-": wget's -O- (stdout) */
+	COMMAND, /* "flag" is a word typed where a command goes */
 };
 
 struct hint {
@@ -24,6 +27,9 @@ struct hint {
 #define NO_TLS   "sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
 #define NO_BODY  "sockit sends no request body; use curl for POST and PUT"
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
+#define HTTPHEAD "the headers alone: sockit http-head URL"
+#define AUTH     "send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)"
+#define DUMP_HDR "the headers go to stdout: http-get -i before the body, http-head alone"
 
 /* The first row that matches is the answer: rows for one command before those for all. */
 static const struct hint hints[] = {
@@ -53,7 +59,46 @@ static const struct hint hints[] = {
     {HTTP, "-X", UNKNOWN, "http-get sends GET and http-head HEAD; for other methods use curl"},
     {HTTP, "-x", UNKNOWN, "a proxy is --proxy http://HOST:PORT"},
     {HTTP, "-k", UNKNOWN, NO_TLS},
-    {NULL, "-I", UNKNOWN, "the headers alone: sockit http-head URL"},
+    {NULL, "-I", UNKNOWN, HTTPHEAD},
+    {NULL, "--head", UNKNOWN, HTTPHEAD},
+    {HTTP, "-u", UNKNOWN, AUTH},
+    {HTTP, "--user", UNKNOWN, AUTH},
+    {HTTP, "-D", UNKNOWN, DUMP_HDR},
+    {HTTP, "--dump-header", UNKNOWN, DUMP_HDR},
+    {HTTP, "--compressed", UNKNOWN,
+     "sockit asks for no compression and decodes none; drop --compressed"},
+    {"http-get", "--json", UNKNOWN,
+     "http-get's JSON is --write-out '%{json}'; http-head --json prints each response's"},
+    /* wget */
+    {"http-get", "-O", DASH,
+     "the body goes to stdout already; -O here writes a file named after the URL"},
+    {HTTP, "--spider", UNKNOWN, "to check that a URL is there: sockit http-head -f URL"},
+    {HTTP, "--tries", UNKNOWN,
+     "sockit tries once; sockit wait -w SECS URL waits until it answers"},
+    /* dig (its +options and @server are operands) */
+    {"resolve", "-t", UNKNOWN,
+     "sockit resolve gives addresses only (-4: A, -6: AAAA); use dig for other records"},
+    {"resolve", "-x", UNKNOWN, "a reverse lookup is sockit resolve -r ADDRESS"},
+    {"resolve", "+short", UNKNOWN,
+     "sockit resolve prints the bare addresses already (-l: more)"},
+    {"resolve", "@*", UNKNOWN,
+     "sockit resolve asks the system's resolver (/etc/hosts, /etc/resolv.conf); "
+     "to ask one server, use dig @SERVER"},
+    /* wait-for-it */
+    {"wait", "-t", UNKNOWN, "the timeout is -w SECS here"},
+    /* nc and ncat */
+    {"connect serve", "-t", UNKNOWN, "sockit speaks TCP unless -u, and no telnet negotiation"},
+    {"connect serve", "-i", UNKNOWN,
+     "sockit sends as it reads, with no delay between lines; pace what you pipe in"},
+    {"connect serve", "--send-only", UNKNOWN,
+     "to only send, throw what arrives away: >/dev/null"},
+    {"connect", "--recv-only", UNKNOWN,
+     "to only receive, give stdin </dev/null (--no-shutdown: the peer sees no EOF)"},
+    {"serve", "--recv-only", UNKNOWN, "to only receive, give stdin </dev/null"},
+    /* commands of other tools */
+    {NULL, "get", COMMAND, "fetch a URL with sockit http-get URL"},
+    {NULL, "listen", COMMAND, "listen with sockit serve PORT"},
+    {NULL, "version", COMMAND, "the version is sockit --version"},
     {"connect udp-send " HTTP, "-m", UNKNOWN, DEADLINE},
     {NULL, "--ssl*", UNKNOWN, NO_TLS},
     {NULL, "--tls*", UNKNOWN, NO_TLS},
@@ -86,22 +131,30 @@ static bool same_flag(const char *pattern, const char *flag)
 	return strcmp(pattern, flag) == 0;
 }
 
+/* True if the row wants no value and there is none, or wants one and value shows it. */
 static bool value_fits(enum when when, const char *value)
 {
 	int ms;
 
+	if (when == UNKNOWN || when == COMMAND)
+		return value == NULL;
+	if (value == NULL)
+		return false;
 	if (when == NUMBER)
 		return parse_seconds(value, &ms) == 0;
+	if (when == DASH)
+		return strcmp(value, "-") == 0;
 	return value[0] == '%' || strstr(value, "%{") != NULL;
 }
 
+/* The first row for flag of cmd (cmd NULL: flag is a command word) that value fits. */
 static const char *find(const char *cmd, const char *flag, const char *value)
 {
 	for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
 		const struct hint *h = &hints[i];
-		if (!same_flag(h->flag, flag) || !listed(h->cmds, cmd))
+		if (!same_flag(h->flag, flag) || (h->when == COMMAND) != (cmd == NULL))
 			continue;
-		if (value ? h->when != UNKNOWN && value_fits(h->when, value) : h->when == UNKNOWN)
+		if ((!cmd || listed(h->cmds, cmd)) && value_fits(h->when, value))
 			return h->text;
 	}
 	return NULL;
@@ -115,4 +168,9 @@ const char *hints_unknown(const char *cmd, const char *flag)
 const char *hints_value(const char *cmd, const char *flag, const char *value)
 {
 	return value ? find(cmd, flag, value) : NULL;
+}
+
+const char *hints_command(const char *word)
+{
+	return find(NULL, word, NULL);
 }

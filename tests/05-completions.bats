@@ -217,7 +217,8 @@ proto_values() {
 	same_set proto "$T/want" "$T/got"
 }
 
-@test "completions: -e and --exec complete program names from PATH" {
+# progs_on_path: two programs sockit-prog-one and -two first on PATH; $T/want names them.
+progs_on_path() {
 	use_built
 	mkdir "$T/bin"
 	printf '#!/bin/sh\n' >"$T/bin/sockit-prog-one"
@@ -225,10 +226,20 @@ proto_values() {
 	chmod +x "$T/bin"/*
 	PATH=$T/bin:$PATH
 	printf '%s\n' sockit-prog-one sockit-prog-two >"$T/want"
+}
+
+@test "bash: -e and --exec complete program names from PATH" {
+	progs_on_path
 	bash_complete sockit serve -e sockit-prog- >"$T/got"
 	same_set bash "$T/want" "$T/got"
 	bash_complete sockit connect --exec = sockit-prog- >"$T/got"
 	same_set bash-eq "$T/want" "$T/got"
+}
+
+@test "fish and zsh: -e and --exec complete program names from PATH" {
+	command -v fish >/dev/null || skip "no fish"
+	command -v zsh >/dev/null || skip "no zsh"
+	progs_on_path
 	fish_complete "sockit serve -k --exec sockit-prog-" >"$T/got"
 	same_set fish "$T/want" "$T/got"
 	zsh_complete "sockit connect -e sockit-prog-" >"$T/got"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT, SERVER_PID, RC: set by helpers
-# 87-habits: the flags of nc and curl that sockit spells differently (sockit(1), COMING
-# FROM NC OR CURL): each is answered with exactly one line naming sockit's way, exit 2,
+# 87-habits: the flags of nc, curl, wget, dig and wait-for-it that sockit spells
+# differently, and other tools' command words (sockit(1), COMING FROM NC OR CURL): each is
+# answered with exactly one line naming sockit's way, exit 2,
 # never a bare "unknown option" and never silently something else; sockit's own
 # meanings of the same letters still work.
 
@@ -74,6 +75,52 @@ sockit: http-get: -X: http-get sends GET and http-head HEAD; for other methods u
 sockit: http-get: -x: a proxy is --proxy http://HOST:PORT|http-get -x 127.0.0.1:3128 http://127.0.0.1:9/
 sockit: http-get: -k: $TLS|http-get -k http://127.0.0.1:9/
 EOF
+}
+
+@test "habits: more of curl, wget, dig, wait-for-it, nc and ncat" {
+	while IFS='|' read -r line args; do
+		# shellcheck disable=SC2086 # the words of args
+		habit "$line" $args
+	done <<'EOF'
+sockit: http-get: --head: the headers alone: sockit http-head URL|http-get --head http://127.0.0.1:9/
+sockit: http-get: -u: send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)|http-get -u a:b http://127.0.0.1:9/
+sockit: http-head: --user: send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)|http-head --user=a:b http://127.0.0.1:9/
+sockit: http-get: -D: the headers go to stdout: http-get -i before the body, http-head alone|http-get -D - http://127.0.0.1:9/
+sockit: http-get: --dump-header: the headers go to stdout: http-get -i before the body, http-head alone|http-get --dump-header h.txt http://127.0.0.1:9/
+sockit: http-get: --compressed: sockit asks for no compression and decodes none; drop --compressed|http-get --compressed http://127.0.0.1:9/
+sockit: http-get: --json: http-get's JSON is --write-out '%{json}'; http-head --json prints each response's|http-get --json http://127.0.0.1:9/
+sockit: http-get: -O: the body goes to stdout already; -O here writes a file named after the URL|http-get -O- http://127.0.0.1:9/
+sockit: http-get: -O: the body goes to stdout already; -O here writes a file named after the URL|http-get -qO- http://127.0.0.1:9/
+sockit: http-get: -O: the body goes to stdout already; -O here writes a file named after the URL|http-get -O - http://127.0.0.1:9/
+sockit: http-get: --spider: to check that a URL is there: sockit http-head -f URL|http-get --spider http://127.0.0.1:9/
+sockit: http-get: --tries: sockit tries once; sockit wait -w SECS URL waits until it answers|http-get --tries=3 http://127.0.0.1:9/
+sockit: resolve: -t: sockit resolve gives addresses only (-4: A, -6: AAAA); use dig for other records|resolve -t MX 127.0.0.1
+sockit: resolve: -x: a reverse lookup is sockit resolve -r ADDRESS|resolve -x 127.0.0.1
+sockit: resolve: +short: sockit resolve prints the bare addresses already (-l: more)|resolve +short 127.0.0.1
+sockit: resolve: +short: sockit resolve prints the bare addresses already (-l: more)|resolve 127.0.0.1 +short
+sockit: resolve: @192.0.2.1: sockit resolve asks the system's resolver (/etc/hosts, /etc/resolv.conf); to ask one server, use dig @SERVER|resolve @192.0.2.1 127.0.0.1
+sockit: wait: -t: the timeout is -w SECS here|wait 127.0.0.1:9 -t 15
+sockit: connect: -t: sockit speaks TCP unless -u, and no telnet negotiation|connect -t 127.0.0.1 9
+sockit: serve: -t: sockit speaks TCP unless -u, and no telnet negotiation|serve -t 0
+sockit: connect: -i: sockit sends as it reads, with no delay between lines; pace what you pipe in|connect -i 1 127.0.0.1 9
+sockit: connect: --send-only: to only send, throw what arrives away: >/dev/null|connect --send-only 127.0.0.1 9
+sockit: connect: --recv-only: to only receive, give stdin </dev/null (--no-shutdown: the peer sees no EOF)|connect --recv-only 127.0.0.1 9
+sockit: serve: --recv-only: to only receive, give stdin </dev/null|serve --recv-only 0
+EOF
+}
+
+@test "habits: other tools' commands name sockit's" {
+	while IFS='|' read -r line args; do
+		# shellcheck disable=SC2086 # the words of args
+		habit "$line" $args
+	done <<'EOF'
+sockit: 'get' is not a command; fetch a URL with sockit http-get URL|get http://127.0.0.1:9/
+sockit: 'listen' is not a command; listen with sockit serve PORT|listen 8080
+sockit: 'version' is not a command; the version is sockit --version|version
+sockit: 'get' is not a command; fetch a URL with sockit http-get URL|help get
+EOF
+	# a near miss is still answered with the command it is near
+	habit "sockit: 'conect' is not a command; did you mean 'connect'?" conect 127.0.0.1 9
 }
 
 @test "habits: TLS flags on every command name the tools that speak it" {

@@ -115,8 +115,7 @@ keys_are() {
 
 @test "--json: usage errors where it means nothing" {
 	usage_error "sockit: udp-send: cannot use --json with -x" udp-send --json -x 127.0.0.1 7 hi
-	usage_error "sockit: http-get: --json is for http-head" http-get --json http://127.0.0.1:1/
-	usage_error "sockit: http-head: --json is for http-head, not with --status" http-head --json --status http://127.0.0.1:1/
+	usage_error "sockit: http-head: cannot use --json with --status" http-head --json --status http://127.0.0.1:1/
 	usage_error "sockit: connect: --json needs -z (a scan's report)" connect --json 127.0.0.1 1
 	usage_error "sockit: resolve: cannot use --json with -l" resolve --json -l localhost
 }

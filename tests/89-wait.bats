@@ -181,8 +181,9 @@ ms_of() {
 	rc_is w 0
 	file_is "$T/w.out"
 	start_named web serve -p http -b 127.0.0.1 0
+	# a literal: microsocks tries only the first address of a name, and serve listens on one
 	run_io w timeout 10 "$SOCKIT" wait -w 5 --proxy "socks5h://127.0.0.1:$MS_PORT" \
-		"http://localhost:$PORT/"
+		"http://127.0.0.1:$PORT/"
 	rc_is w 0
 	# refused behind the proxy: the proxy's words are the last error
 	port=$(free_port)

@@ -1,5 +1,6 @@
-/* fuzz_hints.c: the nc/curl hint table: any command, flag and value (NUL-separated in the
- * input) is looked up without a crash, and a hint found is one printable line. */
+/* fuzz_hints.c: the hint table: any command, flag and value (NUL-separated in the input),
+ * and any command word, is looked up without a crash, and a hint found is one printable
+ * line. */
 #include "hints.h"
 
 #include <stdint.h>
@@ -38,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_line(hints_unknown(cmd, flag));
 	check_line(hints_value(cmd, flag, value));
 	check_line(hints_value(cmd, flag, NULL));
+	check_line(hints_command(flag));
 	free(buf);
 	return 0;
 }

@@ -5,7 +5,9 @@ requests in absolute form (GET http://HOST/...), as a forward proxy would be ask
 
 usage: http_fixture.py DIR [--bind ADDR]
 
-Prints "port N" once it listens (on ADDR, default 127.0.0.1, a free port). Every request
+Prints "port N" once it listens on a free port: on ADDR, or by default on both 127.0.0.1
+and ::1 (the same port), so that http://localhost:N/ reaches it whichever address
+localhost gives first (a stock /etc/hosts lists ::1 too). Every request
 head is appended to DIR/requests.log; a request for .../NAME is also appended, exactly as
 received, to DIR/NAME.req. The path picks the behaviour; NAME is the last path segment,
 so /raw/a/../b/NAME and /raw/NAME serve the same file:
@@ -18,6 +20,7 @@ so /raw/a/../b/NAME and /raw/NAME serve the same file:
   /endless           a status line, then header lines until the client gives up
   anything else      404
 """
+import errno
 import os
 import socket
 import struct
@@ -136,18 +139,48 @@ def handle(directory, conn):
         conn.close()
 
 
-def main():
-    directory = sys.argv[1]
-    addr = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--bind" else "127.0.0.1"
+def listener(addr, port=0):
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     lsock = socket.socket(family, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsock.bind((addr, 0))
+    try:
+        lsock.bind((addr, port))
+    except OSError:
+        lsock.close()
+        raise
     lsock.listen(64)
-    print("port %d" % lsock.getsockname()[1], flush=True)
+    return lsock
+
+
+def loopbacks():
+    """127.0.0.1 and ::1 on one free port (only 127.0.0.1 on a host without IPv6)."""
+    for _ in range(100):
+        v4 = listener("127.0.0.1")
+        try:
+            return [v4, listener("::1", v4.getsockname()[1])]
+        except OSError as e:
+            v4.close()
+            if e.errno != errno.EADDRINUSE:
+                return [listener("127.0.0.1")]
+    sys.exit("http_fixture.py: no port free on both 127.0.0.1 and ::1")
+
+
+def accept_loop(directory, lsock):
     while True:
         conn, _ = lsock.accept()
         threading.Thread(target=handle, args=(directory, conn), daemon=True).start()
+
+
+def main():
+    directory = sys.argv[1]
+    if len(sys.argv) > 3 and sys.argv[2] == "--bind":
+        socks = [listener(sys.argv[3])]
+    else:
+        socks = loopbacks()
+    print("port %d" % socks[0].getsockname()[1], flush=True)
+    for lsock in socks[1:]:
+        threading.Thread(target=accept_loop, args=(directory, lsock), daemon=True).start()
+    accept_loop(directory, socks[0])
 
 
 if __name__ == "__main__":

@@ -51,6 +51,25 @@ static void values(void)
 	CHECK(hints_value("connect", "-w", "%{x}") == NULL);
 	/* rows about unknown flags never answer a value */
 	CHECK(hints_value("connect", "-l", "5") == NULL);
+	/* wget's -O- and -O -: stdout; sockit's -O before a URL is kept */
+	CHECK(strstr(hints_value("http-get", "-O", "-"), "stdout") != NULL);
+	CHECK(hints_value("http-get", "-O", "http://a/") == NULL);
+	CHECK(hints_value("http-head", "-O", "-") == NULL);
+}
+
+static void commands(void)
+{
+	CHECK_STR(hints_command("get"), "fetch a URL with sockit http-get URL");
+	CHECK_STR(hints_command("listen"), "listen with sockit serve PORT");
+	CHECK(hints_command("connect") == NULL);
+	CHECK(hints_command("") == NULL);
+	/* a command word is no flag, and a flag no command word */
+	CHECK(hints_unknown("connect", "get") == NULL);
+	CHECK(hints_command("-l") == NULL);
+	/* dig's words on resolve: a prefix pattern for @server */
+	CHECK(strstr(hints_unknown("resolve", "@192.0.2.1"), "dig @SERVER") != NULL);
+	CHECK(hints_unknown("resolve", "+shorter") == NULL);
+	CHECK(hints_unknown("connect", "+short") == NULL);
 }
 
 void suite_hints(void);
@@ -58,4 +77,5 @@ void suite_hints(void)
 {
 	unknown_flags();
 	values();
+	commands();
 }
