@@ -968,7 +968,7 @@ static int body_cut(struct fetch *f, int fd, ssize_t code, const char *err)
 		return read_failed(f, code, err);
 	if (f->reused && f->bs.sent == 0 && body_again(&f->o->body, &f->bs))
 		return RETRY;
-	if (net_wait_readable(fd, 0))
+	if (net_peek_idle(fd) == 1) /* bytes of a response wait: the answer is there */
 		return answered_early(f, GO_ON);
 	f->soft = true;
 	return report(f, EXIT_NET, "%s", err);
