@@ -292,12 +292,7 @@ s.serve_forever()' "$port" "$T/www"
 }
 
 @test "through tinyproxy: a POST body arrives whole" {
-	TP_PORT=$(free_port)
-	printf '%s\n' "Port $TP_PORT" "Listen 127.0.0.1" "Allow 127.0.0.1" \
-		"PidFile \"$T/tinyproxy.pid\"" "LogFile \"$T/tinyproxy.log\"" >"$T/tinyproxy.conf"
-	tinyproxy -d -c "$T/tinyproxy.conf" >"$T/tinyproxy.out" 2>&1 3>&- 9>&- &
-	track $!
-	wait_accepts 127.0.0.1 "$TP_PORT"
+	start_tinyproxy
 	start_sink
 	random_file "$T/f" 2000000
 	sk http-post --proxy "http://127.0.0.1:$TP_PORT" -d "@$T/f" "$SINK/via"
