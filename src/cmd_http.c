@@ -934,7 +934,7 @@ static int await_continue(struct fetch *f, int fd)
 	long long until = loop_now_us() + EXPECT_WAIT_MS * 1000LL;
 	char err[NET_ERR_LEN];
 	ssize_t n;
-	int ms, rc;
+	int ms, rc = GO_ON;
 
 	while (!f->status_seen && http_resp_interim(&f->resp) == 0) {
 		ms = (int)((until - loop_now_us()) / 1000);
@@ -950,11 +950,14 @@ static int await_continue(struct fetch *f, int fd)
 			return answered_early(f, n < 0 ? read_failed(f, n, err) : GO_ON);
 		if (f->t_first == 0)
 			f->t_first = loop_now_us();
-		if ((rc = feed(f, readbuf, (size_t)n)) != GO_ON)
+		rc = feed(f, readbuf, (size_t)n);
+		if (rc != GO_ON && http_resp_interim(&f->resp) == 0)
 			return answered_early(f, rc);
 	}
-	if (f->status_seen)
-		return answered_early(f, GO_ON);
+	if (http_resp_interim(&f->resp) == 0) /* a final status, and no 100 before it */
+		return answered_early(f, rc);
+	/* 100 came first: the server asked for the body, whatever answer followed it */
+	f->pending = rc;
 	diag_verbose(1, "100 Continue: sending the body");
 	return GO_ON;
 }

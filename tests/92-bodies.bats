@@ -106,6 +106,22 @@ peak_kb() {
 	[ "$(peak_kb)" -lt "$(mem_bound 12000)" ] || { echo "peak RSS $(peak_kb) kB" >&2 && false; }
 }
 
+@test "nginx takes PUT bodies whole: a file with its length, a pipe chunked, after 100 Continue" {
+	start_nginx 'dav_methods PUT; client_max_body_size 0;'
+	random_file "$T/f" $((20 * 1024 * 1024))
+	sk http-put -v -T "$T/f" --write-out '%{http_code} %{size_upload}' "$NGX_URL/file.bin"
+	same rc "$RC" 0
+	same out "$(cat "$T/out")" "201 20971520"
+	grep -q '^sockit: http-put: 100 Continue: sending the body$' "$T/err"
+	same_file "$T/f" "$NGX/file.bin"
+	run_io p --stdin <(cat "$T/f") "$SOCKIT" http-put -T - "$NGX_URL/pipe.bin"
+	rc_is p 0
+	same_file "$T/f" "$NGX/pipe.bin"
+	# a body nginx refuses (PUT onto a directory) is answered, not hung on
+	sk http-put -f -d x "$NGX_URL/dir/"
+	same "refused rc" "$RC" 1
+}
+
 @test "--data-json: checked before connecting (exit 2), sent as JSON asking for JSON" {
 	start_sink
 	sk http-post --data-json '{"a": [1, 2.5e3, "\u00e9"], "b": null}' "$SINK/j"

@@ -322,8 +322,9 @@ wait_accepts() {
 	return 1
 }
 
-# start_nginx: nginx in the foreground of a background job, everything under $T/nginx;
-# its access log has the connection's serial number first, to count connections.
+# start_nginx [DIRECTIVES]: nginx in the foreground of a background job, everything under
+# $T/nginx, DIRECTIVES added to its server block; its access log has the connection's
+# serial number first, to count connections.
 start_nginx() {
 	local dir=$T/nginx
 	mkdir -p "$dir/www/dir" "$dir/tmp"
@@ -346,7 +347,7 @@ http {
 	scgi_temp_path $dir/tmp/scgi;
 	default_type application/octet-stream;
 	sendfile on;
-	server { listen 127.0.0.1:$NGX_PORT; root $dir/www; }
+	server { listen 127.0.0.1:$NGX_PORT; root $dir/www; ${1:-} }
 }
 EOF
 	random_file "$dir/www/big.bin" 3145728
