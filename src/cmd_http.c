@@ -1095,6 +1095,9 @@ static int fetch_once(struct fetch *f)
 {
 	int rc = exchange(f);
 
+	if (rc == RETRY && f->with_body && !body_again(&f->o->body, &f->bs))
+		rc = report(f, EXIT_NET, "the kept connection closed before the response, and "
+		                         "the body cannot be sent again (it came from stdin)");
 	if (rc == RETRY) {
 		diag_verbose(1, "the kept connection was closed: trying a new one");
 		drop_connection(f);
