@@ -49,8 +49,10 @@ const char *body_mime_type(const char *path)
 static bool put_quoted(char *dst, size_t cap, size_t *len, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *esc = s[i] == '"' ? "%22" : s[i] == '\r' ? "%0D" : s[i] == '\n' ? "%0A"
-		                                                                           : NULL;
+		const char *esc = s[i] == '"'    ? "%22"
+		                  : s[i] == '\r' ? "%0D"
+		                  : s[i] == '\n' ? "%0A"
+		                                 : NULL;
 		size_t k = esc ? 3 : 1;
 
 		if (*len + k >= cap)
@@ -232,7 +234,8 @@ static int file_free_of(int fd, uint64_t size, const char *boundary)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return n < 0 ? -1 : 1; /* shorter than it was: checked as far as it goes */
+			return n < 0 ? -1
+			             : 1; /* shorter than it was: checked as far as it goes */
 		off += (uint64_t)n;
 		total = keep + (size_t)n;
 		if (!body_boundary_free(boundary, buf, total))
@@ -246,13 +249,15 @@ static int file_free_of(int fd, uint64_t size, const char *boundary)
 /* A boundary of random letters (RFC 2046 §5.1.1: at most 70 characters). */
 static void new_boundary(char *dst)
 {
-	static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static const char abc[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	unsigned char r[BODY_BOUNDARY_LEN];
 	size_t i = 0;
 
 	if (getentropy(r, sizeof r) < 0) { /* never on a modern system; still unpredictable */
 		unsigned long x = (unsigned long)time(NULL) ^ (unsigned long)getpid() << 16;
-		for (i = 0; i < sizeof r; i++, x = x * 6364136223846793005UL + 1442695040888963407UL)
+		for (i = 0; i < sizeof r;
+		     i++, x = x * 6364136223846793005UL + 1442695040888963407UL)
 			r[i] = (unsigned char)(x >> 33);
 	}
 	memcpy(dst, "sockit-", 7);
@@ -270,7 +275,8 @@ static int boundary_fits(char *err, size_t cap, const struct body *b)
 		                 : body_boundary_free(b->boundary, p->value, p->valuelen);
 		if (rc < 0)
 			return cannot(err, cap, p->path, errno);
-		if (rc == 0 || (!p->path && !body_boundary_free(b->boundary, p->name, p->namelen)))
+		if (rc == 0 ||
+		    (!p->path && !body_boundary_free(b->boundary, p->name, p->namelen)))
 			return 0;
 	}
 	return 1;
@@ -380,18 +386,22 @@ static int spool(char *err, size_t cap, struct body *b, struct jsoncheck *j)
 	snprintf(path, sizeof path, "%s/sockit-json-XXXXXX", dir && *dir ? dir : "/tmp");
 	if ((fd = mkstemp(path)) < 0)
 		return snprintf(err, cap, "cannot keep stdin for --data-json: %s",
-		                strerror(errno)), -1;
+		                strerror(errno)),
+		       -1;
 	unlink(path);
 	b->size = 0;
 	while ((n = read(b->fd, buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write(fd, buf, (size_t)n) != n) { /* a file: never short, but full */
+		if (n < 0 ||
+		    write(fd, buf, (size_t)n) != n) { /* a file: never short, but full */
 			int e = errno;
 			close(fd);
 			return n < 0 ? cannot(err, cap, "-", e)
-			             : (snprintf(err, cap, "cannot keep stdin for --data-json: %s",
-			                         strerror(e)), -1);
+			             : (snprintf(err, cap,
+			                         "cannot keep stdin for --data-json: %s",
+			                         strerror(e)),
+			                -1);
 		}
 		b->size += (uint64_t)n;
 		if (jsoncheck_feed(j, buf, (size_t)n) < 0) {

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define BODY_PARTS_MAX    64  /* -F options */
-#define BODY_BOUNDARY_LEN 40  /* "sockit-" and random letters */
+#define BODY_PARTS_MAX    64   /* -F options */
+#define BODY_BOUNDARY_LEN 40   /* "sockit-" and random letters */
 #define BODY_HEAD_MAX     2048 /* a form part's header lines */
 
 enum body_kind {
@@ -31,8 +31,8 @@ struct body_part {
 	size_t namelen;
 	const char *value; /* the text, or NULL for a file */
 	size_t valuelen;
-	const char *path;  /* the file, or NULL */
-	int fd;            /* its descriptor once opened (body_open), else -1 */
+	const char *path; /* the file, or NULL */
+	int fd;           /* its descriptor once opened (body_open), else -1 */
 	uint64_t size;
 };
 
@@ -47,17 +47,17 @@ struct body {
 	struct body_part part[BODY_PARTS_MAX];
 	size_t nparts;
 	char boundary[BODY_BOUNDARY_LEN + 1]; /* BODY_FORM, once opened */
-	const char *type;   /* the Content-Type it goes with, or NULL */
-	bool json;          /* --data-json: checked, and sent asking for JSON back */
+	const char *type;                     /* the Content-Type it goes with, or NULL */
+	bool json; /* --data-json: checked, and sent asking for JSON back */
 };
 
 /* A body being sent: where the next byte comes from. */
 struct body_send {
 	const struct body *b;
-	size_t part;     /* BODY_FORM: the part being sent (nparts: the closing line) */
-	int phase;       /* BODY_FORM: the part's head, content or CRLF; BODY_PIPE: chunk step */
-	uint64_t off;    /* bytes of the current piece already sent */
-	size_t headlen;  /* BODY_FORM: the current part's head, in head */
+	size_t part;    /* BODY_FORM: the part being sent (nparts: the closing line) */
+	int phase;      /* BODY_FORM: the part's head, content or CRLF; BODY_PIPE: chunk step */
+	uint64_t off;   /* bytes of the current piece already sent */
+	size_t headlen; /* BODY_FORM: the current part's head, in head */
 	char head[BODY_HEAD_MAX];
 	struct splice_mover m; /* BODY_PIPE */
 	bool mover;            /* ... is open */

@@ -33,12 +33,13 @@
 #define REDIRS_MAX  1000         /* the largest --max-redirs */
 #define DISCARD_MAX 65536        /* an unwanted body read to keep its connection, at most */
 #define FORMAT_MAX  65536        /* --write-out @FILE, at most */
-#define RETRIES_MAX 100          /* the largest --retry */
-#define RETRY_PAUSE_MAX 30       /* seconds: the longest pause between tries */
-#define EXPECT_MIN  (1024 * 1024) /* bodies from this size ask for 100 Continue first */
-#define EXPECT_WAIT_MS 1000      /* ... and wait for it this long at most */
-#define BODY_HEADERS 4           /* the fields a body adds to the request */
-#define BODY_FIELD_MAX (48 + BODY_BOUNDARY_LEN)
+
+#define RETRIES_MAX     100           /* the largest --retry */
+#define RETRY_PAUSE_MAX 30            /* seconds: the longest pause between tries */
+#define EXPECT_MIN      (1024 * 1024) /* bodies from this size ask for 100 Continue first */
+#define EXPECT_WAIT_MS  1000          /* ... and wait for it this long at most */
+#define BODY_HEADERS    4             /* the fields a body adds to the request */
+#define BODY_FIELD_MAX  (48 + BODY_BOUNDARY_LEN)
 
 /* The commands of this file, as bits: a row of the option table names those it is for. */
 enum {
@@ -71,7 +72,8 @@ static const struct http_command commands[] = {
      "status line and the headers as received, one per line. Exits 0 whatever the\n"
      "status, unless --fail."},
     {"http-post", C_POST, "POST",
-     "usage: sockit http-post [OPTIONS] (-d DATA | --data-json JSON | -F NAME=VALUE...) URL...\n"
+     "usage: sockit http-post [OPTIONS] (-d DATA | --data-json JSON | -F NAME=VALUE...) "
+     "URL...\n"
      "Sends a POST request with the body given to each URL and writes the response bodies\n"
      "to stdout, as http-get does. DATA and JSON may be @FILE or @- (stdin); a file goes\n"
      "out with its size, a pipe chunked. Without a body option the body is empty."},
@@ -105,6 +107,7 @@ struct http_opts {
 	size_t extra; /* bytes of the headers and the user agent */
 	const char *proxy_url, *proxy_user, *noproxy;
 	struct proxy proxy; /* --proxy or the environment's; PROXY_NONE for none */
+
 	const char *unix_socket; /* --unix-socket PATH, or NULL */
 	long long retries;       /* --retry N */
 	struct body body;        /* -d, -T, --data-json, -F */
@@ -132,18 +135,21 @@ struct http_row {
 
 #define H struct http_opts
 static const struct http_row rows[] = {
-    {C_BODY, OPT_CALL('d', "data", "DATA", OPT_DATA, "the body: DATA as it is, @FILE, or @- (stdin)")},
+    {C_BODY,
+     OPT_CALL('d', "data", "DATA", OPT_DATA, "the body: DATA as it is, @FILE, or @- (stdin)")},
     {C_PUT, OPT_CALL('T', "upload-file", "FILE", OPT_UPLOAD, "the body is FILE ('-': stdin)")},
     {C_BODY, OPT_CALL(0, "data-json", "JSON", OPT_DATA_JSON,
                       "the body is JSON (or @FILE, @-), checked; asks for JSON back")},
     {C_POST, OPT_CALL('F', "form", "NAME=VALUE", OPT_FORM,
                       "a multipart/form-data field; NAME=@FILE sends a file (repeatable)")},
-    {C_FETCH, OPT_FLAG('i', "include", H, include, "print the status line and headers before the body")},
+    {C_FETCH,
+     OPT_FLAG('i', "include", H, include, "print the status line and headers before the body")},
     {C_FETCH, OPT_STRING('o', "output", "FILE", H, output,
                          "write the body to FILE, renamed into place when whole")},
     {C_FETCH, OPT_FLAG('O', "remote-name", H, remote_name,
                        "write each body to a file named after its URL's last segment")},
-    {C_FETCH, OPT_NONEMPTY(0, "output-dir", "DIR", H, output_dir, "put the files of -O and -o in DIR")},
+    {C_FETCH,
+     OPT_NONEMPTY(0, "output-dir", "DIR", H, output_dir, "put the files of -O and -o in DIR")},
     {C_FETCH, OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr")},
     {C_FETCH, OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
                        "no progress line (default unless -o to a tty)")},
@@ -154,24 +160,30 @@ static const struct http_row rows[] = {
     {C_ALL, OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)")},
     {C_ALL, OPT_COUNT(0, "max-redirs", "N", H, max_redirs, 0, REDIRS_MAX,
                       "with -L: at most N redirects (10)")},
-    {C_ALL, OPT_CALL('H', "header", "HEADER", OPT_HEADER, "add 'Name: value' to the request (repeatable)")},
+    {C_ALL, OPT_CALL('H', "header", "HEADER", OPT_HEADER,
+                     "add 'Name: value' to the request (repeatable)")},
     {C_ALL, OPT_CALL('A', "user-agent", "TEXT", OPT_USER_AGENT,
                      "replace the User-Agent (\"\": send none)")},
     {C_ALL, OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing")},
     {C_ALL, OPT_FLAG(0, "status", H, status_only, "print only the numeric status code")},
-    {C_GET | C_HEAD, OPT_FLAG(0, "json", H, json, "(http-head) one JSON object per response, on a line")},
+    {C_GET | C_HEAD,
+     OPT_FLAG(0, "json", H, json, "(http-head) one JSON object per response, on a line")},
     {C_ALL, OPT_STRING(0, "write-out", "FMT", H, write_out,
                        "print FMT after each URL: %{http_code}, %{json}...; @FILE")},
     {C_ALL, OPT_COUNT(0, "retry", "N", H, retries, 0, RETRIES_MAX,
                       "retry up to N times: refused, reset, 408 429 500 502 503 504")},
     {C_ALL, OPT_NONEMPTY(0, "unix-socket", "PATH", H, unix_socket,
                          "connect to the UNIX socket PATH (the URL still gives Host)")},
-    {C_ALL, OPT_STRING(0, "proxy", "URL", H, proxy_url, "through a SOCKS or HTTP proxy ('': none)")},
-    {C_ALL, OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user, "the proxy's user and password")},
-    {C_ALL, OPT_STRING(0, "noproxy", "LIST", H, noproxy, "hosts that bypass the proxy (a.com,b,*)")},
+    {C_ALL,
+     OPT_STRING(0, "proxy", "URL", H, proxy_url, "through a SOCKS or HTTP proxy ('': none)")},
+    {C_ALL, OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user,
+                         "the proxy's user and password")},
+    {C_ALL,
+     OPT_STRING(0, "noproxy", "LIST", H, noproxy, "hosts that bypass the proxy (a.com,b,*)")},
     {C_ALL, OPT_COMMON_ROW('v', "verbose", "diagnostics on stderr (-vv: per-read detail)",
                            OPT_ID_VERBOSE)},
-    {C_ALL, OPT_COMMON_ROW('q', "quiet", "no diagnostics; errors are still printed", OPT_ID_QUIET)},
+    {C_ALL,
+     OPT_COMMON_ROW('q', "quiet", "no diagnostics; errors are still printed", OPT_ID_QUIET)},
     {C_ALL, OPT_COMMON_ROW('h', "help", "this help", OPT_ID_HELP)},
     {C_ALL, OPT_COMMON_ROW(0, "list-options", NULL, OPT_ID_LIST)},
 };
@@ -239,6 +251,8 @@ struct fetch {
 	bool has_ctype;
 	char ctype[256];     /* the last response's Content-Type */
 	char errmsg[768];    /* the error printed for this URL */
+	char path[PATH_MAX]; /* -O and --output-dir: the file of this URL */
+
 	/* the request's body (sockit(1), http-post) */
 	const char *method;  /* this round's: a redirect may turn it into GET */
 	bool with_body;      /* this round sends o->body */
@@ -248,11 +262,10 @@ struct fetch {
 	bool early;          /* ... before the body was sent: the upload ends there */
 	int pending;         /* what the response came to while the body waited */
 	/* --retry */
-	long long tries;     /* requests of this URL sent again */
-	bool retry;          /* this round failed in a way worth another try */
-	bool soft;           /* the next report() may be a retry's, not the user's */
+	long long tries;       /* requests of this URL sent again */
+	bool retry;            /* this round failed in a way worth another try */
+	bool soft;             /* the next report() may be a retry's, not the user's */
 	long long retry_after; /* the response's Retry-After in seconds, or -1 */
-	char path[PATH_MAX]; /* -O and --output-dir: the file of this URL */
 };
 
 /* What an event handler returns besides an exit status (> 0). */
@@ -775,7 +788,8 @@ static int read_response(struct fetch *f, int fd)
 			rc = RETRY;
 			break;
 		}
-		f->soft = !f->resp.got_bytes && n <= 0; /* --retry: nothing of a response came */
+		f->soft =
+		    !f->resp.got_bytes && n <= 0; /* --retry: nothing of a response came */
 		if (n > 0 && f->t_first == 0)
 			f->t_first = loop_now_us();
 		if (n > 0)
@@ -812,7 +826,10 @@ static const struct proxy *via_proxy(const struct fetch *f)
 {
 	const struct proxy *px = &f->o->proxy;
 
-	return !f->o->unix_socket && px->kind != PROXY_NONE && !proxy_no_proxy(f->o->noproxy, f->url.host) ? px : NULL;
+	return !f->o->unix_socket && px->kind != PROXY_NONE &&
+	               !proxy_no_proxy(f->o->noproxy, f->url.host)
+	           ? px
+	           : NULL;
 }
 
 /* Connects to the URL's host (through the proxy: sockit(1), Proxies); sets *fd, or returns
@@ -945,8 +962,8 @@ static int await_continue(struct fetch *f, int fd)
 		n = net_read(err, fd, readbuf, sizeof readbuf);
 		if (n <= 0 && f->reused && !f->resp.got_bytes)
 			return RETRY; /* a kept connection the server had closed */
-		f->soft = n < 0;  /* --retry: reset before any response byte */
-		if (n <= 0) /* the end: the response reader says what it means */
+		f->soft = n < 0;      /* --retry: reset before any response byte */
+		if (n <= 0)           /* the end: the response reader says what it means */
 			return answered_early(f, n < 0 ? read_failed(f, n, err) : GO_ON);
 		if (f->t_first == 0)
 			f->t_first = loop_now_us();
@@ -1096,8 +1113,9 @@ static int fetch_once(struct fetch *f)
 	int rc = exchange(f);
 
 	if (rc == RETRY && f->with_body && !body_again(&f->o->body, &f->bs))
-		rc = report(f, EXIT_NET, "the kept connection closed before the response, and "
-		                         "the body cannot be sent again (it came from stdin)");
+		rc = report(f, EXIT_NET,
+		            "the kept connection closed before the response, and "
+		            "the body cannot be sent again (it came from stdin)");
 	if (rc == RETRY) {
 		diag_verbose(1, "the kept connection was closed: trying a new one");
 		drop_connection(f);
@@ -1164,7 +1182,8 @@ static int redirect_method(struct fetch *f)
 static int pause_retry(struct fetch *f)
 {
 	const struct deadline *max = &f->o->common.max_time;
-	long long secs = f->retry_after >= 0 ? f->retry_after : 1LL << (f->tries < 5 ? f->tries : 5);
+	long long secs =
+	    f->retry_after >= 0 ? f->retry_after : 1LL << (f->tries < 5 ? f->tries : 5);
 	long long left = deadline_left(max, loop_now_ms());
 	char msg[64];
 	struct timespec ts;

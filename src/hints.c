@@ -21,7 +21,7 @@ struct hint {
 };
 
 #define HTTP     "http-head http-get http-post http-put http-delete"
-#define NO_BODY_CMDS "http-head http-get http-delete"
+#define BODYLESS "http-head http-get http-delete"
 #define NO_TLS   "sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
 #define NO_BODY  "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
@@ -49,8 +49,8 @@ static const struct hint hints[] = {
     {HTTP, "--silent", UNKNOWN,
      "sockit shows no progress unless asked; -q also hides diagnostics"},
     {HTTP, "-S", UNKNOWN, "sockit always prints errors; drop -S"},
-    {NO_BODY_CMDS, "-d", UNKNOWN, NO_BODY},
-    {NO_BODY_CMDS, "--data*", UNKNOWN, NO_BODY},
+    {BODYLESS, "-d", UNKNOWN, NO_BODY},
+    {BODYLESS, "--data*", UNKNOWN, NO_BODY},
     {"http-get http-head http-delete", "-T", UNKNOWN, "an upload is sockit http-put -T FILE"},
     {"http-get http-head http-delete http-put", "-F", UNKNOWN,
      "a form is sent by sockit http-post -F NAME=VALUE"},

@@ -306,10 +306,12 @@ int jsoncheck_end(struct jsoncheck *j)
 {
 	if (j->failed)
 		return -1;
-	if (j->depth == 0 && (j->mode == M_AFTER || (j->mode == M_NUMBER && number_whole(j->sub))))
+	if (j->depth == 0 &&
+	    (j->mode == M_AFTER || (j->mode == M_NUMBER && number_whole(j->sub))))
 		return 0;
-	return fail(j, j->at == 0 || (j->mode == M_VALUE && j->depth == 0) ? "no JSON value"
-	                                                                 : "the text ends early");
+	return fail(j, j->at == 0 || (j->mode == M_VALUE && j->depth == 0)
+	                   ? "no JSON value"
+	                   : "the text ends early");
 }
 
 int jsoncheck_text(struct jsoncheck *j, const char *s, size_t n)

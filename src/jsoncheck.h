@@ -13,15 +13,15 @@
 #define JSONCHECK_DEPTH_MAX 1024
 
 struct jsoncheck {
-	int mode;        /* what may come next (jsoncheck.c) */
-	int sub;         /* the step inside a number, a literal, an escape or a UTF-8 char */
+	int mode; /* what may come next (jsoncheck.c) */
+	int sub;  /* the step inside a number, a literal, an escape or a UTF-8 char */
 	unsigned char lo, hi; /* a UTF-8 continuation byte's bounds */
-	bool key;        /* the string being read is an object's key */
-	const char *lit; /* the literal being read: "true", "false" or "null" */
+	bool key;             /* the string being read is an object's key */
+	const char *lit;      /* the literal being read: "true", "false" or "null" */
 	bool failed;
 	unsigned depth;
-	uint64_t at;      /* bytes taken so far; the offending byte's offset once failed */
-	const char *why;  /* once failed: the reason, in words */
+	uint64_t at;     /* bytes taken so far; the offending byte's offset once failed */
+	const char *why; /* once failed: the reason, in words */
 	unsigned char stack[JSONCHECK_DEPTH_MAX / 8]; /* 1 bit per level: object (1) or array */
 };
 

@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = body_form_head(head, sizeof head, "BOUNDARY", s, namelen, filename,
 	                   filename ? body_mime_type(filename) : NULL);
 	if (n > 0) {
-		static const char first[] = "--BOUNDARY\r\nContent-Disposition: form-data; name=\"";
+		static const char first[] =
+		    "--BOUNDARY\r\nContent-Disposition: form-data; name=\"";
 		check(n > sizeof first && memcmp(head, first, sizeof first - 1) == 0);
 		check(memcmp(head + n - 4, "\r\n\r\n", 4) == 0);
 		line_end = memmem(head + 12, n - 12, "\r\n", 2);

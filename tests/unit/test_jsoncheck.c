@@ -24,9 +24,22 @@ static int check_bytewise(const char *s)
 static void test_valid(void)
 {
 	static const char *const ok[] = {
-	    "{}", "[]", " [ ] ", "0", "-0", "1.5e10", "-12.25E-3", "1E+2", "\"\"", "true",
-	    "false", "null", "{\"a\":[1,2,{\"b\":null}],\"c\":\"\\u00e9\\n\"}",
-	    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", "\n{\"k\" : true }\r\n", "[[[[]]]]",
+	    "{}",
+	    "[]",
+	    " [ ] ",
+	    "0",
+	    "-0",
+	    "1.5e10",
+	    "-12.25E-3",
+	    "1E+2",
+	    "\"\"",
+	    "true",
+	    "false",
+	    "null",
+	    "{\"a\":[1,2,{\"b\":null}],\"c\":\"\\u00e9\\n\"}",
+	    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+	    "\n{\"k\" : true }\r\n",
+	    "[[[[]]]]",
 	};
 
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
@@ -38,10 +51,38 @@ static void test_valid(void)
 static void test_invalid(void)
 {
 	static const char *const bad[] = {
-	    "", " ", "{", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "1.", ".5",
-	    "-", "1e", "+1", "tru", "nul", "True", "'x'", "\"a", "\"\\x\"", "\"\\u12g4\"",
-	    "\"\x01\"", "[1] [2]", "{}x", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
-	    "\"\xe2\x82\"", "[1}", "{\"a\":1]", "NaN", "[1 2]",
+	    "",
+	    " ",
+	    "{",
+	    "[1,]",
+	    "[,1]",
+	    "{\"a\":1,}",
+	    "{\"a\" 1}",
+	    "{a:1}",
+	    "01",
+	    "1.",
+	    ".5",
+	    "-",
+	    "1e",
+	    "+1",
+	    "tru",
+	    "nul",
+	    "True",
+	    "'x'",
+	    "\"a",
+	    "\"\\x\"",
+	    "\"\\u12g4\"",
+	    "\"\x01\"",
+	    "[1] [2]",
+	    "{}x",
+	    "\"\xc0\xaf\"",
+	    "\"\xed\xa0\x80\"",
+	    "\"\xf4\x90\x80\x80\"",
+	    "\"\xe2\x82\"",
+	    "[1}",
+	    "{\"a\":1]",
+	    "NaN",
+	    "[1 2]",
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
