@@ -215,6 +215,10 @@ EOF
 	# small bodies do not ask
 	sk http-post -d small "$SINK/x"
 	same "small expect" "$(req 4 .expect)" false
+	# -H 'Expect:' sends none, however large the body
+	sk http-put -H 'Expect:' -T "$T/big" "$SINK/y"
+	same "no expect" "$(header 5 expect)" ""
+	same "no expect sha" "$(req 5 .sha256)" "$(sha "$T/big")"
 }
 
 @test "-L: 301/302/303 after POST become a GET without a body; 307/308 keep both" {
@@ -283,6 +287,13 @@ EOF
 	n=$(nreqs)
 	sk http-get --retry 3 "$SINK/status/404"
 	same "404 tries" "$(($(nreqs) - n))" 1
+	# refused every time: one error, the last, once the tries are used up
+	port=$(free_port)
+	sk http-post --retry 1 -d x --write-out '%{num_retries}\n' "http://127.0.0.1:$port/"
+	same "refused rc" "$RC" 4
+	same "refused out" "$(cat "$T/out")" 1
+	same "refused err" "$(cat "$T/err")" \
+		"sockit: http-post: 127.0.0.1 port $port: Connection refused"
 }
 
 @test "--retry: a server that starts late is reached; a reset during a stdin body is not retried" {
