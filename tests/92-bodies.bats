@@ -336,6 +336,6 @@ s.serve_forever()' "$port" "$T/www"
 		http-get -d a=b http://127.0.0.1:9/
 	usage_error "sockit: http-post: --json: --json is sockit's report format; JSON is sent by --data-json TEXT (or @FILE)" \
 		http-post --json '{}' http://127.0.0.1:9/
-	usage_error "sockit: http-get: -T: an upload is sockit http-put -T FILE" \
+	usage_error "sockit: http-get: -T: an upload is sockit http-put -T FILE (http-post -d @FILE posts one)" \
 		http-get -T f http://127.0.0.1:9/
 }
