@@ -1456,6 +1456,9 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 		return diag_usage("-o takes one URL, not %d (-O names a file for each)", nops);
 	if (o->output_dir && !o->output && !o->remote_name)
 		return diag_usage("--output-dir needs -O or -o");
+	if (o->write_out && strcmp(o->write_out, "@-") == 0 && o->body.path &&
+	    strcmp(o->body.path, "-") == 0)
+		return diag_usage("cannot read both --write-out and %s from stdin", o->body_opt);
 	if (o->extra + (o->user_agent ? strlen(o->user_agent) : 0) > EXTRA_MAX)
 		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX);
 	return choose_proxy(o);

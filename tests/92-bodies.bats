@@ -184,6 +184,8 @@ EOF
 		http-post -d a -d b "$SINK/x"
 	usage_error "sockit: http-post: invalid -F 'novalue': NAME=VALUE or NAME=@FILE" \
 		http-post -F novalue "$SINK/x"
+	usage_error "sockit: http-put: cannot read both --write-out and -T from stdin" \
+		http-put -T - --write-out @- "$SINK/x"
 	sk http-post -d "@$T/missing" "$SINK/x"
 	same rc "$RC" 7
 	same message "$(cat "$T/err")" \
