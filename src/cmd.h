@@ -18,6 +18,9 @@ int cmd_udp_send(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_http_head(int argc, char **argv);
 int cmd_http_get(int argc, char **argv);
+int cmd_http_post(int argc, char **argv);
+int cmd_http_put(int argc, char **argv);
+int cmd_http_delete(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 
 /* The options of sockit(1)'s common rules, shared by every network command. Every

@@ -1,5 +1,6 @@
 /* cmd_http.c: `sockit http-head` and `sockit http-get`: URLs over plain HTTP/1.1, one
  * kept-alive connection at a time. */
+#include "body.h"
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define READ_SIZE   (256 * 1024) /* the body moves in reads of up to this, never held */
@@ -32,19 +34,62 @@
 #define DISCARD_MAX 65536        /* an unwanted body read to keep its connection, at most */
 #define FORMAT_MAX  65536        /* --write-out @FILE, at most */
 
-static const char get_synopsis[] =
-    "usage: sockit http-get [OPTIONS] URL...\n"
-    "Fetches each URL over plain HTTP/1.1 (no TLS) and writes the bodies to stdout, byte\n"
-    "for byte, one after another; URLs of the same HOST:PORT share one connection. URL is\n"
-    "[http://]HOST[:PORT][/PATH][?QUERY]; an IPv6 HOST goes in brackets.";
-static const char head_synopsis[] =
-    "usage: sockit http-head [OPTIONS] URL...\n"
-    "Sends a HEAD request for each URL over plain HTTP/1.1 (no TLS) and prints the\n"
-    "status line and the headers as received, one per line. Exits 0 whatever the\n"
-    "status, unless --fail.";
+#define RETRIES_MAX     100           /* the largest --retry */
+#define RETRY_PAUSE_MAX 30            /* seconds: the longest pause between tries */
+#define EXPECT_MIN      (1024 * 1024) /* bodies from this size ask for 100 Continue first */
+#define EXPECT_WAIT_MS  1000          /* ... and wait for it this long at most */
+#define BODY_HEADERS    4             /* the fields a body adds to the request */
+#define BODY_FIELD_MAX  (48 + BODY_BOUNDARY_LEN)
+
+/* The commands of this file, as bits: a row of the option table names those it is for. */
+enum {
+	C_GET = 1,
+	C_HEAD = 2,
+	C_POST = 4,
+	C_PUT = 8,
+	C_DELETE = 16,
+	C_BODY = C_POST | C_PUT,                     /* they send a body */
+	C_FETCH = C_GET | C_POST | C_PUT | C_DELETE, /* a response body is the output */
+	C_ALL = C_FETCH | C_HEAD,
+};
+
+struct http_command {
+	const char *name;
+	unsigned bit;
+	const char *method;
+	const char *synopsis;
+};
+
+static const struct http_command commands[] = {
+    {"http-get", C_GET, "GET",
+     "usage: sockit http-get [OPTIONS] URL...\n"
+     "Fetches each URL over plain HTTP/1.1 (no TLS) and writes the bodies to stdout, byte\n"
+     "for byte, one after another; URLs of the same HOST:PORT share one connection. URL is\n"
+     "[http://]HOST[:PORT][/PATH][?QUERY]; an IPv6 HOST goes in brackets."},
+    {"http-head", C_HEAD, "HEAD",
+     "usage: sockit http-head [OPTIONS] URL...\n"
+     "Sends a HEAD request for each URL over plain HTTP/1.1 (no TLS) and prints the\n"
+     "status line and the headers as received, one per line. Exits 0 whatever the\n"
+     "status, unless --fail."},
+    {"http-post", C_POST, "POST",
+     "usage: sockit http-post [OPTIONS] (-d DATA | --data-json JSON | -F NAME=VALUE...) "
+     "URL...\n"
+     "Sends a POST request with the body given to each URL and writes the response bodies\n"
+     "to stdout, as http-get does. DATA and JSON may be @FILE or @- (stdin); a file goes\n"
+     "out with its size, a pipe chunked. Without a body option the body is empty."},
+    {"http-put", C_PUT, "PUT",
+     "usage: sockit http-put [OPTIONS] (-d DATA | -T FILE) URL...\n"
+     "Sends a PUT request with the body given (-T -: stdin) to each URL and writes the\n"
+     "response bodies to stdout, as http-get does."},
+    {"http-delete", C_DELETE, "DELETE",
+     "usage: sockit http-delete [OPTIONS] URL...\n"
+     "Sends a DELETE request to each URL and writes the response bodies to stdout, as\n"
+     "http-get does."},
+};
 
 struct http_opts {
 	struct cmd_common common;
+	const struct http_command *cmd;
 	bool head; /* http-head: a HEAD request, the headers are the output */
 	bool include, location, fail, status_only, json;
 	int progress; /* 1 --progress, 0 --no-progress, -1 neither */
@@ -62,60 +107,99 @@ struct http_opts {
 	size_t extra; /* bytes of the headers and the user agent */
 	const char *proxy_url, *proxy_user, *noproxy;
 	struct proxy proxy; /* --proxy or the environment's; PROXY_NONE for none */
+
+	const char *unix_socket; /* --unix-socket PATH, or NULL */
+	long long retries;       /* --retry N */
+	struct body body;        /* -d, -T, --data-json, -F */
+	const char *body_opt;    /* the option that gave it, for messages; NULL if none */
+	char form_type[64 + BODY_BOUNDARY_LEN]; /* multipart/form-data; boundary=... */
 };
 
-enum { OPT_HEADER = OPT_ID_FIRST_CMD, OPT_USER_AGENT, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum {
+	OPT_HEADER = OPT_ID_FIRST_CMD,
+	OPT_USER_AGENT,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_DATA,
+	OPT_UPLOAD,
+	OPT_DATA_JSON,
+	OPT_FORM,
+};
 
-/* The rows http-get and http-head share, in two parts: http-head's --json goes between. */
+/* One row of the table, and the commands it is for (their --help lists them in this
+ * order, and --list-options feeds the completions from it). */
+struct http_row {
+	unsigned cmds;
+	struct opt opt;
+};
+
 #define H struct http_opts
-#define SHARED_ROWS_1                                                                          \
-	OPT_FAMILY, OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)"),      \
-	    OPT_MAX_TIME(H),                                                                   \
-	    OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)"),  \
-	    OPT_COUNT(0, "max-redirs", "N", H, max_redirs, 0, REDIRS_MAX,                      \
-	              "with -L: at most N redirects (10)"),                                    \
-	    OPT_CALL('H', "header", "HEADER", OPT_HEADER,                                      \
-	             "add 'Name: value' to the request (repeatable)"),                         \
-	    OPT_CALL('A', "user-agent", "TEXT", OPT_USER_AGENT,                                \
-	             "replace the User-Agent (\"\": send none)"),                              \
-	    OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing"),       \
-	    OPT_FLAG(0, "status", H, status_only, "print only the numeric status code")
-#define SHARED_ROWS_2                                                                          \
-	OPT_STRING(0, "write-out", "FMT", H, write_out,                                        \
-	           "print FMT after each URL: %{http_code}, %{json}...; @FILE"),               \
-	    OPT_STRING(0, "proxy", "URL", H, proxy_url,                                        \
-	               "through a SOCKS or HTTP proxy ('': none)"),                            \
-	    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user,                          \
-	                 "the proxy's user and password"),                                     \
-	    OPT_STRING(0, "noproxy", "LIST", H, noproxy,                                       \
-	               "hosts that bypass the proxy (a.com,b,*)")
-/* http-get's rows: first those about the body, then the shared ones. */
-static const struct opt get_options[] = {
-    OPT_FLAG('i', "include", H, include, "print the status line and headers before the body"),
-    OPT_STRING('o', "output", "FILE", H, output,
-               "write the body to FILE, renamed into place when whole"),
-    OPT_FLAG('O', "remote-name", H, remote_name,
-             "write each body to a file named after its URL's last segment"),
-    OPT_NONEMPTY(0, "output-dir", "DIR", H, output_dir, "put the files of -O and -o in DIR"),
-    OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr"),
-    OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
-             "no progress line (default unless -o to a tty)"),
-    SHARED_ROWS_1,
-    SHARED_ROWS_2,
-    OPT_VERBOSITY,
-    OPT_END,
+static const struct http_row rows[] = {
+    {C_BODY,
+     OPT_CALL('d', "data", "DATA", OPT_DATA, "the body: DATA as it is, @FILE, or @- (stdin)")},
+    {C_PUT, OPT_CALL('T', "upload-file", "FILE", OPT_UPLOAD, "the body is FILE ('-': stdin)")},
+    {C_BODY, OPT_CALL(0, "data-json", "JSON", OPT_DATA_JSON,
+                      "the body is JSON (or @FILE, @-), checked; asks for JSON back")},
+    {C_POST, OPT_CALL('F', "form", "NAME=VALUE", OPT_FORM,
+                      "a multipart/form-data field; NAME=@FILE sends a file (repeatable)")},
+    {C_FETCH,
+     OPT_FLAG('i', "include", H, include, "print the status line and headers before the body")},
+    {C_FETCH, OPT_STRING('o', "output", "FILE", H, output,
+                         "write the body to FILE, renamed into place when whole")},
+    {C_FETCH, OPT_FLAG('O', "remote-name", H, remote_name,
+                       "write each body to a file named after its URL's last segment")},
+    {C_FETCH,
+     OPT_NONEMPTY(0, "output-dir", "DIR", H, output_dir, "put the files of -O and -o in DIR")},
+    {C_FETCH, OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr")},
+    {C_FETCH, OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
+                       "no progress line (default unless -o to a tty)")},
+    {C_ALL, OPT_COMMON_ROW('4', "ipv4", "IPv4 only", OPT_ID_IPV4)},
+    {C_ALL, OPT_COMMON_ROW('6', "ipv6", "IPv6 only", OPT_ID_IPV6)},
+    {C_ALL, OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)")},
+    {C_ALL, OPT_MAX_TIME(H)},
+    {C_ALL, OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)")},
+    {C_ALL, OPT_COUNT(0, "max-redirs", "N", H, max_redirs, 0, REDIRS_MAX,
+                      "with -L: at most N redirects (10)")},
+    {C_ALL, OPT_CALL('H', "header", "HEADER", OPT_HEADER,
+                     "add 'Name: value' to the request (repeatable)")},
+    {C_ALL, OPT_CALL('A', "user-agent", "TEXT", OPT_USER_AGENT,
+                     "replace the User-Agent (\"\": send none)")},
+    {C_ALL, OPT_FLAG('f', "fail", H, fail, "exit 1 on status >= 400, printing nothing")},
+    {C_ALL, OPT_FLAG(0, "status", H, status_only, "print only the numeric status code")},
+    {C_HEAD, OPT_FLAG(0, "json", H, json, "one JSON object per response, on a line")},
+    {C_ALL, OPT_STRING(0, "write-out", "FMT", H, write_out,
+                       "print FMT after each URL: %{http_code}, %{json}...; @FILE")},
+    {C_ALL, OPT_COUNT(0, "retry", "N", H, retries, 0, RETRIES_MAX,
+                      "retry up to N times: refused, reset, 408 429 500 502 503 504")},
+    {C_ALL, OPT_NONEMPTY(0, "unix-socket", "PATH", H, unix_socket,
+                         "connect to the UNIX socket PATH (the URL still gives Host)")},
+    {C_ALL,
+     OPT_STRING(0, "proxy", "URL", H, proxy_url, "through a SOCKS or HTTP proxy ('': none)")},
+    {C_ALL, OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user,
+                         "the proxy's user and password")},
+    {C_ALL,
+     OPT_STRING(0, "noproxy", "LIST", H, noproxy, "hosts that bypass the proxy (a.com,b,*)")},
+    {C_ALL, OPT_COMMON_ROW('v', "verbose", "diagnostics on stderr (-vv: per-read detail)",
+                           OPT_ID_VERBOSE)},
+    {C_ALL,
+     OPT_COMMON_ROW('q', "quiet", "no diagnostics; errors are still printed", OPT_ID_QUIET)},
+    {C_ALL, OPT_COMMON_ROW('h', "help", "this help", OPT_ID_HELP)},
+    {C_ALL, OPT_COMMON_ROW(0, "list-options", NULL, OPT_ID_LIST)},
 };
-/* http-head's: the shared ones and --json (http-get's JSON is --write-out '%{json}'). */
-static const struct opt head_options[] = {
-    SHARED_ROWS_1,
-    OPT_FLAG(0, "json", H, json, "one JSON object per response, on a line"),
-    SHARED_ROWS_2,
-    OPT_VERBOSITY,
-    OPT_END,
-};
-#undef SHARED_ROWS_1
-#undef SHARED_ROWS_2
 #undef H
+
+/* The rows of one command, as the option parser takes them. */
+static const struct opt *options_of(unsigned cmd)
+{
+	static struct opt table[sizeof rows / sizeof *rows + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+		if (rows[i].cmds & cmd)
+			table[n++] = rows[i].opt;
+	table[n] = (struct opt)OPT_END;
+	return table;
+}
 
 /* Where the output goes: stdout, or the temporary file of -o or -O. */
 struct sink {
@@ -167,6 +251,20 @@ struct fetch {
 	char ctype[256];     /* the last response's Content-Type */
 	char errmsg[768];    /* the error printed for this URL */
 	char path[PATH_MAX]; /* -O and --output-dir: the file of this URL */
+
+	/* the request's body (sockit(1), http-post) */
+	const char *method;  /* this round's: a redirect may turn it into GET */
+	bool with_body;      /* this round sends o->body */
+	struct body_send bs; /* ... and how far it got */
+	bool expect;         /* ... after Expect: 100-continue */
+	bool status_seen;    /* this response's status line came */
+	bool early;          /* ... before the body was sent: the upload ends there */
+	int pending;         /* what the response came to while the body waited */
+	/* --retry */
+	long long tries;       /* requests of this URL sent again */
+	bool retry;            /* this round failed in a way worth another try */
+	bool soft;             /* the next report() may be a retry's, not the user's */
+	long long retry_after; /* the response's Retry-After in seconds, or -1 */
 };
 
 /* What an event handler returns besides an exit status (> 0). */
@@ -211,7 +309,24 @@ static void verbose_line(char dir, const char *s, size_t n)
 	fwrite(line, 1, k, stderr);
 }
 
-/* An error on stderr, below the progress line if one is shown; returns code. */
+/*
+ * --retry (sockit(1), http-post): another try is left, the deadline is not past, and the
+ * body can be sent again (a pipe's bytes, once taken, cannot).
+ */
+static bool can_retry(const struct fetch *f)
+{
+	return f->tries < f->o->retries && !deadline_expired(&f->o->common.max_time) &&
+	       (!f->with_body || body_again(&f->o->body, &f->bs));
+}
+
+/* The statuses worth another try: the server says it could not answer now. */
+static bool retry_status(int s)
+{
+	return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+}
+
+/* An error on stderr, below the progress line if one is shown; returns code. After
+ * f->soft, an error a retry will follow is kept for -v, not printed. */
 static int report(struct fetch *f, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -222,6 +337,12 @@ static int report(struct fetch *f, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(f->errmsg, sizeof f->errmsg, fmt, ap); /* kept for %{errormsg} */
 	va_end(ap);
+	if (f->soft && can_retry(f)) { /* said with -v when the retry is made */
+		f->soft = false;
+		f->retry = true;
+		return code;
+	}
+	f->soft = false;
 	progress_end(&f->prog);
 	diag_err("%s", f->errmsg);
 	return code;
@@ -359,11 +480,16 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 	verbose_line('<', ev->line, ev->len);
 	if (f->forward && ev->status == 407)
 		return report(f, EXIT_NET, "proxy authentication failed");
+	f->status_seen = true;
+	f->http_code = ev->status;
+	diag_escape(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
+	if (retry_status(ev->status) && can_retry(f)) { /* not shown: another try follows */
+		f->retry = true;
+		snprintf(f->errmsg, sizeof f->errmsg, "%s", f->reason);
+		return GO_ON;
+	}
 	if (o->json)
 		json_status(f, ev);
-	/* "HTTP/1.1 404 Not Found": the code and reason, for --fail's message */
-	diag_escape(f->reason, sizeof f->reason, ev->line + 9, ev->len - 9);
-	f->http_code = ev->status;
 	f->has_ctype = false;
 	f->show = (o->head || o->include) && !o->status_only && !o->json &&
 	          !(o->fail && ev->status >= 400);
@@ -380,9 +506,28 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 	return text_line(f, ev->line, ev->len);
 }
 
+/* Retry-After (RFC 9110 §10.2.3) in seconds; an HTTP-date is left to the usual pause. */
+static void retry_after(struct fetch *f, const struct http_event *ev)
+{
+	char v[24];
+	long long n;
+
+	if (ev->valuelen >= sizeof v)
+		return;
+	memcpy(v, ev->value, ev->valuelen);
+	v[ev->valuelen] = '\0';
+	if (parse_count(v, 0, 24 * 3600, &n) == 0)
+		f->retry_after = n;
+}
+
 static int on_header(struct fetch *f, const struct http_event *ev)
 {
 	verbose_line('<', ev->line, ev->len);
+	if (f->retry) {
+		if (ev->namelen == 11 && strncasecmp(ev->name, "retry-after", 11) == 0)
+			retry_after(f, ev);
+		return GO_ON;
+	}
 	if (f->o->json)
 		json_pair(&f->json, ev->name, ev->namelen, ev->value, ev->valuelen);
 	if (f->o->wo.npieces > 0 && !f->has_ctype && ev->namelen == 12 &&
@@ -419,6 +564,8 @@ static int on_headers_done(struct fetch *f)
 	int rc = GO_ON;
 
 	verbose_line('<', "", 0);
+	if (f->retry)
+		return skip_rest(f, STOP);
 	if (o->json && (rc = json_headers_done(f)) != GO_ON)
 		return rc;
 	/* -i: a blank line ends each response's headers, a redirect's too, as curl -iL */
@@ -612,16 +759,23 @@ static int check_idle(struct fetch *f, int rc)
 	return report(f, EXIT_PROTO, "bytes after the end of the response");
 }
 
+/* A new response is awaited: the parser and what is known of the response start afresh. */
+static void begin_response(struct fetch *f)
+{
+	http_resp_init(&f->resp, f->o->head);
+	f->in_body = f->spliced = f->complete = f->reusable = f->discard = false;
+	f->status_seen = f->early = false;
+	f->body_seen = f->dropped = 0;
+	f->pending = GO_ON;
+}
+
 /* Reads until the response is complete (or fails), feeding the parser as bytes come. */
 static int read_response(struct fetch *f, int fd)
 {
 	char err[NET_ERR_LEN];
 	ssize_t n;
-	int rc = GO_ON;
+	int rc = f->pending; /* the response may have begun while the body waited */
 
-	http_resp_init(&f->resp, f->o->head);
-	f->in_body = f->spliced = f->complete = f->reusable = f->discard = false;
-	f->body_seen = f->dropped = 0;
 	while (rc == GO_ON) {
 		if (can_splice(f) && (rc = splice_body(f, fd)) != GO_ON)
 			break;
@@ -633,6 +787,8 @@ static int read_response(struct fetch *f, int fd)
 			rc = RETRY;
 			break;
 		}
+		f->soft =
+		    !f->resp.got_bytes && n <= 0; /* --retry: nothing of a response came */
 		if (n > 0 && f->t_first == 0)
 			f->t_first = loop_now_us();
 		if (n > 0)
@@ -645,6 +801,7 @@ static int read_response(struct fetch *f, int fd)
 			rc = feed(f, readbuf, (size_t)n);
 	}
 	http_resp_free(&f->resp);
+	f->soft = false;
 	f->reusable = f->complete && f->keep && f->resp.keep_alive;
 	if (f->reusable)
 		rc = check_idle(f, rc);
@@ -668,7 +825,10 @@ static const struct proxy *via_proxy(const struct fetch *f)
 {
 	const struct proxy *px = &f->o->proxy;
 
-	return px->kind != PROXY_NONE && !proxy_no_proxy(f->o->noproxy, f->url.host) ? px : NULL;
+	return !f->o->unix_socket && px->kind != PROXY_NONE &&
+	               !proxy_no_proxy(f->o->noproxy, f->url.host)
+	           ? px
+	           : NULL;
 }
 
 /* Connects to the URL's host (through the proxy: sockit(1), Proxies); sets *fd, or returns
@@ -688,11 +848,13 @@ static int open_connection(struct fetch *f, int *fd)
 
 	snprintf(port, sizeof port, "%u", (unsigned)f->url.port);
 	f->forward = px && px->kind == PROXY_HTTP;
-	*fd = !px        ? net_connect(err, &p)
-	      : f->forward ? proxy_open(err, px, &p)
-	                   : proxy_connect(err, px, &p);
+	*fd = f->o->unix_socket ? net_connect_unix(err, f->o->unix_socket, SOCK_STREAM)
+	      : !px             ? net_connect(err, &p)
+	      : f->forward      ? proxy_open(err, px, &p)
+	                        : proxy_connect(err, px, &p);
 	if (*fd == NET_ETIMEOUT && deadline_expired(&f->o->common.max_time))
 		return read_failed(f, *fd, err);
+	f->soft = *fd == NET_ENET || *fd == NET_ETIMEOUT; /* --retry: refused, timed out */
 	if (*fd < 0)
 		return report(f, -*fd, "%s", err);
 	f->armed_ms = 0; /* a new socket has no timer */
@@ -785,14 +947,141 @@ static int forward_request(struct fetch *f, struct http_url *u, const char **ext
 	return GO_ON;
 }
 
-/* The request in one write. It keeps the connection open only when the next user URL goes
- * to the same HOST:PORT: no later request can use it otherwise. */
+/* The response began before the body was sent (or the connection ended): the upload stops
+ * there, rc is what the response came to so far, and the connection carries nothing more. */
+static int answered_early(struct fetch *f, int rc)
+{
+	diag_verbose(1, "the server answered before the body: it is not sent");
+	f->early = true;
+	f->keep = false;
+	f->pending = rc;
+	return GO_ON;
+}
+
+/*
+ * Expect: 100-continue (RFC 9110 §10.1.1): at most 1 s for the server's word before the
+ * body. 100 Continue: the body goes; a final status (401, 413...) ends the upload before
+ * it began, that response being the answer; silence: the body goes anyway.
+ */
+static int await_continue(struct fetch *f, int fd)
+{
+	long long until = loop_now_us() + EXPECT_WAIT_MS * 1000LL;
+	char err[NET_ERR_LEN];
+	ssize_t n;
+	int ms, rc = GO_ON;
+
+	while (!f->status_seen && http_resp_interim(&f->resp) == 0) {
+		ms = (int)((until - loop_now_us()) / 1000);
+		if (ms <= 0 || !net_wait_readable(fd, ms)) {
+			diag_verbose(1, "no 100 Continue within 1 s: sending the body anyway");
+			return GO_ON;
+		}
+		n = net_read(err, fd, readbuf, sizeof readbuf);
+		if (n <= 0 && f->reused && !f->resp.got_bytes)
+			return RETRY; /* a kept connection the server had closed */
+		f->soft = n < 0;      /* --retry: reset before any response byte */
+		if (n <= 0)           /* the end: the response reader says what it means */
+			return answered_early(f, n < 0 ? read_failed(f, n, err) : GO_ON);
+		if (f->t_first == 0)
+			f->t_first = loop_now_us();
+		rc = feed(f, readbuf, (size_t)n);
+		if (rc != GO_ON && http_resp_interim(&f->resp) == 0)
+			return answered_early(f, rc);
+	}
+	if (http_resp_interim(&f->resp) == 0) /* a final status, and no 100 before it */
+		return answered_early(f, rc);
+	/* 100 came first: the server asked for the body, whatever answer followed it */
+	f->pending = rc;
+	diag_verbose(1, "100 Continue: sending the body");
+	return GO_ON;
+}
+
+/* Sending the body failed (code, err). A server that answered and closed (413 at once) is
+ * heard; a kept connection that the server had closed is replaced when the body can go
+ * again; otherwise it is a network error, which --retry may try again. */
+static int body_cut(struct fetch *f, int fd, ssize_t code, const char *err)
+{
+	if (code == NET_ETIMEOUT)
+		return read_failed(f, code, err);
+	if (f->reused && f->bs.sent == 0 && body_again(&f->o->body, &f->bs))
+		return RETRY;
+	if (net_peek_idle(fd) == 1) /* bytes of a response wait: the answer is there */
+		return answered_early(f, GO_ON);
+	f->soft = true;
+	return report(f, EXIT_NET, "%s", err);
+}
+
+/* The body after the head, in steps of at most 1 MiB (sockit(1), http-post): -w and
+ * --max-time bound each one. */
+static int send_body(struct fetch *f, int fd)
+{
+	char err[NET_ERR_LEN];
+	ssize_t n;
+	int rc;
+
+	body_send_start(&f->bs, &f->o->body);
+	if (f->expect && ((rc = await_continue(f, fd)) != GO_ON || f->early))
+		return rc;
+	while ((rc = arm(f, fd)) == GO_ON) {
+		n = body_send_step(err, &f->bs, fd);
+		if (n == BODY_DONE)
+			break;
+		if (n == NET_EIO)
+			return report(f, EXIT_IO, "%s", err);
+		if (n < 0)
+			return body_cut(f, fd, n, err);
+		diag_verbose(2, "sent %zd bytes of the body", n);
+	}
+	return rc;
+}
+
+/* True if the user gave a header of this name (lower case, with its colon: "expect:"). */
+static bool user_header(const struct http_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->nheaders; i++)
+		if (strncasecmp(o->headers[i], name, strlen(name)) == 0)
+			return true;
+	return false;
+}
+
+/* The fields the body brings (sockit(1), http-post): its length or chunked framing, its
+ * type and what it asks back, unless the user gave them; Expect: 100-continue for a large
+ * or unknown one. Into buf's rows, pointed to from extra; returns how many. */
+static size_t body_fields(struct fetch *f, const char **extra, char buf[][BODY_FIELD_MAX])
+{
+	const struct body *b = &f->o->body;
+	int64_t len = body_length(b);
+	size_t n = 0;
+
+	f->expect = false;
+	if (!f->with_body)
+		return 0;
+	if (len >= 0)
+		snprintf(buf[n++], BODY_FIELD_MAX, "Content-Length: %lld", (long long)len);
+	else
+		snprintf(buf[n++], BODY_FIELD_MAX, "Transfer-Encoding: chunked");
+	if (b->type && !user_header(f->o, "content-type:"))
+		snprintf(buf[n++], BODY_FIELD_MAX, "Content-Type: %s", b->type);
+	if (b->json && !user_header(f->o, "accept:"))
+		snprintf(buf[n++], BODY_FIELD_MAX, "Accept: application/json");
+	f->expect = (len < 0 || len >= EXPECT_MIN) && !user_header(f->o, "expect:");
+	if (f->expect)
+		snprintf(buf[n++], BODY_FIELD_MAX, "Expect: 100-continue");
+	for (size_t i = 0; i < n; i++)
+		extra[i] = buf[i];
+	return n;
+}
+
+/* The request's head in one write, then its body if it has one. It keeps the connection
+ * open only when the next user URL goes to the same HOST:PORT: no later request can use it
+ * otherwise. */
 static int send_request(struct fetch *f, int fd)
 {
 	static char req[HTTP_REQ_FIXED + 8 + EXTRA_MAX + 2 * HEADERS_MAX + HTTP_HOST_MAX + 16 +
-	                PROXY_AUTH_MAX];
+	                PROXY_AUTH_MAX + BODY_HEADERS * (BODY_FIELD_MAX + 2)];
 	static struct http_url u;
-	const char *extra[HEADERS_MAX + 1], *method = f->o->head ? "HEAD" : "GET";
+	static char fields[BODY_HEADERS][BODY_FIELD_MAX];
+	const char *extra[HEADERS_MAX + BODY_HEADERS + 1], *method = f->method;
 	char err[NET_ERR_LEN], auth[PROXY_AUTH_MAX];
 	size_t n = pick_headers(f, extra), len;
 	int rc;
@@ -800,6 +1089,7 @@ static int send_request(struct fetch *f, int fd)
 	u = f->url;
 	if (f->forward && (rc = forward_request(f, &u, extra, &n, auth)) != GO_ON)
 		return rc;
+	n += body_fields(f, extra + n, fields);
 
 	f->keep = f->ahead != NULL && http_url_same_origin(f->ahead, &f->url);
 	len = f->keep ? http_request_build_keep(req, sizeof req, method, &u, f->o->user_agent,
@@ -810,9 +1100,10 @@ static int send_request(struct fetch *f, int fd)
 		return report(f, EXIT_USAGE, "cannot build the request");
 	verbose_request(req, len);
 	if ((rc = net_write_all(err, fd, req, len)) == 0)
-		return GO_ON;
+		return f->with_body ? send_body(f, fd) : GO_ON;
 	if (f->reused && rc == NET_ENET)
 		return RETRY;
+	f->soft = rc == NET_ENET;
 	return rc == NET_ETIMEOUT ? read_failed(f, rc, err) : report(f, EXIT_NET, "%s", err);
 }
 
@@ -823,11 +1114,12 @@ static int exchange(struct fetch *f)
 
 	f->t_connect = f->t_first = 0;
 	f->complete = f->reusable = false;
-	rc = get_connection(f);
-	if (rc == GO_ON)
-		rc = send_request(f, f->fd);
-	if (rc == GO_ON)
-		rc = read_response(f, f->fd);
+	if ((rc = get_connection(f)) != GO_ON)
+		return rc;
+	begin_response(f);
+	if ((rc = send_request(f, f->fd)) == GO_ON)
+		return read_response(f, f->fd);
+	http_resp_free(&f->resp);
 	return rc;
 }
 
@@ -837,6 +1129,10 @@ static int fetch_once(struct fetch *f)
 {
 	int rc = exchange(f);
 
+	if (rc == RETRY && f->with_body && !body_again(&f->o->body, &f->bs))
+		rc = report(f, EXIT_NET,
+		            "the kept connection closed before the response, and "
+		            "the body cannot be sent again (it came from stdin)");
 	if (rc == RETRY) {
 		diag_verbose(1, "the kept connection was closed: trying a new one");
 		drop_connection(f);
@@ -880,15 +1176,67 @@ static int next_url(struct fetch *f)
 	return GO_ON;
 }
 
+/* The method after a redirect (sockit(1), http-post; RFC 9110 §15.4): 303 asks for a GET
+ * (HEAD stays HEAD), and 301 and 302 after POST become a GET too, as curl and browsers do;
+ * both drop the body. 307 and 308 keep the method and the body, if it can be sent again. */
+static int redirect_method(struct fetch *f)
+{
+	int s = f->resp.status;
+	bool to_get = (s == 303 && strcmp(f->method, "HEAD") != 0) ||
+	              ((s == 301 || s == 302) && strcmp(f->method, "POST") == 0);
+
+	if (to_get) {
+		f->method = "GET";
+		f->with_body = false;
+	} else if (f->with_body && !body_again(&f->o->body, &f->bs)) {
+		return report(f, EXIT_PROTO, "cannot send the body again (it came from stdin)");
+	}
+	return GO_ON;
+}
+
+/* --retry: the pause before the next try, 1, 2, 4... s (at most 30) or the Retry-After
+ * the server asked for, unless --max-time runs out first. */
+static int pause_retry(struct fetch *f)
+{
+	const struct deadline *max = &f->o->common.max_time;
+	long long secs =
+	    f->retry_after >= 0 ? f->retry_after : 1LL << (f->tries < 5 ? f->tries : 5);
+	long long left = deadline_left(max, loop_now_ms());
+	char msg[64];
+	struct timespec ts;
+
+	if (f->retry_after < 0 && secs > RETRY_PAUSE_MAX)
+		secs = RETRY_PAUSE_MAX;
+	if (left >= 0 && left < secs * 1000)
+		return report(f, EXIT_TIMEOUT, "%s before retry %lld (%s)",
+		              deadline_describe(max, msg, sizeof msg), f->tries + 1, f->errmsg);
+	f->tries++;
+	diag_verbose(1, "retry %lld of %lld in %lld s: %s", f->tries, f->o->retries, secs,
+	             f->errmsg);
+	f->errmsg[0] = '\0';
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = 0;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return GO_ON;
+}
+
 static int follow(struct fetch *f)
 {
 	int rc;
 
 	for (;;) {
-		f->redirect = false;
-		if ((rc = fetch_once(f)) != GO_ON || !f->redirect || f->out.gone)
+		f->redirect = f->retry = false;
+		f->retry_after = -1;
+		rc = fetch_once(f);
+		if (f->retry && !f->out.gone) {
+			if ((rc = pause_retry(f)) != GO_ON)
+				return rc;
+			continue;
+		}
+		if (rc != GO_ON || !f->redirect || f->out.gone)
 			return rc;
-		if ((rc = next_url(f)) != GO_ON)
+		if ((rc = next_url(f)) != GO_ON || (rc = redirect_method(f)) != GO_ON)
 			return rc;
 	}
 }
@@ -977,6 +1325,8 @@ static void write_out(struct fetch *f, int rc)
 	    .time_total_us = loop_now_us() - f->t_start,
 	    .exitcode = rc,
 	    .errormsg = f->errmsg[0] != '\0' ? f->errmsg : NULL,
+	    .size_upload = f->bs.sent,
+	    .num_retries = f->tries,
 	};
 
 	if (f->o->wo.npieces == 0 || f->out.gone)
@@ -1014,6 +1364,48 @@ static int set_user_agent(struct http_opts *o, const char *a)
 	return 0;
 }
 
+/* One body per request (sockit(1), http-post): a second body option is a usage error;
+ * only -F repeats, adding a part. */
+static int claim_body(struct http_opts *o, const char *opt, enum body_kind kind)
+{
+	if (o->body_opt && !(kind == BODY_FORM && o->body.kind == BODY_FORM))
+		return diag_usage("one body per request: cannot use %s and %s together",
+		                  o->body_opt, opt);
+	o->body_opt = opt;
+	o->body.kind = kind;
+	return 0;
+}
+
+/* -d DATA, --data-json JSON, -T FILE: text, or a file by name ("-": stdin). */
+static int set_body(struct http_opts *o, const char *opt, const char *arg, bool file)
+{
+	const char *path = file ? arg : arg[0] == '@' ? arg + 1 : NULL;
+
+	if (claim_body(o, opt, path ? BODY_FILE : BODY_TEXT) < 0)
+		return -1;
+	if (path && path[0] == '\0')
+		return diag_usage("empty file name for %s", opt);
+	o->body.path = path;
+	o->body.text = arg;
+	o->body.textlen = strlen(arg);
+	return 0;
+}
+
+static int add_form(struct http_opts *o, const char *arg)
+{
+	char shown[64];
+
+	if (claim_body(o, "-F", BODY_FORM) < 0)
+		return -1;
+	if (o->body.nparts == BODY_PARTS_MAX)
+		return diag_usage("too many -F options (at most %d)", BODY_PARTS_MAX);
+	if (body_form_parse(&o->body.part[o->body.nparts], arg) < 0)
+		return diag_usage("invalid -F '%s': NAME=VALUE or NAME=@FILE",
+		                  printable(shown, sizeof shown, arg, strlen(arg)));
+	o->body.nparts++;
+	return 0;
+}
+
 static int http_option(void *opts, int id, const char *arg)
 {
 	struct http_opts *o = opts;
@@ -1023,6 +1415,17 @@ static int http_option(void *opts, int id, const char *arg)
 		return add_header(o, arg);
 	case OPT_USER_AGENT:
 		return set_user_agent(o, arg);
+	case OPT_DATA:
+		o->body.type = "application/x-www-form-urlencoded"; /* as curl -d */
+		return set_body(o, "-d", arg, false);
+	case OPT_UPLOAD:
+		return set_body(o, "-T", arg, true);
+	case OPT_DATA_JSON:
+		o->body.type = "application/json";
+		o->body.json = true;
+		return set_body(o, "--data-json", arg, false);
+	case OPT_FORM:
+		return add_form(o, arg);
 	default:
 		o->progress = id == OPT_PROGRESS;
 		return 0;
@@ -1031,11 +1434,8 @@ static int http_option(void *opts, int id, const char *arg)
 
 static int parse_options(struct http_opts *o, int argc, char **argv)
 {
-	if (o->head)
-		return cmd_parse_options(argc, argv, head_options, head_synopsis, o, &o->common,
-		                         http_option);
-	return cmd_parse_options(argc, argv, get_options, get_synopsis, o, &o->common,
-	                         http_option);
+	return cmd_parse_options(argc, argv, options_of(o->cmd->bit), o->cmd->synopsis, o,
+	                         &o->common, http_option);
 }
 
 /* --proxy, else the environment's as curl reads it; --noproxy, else no_proxy/NO_PROXY. */
@@ -1073,6 +1473,9 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 		return diag_usage("-o takes one URL, not %d (-O names a file for each)", nops);
 	if (o->output_dir && !o->output && !o->remote_name)
 		return diag_usage("--output-dir needs -O or -o");
+	if (o->write_out && strcmp(o->write_out, "@-") == 0 && o->body.path &&
+	    strcmp(o->body.path, "-") == 0)
+		return diag_usage("cannot read both --write-out and %s from stdin", o->body_opt);
 	if (o->extra + (o->user_agent ? strlen(o->user_agent) : 0) > EXTRA_MAX)
 		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX);
 	return choose_proxy(o);
@@ -1202,6 +1605,10 @@ static int fetch_url(struct fetch *f, const struct http_url *u)
 	f->url = *u;
 	f->first = *u;
 	f->hops = 0;
+	f->tries = 0;
+	f->method = f->o->cmd->method;
+	f->with_body = f->o->body.kind != BODY_NONE;
+	f->bs.sent = 0;
 	f->http_code = 0;
 	f->has_ctype = false;
 	f->errmsg[0] = '\0';
@@ -1258,14 +1665,49 @@ static void start(struct fetch *f, const struct http_opts *o)
 	                         isatty(STDERR_FILENO) && o->common.verbosity >= 0);
 }
 
-static int run(int argc, char **argv, bool head)
+/* The body's sources are opened and checked before any connection (sockit(1),
+ * http-post): one that cannot be read is exit 7, --data-json that is not JSON exit 2.
+ * http-post and http-put without a body send an empty one (Content-Length: 0). */
+static int open_body(struct http_opts *o)
+{
+	struct body *b = &o->body;
+	char err[512];
+	int rc;
+
+	if (b->kind == BODY_NONE && (o->cmd->bit & C_BODY)) {
+		b->kind = BODY_TEXT;
+		b->text = "";
+	}
+	if (body_open(err, sizeof err, b) < 0) {
+		diag_err("%s", err);
+		return EXIT_IO;
+	}
+	if (b->json && (rc = body_check_json(err, sizeof err, b)) != 0) {
+		diag_err("%s", err);
+		return rc == 1 ? EXIT_USAGE : EXIT_IO;
+	}
+	if (b->kind == BODY_FORM) {
+		snprintf(o->form_type, sizeof o->form_type, "multipart/form-data; boundary=%s",
+		         b->boundary);
+		b->type = o->form_type;
+	}
+	if (b->kind == BODY_PIPE && o->nurls > 1) {
+		diag_usage("a body from a pipe can be sent once: one URL, not %d", o->nurls);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int run(int argc, char **argv, const struct http_command *cmd)
 {
 	struct http_opts o = {
 	    .common = {.family = AF_UNSPEC},
-	    .head = head,
+	    .cmd = cmd,
+	    .head = cmd->bit == C_HEAD,
 	    .progress = -1,
 	    .max_redirs = 10,
 	    .user_agent = "sockit/" SOCKIT_VERSION,
+	    .body = {.fd = -1},
 	};
 	static struct fetch f;
 	int nops, rc;
@@ -1276,21 +1718,49 @@ static int run(int argc, char **argv, bool head)
 		return 0;
 	if (check_conflicts(&o, argv, nops) < 0 || check_urls(&o) < 0)
 		return EXIT_USAGE;
-	if ((rc = load_write_out(&o)) != 0)
+	if ((rc = load_write_out(&o)) != 0 || (rc = open_body(&o)) != 0) {
+		body_close(&o.body);
 		return rc;
+	}
 	start(&f, &o);
 	rc = fetch_all(&f);
+	body_send_end(&f.bs);
+	body_close(&o.body);
 	writeout_free(&o.wo);
 	json_free(&f.json);
 	return rc;
 }
 
+/* The entry points: the command named by argv[0]. */
+static int run_named(int argc, char **argv, unsigned bit)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (commands[i].bit == bit)
+			return run(argc, argv, &commands[i]);
+	return EXIT_USAGE; /* never: each entry point names a row */
+}
+
 int cmd_http_get(int argc, char **argv)
 {
-	return run(argc, argv, false);
+	return run_named(argc, argv, C_GET);
 }
 
 int cmd_http_head(int argc, char **argv)
 {
-	return run(argc, argv, true);
+	return run_named(argc, argv, C_HEAD);
+}
+
+int cmd_http_post(int argc, char **argv)
+{
+	return run_named(argc, argv, C_POST);
+}
+
+int cmd_http_put(int argc, char **argv)
+{
+	return run_named(argc, argv, C_PUT);
+}
+
+int cmd_http_delete(int argc, char **argv)
+{
+	return run_named(argc, argv, C_DELETE);
 }

@@ -23,9 +23,10 @@ struct hint {
 	const char *text;
 };
 
-#define HTTP     "http-head http-get"
+#define HTTP     "http-head http-get http-post http-put http-delete"
+#define BODYLESS "http-head http-get http-delete"
 #define NO_TLS   "sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
-#define NO_BODY  "sockit sends no request body; use curl for POST and PUT"
+#define NO_BODY  "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 #define HTTPHEAD "the headers alone: sockit http-head URL"
 #define AUTH     "send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)"
@@ -54,9 +55,19 @@ static const struct hint hints[] = {
     {HTTP, "--silent", UNKNOWN,
      "sockit shows no progress unless asked; -q also hides diagnostics"},
     {HTTP, "-S", UNKNOWN, "sockit always prints errors; drop -S"},
-    {HTTP, "-d", UNKNOWN, NO_BODY},
-    {HTTP, "--data*", UNKNOWN, NO_BODY},
-    {HTTP, "-X", UNKNOWN, "http-get sends GET and http-head HEAD; for other methods use curl"},
+    {BODYLESS, "-d", UNKNOWN, NO_BODY},
+    {BODYLESS, "--data*", UNKNOWN, NO_BODY},
+    {"http-get http-head http-post http-delete", "-T", UNKNOWN,
+     "an upload is sockit http-put -T FILE (http-post -d @FILE posts one)"},
+    {"http-get http-head http-delete http-put", "-F", UNKNOWN,
+     "a form is sent by sockit http-post -F NAME=VALUE"},
+    {"http-post http-put", "--data-binary", UNKNOWN,
+     "-d sends DATA as it is already (@FILE too): --data-binary is -d here"},
+    {"http-post http-put", "--json", UNKNOWN,
+     "--json is sockit's report format; JSON is sent by --data-json TEXT (or @FILE)"},
+    {HTTP, "-X", UNKNOWN,
+     "the command is the method: sockit http-get, http-head, http-post, http-put, "
+     "http-delete; for other methods use curl"},
     {HTTP, "-x", UNKNOWN, "a proxy is --proxy http://HOST:PORT"},
     {HTTP, "-k", UNKNOWN, NO_TLS},
     {NULL, "-I", UNKNOWN, HTTPHEAD},

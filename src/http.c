@@ -1107,6 +1107,11 @@ enum http_ev http_resp_eof(struct http_resp *p, struct http_event *ev)
 	return ev->type = HTTP_EV_ERROR;
 }
 
+unsigned http_resp_interim(const struct http_resp *p)
+{
+	return p->interim;
+}
+
 void http_resp_free(struct http_resp *p)
 {
 	frame_free(&p->fr);

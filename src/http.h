@@ -147,6 +147,8 @@ struct http_resp {
 
 /* Starts a parser for the response to a HEAD request (no body) or to any other. */
 void http_resp_init(struct http_resp *p, bool head_request);
+/* How many 1xx interim responses p has read and skipped (100 Continue, ...). */
+unsigned http_resp_interim(const struct http_resp *p);
 /* Hands p the next bytes read; buf is borrowed until http_resp_next says NEED_MORE. */
 void http_resp_feed(struct http_resp *p, const char *buf, size_t len);
 /* Reports the next event from the fed bytes; call until NEED_MORE, DONE or ERROR. */

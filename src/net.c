@@ -14,6 +14,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -680,6 +681,14 @@ ssize_t net_read(char *err, int fd, void *buf, size_t cap)
 	return fail(err, NET_ENET, "read: %s", strerror(errno));
 }
 
+/* A write to the socket failed (errno e): its io timeout, or the connection. */
+static int write_error(char *err, int e)
+{
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		return fail(err, NET_ETIMEOUT, "write: timed out");
+	return fail(err, NET_ENET, "write: %s", strerror(e));
+}
+
 int net_write_all(char *err, int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -689,14 +698,20 @@ int net_write_all(char *err, int fd, const void *buf, size_t len)
 		n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return fail(err, NET_ETIMEOUT, "write: timed out");
 		if (n < 0)
-			return fail(err, NET_ENET, "write: %s", strerror(errno));
+			return write_error(err, errno);
 		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* The local end (a file, stdout) failed doing what, with errno e, which is kept. */
+static int local_error(char *err, const char *what, int e)
+{
+	fail(err, NET_EIO, "%s: %s", what, strerror(e));
+	errno = e;
+	return NET_EIO;
 }
 
 ssize_t net_splice_in(char *err, struct splice_mover *m, int fd, int dst, size_t len)
@@ -706,15 +721,43 @@ ssize_t net_splice_in(char *err, struct splice_mover *m, int fd, int dst, size_t
 
 	if (n >= 0)
 		return n;
-	if (n == SPLICE_EDST) {
-		fail(err, NET_EIO, "write: %s", strerror(e));
-		errno = e;
-		return NET_EIO;
-	}
+	if (n == SPLICE_EDST)
+		return local_error(err, "write", e);
 	/* SO_RCVTIMEO bounds splice(2) from a socket as it bounds read(2) */
 	if (e == EAGAIN || e == EWOULDBLOCK)
 		return fail(err, NET_ETIMEOUT, "read: timed out");
 	return fail(err, NET_ENET, "read: %s", strerror(e));
+}
+
+int net_splice_out(char *err, struct splice_mover *m, int fd)
+{
+	ssize_t n;
+
+	while (splice_held(m) > 0)
+		if ((n = splice_drain(m, fd, SIZE_MAX)) < 0)
+			return write_error(err, errno);
+	return 0;
+}
+
+int net_wait_readable(int fd, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	int n;
+
+	do
+		n = poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	return n != 0; /* a failed poll: let the read that follows say why */
+}
+
+ssize_t net_send_file(char *err, int fd, int file, off_t *off, size_t len)
+{
+	ssize_t n = splice_file(fd, file, off, len);
+	int e = errno;
+
+	if (n >= 0)
+		return n;
+	return n == SPLICE_ESRC ? local_error(err, "read", e) : write_error(err, e);
 }
 
 static bool is_v4_mapped(const struct sockaddr_in6 *s6)

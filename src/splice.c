@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sys/sendfile.h>
 #include <sys/sysmacros.h>
 #endif
 
@@ -188,12 +189,13 @@ static ssize_t direct_move(struct splice_mover *m, int src, int dst, size_t max)
 }
 #endif
 
-int splice_open(struct splice_mover *m, int src, int dst, bool nonblock)
+/* staged: never the direct move, whatever the ends are. */
+static int open_mover(struct splice_mover *m, int src, int dst, bool nonblock, bool staged)
 {
 	*m = (struct splice_mover){.pipe = {-1, -1}, .nonblock = nonblock};
 #ifdef __linux__
 	if (spliceable(src, false) && spliceable(dst, true)) {
-		if (!nonblock && (is_pipe(src) || is_pipe(dst))) {
+		if (!nonblock && !staged && (is_pipe(src) || is_pipe(dst))) {
 			m->direct = true;
 			m->cap = SPLICE_PIPE_SIZE;
 			return 0;
@@ -202,9 +204,19 @@ int splice_open(struct splice_mover *m, int src, int dst, bool nonblock)
 			return 0;
 	}
 #else
-	(void)src, (void)dst;
+	(void)src, (void)dst, (void)staged;
 #endif
 	return copy_start(m, 0);
+}
+
+int splice_open(struct splice_mover *m, int src, int dst, bool nonblock)
+{
+	return open_mover(m, src, dst, nonblock, false);
+}
+
+int splice_open_staged(struct splice_mover *m, int src, int dst)
+{
+	return open_mover(m, src, dst, false, true);
 }
 
 void splice_close(struct splice_mover *m)
@@ -282,4 +294,46 @@ ssize_t splice_move(struct splice_mover *m, int src, int dst, size_t max)
 		if ((w = splice_drain(m, dst, SIZE_MAX)) < 0)
 			return w;
 	return n;
+}
+
+/* The portable way, and Linux's for a file sendfile(2) refuses: through a small buffer. */
+static ssize_t file_copy(int dst, int src, off_t *off, size_t max)
+{
+	char buf[65536];
+	ssize_t n, w;
+
+	if (max > sizeof buf)
+		max = sizeof buf;
+	do
+		n = pread(src, buf, max, *off);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? SPLICE_ESRC : 0;
+	for (ssize_t done = 0; done < n; done += w) {
+		do
+			w = write(dst, buf + done, (size_t)(n - done));
+		while (w < 0 && errno == EINTR);
+		if (w < 0)
+			return SPLICE_EDST; /* what went before is lost with the connection */
+	}
+	*off += n;
+	return n;
+}
+
+ssize_t splice_file(int dst, int src, off_t *off, size_t max)
+{
+#ifdef __linux__
+	ssize_t n;
+
+	do
+		n = sendfile(dst, src, off, max);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	if (refused(errno))
+		return file_copy(dst, src, off, max);
+	return errno == EIO ? SPLICE_ESRC : SPLICE_EDST;
+#else
+	return file_copy(dst, src, off, max);
+#endif
 }

@@ -29,6 +29,10 @@ struct splice_mover {
 /* Prepares m to move from src to dst: through a kernel pipe when splice(2) can take both
  * ends, else by copying. Returns 0, or -1 with errno set (out of memory). */
 int splice_open(struct splice_mover *m, int src, int dst, bool nonblock);
+/* As splice_open, blocking, but the bytes always stop in m between splice_fill and
+ * splice_drain (never the direct move), so the caller learns how many it took before it
+ * writes them: chunked framing. */
+int splice_open_staged(struct splice_mover *m, int src, int dst);
 /* Releases the pipe and the buffer; m may be opened again. */
 void splice_close(struct splice_mover *m);
 /* Bytes taken from the source and not yet written. */
@@ -48,5 +52,10 @@ void splice_discard(struct splice_mover *m);
 /* Blocking movers: takes at most max bytes from src, then writes all of them to dst.
  * Returns the count, 0 at src's end, SPLICE_ESRC or SPLICE_EDST. */
 ssize_t splice_move(struct splice_mover *m, int src, int dst, size_t max);
+
+/* Sends at most max bytes of the regular file src from *off to dst (sendfile(2) on Linux,
+ * else pread and write), *off moved on and src's own offset untouched. Returns the count,
+ * 0 at the file's end, SPLICE_ESRC (reading the file failed: EIO) or SPLICE_EDST. */
+ssize_t splice_file(int dst, int src, off_t *off, size_t max);
 
 #endif

@@ -22,6 +22,9 @@ static const struct {
     {"time_total", WO_TIME_TOTAL},
     {"exitcode", WO_EXITCODE},
     {"errormsg", WO_ERRORMSG},
+    {"size_upload", WO_SIZE_UPLOAD},
+    {"speed_upload", WO_SPEED_UPLOAD},
+    {"num_retries", WO_NUM_RETRIES},
     {"json", WO_JSON},
     {"stdout", WO_STDOUT},
     {"stderr", WO_STDERR},
@@ -188,6 +191,14 @@ static void json_opt(struct json *j, const char *key, const char *s)
 		json_cstr(j, key, s);
 }
 
+/* Bytes sent per second of the whole transfer, as curl's whole number. */
+static long long speed_upload(const struct writeout_values *v)
+{
+	return v->time_total_us > 0 ? (long long)((double)v->size_upload * 1e6 /
+	                                          (double)v->time_total_us)
+	                            : 0;
+}
+
 /* Every variable as one object, keys in curl's order (sorted), built by json.c, the one
  * JSON writer (strings escaped there; invalid UTF-8 as U+FFFD). */
 static void put_json(struct out *o, const struct writeout_values *v)
@@ -202,7 +213,10 @@ static void put_json(struct out *o, const struct writeout_values *v)
 	json_int(&j, "exitcode", v->exitcode);
 	json_int(&j, "http_code", v->http_code);
 	json_int(&j, "num_redirects", v->num_redirects);
+	json_int(&j, "num_retries", v->num_retries);
 	json_int(&j, "size_download", (long long)v->size_download);
+	json_int(&j, "size_upload", (long long)v->size_upload);
+	json_int(&j, "speed_upload", speed_upload(v));
 	json_seconds(&j, "time_connect", v->time_connect_us);
 	json_seconds(&j, "time_starttransfer", v->time_starttransfer_us);
 	json_seconds(&j, "time_total", v->time_total_us);
@@ -248,6 +262,15 @@ static void put_piece(struct out *o, const struct writeout *w, const struct writ
 		break;
 	case WO_ERRORMSG:
 		put_str(o, v->errormsg);
+		break;
+	case WO_SIZE_UPLOAD:
+		put_fmt(o, "%lld", (long long)v->size_upload);
+		break;
+	case WO_SPEED_UPLOAD:
+		put_fmt(o, "%lld", speed_upload(v));
+		break;
+	case WO_NUM_RETRIES:
+		put_fmt(o, "%lld", v->num_retries);
 		break;
 	case WO_JSON:
 		put_json(o, v);

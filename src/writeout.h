@@ -18,6 +18,9 @@ enum writeout_kind {
 	WO_TIME_TOTAL,
 	WO_EXITCODE,
 	WO_ERRORMSG,
+	WO_SIZE_UPLOAD,
+	WO_SPEED_UPLOAD,
+	WO_NUM_RETRIES,
 	WO_JSON,   /* every variable above as one JSON object */
 	WO_STDOUT, /* the rest of FMT goes to stdout ... */
 	WO_STDERR, /* ... or to stderr */
@@ -47,6 +50,8 @@ struct writeout_values {
 	long long time_total_us;
 	int exitcode;
 	const char *errormsg; /* the error printed for the transfer, or NULL */
+	unsigned long long size_upload; /* body bytes sent with the last request */
+	long long num_retries;          /* requests sent again (--retry) */
 };
 
 /* The streams a piece is written to. */
@@ -62,7 +67,8 @@ void writeout_free(struct writeout *w);
 /* Called with each span of output and its stream (WRITEOUT_STDOUT or WRITEOUT_STDERR). */
 typedef void writeout_emit(void *ctx, int stream, const char *s, size_t n);
 /* Renders w with v, starting on stdout: numbers as curl prints them (http_code as 3
- * digits, times in seconds with 6 decimals), strings as they are; %{json} with every
+ * digits, times in seconds with 6 decimals, speed_upload in whole bytes per second of
+ * time_total), strings as they are; %{json} with every
  * string escaped (RFC 8259) and null for an absent one. */
 void writeout_render(const struct writeout *w, const struct writeout_values *v,
                      writeout_emit *emit, void *ctx);

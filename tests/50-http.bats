@@ -695,7 +695,7 @@ EOF
 	sk http-get --help
 	same "--help" "$RC|$(head -n1 "$T/out")" "0|usage: sockit http-get [OPTIONS] URL..."
 	sk http-head --list-options
-	same "--list-options" "$RC|$(cut -f2 "$T/out" | tr '\n' ' ')" "0|--ipv4 --ipv6 --timeout --max-time --location --max-redirs --header --user-agent --fail --status --json --write-out --proxy --proxy-user --noproxy --verbose --quiet --help "
+	same "--list-options" "$RC|$(cut -f2 "$T/out" | tr '\n' ' ')" "0|--ipv4 --ipv6 --timeout --max-time --location --max-redirs --header --user-agent --fail --status --json --write-out --retry --unix-socket --proxy --proxy-user --noproxy --verbose --quiet --help "
 }
 
 @test "refused → exit 4; an unresolvable name → exit 3, and no DNS query is ever sent" {

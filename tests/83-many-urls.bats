@@ -266,7 +266,7 @@ conns_in_log() {
 	sk http-get -L --write-out '%{json}' "$KA_URL/r/wr"
 	sed 's/^hello//' "$T/out" >"$T/json"
 	same "json" "$(jq -c 'del(.time_connect, .time_starttransfer, .time_total)' "$T/json")" \
-		"{\"content_type\":\"text/plain; charset=utf-8\",\"errormsg\":null,\"exitcode\":0,\"http_code\":200,\"num_redirects\":1,\"size_download\":5,\"url_effective\":\"$KA_URL/r/wo\"}"
+		"{\"content_type\":\"text/plain; charset=utf-8\",\"errormsg\":null,\"exitcode\":0,\"http_code\":200,\"num_redirects\":1,\"num_retries\":0,\"size_download\":5,\"size_upload\":0,\"speed_upload\":0,\"url_effective\":\"$KA_URL/r/wo\"}"
 	same "json times" "$(jq '[.time_connect, .time_starttransfer, .time_total] | map(. > 0) | all' "$T/json")" true
 }
 

@@ -11,7 +11,7 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 TLS="sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
-BODY="sockit sends no request body; use curl for POST and PUT"
+BODY="a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 DEADLINE="the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 QUIET="sockit shows no progress unless asked; -q also hides diagnostics"
 
@@ -71,7 +71,7 @@ sockit: http-get: --data: $BODY|http-get --data a=b http://127.0.0.1:9/
 sockit: http-get: --data-binary: $BODY|http-get --data-binary=@f http://127.0.0.1:9/
 sockit: http-get: -w: the timeout (SECS) here; curl's -w FORMAT is --write-out FORMAT|http-get -w %{http_code} http://127.0.0.1:9/
 sockit: http-head: -w: the timeout (SECS) here; curl's -w FORMAT is --write-out FORMAT|http-head -w code=%{http_code}\\n http://127.0.0.1:9/
-sockit: http-get: -X: http-get sends GET and http-head HEAD; for other methods use curl|http-get -X POST http://127.0.0.1:9/
+sockit: http-get: -X: the command is the method: sockit http-get, http-head, http-post, http-put, http-delete; for other methods use curl|http-get -X POST http://127.0.0.1:9/
 sockit: http-get: -x: a proxy is --proxy http://HOST:PORT|http-get -x 127.0.0.1:3128 http://127.0.0.1:9/
 sockit: http-get: -k: $TLS|http-get -k http://127.0.0.1:9/
 EOF

@@ -322,8 +322,9 @@ wait_accepts() {
 	return 1
 }
 
-# start_nginx: nginx in the foreground of a background job, everything under $T/nginx;
-# its access log has the connection's serial number first, to count connections.
+# start_nginx [DIRECTIVES]: nginx in the foreground of a background job, everything under
+# $T/nginx, DIRECTIVES added to its server block; its access log has the connection's
+# serial number first, to count connections.
 start_nginx() {
 	local dir=$T/nginx
 	mkdir -p "$dir/www/dir" "$dir/tmp"
@@ -346,7 +347,7 @@ http {
 	scgi_temp_path $dir/tmp/scgi;
 	default_type application/octet-stream;
 	sendfile on;
-	server { listen 127.0.0.1:$NGX_PORT; root $dir/www; }
+	server { listen 127.0.0.1:$NGX_PORT; root $dir/www; ${1:-} }
 }
 EOF
 	random_file "$dir/www/big.bin" 3145728
@@ -377,4 +378,17 @@ start_microsocks() {
 	microsocks -i 127.0.0.1 -p "$MS_PORT" "$@" >"$T/microsocks.log" 2>&1 3>&- 9>&- &
 	track $!
 	wait_accepts 127.0.0.1 "$MS_PORT"
+}
+
+# start_tinyproxy [CONF LINE...]: tinyproxy in the foreground on a free port, all under $T.
+start_tinyproxy() {
+	TP_PORT=$(free_port)
+	{
+		printf '%s\n' "Port $TP_PORT" "Listen 127.0.0.1" "Allow 127.0.0.1" \
+			"PidFile \"$T/tinyproxy.pid\"" "LogFile \"$T/tinyproxy.log\"" "Timeout 30"
+		printf '%s\n' "$@"
+	} >"$T/tinyproxy.conf"
+	tinyproxy -d -c "$T/tinyproxy.conf" >"$T/tinyproxy.out" 2>&1 3>&- 9>&- &
+	track $!
+	wait_accepts 127.0.0.1 "$TP_PORT"
 }

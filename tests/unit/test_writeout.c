@@ -36,6 +36,8 @@ static const struct writeout_values sample = {
     .size_download = 1234,
     .content_type = "text/html",
     .num_redirects = 2,
+    .size_upload = 300,
+    .num_retries = 1,
     .time_connect_us = 1500,
     .time_starttransfer_us = 2000001,
     .time_total_us = 3000000,
@@ -70,6 +72,7 @@ static const struct case_ cases[] = {
     {"%{http_code}", "200"},
     {"%{url_effective}", "http://127.0.0.1:8080/a"},
     {"%{size_download} %{content_type} %{num_redirects}", "1234 text/html 2"},
+    {"%{size_upload} %{speed_upload} %{num_retries}", "300 100 1"},
     {"%{time_connect} %{time_starttransfer} %{time_total}", "0.001500 2.000001 3.000000"},
     {"%{exitcode}[%{errormsg}]", "0[]"},
     {"%%%{http_code}%%", "%200%"},
@@ -81,7 +84,8 @@ static const struct case_ cases[] = {
     {"x%{stderr}%{stderr}y", "x2:y"},
     {"%{json}",
      "{\"content_type\":\"text/html\",\"errormsg\":null,\"exitcode\":0,\"http_code\":200,"
-     "\"num_redirects\":2,\"size_download\":1234,\"time_connect\":0.001500,"
+     "\"num_redirects\":2,\"num_retries\":1,\"size_download\":1234,\"size_upload\":300,"
+     "\"speed_upload\":100,\"time_connect\":0.001500,"
      "\"time_starttransfer\":2.000001,\"time_total\":3.000000,"
      "\"url_effective\":\"http://127.0.0.1:8080/a\"}"},
 };
@@ -141,7 +145,8 @@ static void test_failed(void)
 	CHECK_STR(render("%{json}", &v),
 	          "{\"content_type\":null,\"errormsg\":\"h port 80: "
 	          "\\\"refused\\\"\\\\\\u0001\\u0009\","
-	          "\"exitcode\":4,\"http_code\":0,\"num_redirects\":0,\"size_download\":0,"
+	          "\"exitcode\":4,\"http_code\":0,\"num_redirects\":0,\"num_retries\":0,"
+	          "\"size_download\":0,\"size_upload\":0,\"speed_upload\":0,"
 	          "\"time_connect\":0.000000,\"time_starttransfer\":0.000000,"
 	          "\"time_total\":0.000007,\"url_effective\":\"http://h/\\\"q\\\"\"}");
 }
