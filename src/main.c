@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "parse.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -87,7 +88,8 @@ static int run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("sockit %s\n", SOCKIT_VERSION);
+		char tls[128];
+		printf("sockit %s\ntls: %s\n", SOCKIT_VERSION, tls_describe(tls, sizeof tls));
 		return 0;
 	}
 	if (strcmp(argv[1], "--list-commands") == 0) {
