@@ -82,8 +82,10 @@ refused() {
 }
 
 @test "tls: the binary names libc alone; --version names the OpenSSL it loads" {
-	[ "$(readelf -d "$SOCKIT" | grep -c NEEDED)" -eq 1 ]
-	readelf -d "$SOCKIT" | grep NEEDED | grep -q 'libc\.so'
+	if ! asan_build; then # the sanitizers' runtimes are libraries of their own
+		[ "$(readelf -d "$SOCKIT" | grep -c NEEDED)" -eq 1 ]
+		readelf -d "$SOCKIT" | grep NEEDED | grep -q 'libc\.so'
+	fi
 	run_io v "$SOCKIT" --version
 	rc_is v 0
 	[ "$(sed -n 2p "$T/v.out")" = "tls: OpenSSL $(openssl version -v | awk '{print $2}') (loaded on use)" ]
