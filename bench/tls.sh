@@ -74,19 +74,4 @@ head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$data"
 read -ra checked <<<"$TOOLS"
 verify_tools "$data" "${checked[@]}"
 
-declare -A results
-for r in $(seq "$ROUNDS"); do
-	for tool in $TOOLS; do
-		v=$(one "$tool" /dev/null)
-		results[$tool]+="$v "
-		echo "round $r: $tool $v MiB/s"
-	done
-done
-
-ref=$(med_of "${results[s_client]:-1}")
-printf '\n| tool | median MiB/s | vs openssl s_client | rounds |\n|---|---|---|---|\n'
-for tool in $TOOLS; do
-	med=$(med_of "${results[$tool]}")
-	ratio=$(awk -v a="$med" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')
-	printf '| %s | %s | %s× | %s|\n' "$tool" "$med" "$ratio" "${results[$tool]}"
-done
+rounds_table "$ROUNDS" s_client "tool" "vs openssl s_client" "${checked[@]}"
