@@ -79,10 +79,12 @@ struct transport;
 /* Starts TLS over the connected fd to host (a name or literal): the client context is
  * made at the first call into *ctx (c's options; the --insecure warning printed then),
  * the handshake is bounded by timeout_ms (0: none), and -v prints the session's line.
- * t is then the session's transport. Returns 0, or the exit status after printing why
- * (8: TLS failed; 5: timed out). */
+ * t is then the session's transport; info (NULL: not wanted) the session's details, also
+ * when the peer was refused after a complete handshake. Returns 0, or the exit status
+ * after printing why (8: TLS failed; 5: timed out), the handshake's words then left in
+ * t->err. */
 int cmd_tls_start(struct transport *t, struct tls_ctx **ctx, const struct cmd_common *c, int fd,
-                  const char *host, int timeout_ms);
+                  const char *host, int timeout_ms, struct tls_info *info);
 
 struct proxy;
 /* Fills p from a proxy URL (from names where it came from: "--proxy", "http_proxy") and

@@ -217,7 +217,7 @@ int cmd_tls_ctx(struct tls_ctx **ctx, const struct cmd_common *c)
 }
 
 int cmd_tls_start(struct transport *t, struct tls_ctx **ctx, const struct cmd_common *c, int fd,
-                  const char *host, int timeout_ms)
+                  const char *host, int timeout_ms, struct tls_info *info)
 {
 	char err[TLS_ERR_LEN];
 	struct tls_conn *conn;
@@ -230,9 +230,14 @@ int cmd_tls_start(struct transport *t, struct tls_ctx **ctx, const struct cmd_co
 		return EXIT_TLS;
 	}
 	transport_tls(t, fd, conn);
-	if ((rc = transport_handshake_wait(t, timeout_ms)) < 0) {
-		diag_err("%s", t->err);
+	rc = transport_handshake_wait(t, timeout_ms);
+	if (info)
+		tls_get_info(conn, info);
+	if (rc < 0) {
+		snprintf(err, sizeof err, "%s", t->err);
+		diag_err("%s", err);
 		transport_free(t);
+		snprintf(t->err, sizeof t->err, "%s", err); /* kept for the caller's records */
 		return rc == TRANSPORT_ETIMEOUT ? EXIT_TIMEOUT : EXIT_TLS;
 	}
 	tls_verbose(t);

@@ -412,7 +412,7 @@ static int start_tls(struct connect_opts *o, int fd, struct transport *tr, struc
 {
 	const struct deadline *max = &o->common.max_time;
 	int rc = cmd_tls_start(tr, ctx, &o->common, fd, o->host,
-	                       deadline_cap(max, o->common.timeout_ms));
+	                       deadline_cap(max, o->common.timeout_ms), NULL);
 
 	return rc == EXIT_TIMEOUT && deadline_expired(max) ? deadline_report(max) : rc;
 }

@@ -681,11 +681,11 @@ static const struct proxy *via_proxy(const struct fetch *f)
 	return px->kind != PROXY_NONE && !proxy_no_proxy(f->o->noproxy, f->url.host) ? px : NULL;
 }
 
-/* A TLS start that failed (cmd_tls_start printed why): the status, the URL's error
- * message for --write-out. */
+/* A TLS start that failed (cmd_tls_start printed why): its words are the URL's error
+ * for --write-out. Returns rc. */
 static int report_tls(struct fetch *f, int rc)
 {
-	snprintf(f->errmsg, sizeof f->errmsg, "TLS failed");
+	snprintf(f->errmsg, sizeof f->errmsg, "%s", f->tr.err);
 	return rc;
 }
 
@@ -726,13 +726,12 @@ static int open_connection(struct fetch *f, int *fd)
 	memset(&f->tls_info, 0, sizeof f->tls_info);
 	if (f->url.tls && (rc = cmd_tls_start(&f->tr, &f->tls, &f->o->common, *fd, f->url.host,
 	                                      deadline_cap(&f->o->common.max_time,
-	                                                   f->o->common.timeout_ms))) != 0) {
+	                                                   f->o->common.timeout_ms),
+	                                      &f->tls_info)) != 0) {
 		close(*fd);
 		*fd = -1;
 		return report_tls(f, rc);
 	}
-	if (f->url.tls)
-		tls_get_info(f->tr.tls, &f->tls_info);
 	return GO_ON;
 }
 

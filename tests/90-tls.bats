@@ -333,9 +333,10 @@ start_nginx_tls() {
 		"http://127.0.0.1:$NGP_PORT/small.txt"
 	rc_is h 0
 	[ "$(tail -n 1 "$T/h.out")" = "[|0]" ]
-	run_io g "$SOCKIT" http-get "$u/small.txt"
+	run_io g "$SOCKIT" http-get --write-out '%{ssl_verify_result}|%{tls_version}|%{errormsg}' "$u/small.txt"
 	rc_is g 8
 	file_is "$T/g.err" "sockit: http-get: certificate for localhost is signed by an unknown issuer: trust it with --cacert FILE or --pin"
+	grep -qE '^(20|21)\|TLSv1\.[23]\|certificate for localhost is signed by an unknown issuer: trust it with --cacert FILE or --pin$' "$T/g.out"
 }
 
 @test "tls: http-get -L across http and https; Authorization and Cookie stay with the URL typed" {
