@@ -15,6 +15,7 @@ enum {
 	EXIT_TIMEOUT = 5, /* connect, idle or reply timeout */
 	EXIT_PROTO = 6,   /* malformed or truncated response, redirect limit */
 	EXIT_IO = 7,      /* cannot read input or write output */
+	EXIT_TLS = 8,     /* TLS: handshake failed, peer not trusted, no libssl */
 };
 
 /* Names the command in every later message ("connect"); NULL for none. */

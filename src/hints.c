@@ -25,7 +25,10 @@ struct hint {
 
 #define HTTP     "http-head http-get http-post http-put http-delete"
 #define BODYLESS "http-head http-get http-delete"
-#define NO_TLS   "sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
+#define TLS_WHERE                                                                              \
+	"TLS is connect --tls, https:// URLs and wait tls://HOST:PORT (sockit(1), TLS)"
+#define TLS_ON "--tls is all it takes: TLS 1.2 or later, always verified"
+#define TLS_HTTP "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
 #define NO_BODY  "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 #define HTTPHEAD "the headers alone: sockit http-head URL"
@@ -69,7 +72,7 @@ static const struct hint hints[] = {
      "the command is the method: sockit http-get, http-head, http-post, http-put, "
      "http-delete; for other methods use curl"},
     {HTTP, "-x", UNKNOWN, "a proxy is --proxy http://HOST:PORT"},
-    {HTTP, "-k", UNKNOWN, NO_TLS},
+    {HTTP " wait", "-k", UNKNOWN, "curl's -k is --insecure here"},
     {NULL, "-I", UNKNOWN, HTTPHEAD},
     {NULL, "--head", UNKNOWN, HTTPHEAD},
     {HTTP, "-u", UNKNOWN, AUTH},
@@ -111,11 +114,23 @@ static const struct hint hints[] = {
     {NULL, "listen", COMMAND, "listen with sockit serve PORT"},
     {NULL, "version", COMMAND, "the version is sockit --version"},
     {"connect udp-send " HTTP, "-m", UNKNOWN, DEADLINE},
-    {NULL, "--ssl*", UNKNOWN, NO_TLS},
-    {NULL, "--tls*", UNKNOWN, NO_TLS},
-    {NULL, "--insecure", UNKNOWN, NO_TLS},
-    {NULL, "--cacert", UNKNOWN, NO_TLS},
-    {NULL, "--capath", UNKNOWN, NO_TLS},
+    /* ncat and curl TLS */
+    {"connect", "--ssl-verify", UNKNOWN, "--tls always verifies (--insecure: not at all)"},
+    {"connect", "--ssl-cert", UNKNOWN, "ncat's --ssl-cert is --cert FILE here"},
+    {"connect", "--ssl-key", UNKNOWN, "ncat's --ssl-key is --key FILE here"},
+    {"connect", "--ssl-trustfile", UNKNOWN, "ncat's --ssl-trustfile is --cacert FILE here"},
+    {NULL, "--pinnedpubkey", UNKNOWN, "curl's --pinnedpubkey is --pin sha256//BASE64 here"},
+    {"connect " HTTP " wait", "--capath", UNKNOWN,
+     "a CA directory is not read: --cacert FILE (one PEM bundle)"},
+    {"connect", "--ssl*", UNKNOWN, TLS_ON},
+    {"connect", "--tls*", UNKNOWN, TLS_ON},
+    {HTTP " wait", "--ssl*", UNKNOWN, TLS_HTTP},
+    {HTTP " wait", "--tls*", UNKNOWN, TLS_HTTP},
+    {NULL, "--ssl*", UNKNOWN, TLS_WHERE},
+    {NULL, "--tls*", UNKNOWN, TLS_WHERE},
+    {NULL, "--insecure", UNKNOWN, TLS_WHERE},
+    {NULL, "--cacert", UNKNOWN, TLS_WHERE},
+    {NULL, "--capath", UNKNOWN, TLS_WHERE},
 };
 
 /* True if word is one of the space-separated words of list (NULL: any word). */

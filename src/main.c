@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "hints.h"
 #include "parse.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,7 +97,8 @@ static int run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("sockit %s\n", SOCKIT_VERSION);
+		char tls[128];
+		printf("sockit %s\ntls: %s\n", SOCKIT_VERSION, tls_describe(tls, sizeof tls));
 		return 0;
 	}
 	if (strcmp(argv[1], "--list-commands") == 0) {

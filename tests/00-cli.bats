@@ -29,6 +29,7 @@ value_for() {
 	ADDR | ADDR\[:PORT\]) echo 127.0.0.1 ;;
 	CIDR) echo 10.0.0.0/8 ;;
 	NAME) echo raw ;;
+	PIN) echo sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= ;;
 	*) echo x ;;
 	esac
 }
@@ -71,11 +72,13 @@ check_option_list() {
 	[ "$(grep -cE '^ +-' "$T/help.out")" -eq "$(grep -c . "$T/list.out")" ]
 }
 
-@test "cli: --version prints the Makefile's version on stdout, exit 0" {
+@test "cli: --version prints the Makefile's version and the TLS library on stdout, exit 0" {
 	version=$(sed -n 's/^VERSION *= *//p' "$BATS_TEST_DIRNAME/../Makefile")
 	run_io c "$SOCKIT" --version
 	rc_is c 0
-	file_is "$T/c.out" "sockit $version"
+	[ "$(sed -n 1p "$T/c.out")" = "sockit $version" ]
+	sed -n 2p "$T/c.out" | grep -qE '^tls: (OpenSSL 3\.[0-9.]+[a-z]* \(loaded on use\)|unavailable \(libssl\.so\.3 not found\))$'
+	[ "$(wc -l < "$T/c.out")" -eq 2 ]
 	file_is "$T/c.err"
 }
 

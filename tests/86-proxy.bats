@@ -165,7 +165,7 @@ scripted() {
 	rc_is get 0
 	is "$T/get.out" forwarded
 	printf '%s\r\n' 'GET http://localhost:1/raw/fw HTTP/1.1' 'Host: localhost:1' \
-		"User-Agent: sockit/$("$SOCKIT" --version | cut -d' ' -f2)" 'Accept: */*' \
+		"User-Agent: sockit/$("$SOCKIT" --version | head -n 1 | cut -d' ' -f2)" 'Accept: */*' \
 		'Connection: close' 'Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==' '' \
 		>"$T/want"
 	same_file "$T/want" "$T/www/fw.req"
