@@ -9,6 +9,7 @@
 #include "proto.h"
 #include "relay.h"
 #include "server.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -52,6 +53,9 @@ struct serve_opts {
 	char **quotes;
 	size_t nquotes;
 	struct exec_prog prog; /* -e or -c, resolved */
+	bool tls;              /* --tls: every client is a TLS session */
+	struct tls_server_opts tls_opts; /* --cert, --key, --cacert, --verify-client */
+	struct tls_ctx *tls_ctx;         /* made from them once, before listening */
 };
 
 #define S struct serve_opts
@@ -82,10 +86,20 @@ static const struct opt options[] = {
     OPT_NONEMPTY('e', "exec", "PROG", S, exec_line,
                  "run 'PROG [ARG...]' on each client (split at blanks, no shell)"),
     OPT_NONEMPTY('c', "sh-exec", "CMD", S, sh_line, "run /bin/sh -c CMD on each client"),
+    OPT_FLAG(0, "tls", S, tls, "serve every client over TLS (with --cert)"),
+    OPT_NONEMPTY(0, "cert", "FILE", S, tls_opts.cert, "TLS: the server's certificate (PEM, chain allowed)"),
+    OPT_NONEMPTY(0, "key", "FILE", S, tls_opts.key, "TLS: its private key (PEM; default: in --cert)"),
+    OPT_NONEMPTY(0, "cacert", "FILE", S, tls_opts.cafile,
+                 "TLS: the CAs a client certificate must chain to"),
+    OPT_FLAG(0, "verify-client", S, tls_opts.verify_client,
+             "TLS: refuse a client without a trusted certificate (with --cacert)"),
     OPT_VERBOSITY,
     OPT_END,
 };
 #undef S
+
+/* A TLS handshake not done in this long is closed, unless --idle-timeout says otherwise. */
+#define HANDSHAKE_MS 10000
 
 /* A burst of connects must not overflow the queue (the kernel caps it at somaxconn):
  * an overflowed SYN costs the client a one-second retransmit. */
@@ -185,6 +199,29 @@ static int check_exec(struct serve_opts *o)
 	return 0;
 }
 
+/* --tls and its files (sockit(1), TLS): the files are for TLS; TLS wants a certificate,
+ * a stream (there is no DTLS), and for --verify-client the CAs to check against. */
+static int check_tls(const struct serve_opts *o)
+{
+	const struct tls_server_opts *t = &o->tls_opts;
+	const char *given = t->cert            ? "--cert"
+	                    : t->key           ? "--key"
+	                    : t->cafile        ? "--cacert"
+	                    : t->verify_client ? "--verify-client"
+	                                       : NULL;
+
+	if (!o->tls)
+		return given ? diag_usage("%s needs --tls", given) : 0;
+	if (!t->cert)
+		return diag_usage("--tls needs --cert FILE (and --key FILE unless the key is in it)");
+	if (o->udp)
+		return diag_usage("cannot use --tls with -u (there is no DTLS)");
+	if (t->verify_client != (t->cafile != NULL))
+		return diag_usage(t->cafile ? "--cacert needs --verify-client"
+		                            : "--verify-client needs --cacert FILE");
+	return 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 {
@@ -211,6 +248,8 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		                                                     : "-4/-6");
 	if (o->udp && o->keep_open)
 		return diag_usage("cannot use -k with -u (a UDP raw session has no end)");
+	if (check_tls(o) < 0)
+		return -1;
 	if (nops > 2)
 		return diag_usage("unexpected argument '%.60s'", ops[2]);
 	if (nops == 2 && o->bind)
@@ -460,6 +499,8 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	    .udp = o->udp,
 	    .max_clients = (int)o->max_clients,
 	    .idle_ms = o->idle_ms,
+	    .tls = o->tls_ctx,
+	    .handshake_ms = o->idle_ms ? o->idle_ms : HANDSHAKE_MS,
 	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
 	    .in_fd = o->protocol->on_input ? STDIN_FILENO : -1,
 	    .stop = &stop_requested,
@@ -493,8 +534,22 @@ static int prepare_exec(struct serve_opts *o)
 	return 0;
 }
 
+/* The certificate and key are read once, before the listening line: a file that cannot
+ * be used is exit 2, a machine without libssl exit 8. */
+static int prepare_tls(struct serve_opts *o)
+{
+	char err[TLS_ERR_LEN];
+	int rc = tls_server_ctx(err, &o->tls_opts, &o->tls_ctx);
+
+	if (rc == 0)
+		return 0;
+	diag_err("%s", err);
+	return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
+}
+
 static void free_opts(struct serve_opts *o)
 {
+	tls_ctx_free(o->tls_ctx);
 	exec_free(&o->prog);
 	for (size_t i = 0; i < o->nquotes; i++)
 		free(o->quotes[i]);
@@ -535,6 +590,10 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		return rc;
 	}
 	if (o.root && (rc = check_root(o.root)) != 0) {
+		free_opts(&o);
+		return rc;
+	}
+	if (o.tls && (rc = prepare_tls(&o)) != 0) {
 		free_opts(&o);
 		return rc;
 	}

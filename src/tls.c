@@ -49,6 +49,7 @@ typedef struct {
 #define SSL_MODE_RELEASE_BUFFERS       0x10u
 #define SSL_OP_ENABLE_KTLS             ((uint64_t)1 << 3)
 #define SSL_OP_IGNORE_UNEXPECTED_EOF   ((uint64_t)1 << 7)
+#define SSL_OP_NO_RENEGOTIATION        ((uint64_t)1 << 30)
 #define SSL_VERIFY_NONE                0x00
 #define SSL_VERIFY_PEER                0x01
 #define SSL_VERIFY_FAIL_IF_NO_PEER_CERT 0x02
@@ -351,6 +352,9 @@ int tls_server_ctx(char *err, const struct tls_server_opts *o, struct tls_ctx **
 
 	if (!t)
 		return rc;
+	/* a client may not ask to renegotiate (a cheap way to make a server work hard); the
+	 * kernel encrypts where it can, so that sendfile keeps working */
+	ssl.SSL_CTX_set_options(t->ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_ENABLE_KTLS);
 	rc = use_cert(err, t->ctx, o->cert, o->key);
 	if (rc == 0 && o->cafile)
 		rc = use_cafile(err, t->ctx, o->cafile);
@@ -379,6 +383,7 @@ struct tls_conn {
 	bool checked;   /* the peer was judged trusted (or --insecure) */
 	int held_rc;    /* a read's end or failure met after bytes it returned */
 	char held_err[TLS_ERR_LEN];
+	bool held_end;  /* the peer's end, met after bytes a read returned: the next read's */
 };
 
 /* True if s is an IPv4 or IPv6 literal: checked as an address, and sent as no SNI. */
@@ -689,6 +694,8 @@ ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap)
 		snprintf(err, TLS_ERR_LEN, "%s", t->held_err);
 		return t->held_rc;
 	}
+	if (t->held_end)
+		return 0;
 	/* as many records as are there: fewer polls per byte */
 	while (got < cap) {
 		int want = cap - got > INT_MAX ? INT_MAX : (int)(cap - got);
@@ -708,6 +715,8 @@ ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap)
 			t->held_rc = rc;
 			snprintf(t->held_err, sizeof t->held_err, "%s", err);
 		}
+		/* the socket will not poll readable for it again: tls_pending says it is there */
+		t->held_end = rc == 0;
 		break;
 	}
 	return (ssize_t)got;
@@ -748,6 +757,8 @@ size_t tls_pending(const struct tls_conn *t)
 {
 	int n = ssl.SSL_pending(t->ssl);
 
+	if (t->held_rc || t->held_end) /* what the next read returns */
+		return 1;
 	if (n > 0)
 		return (size_t)n;
 	return ssl.SSL_has_pending(t->ssl) ? 1 : 0;
