@@ -216,6 +216,8 @@ static int check_tls(const struct serve_opts *o)
 		return diag_usage("--tls needs --cert FILE (and --key FILE unless the key is in it)");
 	if (o->udp)
 		return diag_usage("cannot use --tls with -u (there is no DTLS)");
+	if (!o->protocol)
+		return diag_usage("--tls needs -p PROTO for now (raw and -e/-c over TLS: not yet)");
 	if (t->verify_client != (t->cafile != NULL))
 		return diag_usage(t->cafile ? "--cacert needs --verify-client"
 		                            : "--verify-client needs --cacert FILE");

@@ -660,6 +660,14 @@ static void log_session(struct conn *c)
 	             c->tr.zero_copy_out ? "kernel TLS (sendfile)" : "copy path (no kernel TLS)");
 }
 
+/* A refused client's bytes not yet read are dropped, so that the close after the alert
+ * is a FIN: a reset could reach it first and the client would not learn why. */
+static void discard_input(int fd)
+{
+	for (int i = 0; i < 16 && recv(fd, S.in, sizeof S.in, MSG_DONTWAIT) > 0; i++)
+		;
+}
+
 /* One step of c's handshake: it waits on the loop for what it needs; once done, the
  * client is opened for its protocol. A client that speaks no TLS, or is refused
  * (--verify-client), costs only its own connection. */
@@ -675,6 +683,7 @@ static void handshake_step(struct conn *c)
 	}
 	if (rc < 0) {
 		diag_verbose(1, "%s: %s", conn_peer(c), c->tr.err);
+		discard_input(c->fd);
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return;
 	}

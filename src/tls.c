@@ -65,6 +65,8 @@ typedef struct {
 #define GEN_DNS                        2
 #define GEN_IPADD                      7
 #define ERR_LIB_SSL                    20
+#define ERR_LIB_X509                   11
+#define X509_R_KEY_MISMATCH            116  /* X509_R_KEY_VALUES_MISMATCH */
 #define ERR_SYSTEM_FLAG                0x80000000ul
 #define ERR_GET_LIB(e)    (((e) & ERR_SYSTEM_FLAG) ? 2 : (int)(((e) >> 23) & 0xFF))
 #define ERR_GET_REASON(e) (((e) & ERR_SYSTEM_FLAG) ? (int)((e) & 0x7FFFFFFF) : (int)((e) & 0x7FFFFF))
@@ -222,16 +224,32 @@ struct tls_ctx {
 	bool is_client;
 };
 
+/* The first error of the queue (the cause), or 0; clears the queue. */
+static unsigned long first_error(void)
+{
+	unsigned long e = ssl.ERR_get_error(), next;
+
+	while ((next = ssl.ERR_get_error()) != 0)
+		;
+	return e;
+}
+
+/* The words for error e: a system error's own (a file that is not there), else the
+ * library's reason, or fallback. */
+static const char *reason_of(unsigned long e, const char *fallback)
+{
+	const char *r;
+
+	if (e & ERR_SYSTEM_FLAG)
+		return strerror(ERR_GET_REASON(e));
+	r = e ? ssl.ERR_reason_error_string(e) : NULL;
+	return r ? r : fallback;
+}
+
 /* The library's reason for the latest error, or fallback; clears the queue. */
 static const char *last_reason(const char *fallback)
 {
-	unsigned long e = ssl.ERR_get_error(), next;
-	const char *r;
-
-	while ((next = ssl.ERR_get_error()) != 0) /* the first error is the cause */
-		;
-	r = e ? ssl.ERR_reason_error_string(e) : NULL;
-	return r ? r : fallback;
+	return reason_of(first_error(), fallback);
 }
 
 /* Settings every context shares: TLS 1.2 at least, partial writes from a buffer that may
@@ -277,17 +295,37 @@ static int ctx_done(struct tls_ctx *t, int rc, struct tls_ctx **out)
 	return rc;
 }
 
+/* Why the key file could not be used, in words, into err. */
+static void key_failure(char *err, const char *cert, const char *key)
+{
+	unsigned long e = first_error();
+
+	if (e & ERR_SYSTEM_FLAG)
+		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: %s", key ? key : cert,
+		         reason_of(e, ""));
+	else if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_MISMATCH)
+		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s", key ? key : cert,
+		         cert);
+	else if (!key)
+		snprintf(err, TLS_ERR_LEN, "cannot use --cert %s: no private key in it (--key FILE)",
+		         cert);
+	else
+		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: not a PEM private key (%s)", key,
+		         reason_of(e, "no key found"));
+}
+
 /* --cert and --key into c. Returns 0 or TLS_EUSAGE with err filled. */
 static int use_cert(char *err, SSL_CTX *c, const char *cert, const char *key)
 {
 	if (ssl.SSL_CTX_use_certificate_chain_file(c, cert) != 1) {
-		snprintf(err, TLS_ERR_LEN, "cannot use --cert %s: %s", cert,
-		         last_reason("not a PEM certificate"));
+		unsigned long e = first_error();
+		snprintf(err, TLS_ERR_LEN, "cannot use --cert %s: %s%s%s", cert,
+		         e & ERR_SYSTEM_FLAG ? "" : "not a PEM certificate (",
+		         reason_of(e, "no certificate found"), e & ERR_SYSTEM_FLAG ? "" : ")");
 		return TLS_EUSAGE;
 	}
 	if (ssl.SSL_CTX_use_PrivateKey_file(c, key ? key : cert, SSL_FILETYPE_PEM) != 1) {
-		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: %s", key ? key : cert,
-		         last_reason("not a PEM private key"));
+		key_failure(err, cert, key);
 		return TLS_EUSAGE;
 	}
 	if (ssl.SSL_CTX_check_private_key(c) != 1) {

@@ -62,7 +62,20 @@ class Session:
                 n = self.raw.send(self.pending)
             except BlockingIOError:
                 return
+            except (ConnectionResetError, BrokenPipeError):
+                self.why_gone()
+                raise
             self.pending = self.pending[n:]
+
+    def why_gone(self):
+        """The server went while we wrote: an alert it sent first is the reason
+        (raised as ssl.SSLError); else the caller's reset stands."""
+        try:
+            while self.fill():
+                self.read_plain(lambda data: None)
+        except OSError:
+            pass
+        self.read_plain(lambda data: None)
 
     def fill(self):
         """Feeds what the socket has to the library; False at the socket's end."""
