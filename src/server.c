@@ -433,6 +433,14 @@ static void log_close(struct conn *c)
 	             why[c->why], c->bytes_in, c->bytes_out, ms / 1000, ms % 1000);
 }
 
+/* A TLS client's bytes not yet read are dropped, so that the close after an alert or
+ * close_notify is a FIN: a reset could reach it first and the client would not learn why. */
+static void discard_input(int fd)
+{
+	for (int i = 0; i < 16 && recv(fd, S.in, sizeof S.in, MSG_DONTWAIT) > 0; i++)
+		;
+}
+
 /* Takes c off the ready list (it is going away). */
 static void unready(struct conn *c)
 {
@@ -454,6 +462,8 @@ static void end_transport(struct conn *c)
 		return;
 	if (c->why != PROTO_CLOSE_ERROR && !(c->flags & CONN_HANDSHAKE))
 		(void)transport_shutdown_write(&c->tr);
+	/* the client's own close_notify, unread, would turn the close into a reset */
+	discard_input(c->fd);
 	transport_free(&c->tr);
 }
 
@@ -658,14 +668,6 @@ static void log_session(struct conn *c)
 	diag_verbose(1, "%s: %s %s, client certificate: %s, %s", conn_peer(c), i.version,
 	             i.cipher, i.have_cert ? i.subject : "none",
 	             c->tr.zero_copy_out ? "kernel TLS (sendfile)" : "copy path (no kernel TLS)");
-}
-
-/* A refused client's bytes not yet read are dropped, so that the close after the alert
- * is a FIN: a reset could reach it first and the client would not learn why. */
-static void discard_input(int fd)
-{
-	for (int i = 0; i < 16 && recv(fd, S.in, sizeof S.in, MSG_DONTWAIT) > 0; i++)
-		;
 }
 
 /* One step of c's handshake: it waits on the loop for what it needs; once done, the

@@ -2,7 +2,7 @@
 """tls_client.py: a TLS client for the server tests (python's ssl module).
 
 usage: tls_client.py [--cafile F] [--cert F --key F] [--name NAME] [--in FILE]
-                     [--deadline SECS] [--sha256] HOST PORT
+                     [--deadline SECS] [--sha256] [--no-shutdown] HOST PORT
 Connects, verifies the server (against --cafile, for NAME or HOST), sends FILE (default
 stdin) and then close_notify (TLS's half-close), and copies everything received to
 stdout until the server's end (close_notify, or a TCP end). Reading and writing go on at
@@ -34,6 +34,7 @@ def parse_args():
     p.add_argument("--name", help="the name to verify (default: HOST)")
     p.add_argument("--in", dest="input", help="file to send (default: stdin)")
     p.add_argument("--deadline", type=float, default=60.0)
+    p.add_argument("--no-shutdown", action="store_true", help="no close_notify after the input")
     p.add_argument("--sha256", action="store_true", help="print the SHA-256 and size of what came")
     return p.parse_args()
 
@@ -120,10 +121,10 @@ class Session:
             sink(data)
 
 
-def pump(s, src, sink, deadline):
+def pump(s, src, sink, deadline, notify):
     s.raw.setblocking(False)
     src_done = False
-    notified = False
+    notified = not notify
     while not s.ended:
         if time.monotonic() > deadline:
             return 5
@@ -169,7 +170,7 @@ def main():
         s = Session(a)
         s.handshake()
         print("handshake done", file=sys.stderr, flush=True)
-        rc = pump(s, src, sink, time.monotonic() + a.deadline)
+        rc = pump(s, src, sink, time.monotonic() + a.deadline, not a.no_shutdown)
     except ssl.SSLError as e:
         print("tls: %s" % (e.reason or e), file=sys.stderr)
         return 8
