@@ -6,6 +6,7 @@
 #include "deadline.h"
 #include "expect.h"
 #include "opt.h"
+#include "tls.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,7 +30,22 @@ struct cmd_common {
 	struct deadline max_time; /* --max-time: started when the options are parsed */
 	int verbosity;  /* -1 quiet, 0, 1 (-v), 2 (-vv) */
 	bool done;      /* --help or --list-options was answered: exit 0 */
+	struct tls_client_opts tls; /* OPT_TLS_CLIENT: --cacert, --insecure, --pin, ... */
 };
+
+/* The TLS client options of sockit(1), TLS (connect, http-*, wait). */
+#define OPT_TLS_CLIENT(T)                                                                      \
+	OPT_NONEMPTY(0, "cacert", "FILE", T, common.tls.cafile,                                \
+	             "TLS: trust the CAs in FILE, not the system's"),                          \
+	    OPT_FLAG(0, "insecure", T, common.tls.insecure,                                    \
+	             "TLS: do not verify the peer at all (a warning unless -q)"),              \
+	    {.longname = "pin", .arg = "sha256//BASE64", .kind = OPT_KIND_COMMON,              \
+	     .id = OPT_ID_PIN, .help = "TLS: trust exactly this public key (repeatable)"},     \
+	    OPT_NONEMPTY(0, "tls-name", "NAME", T, common.tls.name,                            \
+	                 "TLS: verify NAME (and send it as SNI) instead of HOST"),             \
+	    OPT_NONEMPTY(0, "cert", "FILE", T, common.tls.cert,                                \
+	                 "TLS: present this client certificate (PEM)"),                        \
+	    OPT_NONEMPTY(0, "key", "FILE", T, common.tls.key, "TLS: the --cert's key (PEM)")
 
 /* A command's OPT_CALL option: applies it to opts; returns 0, or -1 after a usage error. */
 typedef int cmd_option_fn(void *opts, int id, const char *arg);
@@ -50,6 +66,23 @@ int cmd_expect_init(struct expect *e, const char *pattern);
 /* What --expect came to once the received lines are over: 0 for a match; else prints why
  * and returns EXIT_NO (no line matched) or EXIT_IO (out of memory). */
 int cmd_expect_outcome(const struct expect *e, const char *pattern);
+
+/* The TLS client options checked: none without TLS (tls false; `how` names the way to
+ * ask for it, "--tls"), --key needs --cert, --insecure and --pin exclude each other.
+ * Returns 0, or -1 after a usage error. */
+int cmd_tls_check(const struct cmd_common *c, bool tls, const char *how);
+/* Makes the TLS client context of c's options into *ctx, once: before connecting, so a
+ * bad --cacert/--cert/--key is exit 2 and a missing libssl exit 8 without a connection;
+ * prints the --insecure warning. Returns 0, or the exit status after printing why. */
+int cmd_tls_ctx(struct tls_ctx **ctx, const struct cmd_common *c);
+struct transport;
+/* Starts TLS over the connected fd to host (a name or literal): the client context is
+ * made at the first call into *ctx (c's options; the --insecure warning printed then),
+ * the handshake is bounded by timeout_ms (0: none), and -v prints the session's line.
+ * t is then the session's transport. Returns 0, or the exit status after printing why
+ * (8: TLS failed; 5: timed out). */
+int cmd_tls_start(struct transport *t, struct tls_ctx **ctx, const struct cmd_common *c, int fd,
+                  const char *host, int timeout_ms);
 
 struct proxy;
 /* Fills p from a proxy URL (from names where it came from: "--proxy", "http_proxy") and

@@ -5,13 +5,16 @@
 #include "diag.h"
 #include "parse.h"
 #include "proxy.h"
+#include "transport.h"
 
 #include <string.h>
 #include <sys/socket.h>
 
-/* -4 -6 -v -q; --help and --list-options are answered after the whole parse. */
-static int common_option(struct cmd_common *c, int id)
+/* -4 -6 -v -q --pin; --help and --list-options are answered after the whole parse. */
+static int common_option(struct cmd_common *c, int id, const char *arg)
 {
+	char err[TLS_ERR_LEN];
+
 	int family = id == OPT_ID_IPV4 ? AF_INET : AF_INET6;
 
 	switch (id) {
@@ -26,6 +29,10 @@ static int common_option(struct cmd_common *c, int id)
 		break;
 	case OPT_ID_QUIET:
 		c->verbosity = -1;
+		break;
+	case OPT_ID_PIN:
+		if (tls_pin_parse(err, &c->tls, arg) < 0)
+			return diag_usage("%s", err);
 		break;
 	}
 	return 0;
@@ -92,7 +99,7 @@ int cmd_parse_options(int argc, char **argv, const struct opt *table, const char
 		if (o->kind == OPT_KIND_COMMON && (o->id == OPT_ID_HELP || o->id == OPT_ID_LIST))
 			asked = asked ? asked : o->id;
 		else if (o->kind == OPT_KIND_COMMON)
-			rc = common_option(c, o->id);
+			rc = common_option(c, o->id, arg);
 		else if (o->kind == OPT_KIND_CALL)
 			rc = apply(opts, o->id, arg);
 		else
@@ -155,5 +162,76 @@ int cmd_proxy(struct proxy *p, const char *url, const char *from, const char *us
 		return diag_usage("invalid proxy '%.80s' (%s): %s", url, from, why);
 	if (user && proxy_set_user(p, user, &why) < 0)
 		return diag_usage("invalid --proxy-user: %s", why);
+	return 0;
+}
+
+int cmd_tls_check(const struct cmd_common *c, bool tls, const char *how)
+{
+	const struct tls_client_opts *t = &c->tls;
+	const char *given = t->cafile     ? "--cacert"
+	                    : t->insecure ? "--insecure"
+	                    : t->npins    ? "--pin"
+	                    : t->name     ? "--tls-name"
+	                    : t->cert     ? "--cert"
+	                    : t->key      ? "--key"
+	                                  : NULL;
+
+	if (given && !tls)
+		return diag_usage("%s needs %s", given, how);
+	if (t->key && !t->cert)
+		return diag_usage("--key needs --cert");
+	if (t->insecure && t->npins)
+		return diag_usage("cannot use --insecure with --pin");
+	return 0;
+}
+
+/* -v: one line on the session: version, cipher, the certificate and its expiry. */
+static void tls_verbose(const struct transport *t)
+{
+	struct tls_info i;
+
+	tls_get_info(t->tls, &i);
+	diag_verbose(1, "TLS: %s %s, subject %s, issuer %s, expires %s (%lld days left)%s",
+	             i.version, i.cipher, i.have_cert ? i.subject : "(none)",
+	             i.have_cert ? i.issuer : "(none)", i.have_cert ? i.not_after : "never",
+	             i.days_left, i.verified ? "" : ", NOT VERIFIED");
+}
+
+int cmd_tls_ctx(struct tls_ctx **ctx, const struct cmd_common *c)
+{
+	char err[TLS_ERR_LEN];
+	int rc;
+
+	if (*ctx)
+		return 0;
+	if ((rc = tls_client_ctx(err, &c->tls, ctx)) < 0) {
+		diag_err("%s", err);
+		return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
+	}
+	if (c->tls.insecure && diag_level() >= 0)
+		diag_err("warning: --insecure: the peer's certificate is not checked");
+	return 0;
+}
+
+int cmd_tls_start(struct transport *t, struct tls_ctx **ctx, const struct cmd_common *c, int fd,
+                  const char *host, int timeout_ms)
+{
+	char err[TLS_ERR_LEN];
+	struct tls_conn *conn;
+	int rc;
+
+	if ((rc = cmd_tls_ctx(ctx, c)) != 0)
+		return rc;
+	if (!(conn = tls_client_new(err, *ctx, fd, host))) {
+		diag_err("%s", err);
+		return EXIT_TLS;
+	}
+	transport_tls(t, fd, conn);
+	if ((rc = transport_handshake_wait(t, timeout_ms)) < 0) {
+		diag_err("%s", t->err);
+		transport_free(t);
+		return rc == TRANSPORT_ETIMEOUT ? EXIT_TIMEOUT : EXIT_TLS;
+	}
+	tls_verbose(t);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "parse.h"
 #include "proxy.h"
 #include "relay.h"
+#include "transport.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static const char synopsis[] =
 
 struct connect_opts {
 	struct cmd_common common;
-	bool udp, crlf, no_shutdown, scan, hex, json;
+	bool udp, crlf, no_shutdown, scan, hex, json, tls;
 	const char *unix_path;
 	const char *send;
 	const char *expect;              /* --expect REGEX, or NULL */
@@ -58,6 +59,9 @@ static const struct opt options[] = {
     OPT_STRING(0, "proxy", "URL", C, proxy_url,
                "tunnel through a SOCKS or HTTP proxy ('': none)"),
     OPT_NONEMPTY(0, "proxy-user", "USER:PASS", C, proxy_user, "the proxy's user and password"),
+    OPT_FLAG(0, "tls", C, tls, "TLS: a verified session over the connection (sockit(1), TLS)"),
+    OPT_FLAG(0, "ssl", C, tls, NULL), /* ncat's name */
+    OPT_TLS_CLIENT(C),
     OPT_NONEMPTY('e', "exec", "PROG", C, exec_line,
                  "run 'PROG [ARG...]' on the connection (split at blanks, no shell)"),
     OPT_NONEMPTY('c', "sh-exec", "CMD", C, sh_line, "run /bin/sh -c CMD on the connection"),
@@ -102,8 +106,9 @@ static int check_exec(struct connect_opts *o)
 
 	if (o->exec_line && o->sh_line)
 		return diag_usage("cannot use -e and -c together");
-	if (o->udp || o->scan || o->send || o->expect)
-		return diag_usage("cannot use %s with %s", e, o->udp    ? "-u"
+	if (o->udp || o->scan || o->send || o->expect || o->tls)
+		return diag_usage("cannot use %s with %s", e, o->tls    ? "--tls"
+		                                              : o->udp  ? "-u"
 		                                              : o->scan ? "-z"
 		                                              : o->send ? "--send"
 		                                                        : "--expect");
@@ -122,6 +127,10 @@ static int check_conflicts(struct connect_opts *o, char **ops, int nops)
 
 	if ((o->exec_line || o->sh_line) && check_exec(o) < 0)
 		return -1;
+	if (cmd_tls_check(&o->common, o->tls, "--tls") < 0)
+		return -1;
+	if (o->tls && (o->udp || o->unix_path))
+		return diag_usage("cannot use --tls with %s", o->udp ? "-u (no DTLS)" : "-U");
 	if (o->unix_path) {
 		if (check_proxy(o) < 0)
 			return -1;
@@ -190,9 +199,17 @@ static int connect_failed(const struct connect_opts *o, int code, const char *er
 	return -code;
 }
 
-/* -z --json: {"host":..,"address":..,"port":N,"state":..,"ms":..} (sockit(1), JSON OUTPUT). */
+/* What -z --tls learnt of an open port: the session's details, or why it failed. */
+struct tls_check {
+	struct tls_info info;
+	char why[TLS_ERR_LEN]; /* "" when the peer is trusted */
+	int rc;                /* 0, or the exit status of the failure */
+};
+
+/* -z --json: {"host":..,"address":..,"port":N,"state":..,"ms":..} and with --tls the
+ * certificate's details (sockit(1), JSON OUTPUT). */
 static void scan_json(struct json *j, const char *host, const char *addr, unsigned port, int fd,
-                      long long us)
+                      long long us, const struct tls_check *tc)
 {
 	json_begin(j);
 	json_cstr(j, "host", host);
@@ -200,7 +217,41 @@ static void scan_json(struct json *j, const char *host, const char *addr, unsign
 	json_int(j, "port", port);
 	json_cstr(j, "state", fd >= 0 ? "open" : fd == NET_ETIMEOUT ? "timeout" : "closed");
 	json_real(j, "ms", (double)us / 1000.0);
+	if (tc && fd >= 0 && tc->info.version[0]) {
+		json_cstr(j, "tls_version", tc->info.version);
+		json_cstr(j, "cipher", tc->info.cipher);
+		json_cstr(j, "subject", tc->info.subject);
+		json_cstr(j, "issuer", tc->info.issuer);
+		json_cstr(j, "not_after", tc->info.not_after);
+		json_int(j, "days_left", tc->info.days_left);
+	}
+	if (tc && fd >= 0)
+		json_bool(j, "verified", tc->rc == 0);
+	if (tc && fd >= 0 && tc->rc)
+		json_cstr(j, "error", tc->why);
 	json_end(j, stdout);
+}
+
+/* -z --tls: the handshake on the open port fd, judged as a connection would be. */
+static void check_tls(const struct connect_opts *o, struct tls_ctx *ctx, int fd,
+                      struct tls_check *tc)
+{
+	struct transport tr;
+	struct tls_conn *c = tls_client_new(tc->why, ctx, fd, o->host);
+
+	memset(&tc->info, 0, sizeof tc->info);
+	tc->why[0] = 0;
+	tc->rc = EXIT_TLS;
+	if (!c)
+		return;
+	transport_tls(&tr, fd, c);
+	int rc = transport_handshake_wait(&tr, deadline_cap(&o->common.max_time,
+	                                                    o->common.timeout_ms));
+	tls_get_info(c, &tc->info);
+	if (rc < 0)
+		snprintf(tc->why, sizeof tc->why, "%s", tr.err);
+	tc->rc = rc == 0 ? 0 : rc == TRANSPORT_ETIMEOUT ? EXIT_TIMEOUT : EXIT_TLS;
+	transport_free(&tr);
 }
 
 /* One port: the host's addresses in turn until one answers. Returns the fd, or the last
@@ -223,8 +274,10 @@ static int scan_port(struct net_peer *p, const struct addrinfo *res, char *addr,
 
 /* -z: try each port of the range (the name resolved once); print the open ones, or with
  * --json every one, on stdout. */
-static int scan(struct connect_opts *o)
+static int scan(struct connect_opts *o, struct tls_ctx *ctx)
 {
+	struct tls_check tc;
+	int tls_rc = 0;
 	char err[NET_ERR_LEN], num[8], addr[NET_ADDR_LEN];
 	struct net_peer p = peer_of(o);
 	struct addrinfo *res;
@@ -251,19 +304,28 @@ static int scan(struct connect_opts *o)
 			freeaddrinfo(res);
 			return deadline_report(&o->common.max_time);
 		}
+		if (fd >= 0 && ctx)
+			check_tls(o, ctx, fd, &tc);
 		if (o->json)
-			scan_json(&j, o->host, addr, port, fd, loop_now_us() - start);
+			scan_json(&j, o->host, addr, port, fd, loop_now_us() - start, ctx ? &tc : NULL);
 		if (fd < 0)
 			continue;
 		close(fd);
 		any = true;
-		if (!o->json)
+		if (!o->json && !ctx)
 			printf("%s %s open\n", o->host, service ? o->port : num);
+		else if (!o->json)
+			printf("%s %s open tls=%s days_left=%lld\n", o->host, service ? o->port : num,
+			       tc.info.version[0] ? tc.info.version : "none", tc.info.days_left);
 		fflush(stdout);
+		if (ctx && tc.rc) { /* the port is open; the check failed */
+			diag_err("%s port %s: %s", o->host, service ? o->port : num, tc.why);
+			tls_rc = tls_rc ? tls_rc : tc.rc;
+		}
 	}
 	freeaddrinfo(res);
 	json_free(&j);
-	return any ? 0 : EXIT_NO;
+	return tls_rc ? tls_rc : any ? 0 : EXIT_NO;
 }
 
 /* --expect's view of the received bytes; with -u a datagram's end ends its last line. */
@@ -291,7 +353,7 @@ static int judge(const struct connect_opts *o, struct watcher *w, int rc,
 	return rc;
 }
 
-static int converse(struct connect_opts *o, int fd, struct watcher *w)
+static int converse(struct connect_opts *o, int fd, struct transport *tr, struct watcher *w)
 {
 	char *sendbuf = NULL;
 	struct relay_stats st;
@@ -299,6 +361,7 @@ static int converse(struct connect_opts *o, int fd, struct watcher *w)
 	    .in_fd = o->send ? -1 : STDIN_FILENO,
 	    .out_fd = STDOUT_FILENO,
 	    .sock = fd,
+	    .tr = tr,
 	    .udp = o->udp,
 	    .in_is_tty = !o->send && isatty(STDIN_FILENO),
 	    .no_shutdown = o->no_shutdown,
@@ -344,12 +407,24 @@ static int run_program(struct exec_prog *prog, int fd)
 	return rc;
 }
 
+/* --tls: the handshake within -w and --max-time. Returns 0 or the exit status. */
+static int start_tls(struct connect_opts *o, int fd, struct transport *tr, struct tls_ctx **ctx)
+{
+	const struct deadline *max = &o->common.max_time;
+	int rc = cmd_tls_start(tr, ctx, &o->common, fd, o->host,
+	                       deadline_cap(max, o->common.timeout_ms));
+
+	return rc == EXIT_TIMEOUT && deadline_expired(max) ? deadline_report(max) : rc;
+}
+
 int cmd_connect(int argc, char **argv)
 {
 	struct connect_opts o = {.common = {.family = AF_UNSPEC}, .linger_ms = -1};
 	struct exec_prog prog = {0};
 	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
 	struct watcher w = {.udp = false};
+	struct transport tr = {.fd = -1};
+	struct tls_ctx *ctx = NULL;
 	int nops, fd, rc;
 
 	if ((nops = cmd_parse_options(argc, argv, options, synopsis, &o, &o.common,
@@ -362,8 +437,16 @@ int cmd_connect(int argc, char **argv)
 	w.udp = o.udp;
 	if (o.expect && cmd_expect_init(&w.ex, o.expect) < 0)
 		return EXIT_USAGE;
-	if (o.scan)
-		return scan(&o);
+	if (o.tls && (rc = cmd_tls_ctx(&ctx, &o.common)) != 0) {
+		if (o.expect)
+			expect_free(&w.ex);
+		return rc;
+	}
+	if (o.scan) {
+		rc = scan(&o, ctx);
+		tls_ctx_free(ctx);
+		return rc;
+	}
 	/* the program is looked up before connecting: a typo is exit 2, not a connection */
 	if ((o.exec_line || o.sh_line) &&
 	    exec_prepare(err, &prog, o.exec_line ? o.exec_line : o.sh_line, !o.exec_line) < 0) {
@@ -380,6 +463,7 @@ int cmd_connect(int argc, char **argv)
 		if (o.expect)
 			expect_free(&w.ex);
 		exec_free(&prog);
+		tls_ctx_free(ctx);
 		return connect_failed(&o, fd, err);
 	}
 	diag_verbose(1, "connected to %s%s",
@@ -387,7 +471,13 @@ int cmd_connect(int argc, char **argv)
 	             : o.proxy.kind ? proxy_hostport(who, sizeof who, o.host, o.port)
 	                            : net_format_peer(fd, who, sizeof who),
 	             o.proxy.kind ? " through the proxy" : "");
-	rc = prog.path ? run_program(&prog, fd) : converse(&o, fd, &w);
+	rc = o.tls ? start_tls(&o, fd, &tr, &ctx) : 0;
+	if (rc == 0)
+		rc = prog.path ? run_program(&prog, fd) : converse(&o, fd, o.tls ? &tr : NULL, &w);
+	else if (o.expect)
+		expect_free(&w.ex);
+	transport_free(&tr);
+	tls_ctx_free(ctx);
 	close(fd);
 	exec_free(&prog);
 	return rc;

@@ -11,6 +11,7 @@
 #include "progress.h"
 #include "proxy.h"
 #include "splice.h"
+#include "transport.h"
 #include "writeout.h"
 
 #include <errno.h>
@@ -34,12 +35,13 @@
 
 static const char get_synopsis[] =
     "usage: sockit http-get [OPTIONS] URL...\n"
-    "Fetches each URL over plain HTTP/1.1 (no TLS) and writes the bodies to stdout, byte\n"
-    "for byte, one after another; URLs of the same HOST:PORT share one connection. URL is\n"
-    "[http://]HOST[:PORT][/PATH][?QUERY]; an IPv6 HOST goes in brackets.";
+    "Fetches each URL over HTTP/1.1 (https: over verified TLS) and writes the bodies to\n"
+    "stdout, byte for byte, one after another; URLs of the same scheme, HOST and PORT share\n"
+    "one connection. URL is [http[s]://]HOST[:PORT][/PATH][?QUERY]; an IPv6 HOST goes in\n"
+    "brackets.";
 static const char head_synopsis[] =
     "usage: sockit http-head [OPTIONS] URL...\n"
-    "Sends a HEAD request for each URL over plain HTTP/1.1 (no TLS) and prints the\n"
+    "Sends a HEAD request for each URL over HTTP/1.1 (https: over TLS) and prints the\n"
     "status line and the headers as received, one per line. Exits 0 whatever the\n"
     "status, unless --fail.";
 
@@ -96,6 +98,7 @@ static const struct opt get_options[] = {
     OPT_STRING(0, "proxy", "URL", H, proxy_url, "through a SOCKS or HTTP proxy ('': none)"),
     OPT_NONEMPTY(0, "proxy-user", "USER:PASS", H, proxy_user, "the proxy's user and password"),
     OPT_STRING(0, "noproxy", "LIST", H, noproxy, "hosts that bypass the proxy (a.com,b,*)"),
+    OPT_TLS_CLIENT(H),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -139,6 +142,8 @@ struct fetch {
 	char reason[80];
 	/* the connection */
 	int fd;               /* -1 when none is open */
+	struct transport tr;  /* fd read and written: plain, or TLS for https */
+	struct tls_ctx *tls;  /* made for the first https URL (or TLS option), kept */
 	struct http_url conn; /* whom fd is connected to (host and port) */
 	bool keep;            /* this request went without Connection: close */
 	bool reused;          /* ... over a connection that carried an earlier one */
@@ -478,6 +483,8 @@ static int read_failed(struct fetch *f, ssize_t code, const char *err)
 	if (code == NET_ETIMEOUT)
 		return report(f, EXIT_TIMEOUT, "timed out: no data for %d.%03d s", ms / 1000,
 		              ms % 1000);
+	if (code == TRANSPORT_ETRUNC || code == TRANSPORT_EFAIL) /* TLS's: exit 6, 8 */
+		return report(f, (int)-code, "%s", err);
 	return report(f, EXIT_NET, "%s", err);
 }
 
@@ -577,7 +584,7 @@ static int splice_body(struct fetch *f, int fd)
 /* The rest of the body may skip the parser: no chunks to decode, and nothing to show. */
 static bool can_splice(const struct fetch *f)
 {
-	return f->in_body && !f->spliced && !f->discard &&
+	return f->in_body && !f->spliced && !f->discard && f->tr.zero_copy_in &&
 	       (f->resp.body == HTTP_BODY_LENGTH || f->resp.body == HTTP_BODY_CLOSE);
 }
 
@@ -588,14 +595,29 @@ static bool can_splice(const struct fetch *f)
  */
 static int check_idle(struct fetch *f, int rc)
 {
-	int state = f->resp.surplus > 0 ? 1 : net_peek_idle(f->fd);
+	int state = f->resp.surplus > 0 || transport_pending(&f->tr) ? 1 : net_peek_idle(f->fd);
 
 	if (state == 0)
 		return rc;
 	f->reusable = false;
-	if (state < 0 || rc != STOP)
+	/* TLS: raw bytes may be a record of TLS's own (a session ticket): not reused, no more */
+	if (state < 0 || rc != STOP || (f->tr.tls && f->resp.surplus == 0 &&
+	                                !transport_pending(&f->tr)))
 		return rc;
 	return report(f, EXIT_PROTO, "bytes after the end of the response");
+}
+
+/* Reads from the connection (its io timeout armed): the count, 0 at its end, NET_ETIMEOUT,
+ * or a failure (NET_ENET, TRANSPORT_ETRUNC, TRANSPORT_EFAIL) in err. */
+static ssize_t conn_read(struct fetch *f, char *buf, size_t cap, char *err)
+{
+	ssize_t n = transport_read(&f->tr, buf, cap);
+
+	if (n == TRANSPORT_WANT_READ || n == TRANSPORT_WANT_WRITE) /* SO_RCVTIMEO ran out */
+		return NET_ETIMEOUT;
+	if (n < 0)
+		snprintf(err, NET_ERR_LEN, "%s", f->tr.err);
+	return n;
 }
 
 /* Reads until the response is complete (or fails), feeding the parser as bytes come. */
@@ -613,7 +635,7 @@ static int read_response(struct fetch *f, int fd)
 			break;
 		if ((rc = arm(f, fd)) != GO_ON)
 			break;
-		n = net_read(err, fd, readbuf, sizeof readbuf);
+		n = conn_read(f, readbuf, sizeof readbuf, err);
 		/* a kept connection the server closed before this request reached it */
 		if (f->reused && !f->resp.got_bytes && (n == 0 || n == NET_ENET)) {
 			rc = RETRY;
@@ -642,6 +664,7 @@ static int read_response(struct fetch *f, int fd)
 /* Closes the connection, if one is open. */
 static void drop_connection(struct fetch *f)
 {
+	transport_free(&f->tr);
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
@@ -655,6 +678,14 @@ static const struct proxy *via_proxy(const struct fetch *f)
 	const struct proxy *px = &f->o->proxy;
 
 	return px->kind != PROXY_NONE && !proxy_no_proxy(f->o->noproxy, f->url.host) ? px : NULL;
+}
+
+/* A TLS start that failed (cmd_tls_start printed why): the status, the URL's error
+ * message for --write-out. */
+static int report_tls(struct fetch *f, int rc)
+{
+	snprintf(f->errmsg, sizeof f->errmsg, "TLS failed");
+	return rc;
 }
 
 /* Connects to the URL's host (through the proxy: sockit(1), Proxies); sets *fd, or returns
@@ -673,7 +704,8 @@ static int open_connection(struct fetch *f, int *fd)
 	int rc;
 
 	snprintf(port, sizeof port, "%u", (unsigned)f->url.port);
-	f->forward = px && px->kind == PROXY_HTTP;
+	/* https goes through an HTTP proxy as a CONNECT tunnel, never as a forward request */
+	f->forward = px && px->kind == PROXY_HTTP && !f->url.tls;
 	*fd = !px        ? net_connect(err, &p)
 	      : f->forward ? proxy_open(err, px, &p)
 	                   : proxy_connect(err, px, &p);
@@ -689,6 +721,14 @@ static int open_connection(struct fetch *f, int *fd)
 	if (diag_level() >= 1)
 		diag_verbose(1, "connected to %s%s", net_format_peer(*fd, who, sizeof who),
 		             px ? " (the proxy)" : "");
+	transport_plain(&f->tr, *fd);
+	if (f->url.tls && (rc = cmd_tls_start(&f->tr, &f->tls, &f->o->common, *fd, f->url.host,
+	                                      deadline_cap(&f->o->common.max_time,
+	                                                   f->o->common.timeout_ms))) != 0) {
+		close(*fd);
+		*fd = -1;
+		return report_tls(f, rc);
+	}
 	return GO_ON;
 }
 
@@ -708,6 +748,7 @@ static int get_connection(struct fetch *f)
 			return rc;
 		memcpy(f->conn.host, f->url.host, sizeof f->conn.host);
 		f->conn.port = f->url.port;
+		f->conn.tls = f->url.tls;
 	}
 	f->t_connect = loop_now_us();
 	return GO_ON;
@@ -777,11 +818,13 @@ static int send_request(struct fetch *f, int fd)
 	if (len == 0) /* the options were checked: the buffer always suffices */
 		return report(f, EXIT_USAGE, "cannot build the request");
 	verbose_request(req, len);
-	if ((rc = net_write_all(err, fd, req, len)) == 0)
+	(void)fd;
+	if ((rc = transport_write_all(&f->tr, req, len)) == 0)
 		return GO_ON;
+	snprintf(err, sizeof err, "%s", f->tr.err);
 	if (f->reused && rc == NET_ENET)
 		return RETRY;
-	return rc == NET_ETIMEOUT ? read_failed(f, rc, err) : report(f, EXIT_NET, "%s", err);
+	return read_failed(f, rc, err);
 }
 
 /* A connection, the request, the response. */
@@ -832,9 +875,6 @@ static int next_url(struct fetch *f)
 	    http_url_resolve(&next, &f->url, f->resp.location, f->resp.location_len, &err)) {
 	case HTTP_URL_OK:
 		break;
-	case HTTP_URL_HTTPS: /* never a plaintext request to where TLS was meant */
-		return report(f, EXIT_PROTO,
-		              "redirect to '%s' refused: sockit has no TLS (use curl)", loc);
 	case HTTP_URL_SCHEME:
 		return report(f, EXIT_PROTO, "redirect to '%s' refused: unsupported scheme",
 		              loc);
@@ -1043,6 +1083,9 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 		return diag_usage("--output-dir needs -O or -o");
 	if (o->extra + (o->user_agent ? strlen(o->user_agent) : 0) > EXTRA_MAX)
 		return diag_usage("-H and -A text too long (at most %d bytes)", EXTRA_MAX);
+	if (cmd_tls_check(&o->common, true, "https://") < 0)
+		return -1;
+	o->common.tls.alpn = "http/1.1";
 	return choose_proxy(o);
 }
 
@@ -1055,8 +1098,6 @@ static int parse_url(struct http_url *u, const char *s)
 	switch (http_url_parse(u, s, len, &err)) {
 	case HTTP_URL_OK:
 		return 0;
-	case HTTP_URL_HTTPS:
-		return diag_usage("%s", err);
 	default:
 		return diag_usage("invalid URL '%s%s': %s",
 		                  printable(shown, sizeof shown, s, len),
@@ -1226,6 +1267,17 @@ static void start(struct fetch *f, const struct http_opts *o)
 	                         isatty(STDERR_FILENO) && o->common.verbosity >= 0);
 }
 
+/* An https URL among the operands, or a TLS option given. */
+static bool needs_tls(const struct http_opts *o)
+{
+	const struct tls_client_opts *t = &o->common.tls;
+
+	for (int i = 0; i < o->nurls; i++)
+		if (strncasecmp(o->urls[i], "https:", 6) == 0)
+			return true;
+	return t->cafile || t->cert || t->insecure || t->npins || t->name;
+}
+
 static int run(int argc, char **argv, bool head)
 {
 	struct http_opts o = {
@@ -1247,7 +1299,11 @@ static int run(int argc, char **argv, bool head)
 	if ((rc = load_write_out(&o)) != 0)
 		return rc;
 	start(&f, &o);
+	/* TLS's files are judged before any request: a bad one is exit 2 */
+	if (needs_tls(&o) && (rc = cmd_tls_ctx(&f.tls, &o.common)) != 0)
+		return rc;
 	rc = fetch_all(&f);
+	tls_ctx_free(f.tls);
 	writeout_free(&o.wo);
 	json_free(&f.json);
 	return rc;

@@ -8,6 +8,7 @@
 #include "net.h"
 #include "parse.h"
 #include "proxy.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -27,9 +28,10 @@ static const char synopsis[] =
     "usage: sockit wait [OPTIONS] TARGET... [-- COMMAND [ARG...]]\n"
     "Waits until every TARGET is up (with --any: one of them), then exits 0, or runs\n"
     "COMMAND in sockit's place. TARGET is HOST:PORT or [IPV6]:PORT (a TCP connection is\n"
-    "accepted), unix:PATH (a stream connection is accepted) or http://... (a GET request\n"
-    "is answered with a status of 200-399). At the deadline, each TARGET still down is\n"
-    "named with its last error, and the exit status is 5.";
+    "accepted), tls://HOST:PORT (a TLS handshake verifies), unix:PATH (a stream connection\n"
+    "is accepted) or http[s]://... (a GET request is answered with a status of 200-399).\n"
+    "At the deadline, each TARGET still down is named with its last error, and the exit\n"
+    "status is 5.";
 
 struct wait_opts {
 	struct cmd_common common;
@@ -48,6 +50,7 @@ static const struct opt options[] = {
     OPT_STRING(0, "proxy", "URL", W, proxy_url,
                "reach HOST:PORT and http:// targets through this proxy ('': none)"),
     OPT_NONEMPTY(0, "proxy-user", "USER:PASS", W, proxy_user, "the proxy's user and password"),
+    OPT_TLS_CLIENT(W),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -58,6 +61,7 @@ enum kind { TCP, UNIX_STREAM, HTTP };
 enum state {
 	IDLE,       /* between attempts: the next one is due at next_ms */
 	CONNECTING, /* a connect is under way to ai (or to the UNIX path) */
+	HANDSHAKE,  /* TLS: the handshake is under way */
 	READING,    /* HTTP: the request is sent, the response head is awaited */
 	UP,
 };
@@ -68,8 +72,11 @@ struct target {
 	char host[HTTP_HOST_MAX + 1], port[64]; /* TCP and HTTP */
 	const char *path;                       /* UNIX_STREAM */
 	struct http_url url;                    /* HTTP */
+	bool tls;                               /* tls:// or https:// */
 	enum state state;
 	int fd;
+	struct transport tr; /* fd's TLS session while there is one */
+	short want;          /* HANDSHAKE and READING: the poll events awaited */
 	struct addrinfo *res, *ai; /* this attempt's addresses; the next one to try */
 	long long next_ms; /* IDLE: when to try again; else when this attempt gives up */
 	int backoff_ms;
@@ -86,6 +93,7 @@ struct waiter {
 	long long start_us;
 	long long deadline_ms; /* 0: none */
 	struct json json;
+	struct tls_ctx *tls; /* for tls:// and https:// targets */
 };
 
 /* ---- the targets ---------------------------------------------------------------------- */
@@ -97,12 +105,11 @@ static int parse_url_target(struct target *t, const char *s)
 	switch (http_url_parse(&t->url, s, strlen(s), &err)) {
 	case HTTP_URL_OK:
 		break;
-	case HTTP_URL_HTTPS:
-		return diag_usage("%s", err);
 	default:
 		return diag_usage("invalid URL '%.60s': %s", s, err);
 	}
 	t->kind = HTTP;
+	t->tls = t->url.tls;
 	snprintf(t->host, sizeof t->host, "%s", t->url.host);
 	snprintf(t->port, sizeof t->port, "%u", (unsigned)t->url.port);
 	return 0;
@@ -121,13 +128,18 @@ static int parse_target(struct target *t, const char *s)
 		t->path = s + 5;
 		return t->path[0] ? 0 : diag_usage("empty PATH in target 'unix:'");
 	}
-	if (strstr(s, "://"))
+	if (strncmp(s, "tls://", 6) == 0) {
+		t->tls = true;
+		s += 6;
+	} else if (strstr(s, "://")) {
 		return parse_url_target(t, s);
+	}
 	t->kind = TCP;
 	if (parse_hostport(s, t->host, sizeof t->host, t->port, sizeof t->port) != 1 ||
 	    t->host[0] == '\0')
-		return diag_usage("invalid target '%.60s' (HOST:PORT, unix:PATH or http://...)",
-		                  s);
+		return diag_usage(
+		    "invalid target '%.60s' (HOST:PORT, tls://HOST:PORT, unix:PATH or http://...)",
+		    t->text);
 	if (net_check_port(err, t->port, false, SOCK_STREAM) < 0)
 		return diag_usage("%s", err);
 	return 0;
@@ -146,6 +158,7 @@ static long long attempt_end(const struct waiter *w, long long now)
 /* Ends the attempt under way, if any: what it holds is released. */
 static void attempt_close(struct target *t)
 {
+	transport_free(&t->tr);
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
@@ -159,9 +172,9 @@ static void attempt_close(struct target *t)
 /* The attempt failed for reason: the next one after a pause, doubled each time. */
 static void attempt_failed(struct target *t, const char *reason, long long now)
 {
-	attempt_close(t);
-	if (reason != t->err)
+	if (reason != t->err) /* before the close: reason may be the session's words */
 		snprintf(t->err, sizeof t->err, "%s", reason);
+	attempt_close(t);
 	diag_verbose(2, "%s: %s", t->text, t->err);
 	t->state = IDLE;
 	t->next_ms = now + t->backoff_ms;
@@ -210,6 +223,7 @@ static void connect_next(struct waiter *w, struct target *t, long long now)
 }
 
 static void send_request(struct waiter *w, struct target *t, long long now);
+static void tls_begin(struct waiter *w, struct target *t, long long now);
 
 /* --proxy: the handshake is a blocking one, bounded by the attempt's end, so targets behind
  * a proxy are tried one after another (sockit(1), wait). The proxy resolves a socks5h://
@@ -225,6 +239,9 @@ static void attempt_through_proxy(struct waiter *w, struct target *t, struct net
 	t->fd = proxy_connect(err, &w->o->proxy, p);
 	if (t->fd < 0)
 		return attempt_failed(t, net_err_reason(err), loop_now_ms());
+	transport_plain(&t->tr, t->fd);
+	if (t->tls && net_set_nonblock(err, t->fd, true) == 0)
+		return tls_begin(w, t, loop_now_ms());
 	if (t->kind == HTTP && net_set_nonblock(err, t->fd, true) == 0)
 		return send_request(w, t, loop_now_ms());
 	if (t->kind == HTTP)
@@ -267,11 +284,12 @@ static void send_request(struct waiter *w, struct target *t, long long now)
 	                                "sockit/" SOCKIT_VERSION, NULL, 0);
 
 	/* a fresh connection's send buffer takes the request whole: no EAGAIN here */
-	if (len == 0 || net_write_all(t->err, t->fd, req, len) < 0)
-		return attempt_failed(t, len ? net_err_reason(t->err) : "request too long",
+	if (len == 0 || transport_write_all(&t->tr, req, len) < 0)
+		return attempt_failed(t, len ? net_err_reason(t->tr.err) : "request too long",
 		                      now);
 	http_resp_init(&t->resp, false);
 	t->state = READING;
+	t->want = POLLIN;
 	t->next_ms = attempt_end(w, now);
 }
 
@@ -282,10 +300,41 @@ static void on_connected(struct waiter *w, struct target *t, long long now)
 		t->fd = -1;
 		return connect_next(w, t, now); /* the next address, if there is one */
 	}
-	if (t->kind == HTTP)
+	transport_plain(&t->tr, t->fd);
+	if (t->tls)
+		tls_begin(w, t, now);
+	else if (t->kind == HTTP)
 		send_request(w, t, now);
 	else
 		target_up(w, t);
+}
+
+/* One step of the TLS handshake; once the peer is trusted, as for a plain connection. */
+static void tls_step(struct waiter *w, struct target *t, long long now)
+{
+	int rc = transport_handshake(&t->tr);
+
+	t->want = transport_events(rc);
+	if (t->want)
+		return;
+	if (rc < 0)
+		return attempt_failed(t, t->tr.err, now);
+	if (t->kind == HTTP)
+		return send_request(w, t, now);
+	target_up(w, t);
+}
+
+/* A TLS session on the connected t->fd (non-blocking), its handshake begun. */
+static void tls_begin(struct waiter *w, struct target *t, long long now)
+{
+	struct tls_conn *c = tls_client_new(t->err, w->tls, t->fd, t->host);
+
+	if (!c)
+		return attempt_failed(t, t->err, now);
+	transport_tls(&t->tr, t->fd, c);
+	t->state = HANDSHAKE;
+	t->next_ms = attempt_end(w, now);
+	tls_step(w, t, now);
 }
 
 /* The response head: a status of 200-399 is up; anything else is this attempt's error. */
@@ -294,13 +343,16 @@ static void on_response(struct waiter *w, struct target *t, long long now)
 	static char buf[16384];
 	struct http_event ev;
 	char err[NET_ERR_LEN];
-	ssize_t n = net_read(err, t->fd, buf, sizeof buf);
+	ssize_t n = transport_read(&t->tr, buf, sizeof buf);
 	enum http_ev e;
 
-	if (n == NET_ETIMEOUT) /* EAGAIN: nothing after all */
+	t->want = transport_events(n);
+	if (t->want) /* nothing after all */
 		return;
-	if (n < 0)
-		return attempt_failed(t, net_err_reason(err), now);
+	if (n < 0) {
+		snprintf(err, sizeof err, "%s", t->tr.err);
+		return attempt_failed(t, t->tr.tls ? err : net_err_reason(err), now);
+	}
 	if (n == 0) /* closed before the head was whole: always an error here */
 		return attempt_failed(
 		    t, http_resp_eof(&t->resp, &ev) == HTTP_EV_ERROR ? ev.msg : "no response",
@@ -323,7 +375,9 @@ static void on_response(struct waiter *w, struct target *t, long long now)
 static void set_timed_out(struct target *t)
 {
 	snprintf(t->err, sizeof t->err, "%s",
-	         t->state == READING ? "no HTTP response in time" : strerror(ETIMEDOUT));
+	         t->state == READING     ? "no HTTP response in time"
+	         : t->state == HANDSHAKE ? "TLS handshake timed out"
+	                                 : strerror(ETIMEDOUT));
 }
 
 /* The attempt's own time is up (ATTEMPT_MAX_MS, or the deadline). */
@@ -374,7 +428,7 @@ static int poll_once(struct waiter *w, struct pollfd *pfd, int *who, int timeout
 		if (w->t[i].fd < 0)
 			continue;
 		pfd[np].fd = w->t[i].fd;
-		pfd[np].events = w->t[i].state == CONNECTING ? POLLOUT : POLLIN;
+		pfd[np].events = w->t[i].state == CONNECTING ? POLLOUT : w->t[i].want;
 		who[np++] = i;
 	}
 	if (poll(pfd, (nfds_t)np, timeout_ms) < 0 && errno != EINTR) {
@@ -387,6 +441,8 @@ static int poll_once(struct waiter *w, struct pollfd *pfd, int *who, int timeout
 			continue;
 		if (t->state == CONNECTING)
 			on_connected(w, t, loop_now_ms());
+		else if (t->state == HANDSHAKE)
+			tls_step(w, t, loop_now_ms());
 		else if (t->state == READING)
 			on_response(w, t, loop_now_ms());
 	}
@@ -485,8 +541,12 @@ static int wait_targets(const struct wait_opts *o, char **ops, int nops, char **
 			rc = EXIT_USAGE;
 	w.start_us = loop_now_us();
 	w.deadline_ms = o->common.timeout_ms ? w.start_us / 1000 + o->common.timeout_ms : 0;
+	for (int i = 0; i < nops && rc == 0; i++)
+		if (w.t[i].tls)
+			rc = cmd_tls_ctx(&w.tls, &o->common);
 	if (rc == 0)
 		rc = run(&w);
+	tls_ctx_free(w.tls);
 	json_free(&w.json);
 	free(w.t);
 	return rc == 0 && cmd ? run_command(cmd) : rc;
@@ -509,6 +569,8 @@ int cmd_wait(int argc, char **argv)
 	if (o.proxy_user && !o.proxy_url)
 		return diag_usage("cannot use --proxy-user without --proxy"), EXIT_USAGE;
 	if (o.proxy_url && cmd_proxy(&o.proxy, o.proxy_url, "--proxy", o.proxy_user) < 0)
+		return EXIT_USAGE;
+	if (cmd_tls_check(&o.common, true, "a tls:// or https:// target") < 0)
 		return EXIT_USAGE;
 	return wait_targets(&o, argv, nops, end < argc ? argv + end + 1 : NULL);
 }

@@ -21,7 +21,10 @@ struct hint {
 };
 
 #define HTTP     "http-head http-get"
-#define NO_TLS   "sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
+#define TLS_WHERE                                                                              \
+	"TLS is connect --tls, https:// URLs and wait tls://HOST:PORT (sockit(1), TLS)"
+#define TLS_ON "--tls is all it takes: TLS 1.2 or later, always verified"
+#define TLS_HTTP "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
 #define NO_BODY  "sockit sends no request body; use curl for POST and PUT"
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 
@@ -52,14 +55,26 @@ static const struct hint hints[] = {
     {HTTP, "--data*", UNKNOWN, NO_BODY},
     {HTTP, "-X", UNKNOWN, "http-get sends GET and http-head HEAD; for other methods use curl"},
     {HTTP, "-x", UNKNOWN, "a proxy is --proxy http://HOST:PORT"},
-    {HTTP, "-k", UNKNOWN, NO_TLS},
+    {HTTP " wait", "-k", UNKNOWN, "curl's -k is --insecure here"},
     {NULL, "-I", UNKNOWN, "the headers alone: sockit http-head URL"},
     {"connect udp-send " HTTP, "-m", UNKNOWN, DEADLINE},
-    {NULL, "--ssl*", UNKNOWN, NO_TLS},
-    {NULL, "--tls*", UNKNOWN, NO_TLS},
-    {NULL, "--insecure", UNKNOWN, NO_TLS},
-    {NULL, "--cacert", UNKNOWN, NO_TLS},
-    {NULL, "--capath", UNKNOWN, NO_TLS},
+    /* ncat and curl TLS */
+    {"connect", "--ssl-verify", UNKNOWN, "--tls always verifies (--insecure: not at all)"},
+    {"connect", "--ssl-cert", UNKNOWN, "ncat's --ssl-cert is --cert FILE here"},
+    {"connect", "--ssl-key", UNKNOWN, "ncat's --ssl-key is --key FILE here"},
+    {"connect", "--ssl-trustfile", UNKNOWN, "ncat's --ssl-trustfile is --cacert FILE here"},
+    {NULL, "--pinnedpubkey", UNKNOWN, "curl's --pinnedpubkey is --pin sha256//BASE64 here"},
+    {"connect " HTTP " wait", "--capath", UNKNOWN,
+     "a CA directory is not read: --cacert FILE (one PEM bundle)"},
+    {"connect", "--ssl*", UNKNOWN, TLS_ON},
+    {"connect", "--tls*", UNKNOWN, TLS_ON},
+    {HTTP " wait", "--ssl*", UNKNOWN, TLS_HTTP},
+    {HTTP " wait", "--tls*", UNKNOWN, TLS_HTTP},
+    {NULL, "--ssl*", UNKNOWN, TLS_WHERE},
+    {NULL, "--tls*", UNKNOWN, TLS_WHERE},
+    {NULL, "--insecure", UNKNOWN, TLS_WHERE},
+    {NULL, "--cacert", UNKNOWN, TLS_WHERE},
+    {NULL, "--capath", UNKNOWN, TLS_WHERE},
 };
 
 /* True if word is one of the space-separated words of list (NULL: any word). */

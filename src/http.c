@@ -181,14 +181,26 @@ static const char *name_error(const char *s, size_t n)
 	return NULL;
 }
 
+/* The port of a URL that names none. */
+static uint16_t default_port(const struct http_url *u)
+{
+	return u->tls ? 443 : 80;
+}
+
+/* The scheme and "//" of u, as written in an absolute URL. */
+static const char *scheme_prefix(const struct http_url *u)
+{
+	return u->tls ? "https://" : "http://";
+}
+
 /* An empty port means the default, as RFC 3986 §3.2.3 allows. */
-static const char *port_error(const char *s, size_t n, uint16_t *port)
+static const char *port_error(const char *s, size_t n, uint16_t dflt, uint16_t *port)
 {
 	unsigned long v = 0;
 	size_t i;
 
 	if (n == 0) {
-		*port = 80;
+		*port = dflt;
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
@@ -212,7 +224,7 @@ static void set_authority(struct http_url *u)
 	sb_str(&b, u->ipv6 ? "[" : "");
 	sb_str(&b, u->host);
 	sb_str(&b, u->ipv6 ? "]" : "");
-	if (u->port != 80) {
+	if (u->port != default_port(u)) {
 		snprintf(port, sizeof port, ":%u", (unsigned)u->port);
 		sb_str(&b, port);
 	}
@@ -250,7 +262,7 @@ static enum http_url_result parse_authority(struct http_url *u, const char *a, s
 		if ((msg = name_error(host, hostlen)) != NULL)
 			return bad(err, msg);
 	}
-	if ((msg = port_error(port, (size_t)(end - port), &u->port)) != NULL)
+	if ((msg = port_error(port, (size_t)(end - port), default_port(u), &u->port)) != NULL)
 		return bad(err, msg);
 	memcpy(u->host, host, hostlen);
 	u->host[hostlen] = '\0';
@@ -347,18 +359,15 @@ enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t le
 			return bad(err, "control byte or space in URL");
 	sl = scheme_len(s, len);
 	if (sl > 0 && at(s + sl, len - sl, "://")) {
-		if (ci_equal(s, sl, "https")) {
-			*err = "https is not supported: sockit has no TLS (use curl)";
-			return HTTP_URL_HTTPS;
-		}
-		if (!ci_equal(s, sl, "http")) {
+		u->tls = ci_equal(s, sl, "https");
+		if (!u->tls && !ci_equal(s, sl, "http")) {
 			*err = "unsupported URL scheme";
 			return HTTP_URL_SCHEME;
 		}
 		s += sl + 3;
 	} else if (sl > 0 && (ci_equal(s, sl, "http") || ci_equal(s, sl, "https"))) {
 		/* "http:/x" read as host "http" would fetch from the wrong machine */
-		return bad(err, "malformed URL (expected http://)");
+		return bad(err, "malformed URL (expected http:// or https://)");
 	}
 	hash = memchr(s, '#', (size_t)(end - s));
 	if (hash != NULL)
@@ -389,7 +398,7 @@ static void put_relative(struct sb *b, const struct http_url *base, const char *
 	size_t pathlen = q != NULL ? (size_t)(q - ref) : n;
 	size_t basepath = strcspn(base->target, "?");
 
-	sb_str(b, "http://");
+	sb_str(b, scheme_prefix(base));
 	sb_str(b, base->authority);
 	if (pathlen == 0) {
 		sb_put(b, base->target, basepath);
@@ -421,21 +430,21 @@ enum http_url_result http_url_resolve(struct http_url *dst, const struct http_ur
 	if (hash != NULL)
 		len = (size_t)(hash - ref);
 	sl = scheme_len(ref, len);
-	if (sl > 0 && ci_equal(ref, sl, "https")) {
-		*err = "redirect to https refused: sockit has no TLS (use curl)";
-		return HTTP_URL_HTTPS;
-	}
-	if (sl > 0 && !ci_equal(ref, sl, "http")) {
+	bool tls = sl > 0 ? ci_equal(ref, sl, "https") : base->tls;
+	if (sl > 0 && !tls && !ci_equal(ref, sl, "http")) {
 		*err = "unsupported scheme in Location";
 		return HTTP_URL_SCHEME;
 	}
 	if (sl > 0 && at(ref + sl + 1, len - sl - 1, "//")) {
 		sb_encoded(&b, ref, len);
-	} else if (sl > 0) {
-		/* "http:g" is relative to an http base: RFC 3986 §5.4.2's compatible reading */
+	} else if (sl > 0 && tls == base->tls) {
+		/* "http:g" is relative to a base of its scheme: RFC 3986 §5.4.2's compatible
+		 * reading */
 		put_relative(&b, base, ref + sl + 1, len - sl - 1);
+	} else if (sl > 0) {
+		return bad(err, "scheme without an authority in Location");
 	} else if (at(ref, len, "//")) {
-		sb_str(&b, "http:");
+		sb_str(&b, tls ? "https:" : "http:");
 		sb_encoded(&b, ref, len);
 	} else {
 		put_relative(&b, base, ref, len);
@@ -449,7 +458,7 @@ size_t http_url_format(char *dst, size_t cap, const struct http_url *u)
 {
 	struct sb b = {dst, cap, 0, cap > 0};
 
-	sb_str(&b, "http://");
+	sb_str(&b, scheme_prefix(u));
 	sb_str(&b, u->authority);
 	sb_str(&b, u->target);
 	return b.ok ? b.len : 0;
@@ -459,7 +468,7 @@ bool http_url_same_origin(const struct http_url *a, const struct http_url *b)
 {
 	size_t n = strlen(a->host);
 
-	if (a->port != b->port || n != strlen(b->host))
+	if (a->tls != b->tls || a->port != b->port || n != strlen(b->host))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (lower(a->host[i]) != lower(b->host[i]))

@@ -23,20 +23,20 @@ struct http_url {
 	char host[HTTP_HOST_MAX + 1];      /* name or address to connect to; IPv6 unbracketed */
 	char authority[HTTP_HOST_MAX + 9]; /* the Host value: "[::1]:8080"; ":80" left out */
 	char target[HTTP_TARGET_MAX + 1]; /* path, dot segments removed, and query; '/' first */
-	uint16_t port;                    /* 1..65535, 80 when not given */
+	uint16_t port;                    /* 1..65535; when not given 80, or 443 for https */
 	bool ipv6;                        /* host was a bracketed IPv6 literal */
+	bool tls;                         /* https:// (sockit(1), TLS) */
 };
 
 enum http_url_result {
 	HTTP_URL_OK = 0,
 	HTTP_URL_BAD,    /* malformed, too long, or user@ (unsupported); *err says why */
-	HTTP_URL_HTTPS,  /* https: sockit has no TLS */
-	HTTP_URL_SCHEME, /* any other scheme: not supported */
+	HTTP_URL_SCHEME, /* a scheme other than http and https: not supported */
 };
 
 /*
- * Parses s[0..len) as `[http://]host[:port][/path][?query][#fragment]`; a missing scheme means
- * http, the fragment is dropped. Fills u on HTTP_URL_OK, else sets *err to a short message.
+ * Parses s[0..len) as `[http[s]://]host[:port][/path][?query][#fragment]`; a missing scheme
+ * means http, the fragment is dropped. Fills u on HTTP_URL_OK, else sets *err to a short message.
  */
 enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t len,
                                     const char **err);
@@ -46,9 +46,10 @@ enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t le
  */
 enum http_url_result http_url_resolve(struct http_url *dst, const struct http_url *base,
                                       const char *ref, size_t len, const char **err);
-/* Writes "http://" authority target and a NUL; returns the length, or 0 if cap is short. */
+/* Writes "http://" (or "https://") authority target and a NUL; returns the length, or 0 if
+ * cap is short. */
 size_t http_url_format(char *dst, size_t cap, const struct http_url *u);
-/* True if a and b name the same host (ASCII case ignored) and port. */
+/* True if a and b name the same scheme, host (ASCII case ignored) and port. */
 bool http_url_same_origin(const struct http_url *a, const struct http_url *b);
 /*
  * The file name for u's body (-O): the last segment of its path, percent-decoded; "index.html"

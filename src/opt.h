@@ -61,6 +61,7 @@ enum {
 	OPT_ID_QUIET,
 	OPT_ID_HELP,
 	OPT_ID_LIST,
+	OPT_ID_PIN, /* --pin: added to the TLS client options (cmd.h's OPT_TLS_CLIENT) */
 	OPT_ID_FIRST_CMD = 256,
 };
 

@@ -8,10 +8,12 @@
 #include "loop.h"
 #include "net.h"
 #include "splice.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -35,6 +37,10 @@ struct flow {
 	char hexdir;  /* '>' or '<' to dump the bytes, or 0 */
 	bool watched; /* a callback looks at the bytes: never spliced past it */
 	bool splice;  /* moving through mv: nobody needs to see the bytes */
+	struct transport *tr; /* the socket end (src_sock or dst_sock) is read/written here */
+	short sock_ev;        /* what the socket end waits for: POLLIN to read, POLLOUT to
+	                       * write, or the other when TLS needs it (WANT_*) */
+	int fail;             /* a TLS failure of the socket end (TRANSPORT_ETRUNC, EFAIL) */
 	struct splice_mover mv;
 	char *buf; /* copy path: bytes read and not yet written */
 	size_t off, len;
@@ -51,7 +57,9 @@ static bool has_data(const struct flow *f)
 /* The bytes go through the zero-copy mover unless they must be seen on the way. */
 static int flow_init(struct flow *f)
 {
-	f->splice = !f->mem && !f->crlf && !f->hexdir && !f->udp && !f->watched;
+	bool zero_copy = f->src_sock ? f->tr->zero_copy_in : f->tr->zero_copy_out;
+
+	f->splice = !f->mem && !f->crlf && !f->hexdir && !f->udp && !f->watched && zero_copy;
 	if (f->splice)
 		return splice_open(&f->mv, f->src, f->dst, true);
 	f->buf = malloc(COPY_BUF);
@@ -63,6 +71,25 @@ static void flow_free(struct flow *f)
 	if (f->splice)
 		splice_close(&f->mv);
 	free(f->buf);
+}
+
+/* A transport call's result as a system call's: the count, or -1 with errno (EAGAIN
+ * while it waits, the socket's own error, or EPROTO with f->fail for TLS's failures).
+ * Notes what the socket end waits for next: ev, or the other way round for TLS. */
+static ssize_t sock_result(struct flow *f, ssize_t n, short ev)
+{
+	short want = transport_events(n);
+
+	f->sock_ev = want ? want : ev;
+	if (n >= 0)
+		return n;
+	if (want)
+		errno = EAGAIN;
+	else if (n != TRANSPORT_ENET) {
+		f->fail = (int)n;
+		errno = EPROTO;
+	}
+	return -1;
 }
 
 /* Reads once from the source into p: memory, a socket, or a plain fd. */
@@ -77,6 +104,8 @@ static ssize_t source_read(struct flow *f, char *p, size_t cap)
 		f->memlen -= (size_t)n;
 		return n;
 	}
+	if (f->src_sock && !f->udp)
+		return sock_result(f, transport_read(f->tr, p, cap), POLLIN);
 	do
 		n = f->src_sock ? recv(f->src, p, cap, 0) : read(f->src, p, cap);
 	while (n < 0 && errno == EINTR);
@@ -124,10 +153,13 @@ static int copy_drain(struct flow *f)
 {
 	ssize_t n;
 
-	do
-		n = f->dst_sock ? send(f->dst, f->buf + f->off, f->len - f->off, MSG_NOSIGNAL)
-		                : write(f->dst, f->buf + f->off, f->len - f->off);
-	while (n < 0 && errno == EINTR);
+	if (f->dst_sock && !f->udp)
+		n = sock_result(f, transport_write(f->tr, f->buf + f->off, f->len - f->off), POLLOUT);
+	else
+		do
+			n = f->dst_sock ? send(f->dst, f->buf + f->off, f->len - f->off, MSG_NOSIGNAL)
+			                : write(f->dst, f->buf + f->off, f->len - f->off);
+		while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? WAIT : FAIL_DST;
 	if (f->hexdir == '>')
@@ -201,9 +233,12 @@ static void flow_discard(struct flow *f)
 struct relay {
 	const struct relay_opts *o;
 	struct flow up, down; /* up: input to socket; down: socket to output */
+	struct transport plain, *tr; /* the socket's transport: o->tr, or plain */
 	bool shut;            /* input is over and the peer was told (half-close) */
 	bool peer_eof;        /* the peer closed its side cleanly */
 	int read_err;         /* reading the socket failed with this errno */
+	int tls_fail;         /* ...or TLS failed so (TRANSPORT_ETRUNC, TRANSPORT_EFAIL) */
+	char tls_why[TLS_ERR_LEN]; /* ...in these words (later calls reuse the transport's) */
 	int write_err;        /* writing the socket failed with this errno */
 	bool write_quiet;     /* ...after the peer had closed: it has gone, not reset us */
 	bool in_err;          /* reading the input failed (reported already) */
@@ -242,7 +277,7 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 			r->last_io = loop_now_ms();
 		}
 	}
-	if ((sock_ev & (POLLOUT | POLLHUP | POLLERR)) && has_data(f)) {
+	if ((sock_ev & (f->sock_ev | POLLHUP | POLLERR)) && has_data(f)) {
 		rc = flow_drain(f);
 		if (rc == FAIL_DST) {
 			/* the peer is gone: what is left of the input cannot be delivered */
@@ -268,7 +303,7 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 	struct flow *f = &r->down;
 	int rc;
 
-	if ((sock_ev & (POLLIN | POLLHUP | POLLERR)) && wants_read(f)) {
+	if ((sock_ev & (f->sock_ev | POLLHUP | POLLERR)) && wants_read(f)) {
 		rc = flow_fill(f);
 		if (rc == DONE) {
 			f->eof = r->peer_eof = true;
@@ -276,6 +311,8 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 			watch(r, NULL, &none);
 		} else if (rc == FAIL_SRC) {
 			r->read_err = errno;
+			r->tls_fail = f->fail;
+			snprintf(r->tls_why, sizeof r->tls_why, "%s", f->tr->err);
 			f->eof = true;
 		} else if (rc == MOVED) {
 			r->last_io = loop_now_ms();
@@ -296,13 +333,13 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 /* Input is over and all of it was sent: tell the peer (half-close), start lingering. */
 static void maybe_shut(struct relay *r)
 {
-	char err[NET_ERR_LEN];
-
 	if (r->shut || !r->up.eof || has_data(&r->up))
 		return;
+	/* TLS's close_notify may wait for room in the socket: tried again then */
+	if (!r->o->no_shutdown && !r->o->udp && !r->write_err &&
+	    transport_shutdown_write(r->tr) == TRANSPORT_WANT_WRITE)
+		return;
 	r->shut = true;
-	if (!r->o->no_shutdown && !r->o->udp && !r->write_err)
-		net_shutdown_write(err, r->o->sock);
 	if (r->o->linger_ms >= 0)
 		r->linger_at = loop_now_ms() + r->o->linger_ms;
 }
@@ -329,6 +366,10 @@ static int verdict(struct relay *r)
 	if (!down_done)
 		return -1;
 	/* everything the peer sent has been written out */
+	if (r->tls_fail) {
+		diag_err("%s", r->tls_why);
+		return -r->tls_fail;
+	}
 	if (r->read_err) {
 		diag_err("%s", strerror(r->read_err));
 		return EXIT_NET;
@@ -400,8 +441,9 @@ static int pump(struct relay *r)
 			return rc;
 		pfd[SLOT_IN].fd = wants_read(&r->up) && !r->up.mem ? r->up.src : -1;
 		pfd[SLOT_IN].events = POLLIN;
-		pfd[SLOT_SOCK].events = (short)((wants_read(&r->down) ? POLLIN : 0) |
-		                                (has_data(&r->up) ? POLLOUT : 0));
+		pfd[SLOT_SOCK].events = (short)((wants_read(&r->down) ? r->down.sock_ev : 0) |
+		                                (has_data(&r->up) ? r->up.sock_ev : 0) |
+		                                (r->up.eof && !r->shut ? POLLOUT : 0));
 		/* a socket we want nothing from is left out: after a reset its POLLERR would
 		 * wake every poll at once and spin while we wait for stdin */
 		pfd[SLOT_SOCK].fd = pfd[SLOT_SOCK].events ? r->o->sock : -1;
@@ -413,13 +455,17 @@ static int pump(struct relay *r)
 		/* --send has no fd to poll: its bytes are always ready, so poll must not wait
 		 * (a peer that speaks only when spoken to would never wake it) */
 		bool mem_ready = r->up.mem && wants_read(&r->up);
-		rc = poll(pfd, 3, mem_ready ? 0 : poll_timeout(r, now));
+		/* TLS may hold decrypted bytes the socket will never poll readable for */
+		bool held = wants_read(&r->down) && transport_pending(r->tr) > 0;
+		rc = poll(pfd, 3, mem_ready || held ? 0 : poll_timeout(r, now));
 		if (rc < 0 && errno != EINTR) {
 			diag_err("poll: %s", strerror(errno));
 			return EXIT_IO;
 		}
-		if (rc < 0 || (rc == 0 && !mem_ready))
+		if (rc < 0 || (rc == 0 && !mem_ready && !held))
 			continue;
+		if (held)
+			pfd[SLOT_SOCK].revents |= r->down.sock_ev;
 		short in_ev = r->up.mem ? POLLIN : pfd[SLOT_IN].revents;
 		if (pfd[SLOT_IN].fd < 0 && !r->up.mem)
 			in_ev = 0;
@@ -438,12 +484,16 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 
 	memset(&r, 0, sizeof r);
 	r.o = o;
+	transport_plain(&r.plain, o->sock);
+	r.tr = o->tr ? o->tr : &r.plain;
 	r.last_io = loop_now_ms();
 	r.up = (struct flow){.src_name = "stdin",
 	                     .dst_name = "socket",
 	                     .src = o->in_fd,
 	                     .dst = o->sock,
 	                     .dst_sock = true,
+	                     .tr = r.tr,
+	                     .sock_ev = POLLOUT,
 	                     .udp = o->udp,
 	                     .crlf = o->crlf,
 	                     .hexdir = o->hex ? '>' : 0,
@@ -456,6 +506,8 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 	                       .src = o->sock,
 	                       .dst = o->out_fd,
 	                       .src_sock = true,
+	                       .tr = r.tr,
+	                       .sock_ev = POLLIN,
 	                       .udp = o->udp,
 	                       .hexdir = o->hex ? '<' : 0,
 	                       .watched = o->on_received != NULL,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 struct deadline;
+struct transport;
 
 /* Sees each chunk received from the peer, buf[0..*n), before it is written out; at the
  * peer's EOF it is called once more with buf NULL and *n 0. Returning true ends the
@@ -17,6 +18,7 @@ struct relay_opts {
 	int in_fd;        /* what is sent: stdin, or -1 when there is nothing (more) */
 	int out_fd;       /* where received bytes go: stdout */
 	int sock;         /* the connected socket; made non-blocking by relay_run */
+	struct transport *tr; /* read and write sock through this (TLS); NULL: plain */
 	bool udp;         /* datagrams: each read of in_fd is one; no EOF from the peer */
 	bool in_is_tty;   /* the peer's EOF ends the relay at once (sockit(1), "Relaying") */
 	bool no_shutdown; /* keep the write side open at input EOF */
@@ -39,7 +41,8 @@ struct relay_stats {
 };
 
 /* Pumps both ways until both sides are done (the rules of sockit(1), "Relaying"). Prints its own errors
- * through diag. Returns the exit status: 0, EXIT_NET, EXIT_TIMEOUT or EXIT_IO. */
+ * through diag. Returns the exit status: 0, EXIT_NET, EXIT_TIMEOUT or EXIT_IO; over TLS
+ * also EXIT_PROTO (the peer ended inside a record) or EXIT_TLS. */
 int relay_run(const struct relay_opts *o, struct relay_stats *st);
 
 #endif

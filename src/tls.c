@@ -66,7 +66,7 @@ typedef struct {
 #define GEN_IPADD                      7
 #define ERR_LIB_SSL                    20
 #define ERR_LIB_X509                   11
-#define X509_R_KEY_MISMATCH            116  /* X509_R_KEY_VALUES_MISMATCH */
+#define X509_R_KEY_VALUES_MISMATCH     116
 #define ERR_SYSTEM_FLAG                0x80000000ul
 #define ERR_GET_LIB(e)    (((e) & ERR_SYSTEM_FLAG) ? 2 : (int)(((e) >> 23) & 0xFF))
 #define ERR_GET_REASON(e) (((e) & ERR_SYSTEM_FLAG) ? (int)((e) & 0x7FFFFFFF) : (int)((e) & 0x7FFFFF))
@@ -159,6 +159,7 @@ typedef struct {
 	X(int, EVP_Digest, (const void *, size_t, unsigned char *, unsigned *, const EVP_MD *, \
 	                    ENGINE *))                                                       \
 	X(unsigned long, ERR_get_error, (void))                                              \
+	X(unsigned long, ERR_peek_error, (void))                                             \
 	X(void, ERR_clear_error, (void))                                                     \
 	X(const char *, ERR_reason_error_string, (unsigned long))
 
@@ -303,7 +304,7 @@ static void key_failure(char *err, const char *cert, const char *key)
 	if (e & ERR_SYSTEM_FLAG)
 		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: %s", key ? key : cert,
 		         reason_of(e, ""));
-	else if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_MISMATCH)
+	else if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
 		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s", key ? key : cert,
 		         cert);
 	else if (!key)
@@ -329,6 +330,7 @@ static int use_cert(char *err, SSL_CTX *c, const char *cert, const char *key)
 		return TLS_EUSAGE;
 	}
 	if (ssl.SSL_CTX_check_private_key(c) != 1) {
+		ssl.ERR_clear_error();
 		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s", key ? key : cert,
 		         cert);
 		return TLS_EUSAGE;
@@ -418,6 +420,7 @@ struct tls_conn {
 	struct tls_ctx *ctx;
 	char host[256]; /* the name verified ("" for a server session) */
 	bool client;
+	bool done;      /* the handshake itself completed */
 	bool checked;   /* the peer was judged trusted (or --insecure) */
 	int held_rc;    /* a read's end or failure met after bytes it returned */
 	char held_err[TLS_ERR_LEN];
@@ -557,8 +560,10 @@ static const char *error_words(unsigned long e, const char *reason)
 			words = "a client certificate is required (--cert FILE)";
 			break;
 		case R_ALERT_BAD_CERTIFICATE:
+			words = "the peer refused our certificate";
+			break;
 		case R_ALERT_UNKNOWN_CA:
-			words = "the peer refused the certificate it was given";
+			words = "the peer refused our certificate (it does not trust its issuer)";
 			break;
 		case R_ALERT_HANDSHAKE_FAILURE:
 			words = "the peer refused it (no common cipher or key type?)";
@@ -705,6 +710,7 @@ int tls_handshake(char *err, struct tls_conn *t)
 	ssl.ERR_clear_error();
 	if ((ret = ssl.SSL_do_handshake(t->ssl)) != 1)
 		return outcome(err, t, ret, true);
+	t->done = true;
 	if (t->client && !t->checked && (rc = judge_peer(err, t)) < 0)
 		return rc;
 	t->checked = true;
@@ -734,8 +740,9 @@ ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap)
 	}
 	if (t->held_end)
 		return 0;
-	/* as many records as are there: fewer polls per byte */
-	while (got < cap) {
+	/* the records the library holds already go too (never a wait for more: the socket
+	 * may be blocking) */
+	while (got < cap && (got == 0 || ssl.SSL_has_pending(t->ssl))) {
 		int want = cap - got > INT_MAX ? INT_MAX : (int)(cap - got);
 		errno = 0;
 		ssl.ERR_clear_error();
@@ -840,6 +847,8 @@ void tls_get_info(const struct tls_conn *t, struct tls_info *info)
 	X509 *x;
 
 	memset(info, 0, sizeof *info);
+	if (!t->done)
+		return;
 	snprintf(info->version, sizeof info->version, "%s", ssl.SSL_get_version(t->ssl));
 	snprintf(info->cipher, sizeof info->cipher, "%s", c ? ssl.SSL_CIPHER_get_name(c) : "");
 	ssl.SSL_get0_alpn_selected(t->ssl, &alpn, &alpn_len);

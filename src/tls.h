@@ -98,7 +98,8 @@ void tls_conn_free(struct tls_conn *t);
  * a client) the peer is trusted; TLS_WANT_READ/TLS_WANT_WRITE; or TLS_EFAIL / TLS_ENET
  * with err in words ("certificate for 127.0.0.1 has expired (3 days ago)"). */
 int tls_handshake(char *err, struct tls_conn *t);
-/* Reads at most cap bytes, as many records as are there. Returns the count; 0 at the
+/* Reads at most cap bytes: one record, and those the library holds already; on a
+ * blocking socket it waits as read(2) does. Returns the count; 0 at the
  * peer's end (its close_notify, or a TCP end between records: not an error, as curl);
  * TLS_WANT_READ/TLS_WANT_WRITE with nothing read; TLS_ETRUNC (an end inside a record),
  * TLS_ENET (errno kept) or TLS_EFAIL, with err filled. */
@@ -116,7 +117,8 @@ size_t tls_pending(const struct tls_conn *t);
 /* True if the kernel encrypts what is written (kTLS granted): splice/sendfile into the
  * socket keep working. */
 bool tls_ktls_send(const struct tls_conn *t);
-/* Fills in the session's details (after the handshake). */
+/* Fills in the session's details: all empty (version "") unless the handshake completed
+ * (it may have, and the peer still not be trusted: verified false). */
 void tls_get_info(const struct tls_conn *t, struct tls_info *info);
 /* The server name the client asked for (SNI), or NULL. */
 const char *tls_sni(const struct tls_conn *t);

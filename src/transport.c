@@ -37,12 +37,13 @@ void transport_free(struct transport *t)
 	transport_plain(t, fd);
 }
 
-/* The system call's failure as the seam reports it. */
-static ssize_t sys_failure(struct transport *t)
+/* The system call's failure as the seam reports it ("read: Connection reset by peer", as
+ * net.h's words). */
+static ssize_t sys_failure(struct transport *t, const char *what)
 {
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return TRANSPORT_WANT_READ; /* corrected by the writer */
-	snprintf(t->err, sizeof t->err, "%s", strerror(errno));
+	snprintf(t->err, sizeof t->err, "%s: %s", what, strerror(errno));
 	return TRANSPORT_ENET;
 }
 
@@ -60,13 +61,11 @@ int transport_handshake(struct transport *t)
 	return 0;
 }
 
-int transport_handshake_wait(struct transport *t, int timeout_ms)
+/* transport_handshake until done or failed, polling between steps until end (0: none). */
+static int handshake_polled(struct transport *t, int timeout_ms, long long end)
 {
-	long long end = timeout_ms > 0 ? loop_now_ms() + timeout_ms : 0;
-	int fl = fcntl(t->fd, F_GETFL), rc;
+	int rc;
 
-	if (fl >= 0 && !(fl & O_NONBLOCK))
-		fcntl(t->fd, F_SETFL, fl | O_NONBLOCK);
 	while ((rc = transport_handshake(t)) == TRANSPORT_WANT_READ || rc == TRANSPORT_WANT_WRITE) {
 		struct pollfd p = {.fd = t->fd, .events = transport_events(rc)};
 		long long left = end ? end - loop_now_ms() : -1;
@@ -83,6 +82,19 @@ int transport_handshake_wait(struct transport *t, int timeout_ms)
 	return rc;
 }
 
+int transport_handshake_wait(struct transport *t, int timeout_ms)
+{
+	long long end = timeout_ms > 0 ? loop_now_ms() + timeout_ms : 0;
+	int fl = fcntl(t->fd, F_GETFL), rc;
+
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(t->fd, F_SETFL, fl | O_NONBLOCK);
+	rc = handshake_polled(t, timeout_ms, end);
+	if (fl >= 0 && !(fl & O_NONBLOCK)) /* as it was */
+		fcntl(t->fd, F_SETFL, fl);
+	return rc;
+}
+
 ssize_t transport_read(struct transport *t, void *buf, size_t cap)
 {
 	ssize_t n;
@@ -92,7 +104,7 @@ ssize_t transport_read(struct transport *t, void *buf, size_t cap)
 	do
 		n = recv(t->fd, buf, cap, 0);
 	while (n < 0 && errno == EINTR);
-	return n >= 0 ? n : sys_failure(t);
+	return n >= 0 ? n : sys_failure(t, "read");
 }
 
 ssize_t transport_write(struct transport *t, const void *buf, size_t len)
@@ -106,8 +118,26 @@ ssize_t transport_write(struct transport *t, const void *buf, size_t len)
 	while (n < 0 && errno == EINTR);
 	if (n >= 0)
 		return n;
-	n = sys_failure(t);
+	n = sys_failure(t, "write");
 	return n == TRANSPORT_WANT_READ ? TRANSPORT_WANT_WRITE : n;
+}
+
+int transport_write_all(struct transport *t, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = transport_write(t, p, len);
+		if (n == TRANSPORT_WANT_READ || n == TRANSPORT_WANT_WRITE) {
+			snprintf(t->err, sizeof t->err, "write: timed out");
+			return TRANSPORT_ETIMEOUT;
+		}
+		if (n < 0)
+			return (int)n;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 int transport_shutdown_write(struct transport *t)
@@ -119,7 +149,7 @@ int transport_shutdown_write(struct transport *t)
 	if (t->tls)
 		rc = tls_close_notify(t->err, t->tls);
 	else if (shutdown(t->fd, SHUT_WR) < 0)
-		rc = (int)sys_failure(t);
+		rc = (int)sys_failure(t, "shutdown");
 	if (rc == 0)
 		t->closed_write = true;
 	return rc == TRANSPORT_WANT_READ && !t->tls ? TRANSPORT_WANT_WRITE : rc;

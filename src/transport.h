@@ -47,17 +47,21 @@ void transport_free(struct transport *t);
 /* One non-blocking handshake step: 0 when done (always for plain), TRANSPORT_WANT_*,
  * or TRANSPORT_EFAIL / TRANSPORT_ENET with t->err. */
 int transport_handshake(struct transport *t);
-/* The whole handshake on a blocking or non-blocking fd (left non-blocking), bounded by
+/* The whole handshake on a blocking or non-blocking fd (left as it was), bounded by
  * timeout_ms (0: none): 0, TRANSPORT_ETIMEOUT ("TLS handshake timed out after 3 s"),
  * or the failure of transport_handshake. */
 int transport_handshake_wait(struct transport *t, int timeout_ms);
 
 /* Reads at most cap bytes: the count, 0 at the peer's clean end, TRANSPORT_WANT_*, or a
- * failure (a reset is TRANSPORT_ENET with errno ECONNRESET). EINTR is retried. */
+ * failure (a reset is TRANSPORT_ENET with errno ECONNRESET). EINTR is retried. On a
+ * blocking socket with an io timeout (net_set_io_timeout), WANT_* means it ran out. */
 ssize_t transport_read(struct transport *t, void *buf, size_t cap);
 /* Writes at most len bytes (never SIGPIPE): the count taken, TRANSPORT_WANT_*, or a
  * failure (errno EPIPE / ECONNRESET kept for TRANSPORT_ENET). */
 ssize_t transport_write(struct transport *t, const void *buf, size_t len);
+/* Writes all of buf to a blocking socket: 0, TRANSPORT_ETIMEOUT (its io timeout ran
+ * out), or a failure. */
+int transport_write_all(struct transport *t, const void *buf, size_t len);
 /* Half-closes: shutdown(SHUT_WR), or TLS's close_notify. 0, TRANSPORT_WANT_WRITE, or a
  * failure. Once done, later calls return 0. */
 int transport_shutdown_write(struct transport *t);

@@ -5,7 +5,7 @@
 
 load helpers
 
-VERSION_LINE="Server: sockit/$("$SOCKIT" --version | awk '{ print $NF }')"
+VERSION_LINE="Server: sockit/$("$SOCKIT" --version | awk 'NR == 1 { print $NF }')"
 
 # raw [PORT] < REQUEST: the request sent as it is, in one write, to PORT (default: the last
 # server's); the reply on stdout.

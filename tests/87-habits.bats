@@ -9,7 +9,9 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-TLS="sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
+TLS_WHERE="TLS is connect --tls, https:// URLs and wait tls://HOST:PORT (sockit(1), TLS)"
+TLS_ON="--tls is all it takes: TLS 1.2 or later, always verified"
+TLS_HTTP="https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
 BODY="sockit sends no request body; use curl for POST and PUT"
 DEADLINE="the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 QUIET="sockit shows no progress unless asked; -q also hides diagnostics"
@@ -72,17 +74,29 @@ sockit: http-get: -w: the timeout (SECS) here; curl's -w FORMAT is --write-out F
 sockit: http-head: -w: the timeout (SECS) here; curl's -w FORMAT is --write-out FORMAT|http-head -w code=%{http_code}\\n http://127.0.0.1:9/
 sockit: http-get: -X: http-get sends GET and http-head HEAD; for other methods use curl|http-get -X POST http://127.0.0.1:9/
 sockit: http-get: -x: a proxy is --proxy http://HOST:PORT|http-get -x 127.0.0.1:3128 http://127.0.0.1:9/
-sockit: http-get: -k: $TLS|http-get -k http://127.0.0.1:9/
+sockit: http-get: -k: curl's -k is --insecure here|http-get -k https://127.0.0.1:9/
+sockit: wait: -k: curl's -k is --insecure here|wait -k tls://127.0.0.1:9
+sockit: http-get: --pinnedpubkey: curl's --pinnedpubkey is --pin sha256//BASE64 here|http-get --pinnedpubkey x https://127.0.0.1:9/
+sockit: connect: --ssl-trustfile: ncat's --ssl-trustfile is --cacert FILE here|connect --ssl --ssl-trustfile ca.pem 127.0.0.1 9
+sockit: connect: --ssl-verify: --tls always verifies (--insecure: not at all)|connect --ssl --ssl-verify 127.0.0.1 9
 EOF
 }
 
-@test "habits: TLS flags on every command name the tools that speak it" {
-	for cmd in connect serve http-get http-head udp-send resolve; do
+@test "habits: other tools' TLS flags name sockit's way on every command" {
+	for cmd in serve udp-send resolve; do
 		for flag in --ssl --ssl-reqd --tls --tlsv1.2 --insecure --cacert; do
-			habit "sockit: $cmd: $flag: $TLS" "$cmd" "$flag" 127.0.0.1 9
+			habit "sockit: $cmd: $flag: $TLS_WHERE" "$cmd" "$flag" 127.0.0.1 9
 		done
 	done
-	habit "sockit: http-get: --ssl-reqd: $TLS" http-get --ssl-reqd=yes http://127.0.0.1:9/
+	for flag in --ssl-reqd --tlsv1.2 --tls-max; do
+		habit "sockit: connect: $flag: $TLS_ON" connect "$flag" 127.0.0.1 9
+	done
+	for cmd in http-get http-head wait; do
+		for flag in --ssl --ssl-reqd --tls --tlsv1.2; do
+			habit "sockit: $cmd: $flag: $TLS_HTTP" "$cmd" "$flag" https://127.0.0.1:9/
+		done
+	done
+	habit "sockit: http-get: --ssl-reqd: $TLS_HTTP" http-get --ssl-reqd=yes http://127.0.0.1:9/
 }
 
 @test "habits: sockit's own meanings of the same letters are kept" {

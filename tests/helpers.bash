@@ -322,8 +322,9 @@ wait_accepts() {
 	return 1
 }
 
-# start_nginx: nginx in the foreground of a background job, everything under $T/nginx;
-# its access log has the connection's serial number first, to count connections.
+# start_nginx [SERVER-BLOCK...]: nginx in the foreground of a background job, everything
+# under $T/nginx; its access log has the connection's serial number first, to count
+# connections. Each SERVER-BLOCK is added to its http block as it stands.
 start_nginx() {
 	local dir=$T/nginx
 	mkdir -p "$dir/www/dir" "$dir/tmp"
@@ -347,6 +348,7 @@ http {
 	default_type application/octet-stream;
 	sendfile on;
 	server { listen 127.0.0.1:$NGX_PORT; root $dir/www; }
+$(printf '\t%s\n' "$@")
 }
 EOF
 	random_file "$dir/www/big.bin" 3145728
@@ -369,6 +371,19 @@ same() {
 sk() {
 	RC=0
 	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
+}
+
+# start_tinyproxy [CONF LINE...]: tinyproxy in the foreground on a free port, all under $T.
+start_tinyproxy() {
+	TP_PORT=$(free_port)
+	{
+		printf '%s\n' "Port $TP_PORT" "Listen 127.0.0.1" "Allow 127.0.0.1" \
+			"PidFile \"$T/tinyproxy.pid\"" "LogFile \"$T/tinyproxy.log\"" "Timeout 30"
+		printf '%s\n' "$@"
+	} >"$T/tinyproxy.conf"
+	tinyproxy -d -c "$T/tinyproxy.conf" >"$T/tinyproxy.out" 2>&1 3>&- 9>&- &
+	track $!
+	wait_accepts 127.0.0.1 "$TP_PORT"
 }
 
 # start_microsocks [ARGS]: microsocks on a free port (it prints nothing: the port is polled).

@@ -51,8 +51,10 @@ static const struct url_case url_cases[] = {
     {"http://h/%zz%41", 0, HTTP_URL_OK, "h", 80, "h", "/%zz%41"},
     {"http://h/\xc3\xa9?\xff", 0, HTTP_URL_OK, "h", 80, "h", "/%C3%A9?%FF"},
     {"http://h/a;b=c,d@e:f", 0, HTTP_URL_OK, "h", 80, "h", "/a;b=c,d@e:f"},
-    {"https://h/", 0, HTTP_URL_HTTPS, "TLS", 0, NULL, NULL},
-    {"HTTPS://h:443/x", 0, HTTP_URL_HTTPS, "TLS", 0, NULL, NULL},
+    {"https://h/", 0, HTTP_URL_OK, "h", 443, "h", "/"},
+    {"HTTPS://h:443/x", 0, HTTP_URL_OK, "h", 443, "h", "/x"},
+    {"https://h:80/x", 0, HTTP_URL_OK, "h", 80, "h:80", "/x"},
+    {"https:/h", 0, HTTP_URL_BAD, "expected http:// or https://", 0, NULL, NULL},
     {"ftp://h/", 0, HTTP_URL_SCHEME, "scheme", 0, NULL, NULL},
     {"gopher://h", 0, HTTP_URL_SCHEME, "scheme", 0, NULL, NULL},
     {"http://[::1/", 0, HTTP_URL_BAD, "missing ']'", 0, NULL, NULL},
@@ -245,8 +247,9 @@ static const struct ref_case rfc_cases[] = {
     {"http://x.example:8080/p/../q?r#s", 0, HTTP_URL_OK, "http://x.example:8080/q?r"},
     {"HTTP://X/", 0, HTTP_URL_OK, "http://X/"},
     {"http://a:80", 0, HTTP_URL_OK, "http://a/"},
-    {"https://a/x", 0, HTTP_URL_HTTPS, NULL},
-    {"HTTPS:x", 0, HTTP_URL_HTTPS, NULL},
+    {"https://a/x", 0, HTTP_URL_OK, "https://a/x"},
+    {"HTTPS://a:443/x", 0, HTTP_URL_OK, "https://a/x"},
+    {"HTTPS:x", 0, HTTP_URL_BAD, NULL}, /* another scheme's relative form: no authority */
     {"ftp://a/", 0, HTTP_URL_SCHEME, NULL},
     {"mailto:x@y", 0, HTTP_URL_SCHEME, NULL},
     {"//g:81/x/./y", 0, HTTP_URL_OK, "http://g:81/x/y"},
@@ -300,8 +303,22 @@ static void test_resolve(void)
 	CHECK_STR(err, "empty Location");
 	CHECK_INT(http_url_resolve(&u, &base, BYTES("/x\r\n"), &err), HTTP_URL_BAD);
 	CHECK_STR(err, "control byte in Location");
-	CHECK_INT(http_url_resolve(&u, &base, BYTES("https://a/"), &err), HTTP_URL_HTTPS);
-	CHECK(strstr(err, "TLS") != NULL);
+	/* https: across schemes, and relative references keep the base's scheme and port */
+	CHECK_INT(http_url_parse(&base, BYTES("https://s:8443/d/f"), &err), HTTP_URL_OK);
+	CHECK(base.tls);
+	CHECK_INT(http_url_resolve(&u, &base, BYTES("g?x"), &err), HTTP_URL_OK);
+	http_url_format(out, sizeof out, &u);
+	CHECK_STR(out, "https://s:8443/d/g?x");
+	CHECK_INT(http_url_resolve(&u, &base, BYTES("//t/y"), &err), HTTP_URL_OK);
+	http_url_format(out, sizeof out, &u);
+	CHECK_STR(out, "https://t/y");
+	CHECK_INT(u.port, 443);
+	CHECK_INT(http_url_resolve(&u, &base, BYTES("http://s:8443/z"), &err), HTTP_URL_OK);
+	CHECK(!u.tls);
+	CHECK(!http_url_same_origin(&u, &base)); /* the scheme counts */
+	CHECK_INT(http_url_resolve(&u, &base, BYTES("https://S:8443/z"), &err), HTTP_URL_OK);
+	CHECK(http_url_same_origin(&u, &base));
+	CHECK_INT(http_url_parse(&base, BYTES("http://a/b/c/d;p?q"), &err), HTTP_URL_OK);
 
 	/* the base's port and brackets are kept for relative references */
 	CHECK_INT(http_url_parse(&base, BYTES("http://[::1]:8080/dir/file?x"), &err),
