@@ -10,6 +10,7 @@
 #include "relay.h"
 #include "server.h"
 #include "tls.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -216,8 +217,6 @@ static int check_tls(const struct serve_opts *o)
 		return diag_usage("--tls needs --cert FILE (and --key FILE unless the key is in it)");
 	if (o->udp)
 		return diag_usage("cannot use --tls with -u (there is no DTLS)");
-	if (!o->protocol)
-		return diag_usage("--tls needs -p PROTO for now (raw and -e/-c over TLS: not yet)");
 	if (t->verify_client != (t->cafile != NULL))
 		return diag_usage(t->cafile ? "--cacert needs --verify-client"
 		                            : "--verify-client needs --cacert FILE");
@@ -343,14 +342,15 @@ static int next_client(struct serve_opts *o, int lfd, struct sockaddr_storage *s
 	return -1;
 }
 
-static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_done,
-                     bool *output_gone)
+static int serve_one(struct serve_opts *o, struct transport *tr, const char *who,
+                     bool *input_done, bool *output_gone)
 {
 	struct relay_stats st;
 	struct relay_opts r = {
 	    .in_fd = *input_done ? -1 : STDIN_FILENO,
 	    .out_fd = STDOUT_FILENO,
-	    .sock = fd,
+	    .sock = tr->fd,
+	    .tr = tr,
 	    .udp = o->udp,
 	    .in_is_tty = isatty(STDIN_FILENO),
 	    .linger_ms = -1,
@@ -370,15 +370,33 @@ static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_
 }
 
 /* --greeting on raw: the line goes out before the client's relay starts. */
-static int greet_raw(struct serve_opts *o, int fd)
+static int greet_raw(struct serve_opts *o, struct transport *tr)
 {
-	char err[NET_ERR_LEN];
-
-	if (net_write_all(err, fd, o->greeting, strlen(o->greeting)) < 0 ||
-	    net_write_all(err, fd, "\n", 1) < 0) {
-		diag_verbose(1, "greeting: %s", err);
+	if (transport_write_all(tr, o->greeting, strlen(o->greeting)) < 0 ||
+	    transport_write_all(tr, "\n", 1) < 0) {
+		diag_verbose(1, "greeting: %s", tr->err);
 		return -1;
 	}
+	return 0;
+}
+
+/* The bound of a TLS handshake: --idle-timeout, or HANDSHAKE_MS. */
+static int handshake_ms(const struct serve_opts *o)
+{
+	return o->idle_ms ? o->idle_ms : HANDSHAKE_MS;
+}
+
+/* --tls on raw: the client's handshake, bounded; one that fails is logged with -v and
+ * costs only its own connection. Returns 0 with tr the session, or -1. */
+static int raw_tls(struct serve_opts *o, int fd, const char *who, struct transport *tr)
+{
+	char words[TLS_ERR_LEN + 2 * TLS_NAME_LEN];
+
+	if (transport_accept_wait(tr, o->tls_ctx, fd, handshake_ms(o)) < 0) {
+		diag_verbose(1, "%s: %s", who, tr->err);
+		return -1;
+	}
+	diag_verbose(1, "%s: %s", who, transport_server_words(tr, words, sizeof words));
 	return 0;
 }
 
@@ -391,16 +409,24 @@ static int serve_raw(struct serve_opts *o, int lfd)
 	int rc = 0;
 
 	for (;;) {
+		struct transport tr;
 		int fd = next_client(o, lfd, &ss, &len);
 		if (fd < 0)
 			return 0;
 		net_format((struct sockaddr *)&ss, len, who, sizeof who);
 		diag_verbose(1, "connection from %s", who);
+		transport_plain(&tr, fd);
+		/* a client that fails the handshake never began a session: wait for the next */
+		if (o->tls_ctx && raw_tls(o, fd, who, &tr) < 0) {
+			close(fd);
+			continue;
+		}
 		/* a client gone before its greeting was delivered: its session is over */
-		if (o->greeting && greet_raw(o, fd) < 0)
+		if (o->greeting && greet_raw(o, &tr) < 0)
 			rc = 0;
 		else
-			rc = serve_one(o, fd, who, &input_done, &output_gone);
+			rc = serve_one(o, &tr, who, &input_done, &output_gone);
+		transport_free(&tr);
 		if (fd != lfd)
 			close(fd);
 		/* with -k too: once stdout's reader has left, no client can be served */
@@ -502,7 +528,7 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	    .max_clients = (int)o->max_clients,
 	    .idle_ms = o->idle_ms,
 	    .tls = o->tls_ctx,
-	    .handshake_ms = o->idle_ms ? o->idle_ms : HANDSHAKE_MS,
+	    .handshake_ms = handshake_ms(o),
 	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
 	    .in_fd = o->protocol->on_input ? STDIN_FILENO : -1,
 	    .stop = &stop_requested,
@@ -520,6 +546,8 @@ static int serve_exec(struct serve_opts *o, int lfd)
 	    .max_clients = (int)o->max_clients,
 	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
 	    .stop = &stop_requested,
+	    .tls = o->tls_ctx,
+	    .handshake_ms = handshake_ms(o),
 	};
 	return exec_serve(&eo);
 }

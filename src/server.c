@@ -433,14 +433,6 @@ static void log_close(struct conn *c)
 	             why[c->why], c->bytes_in, c->bytes_out, ms / 1000, ms % 1000);
 }
 
-/* A TLS client's bytes not yet read are dropped, so that the close after an alert or
- * close_notify is a FIN: a reset could reach it first and the client would not learn why. */
-static void discard_input(int fd)
-{
-	for (int i = 0; i < 16 && recv(fd, S.in, sizeof S.in, MSG_DONTWAIT) > 0; i++)
-		;
-}
-
 /* Takes c off the ready list (it is going away). */
 static void unready(struct conn *c)
 {
@@ -463,7 +455,7 @@ static void end_transport(struct conn *c)
 	if (c->why != PROTO_CLOSE_ERROR && !(c->flags & CONN_HANDSHAKE))
 		(void)transport_shutdown_write(&c->tr);
 	/* the client's own close_notify, unread, would turn the close into a reset */
-	discard_input(c->fd);
+	net_drop_input(c->fd);
 	transport_free(&c->tr);
 }
 
@@ -660,14 +652,10 @@ static void open_client(struct conn *c)
 /* -v: the session agreed, and which path a file takes (sockit(1), TLS). */
 static void log_session(struct conn *c)
 {
-	struct tls_info i;
+	char words[TLS_ERR_LEN + 2 * TLS_NAME_LEN];
 
-	if (diag_level() < 1)
-		return;
-	tls_get_info(c->tr.tls, &i);
-	diag_verbose(1, "%s: %s %s, client certificate: %s, %s", conn_peer(c), i.version,
-	             i.cipher, i.have_cert ? i.subject : "none",
-	             c->tr.zero_copy_out ? "kernel TLS (sendfile)" : "copy path (no kernel TLS)");
+	/* the words are made only at -v */
+	diag_verbose(1, "%s: %s", conn_peer(c), transport_server_words(&c->tr, words, sizeof words));
 }
 
 /* One step of c's handshake: it waits on the loop for what it needs; once done, the
@@ -685,7 +673,7 @@ static void handshake_step(struct conn *c)
 	}
 	if (rc < 0) {
 		diag_verbose(1, "%s: %s", conn_peer(c), c->tr.err);
-		discard_input(c->fd);
+		net_drop_input(c->fd); /* the alert goes out before a reset could */
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return;
 	}

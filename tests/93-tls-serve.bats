@@ -12,9 +12,15 @@ setup_file() {
 	sh "$BATS_TEST_DIRNAME/peers/tls_certs.sh" "$CERTS"
 }
 
-# tls_serve ARGS...: start_server serve --tls with the test server's certificate.
+# tls_serve [--stdin FILE] ARGS...: start_server serve --tls with the test server's
+# certificate.
 tls_serve() {
-	start_server serve --tls --cert "$CERTS/server.pem" --key "$CERTS/server.key" "$@"
+	local in=()
+	if [ "$1" = --stdin ]; then
+		in=(--stdin "$2")
+		shift 2
+	fi
+	start_server "${in[@]}" serve --tls --cert "$CERTS/server.pem" --key "$CERTS/server.key" "$@"
 }
 
 # tls_client ARGS...: tests/peers/tls_client.py trusting the test CA, under a timeout.
@@ -184,4 +190,57 @@ EOF
 	usage_error "sockit: serve: --tls needs --cert FILE (and --key FILE unless the key is in it)" serve --tls -p echo 0
 	usage_error "sockit: serve: --verify-client needs --cacert FILE" serve --tls "${k[@]}" --verify-client -p echo 0
 	usage_error "sockit: serve: --cacert needs --verify-client" serve --tls "${k[@]}" --cacert "$CERTS/ca.pem" -p echo 0
+}
+
+@test "tls raw: 50 MB from the client to stdout and 5 MB from stdin to the client, byte for byte (sha256); sockit connect --tls and python ssl" {
+	random_file "$T/up" $((50 * 1024 * 1024))
+	random_file "$T/down" $((5 * 1024 * 1024))
+	tls_serve --stdin "$T/down" -v 127.0.0.1 0
+	run_io up --stdin "$T/up" "$SOCKIT" connect --tls --cacert "$CERTS/ca.pem" 127.0.0.1 "$PORT"
+	rc_is up 0
+	wait_exit "$SERVER_PID" 20
+	[ "$EXIT" -eq 0 ]
+	[ "$(sha "$T/server.out")" = "$(sha "$T/up")" ]
+	[ "$(sha "$T/up.out")" = "$(sha "$T/down")" ]
+	grep -qE " closed: $((50 * 1024 * 1024)) bytes in, $((5 * 1024 * 1024)) bytes out," "$T/server.err"
+	# python's ssl as the client, the bytes counted on its side
+	tls_serve --stdin "$T/down" 127.0.0.1 0
+	run tls_client --sha256 --in /dev/null 127.0.0.1 "$PORT"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "$(sha "$T/down") $((5 * 1024 * 1024))" ]
+}
+
+@test "tls raw: a plaintext client fails its handshake and the server waits for the next, which it serves" {
+	tls_serve -v 127.0.0.1 0
+	run client --deadline 5 127.0.0.1 "$PORT" <<<"hello in the clear"
+	[ "$status" -eq 0 ]
+	wait_for "$T/server.err" ': handshake failed: peer speaks no TLS$'
+	run tls_client 127.0.0.1 "$PORT" <<<"over tls"
+	[ "$status" -eq 0 ]
+	wait_exit "$SERVER_PID" 10
+	[ "$EXIT" -eq 0 ]
+	file_is "$T/server.out" "over tls"
+}
+
+@test "tls -e/-c: the server carries the bytes between the session and the program (5 MB through tr, sha256), with the UCSPI variables; clients served at once" {
+	random_file "$T/data" $((5 * 1024 * 1024))
+	tls_serve -v -k -e 'tr a-z A-Z' 127.0.0.1 0
+	local e_port=$PORT
+	# shellcheck disable=SC2016 # expanded by the program's shell
+	tls_serve -v -k -c 'echo "hello $TCPREMOTEIP"; exec cat' 127.0.0.1 0
+	hold_fifo "$T/fifo"
+	start_bg held python3 "$PEERS/tls_client.py" --cafile "$CERTS/ca.pem" --in "$T/fifo" 127.0.0.1 "$PORT"
+	local held=$BG_PID
+	wait_for "$T/held.out" '^hello 127\.0\.0\.1$'
+	# meanwhile, the other server's program gets every byte
+	run_io big --stdin "$T/data" "$SOCKIT" connect --tls --cacert "$CERTS/ca.pem" 127.0.0.1 "$e_port"
+	rc_is big 0
+	# shellcheck disable=SC2018,SC2019 # bytes, not letters: as the program does
+	[ "$(sha "$T/big.out")" = "$(tr a-z A-Z <"$T/data" | sha256sum | cut -d' ' -f1)" ]
+	echo "still here" >&9
+	exec 9>&-
+	wait_exit "$held" 10
+	[ "$EXIT" -eq 0 ]
+	file_is "$T/held.out" "hello 127.0.0.1" "still here"
+	wait_for "$T/server.err" ': program exited with status 0, '
 }

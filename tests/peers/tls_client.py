@@ -128,7 +128,8 @@ def pump(s, src, sink, deadline, notify):
     while not s.ended:
         if time.monotonic() > deadline:
             return 5
-        if not src_done and len(s.pending) < OUT_CAP:
+        want_in = not src_done and len(s.pending) < OUT_CAP
+        if want_in and select.select([src], [], [], 0)[0]:
             data = os.read(src, CHUNK)
             if data:
                 s.tls.write(data)
@@ -142,9 +143,9 @@ def pump(s, src, sink, deadline, notify):
             notified = True
         s.send_some()
         want_w = [s.raw] if s.pending else []
-        busy = not src_done and len(s.pending) < OUT_CAP
-        r, w, _ = select.select([s.raw], want_w, [], 0 if busy else 0.5)
-        if r:
+        want_r = [s.raw] + ([src] if not src_done and len(s.pending) < OUT_CAP else [])
+        r, w, _ = select.select(want_r, want_w, [], 0.5)
+        if s.raw in r:
             alive = s.fill()
             s.read_plain(sink)
             if not alive:
