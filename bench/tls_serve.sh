@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # bench/tls_serve.sh: `sockit serve --tls --proto http --root` against nginx (one worker,
 # ssl with TLS 1.2 and 1.3, access_log off) serving the same small file with the same
-# certificate (P-256): handshakes per second as `ab -n REQUESTS -c 20 https://...` measures them (a connection,
-# so a full handshake, per request); rounds alternate between the servers and the table
-# shows medians, with each server's CPU time per handshake (from /proc, steadier than the
-# rate on a shared machine). Then the memory of idle TLS sessions: N clients complete a
-# handshake and stay silent, and the server's VmRSS grows by (table) bytes per
-# connection, sockit against nginx.
+# certificate (P-256): handshakes per second as `ab -n REQUESTS -c 20 https://...`
+# measures them (a connection, so a full handshake, per request); rounds alternate
+# between the servers and the table shows medians, with each server's CPU time per
+# handshake (from /proc, steadier than the rate on a shared machine). Then the memory of
+# idle TLS sessions: IDLE clients complete a handshake and stay silent, and the table
+# shows what the server's VmRSS grew by per connection, sockit against nginx.
 # Servers run on CPU 0, the load on CPU 1.
 # Usage: bench/tls_serve.sh [ROUNDS [REQUESTS [IDLE]]]   (default 3 rounds, 2000, 1000 idle)
 # Needs: nginx ab openssl python3 taskset

@@ -244,3 +244,25 @@ EOF
 	file_is "$T/held.out" "hello 127.0.0.1" "still here"
 	wait_for "$T/server.err" ': program exited with status 0, '
 }
+
+@test "tls: 300 idle TLS sessions cost the server well under 64 KiB each (no buffers held while idle)" {
+	tls_serve -m 1000 -p calc 127.0.0.1 0
+	cat >"$T/hold.py" <<'PY'
+import socket, ssl, sys
+port, n, ca = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ctx = ssl.create_default_context(cafile=ca)
+held = [ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="127.0.0.1") for _ in range(n)]
+held[0].sendall(b"PING:x\n")
+print("held", len(held), held[0].recv(100).decode().strip(), flush=True)
+sys.stdin.read()
+PY
+	local before after
+	before=$(proc_kb "$SERVER_PID" VmRSS)
+	hold_fifo "$T/fifo"
+	start_bg hold --stdin "$T/fifo" python3 "$T/hold.py" "$PORT" 300 "$CERTS/ca.pem"
+	wait_for "$T/hold.out" '^held 300 PONG:x$' 30
+	after=$(proc_kb "$SERVER_PID" VmRSS)
+	echo "RSS $before kB -> $after kB with 300 idle TLS sessions: $(((after - before) * 1024 / 300)) bytes each" >&3
+	[ $(((after - before) * 1024 / 300)) -lt "$(mem_bound 32768)" ]
+	exec 9>&-
+}
