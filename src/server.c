@@ -618,10 +618,11 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 		read_client(c);
 }
 
-/* A refused or surplus client: a best-effort notice, then closed at once. */
+/* A refused or surplus client: a best-effort notice (not to a TLS client, which would
+ * read it as a broken handshake), then closed at once. */
 static void turn_away(int fd, const char *notice)
 {
-	if (notice)
+	if (notice && !S.o->tls)
 		(void)!send(fd, notice, strlen(notice), MSG_NOSIGNAL | MSG_DONTWAIT);
 	close(fd);
 }
@@ -838,17 +839,16 @@ static void sweep_idle(long long now)
 	reap();
 }
 
-/* Reads the clients whose TLS library holds bytes, each once (one that still holds some
- * is back on the list for the next round, after the loop's own events). */
+/* Reads the clients whose TLS library holds bytes, each once: one that still holds some
+ * goes on a fresh list, for the next round, after the loop's own events. Nothing is freed
+ * before the reap at the end, so the detached list stays valid. */
 static void read_ready(void)
 {
-	int n = 0;
+	struct conn *list = S.ready, *c;
 
-	for (struct conn *c = S.ready; c; c = c->next_ready)
-		n++;
-	while (S.ready && n-- > 0) {
-		struct conn *c = S.ready;
-		S.ready = c->next_ready;
+	S.ready = NULL;
+	while ((c = list)) {
+		list = c->next_ready;
 		c->flags &= ~(unsigned)CONN_READY;
 		if (!(c->flags & CONN_DEAD) && (loop_mask(S.loop, c->fd) & LOOP_READ))
 			read_client(c);

@@ -173,7 +173,7 @@ def main():
         print("handshake done", file=sys.stderr, flush=True)
         rc = pump(s, src, sink, time.monotonic() + a.deadline, not a.no_shutdown)
     except ssl.SSLError as e:
-        print("tls: %s" % (e.reason or e), file=sys.stderr)
+        print("tls: %s" % (getattr(e, "reason", None) or e.args[0]), file=sys.stderr)
         return 8
     except (ConnectionResetError, BrokenPipeError) as e:
         print("reset: %s" % e, file=sys.stderr)
