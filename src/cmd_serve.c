@@ -53,8 +53,8 @@ struct serve_opts {
 	const struct proto *protocol; /* NULL for raw */
 	char **quotes;
 	size_t nquotes;
-	struct exec_prog prog; /* -e or -c, resolved */
-	bool tls;              /* --tls: every client is a TLS session */
+	struct exec_prog prog;           /* -e or -c, resolved */
+	bool tls;                        /* --tls: every client is a TLS session */
 	struct tls_server_opts tls_opts; /* --cert, --key, --cacert, --verify-client */
 	struct tls_ctx *tls_ctx;         /* made from them once, before listening */
 };
@@ -88,8 +88,11 @@ static const struct opt options[] = {
                  "run 'PROG [ARG...]' on each client (split at blanks, no shell)"),
     OPT_NONEMPTY('c', "sh-exec", "CMD", S, sh_line, "run /bin/sh -c CMD on each client"),
     OPT_FLAG(0, "tls", S, tls, "serve every client over TLS (with --cert)"),
-    OPT_NONEMPTY(0, "cert", "FILE", S, tls_opts.cert, "TLS: the server's certificate (PEM, chain allowed)"),
-    OPT_NONEMPTY(0, "key", "FILE", S, tls_opts.key, "TLS: its private key (PEM; default: in --cert)"),
+    OPT_FLAG(0, "ssl", S, tls, NULL), /* ncat's name */
+    OPT_NONEMPTY(0, "cert", "FILE", S, tls_opts.cert,
+                 "TLS: the server's certificate (PEM, chain allowed)"),
+    OPT_NONEMPTY(0, "key", "FILE", S, tls_opts.key,
+                 "TLS: its private key (PEM; default: in --cert)"),
     OPT_NONEMPTY(0, "cacert", "FILE", S, tls_opts.cafile,
                  "TLS: the CAs a client certificate must chain to"),
     OPT_FLAG(0, "verify-client", S, tls_opts.verify_client,

@@ -31,13 +31,13 @@
 	           */
 
 enum {
-	CONN_EOF = 1,       /* the client sends nothing more */
-	CONN_CLOSING = 2,   /* close once the queue is empty */
-	CONN_THROTTLED = 4, /* not read until its queue drains */
-	CONN_DEAD = 8,      /* scheduled for closing; nothing more is read or written */
-	CONN_DRAINED = 16,  /* its file went out whole: the protocol is told (on_drain) */
-	CONN_HANDSHAKE = 32, /* TLS: not yet open for its protocol */
-	CONN_READY = 64,     /* TLS: on the ready list, its library holds bytes to read */
+	CONN_EOF = 1,                /* the client sends nothing more */
+	CONN_CLOSING = 2,            /* close once the queue is empty */
+	CONN_THROTTLED = 4,          /* not read until its queue drains */
+	CONN_DEAD = 8,               /* scheduled for closing; nothing more is read or written */
+	CONN_DRAINED = 16,           /* its file went out whole: the protocol is told (on_drain) */
+	CONN_HANDSHAKE = 32,         /* TLS: not yet open for its protocol */
+	CONN_READY = 64,             /* TLS: on the ready list, its library holds bytes to read */
 	CONN_READ_WANTS_WRITE = 128, /* TLS: a read waits for the socket to take a write */
 };
 
@@ -76,7 +76,7 @@ static struct {
 	const struct server_opts *o;
 	struct loop *loop;
 	struct conn *all, *dead;
-	struct conn *ready;   /* TLS: read these without waiting for their fd (CONN_READY) */
+	struct conn *ready; /* TLS: read these without waiting for their fd (CONN_READY) */
 	int nclients;
 	struct conn *current; /* whose read is being handled */
 	char in[SCRATCH];     /* what was read */
@@ -656,7 +656,8 @@ static void log_session(struct conn *c)
 	char words[TLS_ERR_LEN + 2 * TLS_NAME_LEN];
 
 	/* the words are made only at -v */
-	diag_verbose(1, "%s: %s", conn_peer(c), transport_server_words(&c->tr, words, sizeof words));
+	diag_verbose(1, "%s: %s", conn_peer(c),
+	             transport_server_words(&c->tr, words, sizeof words));
 }
 
 /* One step of c's handshake: it waits on the loop for what it needs; once done, the

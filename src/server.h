@@ -18,7 +18,7 @@ struct server_opts {
 	bool udp;
 	int max_clients;
 	int idle_ms; /* 0: never */
-	struct tls_ctx *tls; /* --tls: every client is a TLS session of this context; NULL: plain */
+	struct tls_ctx *tls; /* --tls: each client a TLS session of this context; NULL: plain */
 	int handshake_ms;    /* --tls: a handshake not done in this long is closed */
 	const struct net_acl *acl;
 	int in_fd;                   /* stdin, read when the protocol takes input; or -1 */

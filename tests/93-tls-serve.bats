@@ -188,6 +188,7 @@ EOF
 	usage_error "sockit: serve: cannot use --tls with -u (there is no DTLS)" serve --tls "${k[@]}" -u -p echo 0
 	usage_error "sockit: serve: --cert needs --tls" serve "${k[@]}" -p echo 0
 	usage_error "sockit: serve: --tls needs --cert FILE (and --key FILE unless the key is in it)" serve --tls -p echo 0
+	usage_error "sockit: serve: --tls needs --cert FILE (and --key FILE unless the key is in it)" serve --ssl -p echo 0
 	usage_error "sockit: serve: --verify-client needs --cacert FILE" serve --tls "${k[@]}" --verify-client -p echo 0
 	usage_error "sockit: serve: --cacert needs --verify-client" serve --tls "${k[@]}" --cacert "$CERTS/ca.pem" -p echo 0
 }
