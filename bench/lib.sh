@@ -158,3 +158,27 @@ verify_tools() {
 		rm -f "$work/out"
 	done
 }
+
+# rounds_table ROUNDS REF HEAD VS TOOL...: ROUNDS rounds of the sourcing script's
+# `one TOOL /dev/null` (which prints MiB/s), alternating between the TOOLs, then the
+# markdown table of their medians, each as a ratio to REF's; HEAD and VS head the first
+# and third columns.
+rounds_table() {
+	local rounds=$1 ref=$2 head=$3 vs=$4 r tool v med ratio refmed
+	shift 4
+	local -A res
+	for r in $(seq "$rounds"); do
+		for tool in "$@"; do
+			v=$(one "$tool" /dev/null)
+			res[$tool]+="$v "
+			echo "round $r: $tool $v MiB/s"
+		done
+	done
+	refmed=$(med_of "${res[$ref]:-1}")
+	printf '\n| %s | median MiB/s | %s | rounds |\n|---|---|---|---|\n' "$head" "$vs"
+	for tool in "$@"; do
+		med=$(med_of "${res[$tool]}")
+		ratio=$(awk -v a="$med" -v b="$refmed" 'BEGIN { printf "%.2f", a / b }')
+		printf '| %s | %s | %s× | %s|\n' "$tool" "$med" "$ratio" "${res[$tool]}"
+	done
+}

@@ -53,19 +53,4 @@ head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$data"
 
 verify_tools "$data" sockit nc
 
-declare -A results
-for r in $(seq "$ROUNDS"); do
-	for tool in sockit nc; do
-		v=$(one "$tool" /dev/null)
-		results[$tool]+="$v "
-		echo "round $r: $tool $v MiB/s"
-	done
-done
-
-nc_med=$(med_of "${results[nc]}")
-printf '\n| through microsocks | median MiB/s | vs nc.openbsd -X 5 | rounds |\n|---|---|---|---|\n'
-for tool in sockit nc; do
-	med=$(med_of "${results[$tool]}")
-	ratio=$(awk -v a="$med" -v b="$nc_med" 'BEGIN { printf "%.2f", a / b }')
-	printf '| %s | %s | %s× | %s|\n' "$tool" "$med" "$ratio" "${results[$tool]}"
-done
+rounds_table "$ROUNDS" nc "through microsocks" "vs nc.openbsd -X 5" sockit nc

@@ -64,19 +64,5 @@ head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$data"
 read -ra checked <<<"${TOOLS//iperf3/}" # iperf3 sends its own bytes, not the file
 verify_tools "$data" "${checked[@]}"
 
-declare -A results
-for r in $(seq "$ROUNDS"); do
-	for tool in $TOOLS; do
-		v=$(one "$tool" /dev/null)
-		results[$tool]+="$v "
-		echo "round $r: $tool $v MiB/s"
-	done
-done
-
-nc_med=$(med_of "${results[nc]:-1}")
-printf '\n| tool | median MiB/s | vs nc.openbsd | rounds |\n|---|---|---|---|\n'
-for tool in $TOOLS; do
-	med=$(med_of "${results[$tool]}")
-	ratio=$(awk -v a="$med" -v b="$nc_med" 'BEGIN { printf "%.2f", a / b }')
-	printf '| %s | %s | %s× | %s|\n' "$tool" "$med" "$ratio" "${results[$tool]}"
-done
+read -ra tools <<<"$TOOLS"
+rounds_table "$ROUNDS" nc "tool" "vs nc.openbsd" "${tools[@]}"

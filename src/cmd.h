@@ -39,8 +39,8 @@ struct cmd_common {
 	             "TLS: trust the CAs in FILE, not the system's"),                          \
 	    OPT_FLAG(0, "insecure", T, common.tls.insecure,                                    \
 	             "TLS: do not verify the peer at all (a warning unless -q)"),              \
-	    {.longname = "pin", .arg = "sha256//BASE64", .kind = OPT_KIND_COMMON,              \
-	     .id = OPT_ID_PIN, .help = "TLS: trust exactly this public key (repeatable)"},     \
+	    {.longname = "pin", .arg = "PIN", .kind = OPT_KIND_COMMON, .id = OPT_ID_PIN,       \
+	     .help = "TLS: trust exactly the key of PIN, sha256//BASE64 (repeatable)"},        \
 	    OPT_NONEMPTY(0, "tls-name", "NAME", T, common.tls.name,                            \
 	                 "TLS: verify NAME (and send it as SNI) instead of HOST"),             \
 	    OPT_NONEMPTY(0, "cert", "FILE", T, common.tls.cert,                                \

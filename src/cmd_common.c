@@ -195,6 +195,9 @@ static void tls_verbose(const struct transport *t)
 	             i.version, i.cipher, i.have_cert ? i.subject : "(none)",
 	             i.have_cert ? i.issuer : "(none)", i.have_cert ? i.not_after : "never",
 	             i.days_left, i.verified ? "" : ", NOT VERIFIED");
+	diag_verbose(1, "TLS: %s", t->zero_copy_out
+	                               ? "the kernel encrypts what is sent (kTLS): zero-copy kept"
+	                               : "no kernel TLS here: the bytes are copied through sockit");
 }
 
 int cmd_tls_ctx(struct tls_ctx **ctx, const struct cmd_common *c)

@@ -144,6 +144,7 @@ struct fetch {
 	int fd;               /* -1 when none is open */
 	struct transport tr;  /* fd read and written: plain, or TLS for https */
 	struct tls_ctx *tls;  /* made for the first https URL (or TLS option), kept */
+	struct tls_info tls_info; /* the last TLS session's, for --write-out */
 	struct http_url conn; /* whom fd is connected to (host and port) */
 	bool keep;            /* this request went without Connection: close */
 	bool reused;          /* ... over a connection that carried an earlier one */
@@ -722,6 +723,7 @@ static int open_connection(struct fetch *f, int *fd)
 		diag_verbose(1, "connected to %s%s", net_format_peer(*fd, who, sizeof who),
 		             px ? " (the proxy)" : "");
 	transport_plain(&f->tr, *fd);
+	memset(&f->tls_info, 0, sizeof f->tls_info);
 	if (f->url.tls && (rc = cmd_tls_start(&f->tr, &f->tls, &f->o->common, *fd, f->url.host,
 	                                      deadline_cap(&f->o->common.max_time,
 	                                                   f->o->common.timeout_ms))) != 0) {
@@ -729,6 +731,8 @@ static int open_connection(struct fetch *f, int *fd)
 		*fd = -1;
 		return report_tls(f, rc);
 	}
+	if (f->url.tls)
+		tls_get_info(f->tr.tls, &f->tls_info);
 	return GO_ON;
 }
 
@@ -986,7 +990,15 @@ static void write_out(struct fetch *f, int rc)
 	    .exitcode = rc,
 	    .errormsg = f->errmsg[0] != '\0' ? f->errmsg : NULL,
 	};
+	const struct tls_info *t = &f->tls_info;
 
+	if (t->version[0]) {
+		v.tls_version = t->version;
+		v.tls_cipher = t->cipher;
+		v.cert_not_after = t->not_after;
+		v.cert_days_left = t->days_left;
+		v.ssl_verify_result = t->verify_result;
+	}
 	if (f->o->wo.npieces == 0 || f->out.gone)
 		return;
 	w.f = f;

@@ -262,8 +262,10 @@ static void ctx_common(SSL_CTX *c)
 	                 SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
 	                     SSL_MODE_AUTO_RETRY | SSL_MODE_RELEASE_BUFFERS,
 	                 NULL);
-	/* an EOF without close_notify reads as an end; tls_read tells one inside a record */
-	ssl.SSL_CTX_set_options(c, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	/* an EOF without close_notify reads as an end; tls_read tells one inside a record.
+	 * Kernel TLS where the kernel offers it, so splice(2) and sendfile(2) keep working
+	 * (tls_ktls_send says whether it was granted) */
+	ssl.SSL_CTX_set_options(c, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_ENABLE_KTLS);
 }
 
 /* A new context for one side, the library loaded. Returns it, or NULL with err filled

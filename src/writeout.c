@@ -22,6 +22,11 @@ static const struct {
     {"time_total", WO_TIME_TOTAL},
     {"exitcode", WO_EXITCODE},
     {"errormsg", WO_ERRORMSG},
+    {"tls_version", WO_TLS_VERSION},
+    {"tls_cipher", WO_TLS_CIPHER},
+    {"cert_not_after", WO_CERT_NOT_AFTER},
+    {"cert_days_left", WO_CERT_DAYS_LEFT},
+    {"ssl_verify_result", WO_SSL_VERIFY_RESULT},
     {"json", WO_JSON},
     {"stdout", WO_STDOUT},
     {"stderr", WO_STDERR},
@@ -197,15 +202,25 @@ static void put_json(struct out *o, const struct writeout_values *v)
 	size_t len;
 
 	json_begin(&j);
+	if (v->tls_version) { /* keys sorted, as curl's; TLS's only where it was used */
+		json_int(&j, "cert_days_left", v->cert_days_left);
+		json_opt(&j, "cert_not_after", v->cert_not_after);
+	}
 	json_opt(&j, "content_type", v->content_type);
 	json_opt(&j, "errormsg", v->errormsg);
 	json_int(&j, "exitcode", v->exitcode);
 	json_int(&j, "http_code", v->http_code);
 	json_int(&j, "num_redirects", v->num_redirects);
 	json_int(&j, "size_download", (long long)v->size_download);
+	if (v->tls_version)
+		json_int(&j, "ssl_verify_result", v->ssl_verify_result);
 	json_seconds(&j, "time_connect", v->time_connect_us);
 	json_seconds(&j, "time_starttransfer", v->time_starttransfer_us);
 	json_seconds(&j, "time_total", v->time_total_us);
+	if (v->tls_version) {
+		json_opt(&j, "tls_cipher", v->tls_cipher);
+		json_cstr(&j, "tls_version", v->tls_version);
+	}
 	json_opt(&j, "url_effective", v->url_effective);
 	if ((text = json_close(&j, &len)) != NULL)
 		put(o, text, len);
@@ -248,6 +263,22 @@ static void put_piece(struct out *o, const struct writeout *w, const struct writ
 		break;
 	case WO_ERRORMSG:
 		put_str(o, v->errormsg);
+		break;
+	case WO_TLS_VERSION:
+		put_str(o, v->tls_version);
+		break;
+	case WO_TLS_CIPHER:
+		put_str(o, v->tls_cipher);
+		break;
+	case WO_CERT_NOT_AFTER:
+		put_str(o, v->cert_not_after);
+		break;
+	case WO_CERT_DAYS_LEFT:
+		if (v->tls_version)
+			put_fmt(o, "%lld", v->cert_days_left);
+		break;
+	case WO_SSL_VERIFY_RESULT:
+		put_fmt(o, "%lld", (long long)v->ssl_verify_result);
 		break;
 	case WO_JSON:
 		put_json(o, v);

@@ -18,6 +18,11 @@ enum writeout_kind {
 	WO_TIME_TOTAL,
 	WO_EXITCODE,
 	WO_ERRORMSG,
+	WO_TLS_VERSION, /* https: sockit(1), TLS */
+	WO_TLS_CIPHER,
+	WO_CERT_NOT_AFTER,
+	WO_CERT_DAYS_LEFT,
+	WO_SSL_VERIFY_RESULT,
 	WO_JSON,   /* every variable above as one JSON object */
 	WO_STDOUT, /* the rest of FMT goes to stdout ... */
 	WO_STDERR, /* ... or to stderr */
@@ -47,6 +52,11 @@ struct writeout_values {
 	long long time_total_us;
 	int exitcode;
 	const char *errormsg; /* the error printed for the transfer, or NULL */
+	/* the last connection's TLS session: version NULL when it had none (the others are
+	 * then empty, and %{ssl_verify_result} 0, as curl prints them) */
+	const char *tls_version, *tls_cipher, *cert_not_after;
+	long long cert_days_left;
+	long ssl_verify_result;
 };
 
 /* The streams a piece is written to. */

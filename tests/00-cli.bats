@@ -29,6 +29,7 @@ value_for() {
 	ADDR | ADDR\[:PORT\]) echo 127.0.0.1 ;;
 	CIDR) echo 10.0.0.0/8 ;;
 	NAME) echo raw ;;
+	PIN) echo sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= ;;
 	*) echo x ;;
 	esac
 }

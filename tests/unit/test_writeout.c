@@ -146,6 +146,36 @@ static void test_failed(void)
 	          "\"time_total\":0.000007,\"url_effective\":\"http://h/\\\"q\\\"\"}");
 }
 
+/* https: the session's variables; plain http leaves them empty (verify result 0). */
+static void test_tls(void)
+{
+	struct writeout_values v = sample;
+
+	CHECK_STR(render("[%{tls_version}|%{tls_cipher}|%{cert_not_after}|%{cert_days_left}|"
+	                 "%{ssl_verify_result}]",
+	                 &v),
+	          "[||||0]");
+	CHECK(strstr(render("%{json}", &v), "tls") == NULL);
+	v.tls_version = "TLSv1.3";
+	v.tls_cipher = "TLS_AES_256_GCM_SHA384";
+	v.cert_not_after = "2027-03-01T12:00:00Z";
+	v.cert_days_left = -3;
+	v.ssl_verify_result = 10;
+	CHECK_STR(render("%{tls_version} %{tls_cipher} %{cert_not_after} %{cert_days_left} "
+	                 "%{ssl_verify_result}",
+	                 &v),
+	          "TLSv1.3 TLS_AES_256_GCM_SHA384 2027-03-01T12:00:00Z -3 10");
+	CHECK(strncmp(render("%{json}", &v),
+	              "{\"cert_days_left\":-3,\"cert_not_after\":\"2027-03-01T12:00:00Z\","
+	              "\"content_type\"",
+	              64) == 0);
+	CHECK(strstr(render("%{json}", &v), "\"size_download\":1234,\"ssl_verify_result\":10,"
+	                                    "\"time_connect\"") != NULL);
+	CHECK(strstr(render("%{json}", &v), "\"tls_cipher\":\"TLS_AES_256_GCM_SHA384\","
+	                                    "\"tls_version\":\"TLSv1.3\",\"url_effective\"") !=
+	      NULL);
+}
+
 /* JSON strings stay valid UTF-8: good sequences kept, bad bytes U+FFFD. */
 static void test_utf8(void)
 {
@@ -172,5 +202,6 @@ void suite_writeout(void)
 	test_unknown();
 	test_nul();
 	test_failed();
+	test_tls();
 	test_utf8();
 }
