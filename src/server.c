@@ -49,7 +49,7 @@ struct conn_file {
 
 struct conn {
 	int fd;
-	struct transport tr; /* how fd is read and written */
+	struct transport *tls; /* --tls: the session fd is read and written through; NULL: plain */
 	unsigned flags;
 	enum proto_close why; /* for a dead connection: why it goes */
 	struct frame_reader fr;
@@ -82,6 +82,7 @@ static struct {
 	char in[SCRATCH];     /* what was read */
 	char out[SCRATCH];    /* replies to current, not yet sent */
 	char file[SCRATCH];   /* a file's bytes on the copy path (TLS without kTLS) */
+	struct transport plain; /* every plain connection's, its fd set before each call */
 	size_t outlen;
 	struct frame_reader stdin_fr;
 	bool accepting;
@@ -135,6 +136,16 @@ static void schedule_close(struct conn *c, enum proto_close why)
 static void on_conn_event(struct loop *l, int fd, void *data, int mask);
 static void handshake_step(struct conn *c);
 
+/* The transport c is read and written through: its TLS session's, or the plain one
+ * (which holds nothing of a connection's but the fd: a plain client costs no more). */
+static struct transport *io(struct conn *c)
+{
+	if (c->tls)
+		return c->tls;
+	S.plain.fd = c->fd;
+	return &S.plain;
+}
+
 /* Something is still to be sent: queued bytes, or a file. */
 static bool has_output(const struct conn *c)
 {
@@ -158,7 +169,7 @@ static void update_interest(struct conn *c)
 	if (loop_watch(S.loop, c->fd, mask, on_conn_event, c) < 0)
 		schedule_close(c, PROTO_CLOSE_ERROR);
 	/* bytes TLS has already taken off the socket: the fd will not poll readable for them */
-	if ((mask & LOOP_READ) && !(c->flags & CONN_READY) && transport_pending(&c->tr) > 0) {
+	if ((mask & LOOP_READ) && !(c->flags & CONN_READY) && c->tls && transport_pending(c->tls) > 0) {
 		c->flags |= CONN_READY;
 		c->next_ready = S.ready;
 		S.ready = c;
@@ -200,7 +211,7 @@ static void queue_append(struct conn *c, const char *buf, size_t len)
 /* Sends what the socket takes now; returns the bytes sent, or -1 if the peer is gone. */
 static ssize_t send_now(struct conn *c, const char *buf, size_t len)
 {
-	ssize_t n = transport_write(&c->tr, buf, len);
+	ssize_t n = transport_write(io(c), buf, len);
 
 	if (transport_events(n))
 		return 0; /* TLS: the same bytes are offered again from the queue */
@@ -229,7 +240,7 @@ static ssize_t file_copy(struct conn *c, size_t want)
 
 	if (n <= 0)
 		return n;
-	n = transport_write(&c->tr, S.file, (size_t)n);
+	n = transport_write(io(c), S.file, (size_t)n);
 	if (transport_events(n)) {
 		errno = EAGAIN;
 		return -1;
@@ -251,7 +262,7 @@ static ssize_t file_chunk(struct conn *c, size_t max)
 	struct conn_file *f = c->file;
 	size_t want = (size_t)(f->end - f->off) < max ? (size_t)(f->end - f->off) : max;
 #ifdef __linux__
-	if (c->tr.zero_copy_out)
+	if (io(c)->zero_copy_out)
 		return sendfile(c->fd, f->fd, &f->off, want);
 #endif
 	return file_copy(c, want);
@@ -450,13 +461,14 @@ static void unready(struct conn *c)
  * non-blocking and closed next); one that failed just goes. */
 static void end_transport(struct conn *c)
 {
-	if (!c->tr.tls)
+	if (!c->tls)
 		return;
 	if (c->why != PROTO_CLOSE_ERROR && !(c->flags & CONN_HANDSHAKE))
-		(void)transport_shutdown_write(&c->tr);
+		(void)transport_shutdown_write(c->tls);
 	/* the client's own close_notify, unread, would turn the close into a reset */
 	net_drop_input(c->fd);
-	transport_free(&c->tr);
+	transport_free(c->tls);
+	free(c->tls);
 }
 
 /* Closes what was scheduled; on_close may schedule more (a chat's notices). */
@@ -555,7 +567,7 @@ static void read_client(struct conn *c)
 		update_interest(c);
 		return;
 	}
-	n = transport_read(&c->tr, S.in, want);
+	n = transport_read(io(c), S.in, want);
 	if (n == TRANSPORT_WANT_READ)
 		return;
 	if (n == TRANSPORT_WANT_WRITE) { /* TLS: its answer to a key update waits for room */
@@ -564,8 +576,8 @@ static void read_client(struct conn *c)
 		return;
 	}
 	if (n < 0) {
-		if (c->tr.tls)
-			diag_verbose(1, "%s: %s", conn_peer(c), c->tr.err);
+		if (c->tls)
+			diag_verbose(1, "%s: %s", conn_peer(c), c->tls->err);
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return;
 	}
@@ -657,7 +669,7 @@ static void log_session(struct conn *c)
 
 	/* the words are made only at -v */
 	diag_verbose(1, "%s: %s", conn_peer(c),
-	             transport_server_words(&c->tr, words, sizeof words));
+	             transport_server_words(c->tls, words, sizeof words));
 }
 
 /* One step of c's handshake: it waits on the loop for what it needs; once done, the
@@ -665,7 +677,7 @@ static void log_session(struct conn *c)
  * (--verify-client), costs only its own connection. */
 static void handshake_step(struct conn *c)
 {
-	int rc = transport_handshake(&c->tr);
+	int rc = transport_handshake(c->tls);
 
 	if (transport_events(rc)) {
 		int mask = rc == TRANSPORT_WANT_READ ? LOOP_READ : LOOP_WRITE;
@@ -674,7 +686,7 @@ static void handshake_step(struct conn *c)
 		return;
 	}
 	if (rc < 0) {
-		diag_verbose(1, "%s: %s", conn_peer(c), c->tr.err);
+		diag_verbose(1, "%s: %s", conn_peer(c), c->tls->err);
 		net_drop_input(c->fd); /* the alert goes out before a reset could */
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return;
@@ -692,12 +704,17 @@ static void start_tls(struct conn *c)
 	struct tls_conn *t = tls_server_new(err, S.o->tls, c->fd);
 
 	c->flags |= CONN_HANDSHAKE;
+	if (t && !(c->tls = malloc(sizeof *c->tls))) {
+		tls_conn_free(t);
+		t = NULL;
+		snprintf(err, sizeof err, "out of memory");
+	}
 	if (!t) {
 		diag_err("%s", err);
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return;
 	}
-	transport_tls(&c->tr, c->fd, t);
+	transport_tls(c->tls, c->fd, t);
 	handshake_step(c);
 }
 
@@ -710,7 +727,6 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 		return;
 	}
 	c->fd = fd;
-	transport_plain(&c->tr, fd);
 	memcpy(&c->peer, ss, len < sizeof c->peer ? len : sizeof c->peer);
 	c->opened = c->last_active = loop_now_ms();
 	frame_init(&c->fr, S.o->cfg.max_line);
@@ -910,6 +926,7 @@ static int start(const struct server_opts *o)
 {
 	memset(&S, 0, sizeof S);
 	S.o = o;
+	transport_plain(&S.plain, -1);
 	S.sweep_ms = o->idle_ms;
 	if (o->tls && (!S.sweep_ms || o->handshake_ms < S.sweep_ms))
 		S.sweep_ms = o->handshake_ms;
