@@ -9,6 +9,8 @@
 #include "proto.h"
 #include "relay.h"
 #include "server.h"
+#include "tls.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +54,10 @@ struct serve_opts {
 	const struct proto *protocol; /* NULL for raw */
 	char **quotes;
 	size_t nquotes;
-	struct exec_prog prog; /* -e or -c, resolved */
+	struct exec_prog prog;           /* -e or -c, resolved */
+	bool tls;                        /* --tls: every client is a TLS session */
+	struct tls_server_opts tls_opts; /* --cert, --key, --cacert, --verify-client */
+	struct tls_ctx *tls_ctx;         /* made from them once, before listening */
 };
 
 #define S struct serve_opts
@@ -83,10 +88,23 @@ static const struct opt options[] = {
     OPT_NONEMPTY('e', "exec", "PROG", S, exec_line,
                  "run 'PROG [ARG...]' on each client (split at blanks, no shell)"),
     OPT_NONEMPTY('c', "sh-exec", "CMD", S, sh_line, "run /bin/sh -c CMD on each client"),
+    OPT_FLAG(0, "tls", S, tls, "serve every client over TLS (with --cert)"),
+    OPT_FLAG(0, "ssl", S, tls, NULL), /* ncat's name */
+    OPT_NONEMPTY(0, "cert", "FILE", S, tls_opts.cert,
+                 "TLS: the server's certificate (PEM, chain allowed)"),
+    OPT_NONEMPTY(0, "key", "FILE", S, tls_opts.key,
+                 "TLS: its private key (PEM; default: in --cert)"),
+    OPT_NONEMPTY(0, "cacert", "FILE", S, tls_opts.cafile,
+                 "TLS: the CAs a client certificate must chain to"),
+    OPT_FLAG(0, "verify-client", S, tls_opts.verify_client,
+             "TLS: refuse a client without a trusted certificate (with --cacert)"),
     OPT_VERBOSITY,
     OPT_END,
 };
 #undef S
+
+/* A TLS handshake not done in this long is closed, unless --idle-timeout says otherwise. */
+#define HANDSHAKE_MS 10000
 
 /* A burst of connects must not overflow the queue (the kernel caps it at somaxconn):
  * an overflowed SYN costs the client a one-second retransmit. */
@@ -187,6 +205,29 @@ static int check_exec(struct serve_opts *o)
 	return 0;
 }
 
+/* --tls and its files (sockit(1), TLS): the files are for TLS; TLS wants a certificate,
+ * a stream (there is no DTLS), and for --verify-client the CAs to check against. */
+static int check_tls(const struct serve_opts *o)
+{
+	const struct tls_server_opts *t = &o->tls_opts;
+	const char *given = t->cert            ? "--cert"
+	                    : t->key           ? "--key"
+	                    : t->cafile        ? "--cacert"
+	                    : t->verify_client ? "--verify-client"
+	                                       : NULL;
+
+	if (!o->tls)
+		return given ? diag_usage("%s needs --tls", given) : 0;
+	if (!t->cert)
+		return diag_usage("--tls needs --cert FILE (and --key FILE unless the key is in it)");
+	if (o->udp)
+		return diag_usage("cannot use --tls with -u (there is no DTLS)");
+	if (t->verify_client != (t->cafile != NULL))
+		return diag_usage(t->cafile ? "--cacert needs --verify-client"
+		                            : "--verify-client needs --cacert FILE");
+	return 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 {
@@ -213,6 +254,8 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		                                                     : "-4/-6");
 	if (o->udp && o->keep_open)
 		return diag_usage("cannot use -k with -u (a UDP raw session has no end)");
+	if (check_tls(o) < 0)
+		return -1;
 	if (nops > 2)
 		return diag_usage("unexpected argument '%.60s'", ops[2]);
 	if (nops == 2 && o->bind)
@@ -304,14 +347,15 @@ static int next_client(struct serve_opts *o, int lfd, struct sockaddr_storage *s
 	return -1;
 }
 
-static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_done,
-                     bool *output_gone)
+static int serve_one(struct serve_opts *o, struct transport *tr, const char *who,
+                     bool *input_done, bool *output_gone)
 {
 	struct relay_stats st;
 	struct relay_opts r = {
 	    .in_fd = *input_done ? -1 : STDIN_FILENO,
 	    .out_fd = STDOUT_FILENO,
-	    .sock = fd,
+	    .sock = tr->fd,
+	    .tr = tr,
 	    .udp = o->udp,
 	    .in_is_tty = isatty(STDIN_FILENO),
 	    .linger_ms = -1,
@@ -331,15 +375,33 @@ static int serve_one(struct serve_opts *o, int fd, const char *who, bool *input_
 }
 
 /* --greeting on raw: the line goes out before the client's relay starts. */
-static int greet_raw(struct serve_opts *o, int fd)
+static int greet_raw(struct serve_opts *o, struct transport *tr)
 {
-	char err[NET_ERR_LEN];
-
-	if (net_write_all(err, fd, o->greeting, strlen(o->greeting)) < 0 ||
-	    net_write_all(err, fd, "\n", 1) < 0) {
-		diag_verbose(1, "greeting: %s", err);
+	if (transport_write_all(tr, o->greeting, strlen(o->greeting)) < 0 ||
+	    transport_write_all(tr, "\n", 1) < 0) {
+		diag_verbose(1, "greeting: %s", tr->err);
 		return -1;
 	}
+	return 0;
+}
+
+/* The bound of a TLS handshake: --idle-timeout, or HANDSHAKE_MS. */
+static int handshake_ms(const struct serve_opts *o)
+{
+	return o->idle_ms ? o->idle_ms : HANDSHAKE_MS;
+}
+
+/* --tls on raw: the client's handshake, bounded; one that fails is logged with -v and
+ * costs only its own connection. Returns 0 with tr the session, or -1. */
+static int raw_tls(struct serve_opts *o, int fd, const char *who, struct transport *tr)
+{
+	char words[TLS_ERR_LEN + 2 * TLS_NAME_LEN];
+
+	if (transport_accept_wait(tr, o->tls_ctx, fd, handshake_ms(o)) < 0) {
+		diag_verbose(1, "%s: %s", who, tr->err);
+		return -1;
+	}
+	diag_verbose(1, "%s: %s", who, transport_server_words(tr, words, sizeof words));
 	return 0;
 }
 
@@ -352,16 +414,24 @@ static int serve_raw(struct serve_opts *o, int lfd)
 	int rc = 0;
 
 	for (;;) {
+		struct transport tr;
 		int fd = next_client(o, lfd, &ss, &len);
 		if (fd < 0)
 			return 0;
 		net_format((struct sockaddr *)&ss, len, who, sizeof who);
 		diag_verbose(1, "connection from %s", who);
+		transport_plain(&tr, fd);
+		/* a client that fails the handshake never began a session: wait for the next */
+		if (o->tls_ctx && raw_tls(o, fd, who, &tr) < 0) {
+			close(fd);
+			continue;
+		}
 		/* a client gone before its greeting was delivered: its session is over */
-		if (o->greeting && greet_raw(o, fd) < 0)
+		if (o->greeting && greet_raw(o, &tr) < 0)
 			rc = 0;
 		else
-			rc = serve_one(o, fd, who, &input_done, &output_gone);
+			rc = serve_one(o, &tr, who, &input_done, &output_gone);
+		transport_free(&tr);
 		if (fd != lfd)
 			close(fd);
 		/* with -k too: once stdout's reader has left, no client can be served */
@@ -476,6 +546,8 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	    .udp = o->udp,
 	    .max_clients = (int)o->max_clients,
 	    .idle_ms = o->idle_ms,
+	    .tls = o->tls_ctx,
+	    .handshake_ms = handshake_ms(o),
 	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
 	    .in_fd = o->protocol->on_input ? STDIN_FILENO : -1,
 	    .stop = &stop_requested,
@@ -493,6 +565,8 @@ static int serve_exec(struct serve_opts *o, int lfd)
 	    .max_clients = (int)o->max_clients,
 	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
 	    .stop = &stop_requested,
+	    .tls = o->tls_ctx,
+	    .handshake_ms = handshake_ms(o),
 	};
 	return exec_serve(&eo);
 }
@@ -509,8 +583,22 @@ static int prepare_exec(struct serve_opts *o)
 	return 0;
 }
 
+/* The certificate and key are read once, before the listening line: a file that cannot
+ * be used is exit 2, a machine without libssl exit 8. */
+static int prepare_tls(struct serve_opts *o)
+{
+	char err[TLS_ERR_LEN];
+	int rc = tls_server_ctx(err, &o->tls_opts, &o->tls_ctx);
+
+	if (rc == 0)
+		return 0;
+	diag_err("%s", err);
+	return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
+}
+
 static void free_opts(struct serve_opts *o)
 {
+	tls_ctx_free(o->tls_ctx);
 	exec_free(&o->prog);
 	for (size_t i = 0; i < o->nquotes; i++)
 		free(o->quotes[i]);
@@ -551,6 +639,10 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		return rc;
 	}
 	if (o.root && (rc = check_root(o.root)) != 0) {
+		free_opts(&o);
+		return rc;
+	}
+	if (o.tls && (rc = prepare_tls(&o)) != 0) {
 		free_opts(&o);
 		return rc;
 	}

@@ -5,6 +5,8 @@
 
 #include "diag.h"
 #include "loop.h"
+#include "relay.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -229,12 +231,13 @@ static int as_script(struct exec_prog *p)
 	return 0;
 }
 
-/* Starts p on sock (its fds 0 and 1; 2 stays sockit's stderr; every other fd is
- * close-on-exec). posix_spawn, not fork: its cost does not grow with the server's
- * memory. The program gets default signal dispositions (sockit ignores SIGPIPE) and an
- * empty mask; with own_group, its own process group, so that stopping it reaches the
- * children a shell started too. Returns the pid, or -1 with err filled. */
-static pid_t start(char *err, struct exec_prog *p, int sock, bool own_group)
+/* Starts p on the connection sock: in and out its fds 0 and 1 (sock itself, or the pipes
+ * of a TLS carrier), 2 stays sockit's stderr, every other fd is close-on-exec; the
+ * UCSPI variables are sock's. posix_spawn, not fork: its cost does not grow with the
+ * server's memory. The program gets default signal dispositions (sockit ignores SIGPIPE)
+ * and an empty mask; with own_group, its own process group, so that stopping it reaches
+ * the children a shell started too. Returns the pid, or -1 with err filled. */
+static pid_t start(char *err, struct exec_prog *p, int sock, int in, int out, bool own_group)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -249,8 +252,8 @@ static pid_t start(char *err, struct exec_prog *p, int sock, bool own_group)
 	sigemptyset(&none);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
-	posix_spawn_file_actions_adddup2(&fa, sock, STDIN_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, sock, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO);
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setpgroup(&at, 0);
@@ -302,7 +305,7 @@ int exec_run(char *err, struct exec_prog *p, int sock)
 	}
 	/* held until running_pid is set: one sent meanwhile waits, and is passed on */
 	sigprocmask(SIG_BLOCK, &held, &mask);
-	pid = start(err, p, sock, false);
+	pid = start(err, p, sock, sock, sock, false);
 	running_pid = pid > 0 ? pid : 0;
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (pid > 0) {
@@ -411,6 +414,104 @@ static void reap(struct supervisor *s)
 		ended(s, pid, status);
 }
 
+/* --- serve -e --tls: a carrier per client --- */
+
+static volatile sig_atomic_t carrier_stop;
+
+static void on_carrier_stop(int sig)
+{
+	(void)sig;
+	carrier_stop = 1;
+}
+
+/* The carrier's signals: the supervisor's stop (SIGTERM to the group) ends its relay;
+ * SIGCHLD is its own again, for waitpid. */
+static void carrier_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_carrier_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+/* The TLS handshake of the client on sock, bounded; -v logs the session or why it failed.
+ * Returns 0 with *tr the session, or -1. */
+static int carrier_handshake(const struct exec_serve_opts *o, int sock, const char *who,
+                             struct transport *tr)
+{
+	char words[TLS_ERR_LEN + 2 * TLS_NAME_LEN];
+
+	if (transport_accept_wait(tr, o->tls, sock, o->handshake_ms) < 0) {
+		diag_verbose(1, "%s: %s", who, tr->err);
+		return -1;
+	}
+	diag_verbose(1, "%s: %s", who, transport_server_words(tr, words, sizeof words));
+	return 0;
+}
+
+/* The carrier itself: the program runs on two pipes and the relay carries its bytes to
+ * and from the session; the client's end closes the program's stdin, the end of the
+ * program's stdout ends the connection (as a program on a plain socket closes it by
+ * exiting). Returns the program's exit status, which becomes the carrier's. */
+static int carry(const struct exec_serve_opts *o, int sock, const char *who)
+{
+	char err[NET_ERR_LEN];
+	struct transport tr;
+	struct relay_stats st;
+	int in[2], out[2], status = 0;
+	pid_t pid;
+
+	if (carrier_handshake(o, sock, who, &tr) < 0)
+		return EXIT_TLS;
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		diag_err("%s: pipe: %s", who, strerror(errno));
+		return EXIT_IO;
+	}
+	pid = start(err, o->prog, sock, in[0], out[1], false);
+	close(in[0]);
+	close(out[1]);
+	/* our ends only: a full pipe must not stall the relay's other direction */
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	if (pid < 0) {
+		diag_err("%s: %s", who, err);
+		return 127; /* as a shell says of a program it could not run */
+	}
+	struct relay_opts r = {.in_fd = out[0], .out_fd = in[1], .sock = sock, .tr = &tr,
+	                       .close_out = true, .linger_ms = 0, .stop = &carrier_stop};
+	relay_run(&r, &st);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	transport_free(&tr);
+	return status_of(status);
+}
+
+/* --tls: the program cannot be given the socket (its bytes are TLS records), so a
+ * carrier process, in a process group of its own with the program, stands between them
+ * (sockit(1), TLS). Returns the carrier's pid, or -1 with err filled. */
+static pid_t start_carrier(char *err, const struct exec_serve_opts *o, int sock,
+                           const char *who)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return fail(err, "%s: %s", "fork", errno);
+	if (pid > 0) {
+		setpgid(pid, pid); /* as the child does: whichever runs first */
+		return pid;
+	}
+	setpgid(0, 0);
+	carrier_signals();
+	close(o->lfd);
+	close(wake[0]);
+	close(wake[1]);
+	_exit(carry(o, sock, who));
+}
+
 /* Starts the program on the admitted client fd. */
 static void launch(struct supervisor *s, int fd, const char *who)
 {
@@ -429,7 +530,8 @@ static void launch(struct supervisor *s, int fd, const char *who)
 	}
 	if (!s->o->keep_open)
 		s->accepting = false;
-	if ((pid = start(err, s->o->prog, fd, true)) < 0) {
+	pid = s->o->tls ? start_carrier(err, s->o, fd, who) : start(err, s->o->prog, fd, fd, fd, true);
+	if (pid < 0) {
 		diag_err("%s: %s", who, err);
 		s->rc = s->o->keep_open ? 0 : EXIT_NO;
 		return;

@@ -6,6 +6,8 @@
 
 #include "net.h"
 
+struct tls_ctx;
+
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -45,6 +47,8 @@ struct exec_serve_opts {
 	int max_clients;             /* programs running at once; one more is closed */
 	const struct net_acl *acl;   /* or NULL */
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM/SIGHUP (exec_serve's handler) */
+	struct tls_ctx *tls;         /* --tls: each client a TLS session; NULL: plain */
+	int handshake_ms;            /* --tls: the bound of a handshake */
 };
 
 /* Accepts clients and starts one program on each until *stop is set (or, without

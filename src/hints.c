@@ -26,8 +26,10 @@ struct hint {
 #define HTTP     "http-head http-get http-post http-put http-delete"
 #define BODYLESS "http-head http-get http-delete"
 #define TLS_WHERE                                                                              \
-	"TLS is connect --tls, https:// URLs and wait tls://HOST:PORT (sockit(1), TLS)"
+	"TLS is connect --tls, serve --tls, https:// URLs and wait tls://HOST:PORT "            \
+	"(sockit(1), TLS)"
 #define TLS_ON "--tls is all it takes: TLS 1.2 or later, always verified"
+#define TLS_SERVE "--tls --cert FILE is all it takes: TLS 1.2 or later"  /* serve, echo */
 #define TLS_HTTP "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
 #define NO_BODY  "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
@@ -122,6 +124,12 @@ static const struct hint hints[] = {
     {NULL, "--pinnedpubkey", UNKNOWN, "curl's --pinnedpubkey is --pin sha256//BASE64 here"},
     {"connect " HTTP " wait", "--capath", UNKNOWN,
      "a CA directory is not read: --cacert FILE (one PEM bundle)"},
+    {"serve echo", "--ssl-cert", UNKNOWN, "ncat's --ssl-cert is --cert FILE here"},
+    {"serve echo", "--ssl-key", UNKNOWN, "ncat's --ssl-key is --key FILE here"},
+    {"serve echo", "--ssl-trustfile", UNKNOWN,
+     "client certificates are asked for with --cacert FILE --verify-client"},
+    {"serve echo", "--ssl*", UNKNOWN, TLS_SERVE},
+    {"serve echo", "--tls*", UNKNOWN, TLS_SERVE},
     {"connect", "--ssl*", UNKNOWN, TLS_ON},
     {"connect", "--tls*", UNKNOWN, TLS_ON},
     {HTTP " wait", "--ssl*", UNKNOWN, TLS_HTTP},

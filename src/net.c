@@ -642,6 +642,14 @@ int net_shutdown_write(char *err, int fd)
 	return fail(err, NET_ENET, "shutdown: %s", strerror(errno));
 }
 
+void net_drop_input(int fd)
+{
+	char buf[65536];
+
+	for (int i = 0; i < 16 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
+		;
+}
+
 bool net_tcp_ended(int fd)
 {
 #ifdef __linux__

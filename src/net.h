@@ -89,6 +89,9 @@ long net_udp_recv(char *err, int fd, void *buf, size_t cap, int timeout_ms,
 int net_set_nonblock(char *err, int fd, bool on);
 /* Half-closes: no more writes. Returns 0 or NET_ENET. */
 int net_shutdown_write(char *err, int fd);
+/* Reads and drops what has arrived on fd, without waiting (at most 1 MiB): a close with
+ * unread bytes is a reset, which can overtake the last bytes sent (a TLS alert). */
+void net_drop_input(int fd);
 /* Formats sa as "127.0.0.1:80", "[::1]:80", or a UNIX path; IPv4-mapped IPv6 addresses
  * are shown as IPv4. Returns buf (at least NET_ADDR_LEN bytes). */
 char *net_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);

@@ -246,6 +246,7 @@ struct relay {
 	bool out_gone;        /* the output's reader has gone: stop quietly */
 	int out_err;          /* writing the output failed with this errno */
 	bool watch_done;      /* on_received has seen what it waited for: end once written */
+	bool out_closed;      /* o->close_out: out_fd is closed */
 	long long last_io, linger_at, stop_at;
 };
 
@@ -344,6 +345,15 @@ static void maybe_shut(struct relay *r)
 		r->linger_at = loop_now_ms() + r->o->linger_ms;
 }
 
+/* The peer has ended and all it sent is out: with close_out, out_fd's reader is told. */
+static void maybe_close_out(struct relay *r)
+{
+	if (!r->o->close_out || r->out_closed || !r->down.eof || has_data(&r->down))
+		return;
+	close(r->o->out_fd);
+	r->out_closed = true;
+}
+
 /* Returns the exit status once the relay is over, or -1 while it goes on. */
 static int verdict(struct relay *r)
 {
@@ -437,6 +447,7 @@ static int pump(struct relay *r)
 		if (r->o->stop && *r->o->stop && !r->stop_at)
 			begin_stop(r);
 		maybe_shut(r);
+		maybe_close_out(r);
 		if ((rc = verdict(r)) >= 0)
 			return rc;
 		pfd[SLOT_IN].fd = wants_read(&r->up) && !r->up.mem ? r->up.src : -1;

@@ -22,6 +22,8 @@ struct relay_opts {
 	bool udp;         /* datagrams: each read of in_fd is one; no EOF from the peer */
 	bool in_is_tty;   /* the peer's EOF ends the relay at once (sockit(1), "Relaying") */
 	bool no_shutdown; /* keep the write side open at input EOF */
+	bool close_out;   /* close out_fd once all the peer sent is written to it: a program
+	                   * reading it (serve -e over TLS) sees the end of its input */
 	int linger_ms;    /* after input EOF, wait at most this for the peer; -1: forever */
 	int idle_ms;      /* no byte either way for this long: exit 5; 0: never */
 	bool hex;         /* hex dump of the traffic on stderr */

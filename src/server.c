@@ -1,11 +1,14 @@
 /* server.c: connections on the event loop. Reads land in one scratch buffer; replies
  * made while handling a read go to a second scratch buffer and are sent at once, so an
  * idle connection holds no buffer at all; only an unsent tail is queued, up to the
- * protocol's cap, past which the client is throttled or dropped. */
+ * protocol's cap, past which the client is throttled or dropped. Every byte of a
+ * connection goes through its transport (transport.h): a plain socket, or with --tls a
+ * session whose handshake is one more state of the connection on the loop. */
 #include "server.h"
 
 #include "diag.h"
 #include "loop.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -28,11 +31,14 @@
 	           */
 
 enum {
-	CONN_EOF = 1,       /* the client sends nothing more */
-	CONN_CLOSING = 2,   /* close once the queue is empty */
-	CONN_THROTTLED = 4, /* not read until its queue drains */
-	CONN_DEAD = 8,      /* scheduled for closing; nothing more is read or written */
-	CONN_DRAINED = 16,  /* its file went out whole: the protocol is told (on_drain) */
+	CONN_EOF = 1,                /* the client sends nothing more */
+	CONN_CLOSING = 2,            /* close once the queue is empty */
+	CONN_THROTTLED = 4,          /* not read until its queue drains */
+	CONN_DEAD = 8,               /* scheduled for closing; nothing more is read or written */
+	CONN_DRAINED = 16,           /* its file went out whole: the protocol is told (on_drain) */
+	CONN_HANDSHAKE = 32,         /* TLS: not yet open for its protocol */
+	CONN_READY = 64,             /* TLS: on the ready list, its library holds bytes to read */
+	CONN_READ_WANTS_WRITE = 128, /* TLS: a read waits for the socket to take a write */
 };
 
 /* A file being sent after the queued bytes (conn_sendfile): [off, end) of fd. */
@@ -43,6 +49,7 @@ struct conn_file {
 
 struct conn {
 	int fd;
+	struct transport *tls; /* --tls: the session fd is read and written through; NULL: plain */
 	unsigned flags;
 	enum proto_close why; /* for a dead connection: why it goes */
 	struct frame_reader fr;
@@ -56,6 +63,7 @@ struct conn {
 	unsigned long long bytes_in, bytes_out;
 	struct conn *prev, *next; /* every live connection */
 	struct conn *next_dead;   /* the list of those to close after this round */
+	struct conn *next_ready;  /* the ready list (CONN_READY) */
 	union {
 		struct sockaddr sa;
 		struct sockaddr_in in4;
@@ -68,10 +76,13 @@ static struct {
 	const struct server_opts *o;
 	struct loop *loop;
 	struct conn *all, *dead;
+	struct conn *ready; /* TLS: read these without waiting for their fd (CONN_READY) */
 	int nclients;
 	struct conn *current; /* whose read is being handled */
 	char in[SCRATCH];     /* what was read */
 	char out[SCRATCH];    /* replies to current, not yet sent */
+	char file[SCRATCH];   /* a file's bytes on the copy path (TLS without kTLS) */
+	struct transport plain; /* every plain connection's, its fd set before each call */
 	size_t outlen;
 	struct frame_reader stdin_fr;
 	bool accepting;
@@ -79,6 +90,7 @@ static struct {
 	bool fd_starved;     /* the pause was logged; quiet until an accept succeeds */
 	long long stop_at;   /* stopping: the flush deadline */
 	long long next_sweep;
+	int sweep_ms; /* the shortest of --idle-timeout and the handshake bound; 0: none */
 } S;
 
 const char *conn_peer(struct conn *c)
@@ -122,6 +134,17 @@ static void schedule_close(struct conn *c, enum proto_close why)
 }
 
 static void on_conn_event(struct loop *l, int fd, void *data, int mask);
+static void handshake_step(struct conn *c);
+
+/* The transport c is read and written through: its TLS session's, or the plain one
+ * (which holds nothing of a connection's but the fd: a plain client costs no more). */
+static struct transport *io(struct conn *c)
+{
+	if (c->tls)
+		return c->tls;
+	S.plain.fd = c->fd;
+	return &S.plain;
+}
 
 /* Something is still to be sent: queued bytes, or a file. */
 static bool has_output(const struct conn *c)
@@ -141,10 +164,16 @@ static void update_interest(struct conn *c)
 	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING)) && !c->held && !S.stop_at &&
 	    !c->file)
 		mask |= LOOP_READ;
-	if (has_output(c))
+	if (has_output(c) || (c->flags & CONN_READ_WANTS_WRITE))
 		mask |= LOOP_WRITE;
 	if (loop_watch(S.loop, c->fd, mask, on_conn_event, c) < 0)
 		schedule_close(c, PROTO_CLOSE_ERROR);
+	/* bytes TLS has already taken off the socket: the fd will not poll readable for them */
+	if ((mask & LOOP_READ) && !(c->flags & CONN_READY) && c->tls && transport_pending(c->tls) > 0) {
+		c->flags |= CONN_READY;
+		c->next_ready = S.ready;
+		S.ready = c;
+	}
 }
 
 /* Appends to the connection's own queue; past the protocol's cap it throttles or drops. */
@@ -182,13 +211,10 @@ static void queue_append(struct conn *c, const char *buf, size_t len)
 /* Sends what the socket takes now; returns the bytes sent, or -1 if the peer is gone. */
 static ssize_t send_now(struct conn *c, const char *buf, size_t len)
 {
-	ssize_t n;
+	ssize_t n = transport_write(io(c), buf, len);
 
-	do
-		n = send(c->fd, buf, len, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 0;
+	if (transport_events(n))
+		return 0; /* TLS: the same bytes are offered again from the queue */
 	if (n < 0) {
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return -1;
@@ -204,24 +230,42 @@ static void end_file(struct conn *c)
 	c->file = NULL;
 }
 
-/* [off, end) of the file, up to max bytes, as the socket takes them: sendfile(2) on Linux,
- * else a read and a send. Returns the bytes sent, or -1 with errno set. */
+/* Up to want bytes of the file through a buffer: a read, then a write through the
+ * transport. A write TLS could not finish is offered again with the same bytes (the
+ * offset has not moved). Returns the bytes sent, or -1 with errno set. */
+static ssize_t file_copy(struct conn *c, size_t want)
+{
+	struct conn_file *f = c->file;
+	ssize_t n = pread(f->fd, S.file, want < sizeof S.file ? want : sizeof S.file, f->off);
+
+	if (n <= 0)
+		return n;
+	n = transport_write(io(c), S.file, (size_t)n);
+	if (transport_events(n)) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (n < 0) {
+		if (n != TRANSPORT_ENET)
+			errno = EPROTO;
+		return -1;
+	}
+	f->off += n;
+	return n;
+}
+
+/* [off, end) of the file, up to max bytes, as the socket takes them: sendfile(2) on Linux
+ * where the kernel sees the bytes as sent (plain, or kTLS), else the copy. Returns the
+ * bytes sent, or -1 with errno set. */
 static ssize_t file_chunk(struct conn *c, size_t max)
 {
 	struct conn_file *f = c->file;
 	size_t want = (size_t)(f->end - f->off) < max ? (size_t)(f->end - f->off) : max;
 #ifdef __linux__
-	return sendfile(c->fd, f->fd, &f->off, want);
-#else
-	char buf[16384];
-	ssize_t n = pread(f->fd, buf, want < sizeof buf ? want : sizeof buf, f->off);
-	if (n <= 0)
-		return n;
-	n = send(c->fd, buf, (size_t)n, MSG_NOSIGNAL);
-	if (n > 0)
-		f->off += n;
-	return n;
+	if (io(c)->zero_copy_out)
+		return sendfile(c->fd, f->fd, &f->off, want);
 #endif
+	return file_copy(c, want);
 }
 
 /* Sends the file after the queue, at most FILE_TURN bytes a turn; a file that shrank
@@ -405,15 +449,45 @@ static void log_close(struct conn *c)
 	             why[c->why], c->bytes_in, c->bytes_out, ms / 1000, ms % 1000);
 }
 
+/* Takes c off the ready list (it is going away). */
+static void unready(struct conn *c)
+{
+	if (!(c->flags & CONN_READY))
+		return;
+	for (struct conn **p = &S.ready; *p; p = &(*p)->next_ready)
+		if (*p == c) {
+			*p = c->next_ready;
+			break;
+		}
+	c->flags &= ~(unsigned)CONN_READY;
+}
+
+/* TLS: a connection that ends well says so (close_notify, best effort: the socket is
+ * non-blocking and closed next); one that failed just goes. */
+static void end_transport(struct conn *c)
+{
+	if (!c->tls)
+		return;
+	if (c->why != PROTO_CLOSE_ERROR && !(c->flags & CONN_HANDSHAKE))
+		(void)transport_shutdown_write(c->tls);
+	/* the client's own close_notify, unread, would turn the close into a reset */
+	net_drop_input(c->fd);
+	transport_free(c->tls);
+	free(c->tls);
+}
+
 /* Closes what was scheduled; on_close may schedule more (a chat's notices). */
 static void reap(void)
 {
 	while (S.dead) {
 		struct conn *c = S.dead;
 		S.dead = c->next_dead;
-		if (S.o->proto->on_close)
+		/* a TLS client still in its handshake never reached the protocol */
+		if (S.o->proto->on_close && !(c->flags & CONN_HANDSHAKE))
 			S.o->proto->on_close(c, c->why);
 		log_close(c);
+		unready(c);
+		end_transport(c);
 		close(c->fd);
 		if (c->prev)
 			c->prev->next = c->next;
@@ -498,12 +572,17 @@ static void read_client(struct conn *c)
 		update_interest(c);
 		return;
 	}
-	do
-		n = recv(c->fd, S.in, want, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+	n = transport_read(io(c), S.in, want);
+	if (n == TRANSPORT_WANT_READ)
 		return;
+	if (n == TRANSPORT_WANT_WRITE) { /* TLS: its answer to a key update waits for room */
+		c->flags |= CONN_READ_WANTS_WRITE;
+		update_interest(c);
+		return;
+	}
 	if (n < 0) {
+		if (c->tls)
+			diag_verbose(1, "%s: %s", conn_peer(c), c->tls->err);
 		schedule_close(c, PROTO_CLOSE_ERROR);
 		return;
 	}
@@ -529,6 +608,14 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 	(void)l, (void)fd;
 	if (c->flags & CONN_DEAD)
 		return;
+	if (c->flags & CONN_HANDSHAKE) {
+		handshake_step(c);
+		return;
+	}
+	if ((c->flags & CONN_READ_WANTS_WRITE) && (mask & LOOP_WRITE)) {
+		c->flags &= ~(unsigned)CONN_READ_WANTS_WRITE;
+		mask |= LOOP_READ;
+	}
 	if (mask & LOOP_WRITE) {
 		flush_all(c);
 		if (!has_output(c))
@@ -548,12 +635,92 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 		read_client(c);
 }
 
-/* A refused or surplus client: a best-effort notice, then closed at once. */
+/* A refused or surplus client: a best-effort notice (not to a TLS client, which would
+ * read it as a broken handshake), then closed at once. */
 static void turn_away(int fd, const char *notice)
 {
-	if (notice)
+	if (notice && !S.o->tls)
 		(void)!send(fd, notice, strlen(notice), MSG_NOSIGNAL | MSG_DONTWAIT);
 	close(fd);
+}
+
+/* The client is ready for its protocol: the greeting, on_open, maybe its first read. */
+static void open_client(struct conn *c)
+{
+	S.current = c;
+	if (S.o->cfg.greeting && !S.o->proto->own_greeting) {
+		conn_write(c, S.o->cfg.greeting, strlen(S.o->cfg.greeting));
+		conn_write(c, "\n", 1);
+	}
+	if (S.o->proto->on_open)
+		S.o->proto->on_open(c);
+	if (S.o->proto->client_first && !has_output(c) && S.outlen == 0 &&
+	    !(c->flags & (CONN_DEAD | CONN_CLOSING))) {
+		/* its request is often there already: answered (and maybe closed) with no
+		 * epoll_ctl at all; if not, it is watched as usual */
+		S.current = NULL;
+		read_client(c);
+		if (!(c->flags & CONN_DEAD))
+			update_interest(c);
+		return;
+	}
+	settle(c);
+}
+
+/* -v: the session agreed, and which path a file takes (sockit(1), TLS). */
+static void log_session(struct conn *c)
+{
+	char words[TLS_ERR_LEN + 2 * TLS_NAME_LEN];
+
+	/* the words are made only at -v */
+	diag_verbose(1, "%s: %s", conn_peer(c),
+	             transport_server_words(c->tls, words, sizeof words));
+}
+
+/* One step of c's handshake: it waits on the loop for what it needs; once done, the
+ * client is opened for its protocol. A client that speaks no TLS, or is refused
+ * (--verify-client), costs only its own connection. */
+static void handshake_step(struct conn *c)
+{
+	int rc = transport_handshake(c->tls);
+
+	if (transport_events(rc)) {
+		int mask = rc == TRANSPORT_WANT_READ ? LOOP_READ : LOOP_WRITE;
+		if (loop_watch(S.loop, c->fd, mask, on_conn_event, c) < 0)
+			schedule_close(c, PROTO_CLOSE_ERROR);
+		return;
+	}
+	if (rc < 0) {
+		diag_verbose(1, "%s: %s", conn_peer(c), c->tls->err);
+		net_drop_input(c->fd); /* the alert goes out before a reset could */
+		schedule_close(c, PROTO_CLOSE_ERROR);
+		return;
+	}
+	c->flags &= ~(unsigned)CONN_HANDSHAKE;
+	c->last_active = loop_now_ms();
+	log_session(c);
+	open_client(c);
+}
+
+/* A TLS session for c, its handshake started (the ClientHello may be there already). */
+static void start_tls(struct conn *c)
+{
+	char err[TLS_ERR_LEN];
+	struct tls_conn *t = tls_server_new(err, S.o->tls, c->fd);
+
+	c->flags |= CONN_HANDSHAKE;
+	if (t && !(c->tls = malloc(sizeof *c->tls))) {
+		tls_conn_free(t);
+		t = NULL;
+		snprintf(err, sizeof err, "out of memory");
+	}
+	if (!t) {
+		diag_err("%s", err);
+		schedule_close(c, PROTO_CLOSE_ERROR);
+		return;
+	}
+	transport_tls(c->tls, c->fd, t);
+	handshake_step(c);
 }
 
 static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
@@ -574,24 +741,10 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	S.all = c;
 	S.nclients++;
 	diag_verbose(1, "connection from %s", conn_peer(c));
-	S.current = c;
-	if (S.o->cfg.greeting && !S.o->proto->own_greeting) {
-		conn_write(c, S.o->cfg.greeting, strlen(S.o->cfg.greeting));
-		conn_write(c, "\n", 1);
-	}
-	if (S.o->proto->on_open)
-		S.o->proto->on_open(c);
-	if (S.o->proto->client_first && !has_output(c) && S.outlen == 0 &&
-	    !(c->flags & (CONN_DEAD | CONN_CLOSING))) {
-		/* its request is often there already: answered (and maybe closed) with no
-		 * epoll_ctl at all; if not, it is watched as usual */
-		S.current = NULL;
-		read_client(c);
-		if (!(c->flags & CONN_DEAD))
-			update_interest(c);
-		return;
-	}
-	settle(c);
+	if (S.o->tls)
+		start_tls(c);
+	else
+		open_client(c);
 }
 
 static void pause_accepting(void)
@@ -695,9 +848,33 @@ static void on_stdin(struct loop *l, int fd, void *data, int mask)
 
 static void sweep_idle(long long now)
 {
-	for (struct conn *c = S.all; c; c = c->next)
-		if (!(c->flags & CONN_DEAD) && now - c->last_active >= S.o->idle_ms)
-			schedule_close(c, PROTO_CLOSE_IDLE);
+	for (struct conn *c = S.all; c; c = c->next) {
+		bool hs = c->flags & CONN_HANDSHAKE;
+		int limit = hs ? S.o->handshake_ms : S.o->idle_ms;
+		if ((c->flags & CONN_DEAD) || limit <= 0 || now - c->last_active < limit)
+			continue;
+		if (hs)
+			diag_verbose(1, "%s: TLS handshake not done after %d.%03d s", conn_peer(c),
+			             limit / 1000, limit % 1000);
+		schedule_close(c, PROTO_CLOSE_IDLE);
+	}
+	reap();
+}
+
+/* Reads the clients whose TLS library holds bytes, each once: one that still holds some
+ * goes on a fresh list, for the next round, after the loop's own events. Nothing is freed
+ * before the reap at the end, so the detached list stays valid. */
+static void read_ready(void)
+{
+	struct conn *list = S.ready, *c;
+
+	S.ready = NULL;
+	while ((c = list)) {
+		list = c->next_ready;
+		c->flags &= ~(unsigned)CONN_READY;
+		if (!(c->flags & CONN_DEAD) && (loop_mask(S.loop, c->fd) & LOOP_READ))
+			read_client(c);
+	}
 	reap();
 }
 
@@ -728,16 +905,18 @@ static int timers(void)
 	}
 	if (!S.accepting && !S.stop_at && S.resume_at - now < wait)
 		wait = S.resume_at - now;
-	if (S.o->idle_ms > 0 && !S.stop_at) {
+	if (S.sweep_ms > 0 && !S.stop_at) {
 		if (now >= S.next_sweep) {
 			sweep_idle(now);
-			S.next_sweep = now + (S.o->idle_ms < 1000 ? S.o->idle_ms / 4 + 1 : 250);
+			S.next_sweep = now + (S.sweep_ms < 1000 ? S.sweep_ms / 4 + 1 : 250);
 		}
 		if (S.next_sweep - now < wait)
 			wait = S.next_sweep - now;
 	}
 	if (S.stop_at && S.stop_at - now < wait)
 		wait = S.stop_at - now;
+	if (S.ready)
+		wait = 0;
 	return wait < 0 ? 0 : (int)wait;
 }
 
@@ -752,6 +931,10 @@ static int start(const struct server_opts *o)
 {
 	memset(&S, 0, sizeof S);
 	S.o = o;
+	transport_plain(&S.plain, -1);
+	S.sweep_ms = o->idle_ms;
+	if (o->tls && (!S.sweep_ms || o->handshake_ms < S.sweep_ms))
+		S.sweep_ms = o->handshake_ms;
 	if (o->proto->init && o->proto->init(&o->cfg) < 0)
 		return -1;
 	S.loop = loop_new();
@@ -795,6 +978,7 @@ int server_run(const struct server_opts *o)
 			break;
 		}
 		reap();
+		read_ready();
 	}
 	close_everyone();
 	frame_free(&S.stdin_fr);

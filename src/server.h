@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
+struct tls_ctx;
+
 struct server_opts {
 	const struct proto *proto;
 	struct proto_config cfg; /* handed to proto->init */
@@ -16,6 +18,8 @@ struct server_opts {
 	bool udp;
 	int max_clients;
 	int idle_ms; /* 0: never */
+	struct tls_ctx *tls; /* --tls: each client a TLS session of this context; NULL: plain */
+	int handshake_ms;    /* --tls: a handshake not done in this long is closed */
 	const struct net_acl *acl;
 	int in_fd;                   /* stdin, read when the protocol takes input; or -1 */
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */

@@ -49,6 +49,7 @@ typedef struct {
 #define SSL_MODE_RELEASE_BUFFERS       0x10u
 #define SSL_OP_ENABLE_KTLS             ((uint64_t)1 << 3)
 #define SSL_OP_IGNORE_UNEXPECTED_EOF   ((uint64_t)1 << 7)
+#define SSL_OP_NO_RENEGOTIATION        ((uint64_t)1 << 30)
 #define SSL_VERIFY_NONE                0x00
 #define SSL_VERIFY_PEER                0x01
 #define SSL_VERIFY_FAIL_IF_NO_PEER_CERT 0x02
@@ -224,16 +225,32 @@ struct tls_ctx {
 	bool is_client;
 };
 
+/* The first error of the queue (the cause), or 0; clears the queue. */
+static unsigned long first_error(void)
+{
+	unsigned long e = ssl.ERR_get_error(), next;
+
+	while ((next = ssl.ERR_get_error()) != 0)
+		;
+	return e;
+}
+
+/* The words for error e: a system error's own (a file that is not there), else the
+ * library's reason, or fallback. */
+static const char *reason_of(unsigned long e, const char *fallback)
+{
+	const char *r;
+
+	if (e & ERR_SYSTEM_FLAG)
+		return strerror(ERR_GET_REASON(e));
+	r = e ? ssl.ERR_reason_error_string(e) : NULL;
+	return r ? r : fallback;
+}
+
 /* The library's reason for the latest error, or fallback; clears the queue. */
 static const char *last_reason(const char *fallback)
 {
-	unsigned long e = ssl.ERR_get_error(), next;
-	const char *r;
-
-	while ((next = ssl.ERR_get_error()) != 0) /* the first error is the cause */
-		;
-	r = e ? ssl.ERR_reason_error_string(e) : NULL;
-	return r ? r : fallback;
+	return reason_of(first_error(), fallback);
 }
 
 /* Settings every context shares: TLS 1.2 at least, partial writes from a buffer that may
@@ -281,26 +298,40 @@ static int ctx_done(struct tls_ctx *t, int rc, struct tls_ctx **out)
 	return rc;
 }
 
+/* Why the key file could not be used, in words, into err. */
+static void key_failure(char *err, const char *cert, const char *key)
+{
+	unsigned long e = first_error();
+
+	if (e & ERR_SYSTEM_FLAG)
+		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: %s", key ? key : cert,
+		         reason_of(e, ""));
+	else if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
+		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s", key ? key : cert,
+		         cert);
+	else if (!key)
+		snprintf(err, TLS_ERR_LEN, "cannot use --cert %s: no private key in it (--key FILE)",
+		         cert);
+	else
+		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: not a PEM private key (%s)", key,
+		         reason_of(e, "no key found"));
+}
+
 /* --cert and --key into c. Returns 0 or TLS_EUSAGE with err filled. */
 static int use_cert(char *err, SSL_CTX *c, const char *cert, const char *key)
 {
-	unsigned long e;
-
 	if (ssl.SSL_CTX_use_certificate_chain_file(c, cert) != 1) {
-		snprintf(err, TLS_ERR_LEN, "cannot use --cert %s: %s", cert,
-		         last_reason("not a PEM certificate"));
+		unsigned long e = first_error();
+		snprintf(err, TLS_ERR_LEN, "cannot use --cert %s: %s%s%s", cert,
+		         e & ERR_SYSTEM_FLAG ? "" : "not a PEM certificate (",
+		         reason_of(e, "no certificate found"), e & ERR_SYSTEM_FLAG ? "" : ")");
 		return TLS_EUSAGE;
 	}
 	if (ssl.SSL_CTX_use_PrivateKey_file(c, key ? key : cert, SSL_FILETYPE_PEM) != 1) {
-		e = ssl.ERR_peek_error();
-		if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
-			goto mismatch;
-		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: %s", key ? key : cert,
-		         last_reason("not a PEM private key"));
+		key_failure(err, cert, key);
 		return TLS_EUSAGE;
 	}
 	if (ssl.SSL_CTX_check_private_key(c) != 1) {
-mismatch:
 		ssl.ERR_clear_error();
 		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s", key ? key : cert,
 		         cert);
@@ -363,6 +394,9 @@ int tls_server_ctx(char *err, const struct tls_server_opts *o, struct tls_ctx **
 
 	if (!t)
 		return rc;
+	/* a client may not ask to renegotiate (a cheap way to make a server work hard); the
+	 * kernel encrypts where it can, so that sendfile keeps working */
+	ssl.SSL_CTX_set_options(t->ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_ENABLE_KTLS);
 	rc = use_cert(err, t->ctx, o->cert, o->key);
 	if (rc == 0 && o->cafile)
 		rc = use_cafile(err, t->ctx, o->cafile);
@@ -392,6 +426,7 @@ struct tls_conn {
 	bool checked;   /* the peer was judged trusted (or --insecure) */
 	int held_rc;    /* a read's end or failure met after bytes it returned */
 	char held_err[TLS_ERR_LEN];
+	bool held_end;  /* the peer's end, met after bytes a read returned: the next read's */
 };
 
 /* True if s is an IPv4 or IPv6 literal: checked as an address, and sent as no SNI. */
@@ -705,6 +740,8 @@ ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap)
 		snprintf(err, TLS_ERR_LEN, "%s", t->held_err);
 		return t->held_rc;
 	}
+	if (t->held_end)
+		return 0;
 	/* the records the library holds already go too (never a wait for more: the socket
 	 * may be blocking) */
 	while (got < cap && (got == 0 || ssl.SSL_has_pending(t->ssl))) {
@@ -725,6 +762,8 @@ ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap)
 			t->held_rc = rc;
 			snprintf(t->held_err, sizeof t->held_err, "%s", err);
 		}
+		/* the socket will not poll readable for it again: tls_pending says it is there */
+		t->held_end = rc == 0;
 		break;
 	}
 	return (ssize_t)got;
@@ -765,6 +804,8 @@ size_t tls_pending(const struct tls_conn *t)
 {
 	int n = ssl.SSL_pending(t->ssl);
 
+	if (t->held_rc || t->held_end) /* what the next read returns */
+		return 1;
 	if (n > 0)
 		return (size_t)n;
 	return ssl.SSL_has_pending(t->ssl) ? 1 : 0;

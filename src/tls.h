@@ -111,7 +111,8 @@ ssize_t tls_write(char *err, struct tls_conn *t, const void *buf, size_t len);
  * TLS_WANT_WRITE, or TLS_ENET / TLS_EFAIL. */
 int tls_close_notify(char *err, struct tls_conn *t);
 /* Bytes the library holds that a read returns without the socket polling readable
- * (decrypted, or at least 1 for a whole record still undecrypted). */
+ * (decrypted, or at least 1 for a whole record still undecrypted, or an end or failure
+ * met after bytes a read returned). */
 size_t tls_pending(const struct tls_conn *t);
 /* True if the kernel encrypts what is written (kTLS granted): splice/sendfile into the
  * socket keep working. */

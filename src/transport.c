@@ -5,6 +5,7 @@
 
 #include "deadline.h"
 #include "loop.h"
+#include "net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,4 +164,34 @@ size_t transport_pending(const struct transport *t)
 short transport_events(ssize_t code)
 {
 	return code == TRANSPORT_WANT_READ ? POLLIN : code == TRANSPORT_WANT_WRITE ? POLLOUT : 0;
+}
+
+char *transport_server_words(const struct transport *t, char *buf, size_t cap)
+{
+	struct tls_info i;
+
+	tls_get_info(t->tls, &i);
+	snprintf(buf, cap, "%s %s, client certificate: %s, %s", i.version, i.cipher,
+	         i.have_cert ? i.subject : "none",
+	         t->zero_copy_out ? "kernel TLS (sendfile)" : "copy path (no kernel TLS)");
+	return buf;
+}
+
+int transport_accept_wait(struct transport *t, struct tls_ctx *ctx, int fd, int timeout_ms)
+{
+	char why[TLS_ERR_LEN];
+	struct tls_conn *conn;
+	int rc;
+
+	transport_plain(t, fd);
+	if (!(conn = tls_server_new(t->err, ctx, fd)))
+		return TRANSPORT_EFAIL;
+	transport_tls(t, fd, conn);
+	if ((rc = transport_handshake_wait(t, timeout_ms)) == 0)
+		return 0;
+	net_drop_input(fd);
+	memcpy(why, t->err, sizeof why); /* transport_free clears it */
+	transport_free(t);
+	memcpy(t->err, why, sizeof why);
+	return rc;
 }

@@ -69,5 +69,13 @@ int transport_shutdown_write(struct transport *t);
 size_t transport_pending(const struct transport *t);
 /* The poll(2) events a WANT code waits for (POLLIN or POLLOUT); 0 for other codes. */
 short transport_events(ssize_t code);
+/* A server's TLS session of ctx over the accepted fd, its whole handshake bounded by
+ * timeout_ms. Returns 0 with t the session, or a failure with t->err in words; t is then
+ * plain, and what the client sent was dropped (a close with unread bytes is a reset,
+ * which could overtake the alert that tells the client why). */
+int transport_accept_wait(struct transport *t, struct tls_ctx *ctx, int fd, int timeout_ms);
+/* A server's -v words for its session, once handshaken: "TLSv1.3 TLS_AES_256_GCM_SHA384,
+ * client certificate: CN=alice, copy path (no kernel TLS)". Returns buf. */
+char *transport_server_words(const struct transport *t, char *buf, size_t cap);
 
 #endif

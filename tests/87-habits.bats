@@ -10,9 +10,10 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-TLS_WHERE="TLS is connect --tls, https:// URLs and wait tls://HOST:PORT (sockit(1), TLS)"
+TLS_WHERE="TLS is connect --tls, serve --tls, https:// URLs and wait tls://HOST:PORT (sockit(1), TLS)"
 TLS_ON="--tls is all it takes: TLS 1.2 or later, always verified"
 TLS_HTTP="https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
+TLS_SERVE="--tls --cert FILE is all it takes: TLS 1.2 or later"
 BODY="a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 DEADLINE="the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 QUIET="sockit shows no progress unless asked; -q also hides diagnostics"
@@ -130,10 +131,16 @@ EOF
 }
 
 @test "habits: other tools' TLS flags name sockit's way on every command" {
-	for cmd in serve udp-send resolve; do
+	for cmd in udp-send resolve; do
 		for flag in --ssl --ssl-reqd --tls --tlsv1.2 --insecure --cacert; do
 			habit "sockit: $cmd: $flag: $TLS_WHERE" "$cmd" "$flag" 127.0.0.1 9
 		done
+	done
+	for cmd in serve echo; do
+		for flag in --ssl-reqd --tlsv1.2; do
+			habit "sockit: $cmd: $flag: $TLS_SERVE" "$cmd" "$flag" 9
+		done
+		habit "sockit: $cmd: --ssl-cert: ncat's --ssl-cert is --cert FILE here" "$cmd" --ssl-cert c.pem 9
 	done
 	for flag in --ssl-reqd --tlsv1.2 --tls-max; do
 		habit "sockit: connect: $flag: $TLS_ON" connect "$flag" 127.0.0.1 9

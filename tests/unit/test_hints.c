@@ -16,7 +16,8 @@ static void unknown_flags(void)
 	CHECK(hints_unknown("resolve", "-X") == NULL);
 	/* a prefix pattern, and a name that only starts alike */
 	CHECK(strstr(hints_unknown("http-head", "--ssl-reqd"), "https://") != NULL);
-	CHECK(strstr(hints_unknown("serve", "--tlsv1.3"), "connect --tls") != NULL);
+	CHECK(strstr(hints_unknown("serve", "--tlsv1.3"), "--tls --cert FILE") != NULL);
+	CHECK(strstr(hints_unknown("resolve", "--tlsv1.3"), "serve --tls") != NULL);
 	CHECK(strstr(hints_unknown("connect", "--tlsv1.2"), "--tls is all") != NULL);
 	CHECK_STR(hints_unknown("http-get", "-k"), "curl's -k is --insecure here");
 	CHECK_STR(hints_unknown("connect", "-k"), "a server that stays open is sockit serve -k");
