@@ -20,7 +20,7 @@ int admit_start(struct admit *a)
 	return a->accepting ? 0 : -1;
 }
 
-static void pause_accepting(struct admit *a, int nclients)
+void admit_pause(struct admit *a, int nclients)
 {
 	/* one line per shortage, not one per retry every EMFILE_PAUSE_MS */
 	if (!a->starved)
@@ -55,7 +55,7 @@ int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, sockl
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 			    errno == ENOMEM)
-				pause_accepting(a, nclients);
+				admit_pause(a, nclients);
 			return -1;
 		}
 		a->starved = false;

@@ -33,6 +33,9 @@ int admit_start(struct admit *a);
 int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, socklen_t *len);
 /* Resumes a paused accept when due; returns wait, lowered to when that is due. */
 long long admit_timer(struct admit *a, long long now, long long wait);
+/* Pauses accepting for want of descriptors (logged once per shortage); admit_timer
+ * resumes it. */
+void admit_pause(struct admit *a, int nclients);
 /* Stops accepting for good (the server stops). */
 void admit_stop(struct admit *a);
 
