@@ -26,6 +26,7 @@ void admit_pause(struct admit *a, int nclients)
 	if (!a->starved)
 		diag_err("out of file descriptors with %d clients: pausing accepts", nclients);
 	a->starved = true;
+	a->starved_at = nclients;
 	loop_watch(a->loop, a->lfd, 0, NULL, NULL);
 	a->accepting = false;
 	a->resume_at = loop_now_ms() + EMFILE_PAUSE_MS;
@@ -58,7 +59,8 @@ int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, sockl
 				admit_pause(a, nclients);
 			return -1;
 		}
-		a->starved = false;
+		if (nclients < a->starved_at) /* clients left since: a new shortage is news */
+			a->starved = false;
 		net_format((struct sockaddr *)ss, *len, who, sizeof who);
 		if (!permitted(a, ss)) {
 			diag_verbose(1, "%s refused by the access list", who);

@@ -20,7 +20,8 @@ struct admit {
 	const char *busy; /* sent to a client over the limit, or NULL */
 	/* kept here */
 	bool accepting;      /* lfd is watched */
-	bool starved;        /* the pause was logged; quiet until an accept succeeds */
+	bool starved;        /* the pause was logged; quiet until clients have left */
+	int starved_at;      /* how many clients there were then */
 	long long resume_at; /* accepting paused for want of fds until then */
 };
 
@@ -33,8 +34,8 @@ int admit_start(struct admit *a);
 int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, socklen_t *len);
 /* Resumes a paused accept when due; returns wait, lowered to when that is due. */
 long long admit_timer(struct admit *a, long long now, long long wait);
-/* Pauses accepting for want of descriptors (logged once per shortage); admit_timer
- * resumes it. */
+/* Pauses accepting for want of descriptors while nclients are served (logged once per
+ * shortage: not again until fewer are); admit_timer resumes it. */
 void admit_pause(struct admit *a, int nclients);
 /* Stops accepting for good (the server stops). */
 void admit_stop(struct admit *a);

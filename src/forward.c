@@ -552,7 +552,7 @@ static void give_up(struct pair *p, const char *reason)
 		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
 		                      F.o->to[i].spec);
 	if (strcmp(reason, "out of file descriptors") == 0)
-		admit_pause(&F.admit, F.npairs);
+		admit_pause(&F.admit, F.npairs - 1); /* p is not served */
 	else
 		diag_err("%s: no target reachable (%s): %s", client_name(p, who, sizeof who), list,
 		         reason);
