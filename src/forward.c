@@ -48,7 +48,7 @@ struct dir {
 	unsigned long long bytes; /* delivered */
 	bool eof;                 /* the source sends nothing more */
 	bool shut;                /* the destination was told (shutdown) */
-	bool full;                /* the carrier took no more: the source waits */
+	bool full;                /* the destination takes no more: the source waits */
 };
 
 struct pair {
@@ -252,8 +252,11 @@ static void pump(struct pair *p, int d)
 	for (int turn = 0; turn < PUMP_TURNS && !p->dead; turn++) {
 		if (x->held > 0) {
 			ssize_t n = carrier_drain(x->c, x->held, dst);
-			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-				break; /* dst is full: its writability wakes us */
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				/* dst is full: src is not read until dst's writability wakes us */
+				x->full = true;
+				break;
+			}
 			if (n < 0) {
 				side_failed(p, !d, errno);
 				return;
@@ -286,9 +289,7 @@ static void pump(struct pair *p, int d)
 			x->held += (size_t)n;
 			p->last_active = loop_now_ms();
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			/* nothing to read, or no room: either way wait until dst takes some */
-			x->full = x->held > 0;
-			break;
+			break; /* nothing to read now */
 		} else if (errno == EINVAL && x->c->pipe[0] >= 0 && x->held == 0) {
 			/* splice(2) refused these sockets: copy through buffers from now on */
 			F.copy_only = true;

@@ -73,6 +73,20 @@ target_echo() {
 	wait_for "$T/echo.err" 'closed \(error\)'
 }
 
+@test "forward: a client that does not read throttles the target: no spin, no queue" {
+	start_peer target python3 "$PEERS/tcp_peer.py" --flood
+	fwd --to "127.0.0.1:$PEER_PORT"
+	start_bg hold python3 "$PEERS/$FP" hold 127.0.0.1 "$PORT" 1
+	wait_for "$T/hold.out" '^ready$'
+	local ticks rss
+	ticks=$(busy_ticks "$SERVER_PID" 0.5) # the socket buffers fill up meanwhile
+	ticks=$(busy_ticks "$SERVER_PID" 0.5)
+	rss=$(proc_kb "$SERVER_PID" VmRSS)
+	echo "ticks: $ticks, RSS $rss kB" >&3
+	[ "$ticks" -le 5 ]
+	[ "$rss" -le "$(mem_bound 8000)" ]
+}
+
 @test "forward: a target that never answers: -w bounds the wait, the client is reset, one line" {
 	start_peer backlog python3 "$PEERS/full_backlog.py"
 	fwd -w 1 --to "127.0.0.1:$PEER_PORT"
