@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "exec.h"
 #include "forward.h"
+#include "hints.h"
 #include "loop.h"
 #include "net.h"
 #include "parse.h"
@@ -287,6 +288,11 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		                                                     : "-4/-6");
 	if (o->udp && o->keep_open)
 		return diag_usage("cannot use -k with -u (a UDP raw session has no end)");
+	for (int i = 0; i < nops; i++) /* socat's TCP-LISTEN:PORT,fork: its hint */
+		if (hints_unknown("serve", ops[i])) {
+			diag_err("%.40s: %s", ops[i], hints_unknown("serve", ops[i]));
+			return -1;
+		}
 	if (nops > 2)
 		return diag_usage("unexpected argument '%.60s'", ops[2]);
 	if (nops == 2 && o->bind)

@@ -1,4 +1,4 @@
-/* hints.c: nc's and curl's flags that sockit spells differently, each with the one line
+/* hints.c: nc's and curl's flags (and socat's addresses) that sockit spells differently, each with the one line
  * that names sockit's way (sockit(1), COMING FROM NC OR CURL). */
 #include "hints.h"
 
@@ -23,6 +23,8 @@ struct hint {
 #define HTTP     "http-head http-get"
 #define NO_TLS   "sockit speaks no TLS; use curl, ncat --ssl or socat OPENSSL"
 #define NO_BODY  "sockit sends no request body; use curl for POST and PUT"
+#define SOCAT_LISTEN                                                                         \
+	"socat's TCP-LISTEN:PORT,fork TCP:HOST:PORT is sockit serve PORT --to HOST:PORT"
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 
 /* The first row that matches is the answer: rows for one command before those for all. */
@@ -60,6 +62,12 @@ static const struct hint hints[] = {
     {NULL, "--insecure", UNKNOWN, NO_TLS},
     {NULL, "--cacert", UNKNOWN, NO_TLS},
     {NULL, "--capath", UNKNOWN, NO_TLS},
+    /* socat's addresses, typed as a command or as serve's operands */
+    {NULL, "TCP-LISTEN:*", UNKNOWN, SOCAT_LISTEN},
+    {NULL, "TCP4-LISTEN:*", UNKNOWN, SOCAT_LISTEN},
+    {NULL, "TCP6-LISTEN:*", UNKNOWN, SOCAT_LISTEN},
+    {NULL, "tcp-listen:*", UNKNOWN, SOCAT_LISTEN},
+    {NULL, "tcp4-listen:*", UNKNOWN, SOCAT_LISTEN},
 };
 
 /* True if word is one of the space-separated words of list (NULL: any word). */

@@ -1,6 +1,7 @@
 /* main.c: the command table and the dispatcher, as git's: one table, one lookup. */
 #include "cmd.h"
 #include "diag.h"
+#include "hints.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -50,7 +51,13 @@ static const struct command *find(const char *name)
 static int unknown_command(const char *name)
 {
 	const struct command *best = NULL;
+	const char *hint = hints_unknown("sockit", name);
 	int bestd = 3;
+
+	if (hint) {
+		diag_err("'%.40s' is not a command: %s", name, hint);
+		return EXIT_USAGE;
+	}
 
 	for (const struct command *c = commands; c->name; c++) {
 		int d = strncmp(c->name, name, strlen(name)) == 0 ? 1 : parse_edit_distance(name, c->name);
