@@ -200,6 +200,20 @@ print(s.makefile().readline().strip())' "$PORT"
 	file_is "$T/pt.out" "port $PEER_PORT" "v1 PROXY UNKNOWN" "data u" "v2 LOCAL UNSPEC 0" "data u"
 }
 
+@test "forward: --proxy socks5://: each pair through microsocks; a refusal is a failover" {
+	command -v microsocks >/dev/null || skip "microsocks is not installed"
+	target_echo
+	start_microsocks
+	local dead
+	dead=$(free_port)
+	fwd -v --proxy "socks5://127.0.0.1:$MS_PORT" --to "127.0.0.1:$dead" --to "127.0.0.1:$ECHO_PORT"
+	# microsocks ends a tunnel at the first EOF: the clients do not half-close
+	run_io clients python3 "$PEERS/$FP" clients 127.0.0.1 "$PORT" 20 --keep
+	file_is "$T/clients.out" "ok 20"
+	wait_count "$T/fwd.err" "-> 127.0.0.1:$ECHO_PORT " 20
+	! grep -q 'no target reachable' "$T/fwd.err"
+}
+
 @test "forward: --json: one object per ended pair, as jq reads it" {
 	target_echo
 	fwd --json --to "127.0.0.1:$ECHO_PORT"
@@ -296,25 +310,27 @@ print(s.makefile().readline().strip())' "$PORT"
 	if ! unshare -m true 2>/dev/null; then
 		skip "no mount namespace here (unshare -m: $(unshare -m true 2>&1 | head -n 1))"
 	fi
-	target_echo
-	local dead
-	dead=$(free_port)
-	# the name has ::1 first (nothing listens there on that port) then 127.0.0.1
-	printf '::1 fwdtarget\n127.0.0.1 fwdtarget\n' >"$T/hosts"
+	# the target listens on 127.0.0.2 only; the name's first address (getaddrinfo puts
+	# 127.0.0.1 first) refuses, the second answers
+	start_named echo echo -v 127.0.0.2 0
+	ECHO_PORT=$PORT
+	printf '127.0.0.2 fwdtarget\n127.0.0.1 fwdtarget\n' >"$T/hosts"
 	printf 'name\n' >"$T/in"
 	cat >"$T/run.sh" <<EOF
 mount --bind "$T/hosts" /etc/hosts || exit 99
-"$SOCKIT" serve -v --to "fwdtarget:$ECHO_PORT" 127.0.0.1 0 2>"$T/ns.err" &
+"$SOCKIT" serve -vv --to "fwdtarget:$ECHO_PORT" 127.0.0.1 0 2>"$T/ns.err" &
 pid=\$!
 for i in \$(seq 250); do grep -q 'listening on' "$T/ns.err" && break; sleep 0.02; done
 port=\$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/ns.err")
 timeout 10 nc.openbsd -N 127.0.0.1 "\$port" <"$T/in"
 kill \$pid
+wait \$pid
 EOF
 	run_io ns unshare -m sh "$T/run.sh"
 	[ "$RC" -ne 99 ] || skip "cannot bind-mount a hosts file: $(cat "$T/ns.err")"
 	is "$T/ns.out" $'name\n'
-	: "$dead"
+	grep -q "fwdtarget:$ECHO_PORT: Connection refused" "$T/ns.err"
+	grep -q -- "-> 127.0.0.2:$ECHO_PORT closed: 5 bytes to the target, 5 bytes back" "$T/ns.err"
 }
 
 # usage_table: each line `MESSAGE|ARGS...`: a usage error, exit 2.

@@ -2,9 +2,11 @@
 """forward_peer.py: clients and targets for the forwarding tests (tests/91-forward.bats).
 
 usage: forward_peer.py MODE ARGS...
-  clients HOST PORT N      N connections at once, each sending its own payload, then
-                           half-closing; each must read back exactly its payload (an
-                           echo target). Prints "ok N", or "bad I: WHY" for each failure.
+  clients HOST PORT N [--keep]
+                           N connections at once, each sending its own payload, then
+                           half-closing (--keep: not; it reads its payload's length and
+                           closes); each must read back exactly its payload (an echo
+                           target). Prints "ok N", or "bad I: WHY" for each failure.
   proxy-target [-U PATH]   a target that reads a PROXY v1 or v2 header, then one line:
                            prints "port N" (or "ready"), then for each of two clients
                            "v1 LINE" or "v2 CMD FAM SRC DST SPORT DPORT", then
@@ -34,7 +36,7 @@ def payload(i):
     return (b"client %d:" % i) * (50 + i % 17) + b"\n"
 
 
-def clients(host, port, n):
+def clients(host, port, n, keep):
     conns, want, got = [], [], []
     for i in range(n):
         s = socket.create_connection((host, port), timeout=10)
@@ -43,7 +45,8 @@ def clients(host, port, n):
         got.append(b"")
     for i, s in enumerate(conns):
         s.sendall(want[i])
-        s.shutdown(socket.SHUT_WR)
+        if not keep:
+            s.shutdown(socket.SHUT_WR)
     open_ = set(range(n))
     deadline = time.monotonic() + 30
     while open_ and time.monotonic() < deadline:
@@ -56,9 +59,9 @@ def clients(host, port, n):
                 print("bad %d: %s" % (i, e), flush=True)
                 open_.discard(i)
                 continue
-            if not d:
-                open_.discard(i)
             got[i] += d
+            if not d or (keep and len(got[i]) >= len(want[i])):
+                open_.discard(i)
     bad = [i for i in range(n) if got[i] != want[i]]
     for i in bad:
         print("bad %d: %d bytes, wanted %d" % (i, len(got[i]), len(want[i])), flush=True)
@@ -185,7 +188,7 @@ def hold(host, port, n):
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "clients":
-        clients(args[0], int(args[1]), int(args[2]))
+        clients(args[0], int(args[1]), int(args[2]), "--keep" in args)
     elif mode == "proxy-target":
         proxy_target(args)
     elif mode == "read-then-send":
