@@ -24,7 +24,7 @@
 
 #define ACCEPT_BURST  64
 #define CARRIER_SIZE  (256 * 1024) /* asked of a pipe; a buffer carrier's size */
-#define POOL_MAX      32           /* idle carriers kept for the next burst */
+#define POOL_MAX      16           /* idle carriers kept for the next burst (2 fds each) */
 #define PUMP_TURNS    16           /* moves per direction per event: fairness */
 #define STOP_GRACE_MS 1000
 #define WAIT_CAP_MS   250
@@ -137,6 +137,17 @@ static struct carrier *carrier_get(void)
 		return NULL;
 	}
 	return c;
+}
+
+/* Out of descriptors: the idle pipes give theirs back. */
+static void pool_drain(void)
+{
+	while (F.pool) {
+		struct carrier *c = F.pool;
+		F.pool = c->next;
+		carrier_free(c);
+	}
+	F.npool = 0;
 }
 
 /* An empty carrier goes back to the pool (or away: the pool stays small). */
@@ -389,6 +400,7 @@ static void pair_open(struct pair *p)
 		try_next_address(p, strerror(errno));
 		return;
 	}
+	/* the target's watch goes from connecting to reading in one change */
 	p->state = PAIR_OPEN;
 	p->last_active = loop_now_ms();
 	if (!F.o->to[p->target].path && !F.o->proxy)
@@ -478,10 +490,9 @@ static void on_connected(struct loop *l, int fd, void *data, int mask)
 	char err[NET_ERR_LEN];
 
 	(void)l, (void)mask;
-	loop_watch(F.loop, fd, 0, NULL, NULL);
 	if (net_connect_result(err, fd) < 0)
 		try_next_address(p, err);
-	else if (F.o->proxy)
+	else if (F.o->proxy && loop_watch(F.loop, fd, 0, NULL, NULL) == 0)
 		start_handshake(p);
 	else
 		pair_open(p);
@@ -501,7 +512,10 @@ static int next_address(struct pair *p, char *err)
 		p->begun = true;
 		if (t->path)
 			return net_connect_start_unix(err, t->path);
-		if (net_resolve_peer(err, &peer, &p->ai) < 0)
+		/* a literal needs no lookup (nor AI_ADDRCONFIG's scan of the interfaces) */
+		if (net_resolve(err, peer.host, peer.port, peer.family, SOCK_STREAM, AI_NUMERICHOST,
+		                &p->ai) < 0 &&
+		    net_resolve_peer(err, &peer, &p->ai) < 0)
 			p->ai = NULL;
 		p->ai_at = p->ai;
 	}
@@ -552,8 +566,10 @@ static void give_up(struct pair *p, const char *reason)
 	for (size_t i = 0; i < F.o->nto && n < sizeof list; i++)
 		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
 		                      F.o->to[i].spec);
-	if (strcmp(reason, "out of file descriptors") == 0)
+	if (strcmp(reason, "out of file descriptors") == 0) {
+		pool_drain();
 		admit_pause(&F.admit, F.npairs - 1); /* p is not served */
+	}
 	else
 		diag_err("%s: no target reachable (%s): %s", client_name(p, who, sizeof who), list,
 		         reason);
@@ -881,11 +897,7 @@ static void close_everyone(void)
 	reap();
 	while (F.flows)
 		flow_end(F.flows, "server stopping");
-	while (F.pool) {
-		struct carrier *c = F.pool;
-		F.pool = c->next;
-		carrier_free(c);
-	}
+	pool_drain();
 }
 
 int forward_run(const struct forward_opts *o)
