@@ -7,8 +7,8 @@
 #   direct   no forwarder: the client reaches the target itself
 # Three figures:
 #   conns/s  short connections through the forwarder to `sockit echo`, driven by
-#            bench/connload (N in all, CONC at a time; each sends "hello\n", reads it back,
-#            half-closes and waits for EOF)
+#            bench/connload (N in all, N_FORK for socat and ncat, CONC at a time; each
+#            sends "hello\n", reads it back, half-closes and waits for EOF)
 #   MiB/s    SIZE_MIB of random data, nc.openbsd -N into the forwarder, to a one-shot
 #            nc.openbsd -l -d sink as the target (sender start to the sink's exit)
 #   idle     the proportional memory (Pss, every process of the forwarder's tree) that
@@ -17,7 +17,7 @@
 # Each round runs every tool once, their order rotating; the tables show the medians
 # over the rounds and the ratios of the medians to sockit's.
 # Usage: bench/forward.sh [N [SIZE_MIB [ROUNDS]]]   (default 5000 connections, 1024 MiB, 3)
-# Env:   CONC=50 IDLE=2000 IDLE_FORK=200 TOOLS="sockit socat ncat haproxy direct"
+# Env:   CONC=50 N_FORK=500 IDLE=2000 IDLE_FORK=200 TOOLS="sockit socat ncat haproxy direct"
 #        SOCKIT=./sockit (build it with make)
 # Needs: cc, python3, socat, ncat, nc.openbsd, haproxy (apt-get install haproxy)
 set -euo pipefail
@@ -31,6 +31,7 @@ ROUNDS=${3:-3}
 CONC=${CONC:-50}
 IDLE=${IDLE:-2000}
 IDLE_FORK=${IDLE_FORK:-200}
+N_FORK=${N_FORK:-500}
 TOOLS=${TOOLS:-"sockit socat ncat haproxy direct"}
 CL=$PWD/bench/connload
 HOLD=$PWD/tests/peers/forward_peer.py
@@ -108,9 +109,10 @@ echo_target() {
 
 # conns TOOL: one connection-rate run; prints "CONNS_PER_SEC ERRORS".
 conns() {
-	local out
+	local out n=$N
+	case $1 in socat | ncat) n=$N_FORK ;; esac
 	start "$1" "$EPORT"
-	out=$("$CL" -p "$FPORT" -n "$N" -c "$CONC" -T 600 || true)
+	out=$("$CL" -p "$FPORT" -n "$n" -c "$CONC" -T 600 || true)
 	stop_fwd
 	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 	       print v["conns/s"] + 0, v["errors"] + 0 }' <<<"${out:-x}"
@@ -201,8 +203,8 @@ ratio() { # A B: A / B to two decimals, or - when B is 0 or missing
 s_rate=$(med_of "${rate[sockit]:-}" || true)
 s_mib=$(med_of "${mib[sockit]:-}" || true)
 echo
-echo "medians over $ROUNDS rounds: $N connections ($CONC at a time), $SIZE_MIB MiB through;" \
-	"idle: $IDLE pairs ($IDLE_FORK for socat and ncat)"
+echo "medians over $ROUNDS rounds: $N connections ($N_FORK for socat and ncat; $CONC at a" \
+	"time), $SIZE_MIB MiB through; idle: $IDLE pairs ($IDLE_FORK for socat and ncat)"
 echo
 printf '| forwarder | conns/s | sockit vs it | MiB/s | sockit vs it | Pss per idle pair | errors |\n'
 printf '|---|---|---|---|---|---|---|\n'
