@@ -337,7 +337,7 @@ static void update_interest(struct pair *p)
 	}
 	for (int i = 0; i < 2; i++) {
 		int mask = 0;
-		if (!p->d[i].eof && !p->d[i].full && !F.stop_at)
+		if (!p->d[i].eof && !p->d[i].full)
 			mask |= LOOP_READ;
 		if (p->d[!i].held > 0)
 			mask |= LOOP_WRITE;
