@@ -125,6 +125,17 @@ target_echo() {
 	[ "$(grep -c 'no target reachable' "$T/fwd.err")" -eq 1 ]
 }
 
+@test "forward: --idle-timeout ends a pair that moved nothing for that long" {
+	target_echo
+	fwd -v --idle-timeout 0.3 --to "127.0.0.1:$ECHO_PORT"
+	local t0
+	t0=$(now_us)
+	run_io ra python3 "$PEERS/$FP" read-all 127.0.0.1 "$PORT"
+	file_is "$T/ra.out" "got 0 eof"
+	[ "$(ms_since "$t0")" -ge 250 ]
+	wait_for "$T/fwd.err" "-> 127.0.0.1:$ECHO_PORT idle: 0 bytes to the target, 0 bytes back"
+}
+
 @test "forward: -m 3: the fourth client is turned away while three pairs are open" {
 	target_echo
 	fwd -v -m 3 --to "127.0.0.1:$ECHO_PORT"
