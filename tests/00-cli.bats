@@ -29,6 +29,8 @@ value_for() {
 	ADDR | ADDR\[:PORT\]) echo 127.0.0.1 ;;
 	CIDR) echo 10.0.0.0/8 ;;
 	NAME) echo raw ;;
+	TARGET) echo 127.0.0.1:80 ;;
+	VERSION) echo 1 ;;
 	*) echo x ;;
 	esac
 }
