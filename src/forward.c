@@ -490,7 +490,9 @@ static void on_connected(struct loop *l, int fd, void *data, int mask)
 	char err[NET_ERR_LEN];
 
 	(void)l, (void)mask;
-	if (net_connect_result(err, fd) < 0)
+	if (net_connect_result(err, fd) < 0 && errno == ECONNRESET)
+		side_failed(p, 1, ECONNRESET); /* it answered, then reset: not a failover */
+	else if (errno)
 		try_next_address(p, err);
 	else if (F.o->proxy && loop_watch(F.loop, fd, 0, NULL, NULL) == 0)
 		start_handshake(p);
