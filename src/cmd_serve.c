@@ -58,7 +58,7 @@ struct serve_opts {
 	const struct proto *protocol; /* NULL for raw */
 	char **quotes;
 	size_t nquotes;
-	struct exec_prog prog; /* -e or -c, resolved */
+	struct exec_prog prog;                 /* -e or -c, resolved */
 	struct forward_target to[MAX_TARGETS]; /* --to */
 	size_t nto;
 	int proxy_protocol; /* --proxy-protocol 1|2, or 0 */
@@ -95,7 +95,8 @@ static const struct opt options[] = {
     OPT_NONEMPTY('e', "exec", "PROG", S, exec_line,
                  "run 'PROG [ARG...]' on each client (split at blanks, no shell)"),
     OPT_NONEMPTY('c', "sh-exec", "CMD", S, sh_line, "run /bin/sh -c CMD on each client"),
-    OPT_CALL(0, "to", "TARGET", OPT_TO, "forward every client to TARGET (repeatable: failover)"),
+    OPT_CALL(0, "to", "TARGET", OPT_TO,
+             "forward every client to TARGET (repeatable: failover)"),
     OPT_TIMEOUT(S, "--to: connect timeout per address (default 10 s)"),
     {.longname = "proxy-protocol",
      .arg = "VERSION",
@@ -103,7 +104,8 @@ static const struct opt options[] = {
      .values = "1 2",
      .kind = OPT_KIND_CALL,
      .id = OPT_PROXY_PROTOCOL},
-    OPT_STRING(0, "proxy", "URL", S, proxy_url, "--to: reach TARGET through a SOCKS or HTTP proxy"),
+    OPT_STRING(0, "proxy", "URL", S, proxy_url,
+               "--to: reach TARGET through a SOCKS or HTTP proxy"),
     OPT_NONEMPTY(0, "proxy-user", "USER:PASS", S, proxy_user, "the proxy's user and password"),
     OPT_FLAG(0, "json", S, json, "--to: one JSON object per ended pair on stdout"),
     OPT_VERBOSITY,
@@ -154,7 +156,7 @@ static const struct opt *echo_options(void)
 {
 	static struct opt table[sizeof options / sizeof *options];
 	static const char *const not_echo[] = {
-	    "proto", "keep-open", "quotes", "max-line", "exec",       "sh-exec", "root",
+	    "proto", "keep-open", "quotes", "max-line", "exec",       "sh-exec",       "root",
 	    "to",    "timeout",   "proxy",  "json",     "proxy-user", "proxy-protocol"};
 	size_t n = 0;
 
@@ -246,19 +248,22 @@ static int check_forward(struct serve_opts *o)
 	if (o->exec_line || o->sh_line || o->keep_open || o->greeting)
 		return diag_usage("cannot use --to with %s", o->exec_line ? "-e"
 		                                             : o->sh_line ? "-c"
-		                                             : o->keep_open ? "-k (it always stays open)"
-		                                                            : "--greeting");
+		                                             : o->keep_open
+		                                                 ? "-k (it always stays open)"
+		                                                 : "--greeting");
 	if (o->proxy_user && !o->proxy_url)
 		return diag_usage("cannot use --proxy-user without --proxy");
 	if (o->proxy_url && cmd_proxy(&o->proxy, o->proxy_url, "--proxy", o->proxy_user) < 0)
 		return -1;
 	for (size_t i = 0; i < o->nto; i++)
 		if (o->to[i].path && (o->udp || o->proxy.kind != PROXY_NONE))
-			return diag_usage("cannot use --to unix:PATH with %s", o->udp ? "-u" : "--proxy");
+			return diag_usage("cannot use --to unix:PATH with %s",
+			                  o->udp ? "-u" : "--proxy");
 	if (o->udp && (o->nto > 1 || o->proxy_protocol || o->proxy.kind != PROXY_NONE))
 		return diag_usage("cannot use -u with %s", o->nto > 1 ? "several --to"
-		                                           : o->proxy_protocol ? "--proxy-protocol"
-		                                                               : "--proxy");
+		                                           : o->proxy_protocol
+		                                               ? "--proxy-protocol"
+		                                               : "--proxy");
 	if (o->proxy.kind == PROXY_NONE)
 		o->proxy_url = NULL; /* --proxy '': none */
 	return 0;

@@ -33,10 +33,10 @@
 /* ---- carriers: where a direction's bytes wait between its two sockets ---- */
 
 struct carrier {
-	int pipe[2];  /* the kernel pipe, or -1 */
-	char *buf;    /* or the buffer of the copy */
-	size_t off;   /* the copy: where the held bytes start */
-	size_t cap;   /* bytes it may hold */
+	int pipe[2]; /* the kernel pipe, or -1 */
+	char *buf;   /* or the buffer of the copy */
+	size_t off;  /* the copy: where the held bytes start */
+	size_t cap;  /* bytes it may hold */
 	struct carrier *next;
 };
 
@@ -52,12 +52,12 @@ struct dir {
 };
 
 struct pair {
-	int fd[2];    /* 0: the client, 1: the target (or -1 while none) */
+	int fd[2];       /* 0: the client, 1: the target (or -1 while none) */
 	struct dir d[2]; /* d[0] client to target, d[1] target to client */
 	unsigned char state;
 	unsigned char target; /* index of the --to being tried */
 	bool dead;
-	bool begun; /* the current target was resolved (or its path tried) */
+	bool begun;                  /* the current target was resolved (or its path tried) */
 	const char *why;             /* why it ended */
 	struct addrinfo *ai, *ai_at; /* the target's addresses while connecting */
 	struct proxy_hs *hs;         /* the proxy's handshake while it runs */
@@ -247,9 +247,10 @@ static void side_failed(struct pair *p, int s, int err)
 		reset_fd(p->fd[other]);
 		p->fd[other] = -1;
 	}
-	schedule_close(p, err == ECONNRESET || err == EPIPE
-	                      ? (s == 0 ? "reset by the client" : "reset by the target")
-	                      : (s == 0 ? "error on the client side" : "error on the target side"));
+	schedule_close(
+	    p, err == ECONNRESET || err == EPIPE
+	           ? (s == 0 ? "reset by the client" : "reset by the target")
+	           : (s == 0 ? "error on the client side" : "error on the target side"));
 	diag_verbose(2, "%s side: %s", side_name[s], strerror(err));
 }
 
@@ -264,7 +265,8 @@ static void pump(struct pair *p, int d)
 		if (x->held > 0) {
 			ssize_t n = carrier_drain(x->c, x->held, dst);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-				/* dst is full: src is not read until dst's writability wakes us */
+				/* dst is full: src is not read until dst's writability wakes us
+				 */
 				x->full = true;
 				break;
 			}
@@ -280,7 +282,8 @@ static void pump(struct pair *p, int d)
 		}
 		if (x->eof) {
 			/* everything the source sent is delivered: pass its EOF on */
-			if (!x->shut && net_shutdown_write(NULL, dst) < 0 && errno != ENOTCONN) {
+			if (!x->shut && net_shutdown_write(NULL, dst) < 0 &&
+			    errno != ENOTCONN) {
 				side_failed(p, !d, errno);
 				return;
 			}
@@ -420,7 +423,8 @@ static void handshake_step(struct pair *p)
 
 	for (;;) {
 		if (h->step == PROXY_SEND) {
-			if (send(p->fd[1], h->out, h->outlen, MSG_NOSIGNAL) != (ssize_t)h->outlen) {
+			if (send(p->fd[1], h->out, h->outlen, MSG_NOSIGNAL) !=
+			    (ssize_t)h->outlen) {
 				try_next_address(p, "the proxy took no request");
 				return;
 			}
@@ -515,8 +519,8 @@ static int next_address(struct pair *p, char *err)
 		if (t->path)
 			return net_connect_start_unix(err, t->path);
 		/* a literal needs no lookup (nor AI_ADDRCONFIG's scan of the interfaces) */
-		if (net_resolve(err, peer.host, peer.port, peer.family, SOCK_STREAM, AI_NUMERICHOST,
-		                &p->ai) < 0 &&
+		if (net_resolve(err, peer.host, peer.port, peer.family, SOCK_STREAM,
+		                AI_NUMERICHOST, &p->ai) < 0 &&
 		    net_resolve_peer(err, &peer, &p->ai) < 0)
 			p->ai = NULL;
 		p->ai_at = p->ai;
@@ -571,10 +575,9 @@ static void give_up(struct pair *p, const char *reason)
 	if (strcmp(reason, "out of file descriptors") == 0) {
 		pool_drain();
 		admit_pause(&F.admit, F.npairs - 1); /* p is not served */
-	}
-	else
-		diag_err("%s: no target reachable (%s): %s", client_name(p, who, sizeof who), list,
-		         reason);
+	} else
+		diag_err("%s: no target reachable (%s): %s", client_name(p, who, sizeof who),
+		         list, reason);
 	loop_watch(F.loop, p->fd[0], 0, NULL, NULL);
 	reset_fd(p->fd[0]);
 	p->fd[0] = -1;
@@ -774,8 +777,7 @@ static void on_upstream(struct loop *l, int fd, void *data, int mask)
 }
 
 /* A new flow: the target resolved again, an upstream socket connected to it. */
-static struct flow *flow_new(const struct sockaddr_storage *ss, socklen_t len,
-                             const char *who)
+static struct flow *flow_new(const struct sockaddr_storage *ss, socklen_t len, const char *who)
 {
 	const struct forward_target *t = &F.o->to[0];
 	struct net_peer peer = {
@@ -858,7 +860,8 @@ static void sweep(long long now)
 			continue;
 		if (p->state != PAIR_OPEN && p->deadline && now >= p->deadline)
 			try_next_address(p, "timed out");
-		else if (p->state == PAIR_OPEN && F.o->idle_ms && now - p->last_active >= F.o->idle_ms)
+		else if (p->state == PAIR_OPEN && F.o->idle_ms &&
+		         now - p->last_active >= F.o->idle_ms)
 			schedule_close(p, "idle");
 	}
 	for (struct flow *f = F.flows, *next; f; f = next) {
@@ -876,7 +879,8 @@ static int timers(void)
 	wait = admit_timer(&F.admit, now, wait);
 	if (now >= F.next_sweep) {
 		sweep(now);
-		F.next_sweep = now + (F.o->idle_ms && F.o->idle_ms < 1000 ? F.o->idle_ms / 4 + 1 : 100);
+		F.next_sweep =
+		    now + (F.o->idle_ms && F.o->idle_ms < 1000 ? F.o->idle_ms / 4 + 1 : 100);
 	}
 	if (F.next_sweep - now < wait)
 		wait = F.next_sweep - now;
@@ -997,8 +1001,8 @@ static size_t header_v1(char *buf, size_t cap, int fam, const unsigned char src[
 	} else {
 		inet_ntop(fam, src, s, sizeof s);
 		inet_ntop(fam, dst, d, sizeof d);
-		n = snprintf(buf, cap, "PROXY %s %s %s %u %u\r\n", fam == AF_INET ? "TCP4" : "TCP6",
-		             s, d, sport, dport);
+		n = snprintf(buf, cap, "PROXY %s %s %s %u %u\r\n",
+		             fam == AF_INET ? "TCP4" : "TCP6", s, d, sport, dport);
 	}
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }

@@ -56,8 +56,10 @@ static void check_header(const uint8_t *d, size_t n)
 	if (len < 15 || len > 107 || memcmp(buf, "PROXY ", 6) != 0 || buf[len - 2] != '\r' ||
 	    buf[len - 1] != '\n' || memchr(buf, '\n', len - 1))
 		abort();
-	len = forward_proxy_header(buf, sizeof buf, 2, (struct sockaddr *)&a, (struct sockaddr *)&b);
-	if (len < 16 || len > sizeof buf || (size_t)(buf[14] << 8 | (uint8_t)buf[15]) != len - 16)
+	len = forward_proxy_header(buf, sizeof buf, 2, (struct sockaddr *)&a,
+	                           (struct sockaddr *)&b);
+	if (len < 16 || len > sizeof buf ||
+	    (size_t)(buf[14] << 8 | (uint8_t)buf[15]) != len - 16)
 		abort();
 }
 

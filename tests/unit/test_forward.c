@@ -62,20 +62,25 @@ static void test_v1(void)
 	struct sockaddr u = {.sa_family = AF_UNIX};
 	size_t n;
 
-	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&s, (struct sockaddr *)&d);
+	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&s,
+	                         (struct sockaddr *)&d);
 	CHECK_MEM(buf, n, "PROXY TCP4 192.0.2.1 198.51.100.2 51000 443\r\n", 45);
-	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&s6, (struct sockaddr *)&d6);
+	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&s6,
+	                         (struct sockaddr *)&d6);
 	CHECK_MEM(buf, n, "PROXY TCP6 2001:db8::1 2001:db8::2 1 65535\r\n", 44);
 	/* a dual-stack listener's IPv4 client: both ends shown as IPv4 */
 	struct sockaddr_in6 md = v6("::ffff:192.0.2.10", 80);
-	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&m, (struct sockaddr *)&md);
+	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&m,
+	                         (struct sockaddr *)&md);
 	CHECK_MEM(buf, n, "PROXY TCP4 192.0.2.9 192.0.2.10 7 80\r\n", 38);
 	n = forward_proxy_header(buf, sizeof buf, 1, &u, &u);
 	CHECK_MEM(buf, n, "PROXY UNKNOWN\r\n", 15);
 	/* mixed families: unknown */
-	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&s, (struct sockaddr *)&d6);
+	n = forward_proxy_header(buf, sizeof buf, 1, (struct sockaddr *)&s,
+	                         (struct sockaddr *)&d6);
 	CHECK_MEM(buf, n, "PROXY UNKNOWN\r\n", 15);
-	CHECK_INT(forward_proxy_header(buf, 10, 1, (struct sockaddr *)&s, (struct sockaddr *)&d), 0);
+	CHECK_INT(
+	    forward_proxy_header(buf, 10, 1, (struct sockaddr *)&s, (struct sockaddr *)&d), 0);
 }
 
 static void test_v2(void)
@@ -92,9 +97,11 @@ static void test_v2(void)
 	struct sockaddr u = {.sa_family = AF_UNIX};
 	size_t n;
 
-	n = forward_proxy_header(buf, sizeof buf, 2, (struct sockaddr *)&s, (struct sockaddr *)&d);
+	n = forward_proxy_header(buf, sizeof buf, 2, (struct sockaddr *)&s,
+	                         (struct sockaddr *)&d);
 	CHECK_MEM(buf, n, want4, sizeof want4);
-	n = forward_proxy_header(buf, sizeof buf, 2, (struct sockaddr *)&s6, (struct sockaddr *)&d6);
+	n = forward_proxy_header(buf, sizeof buf, 2, (struct sockaddr *)&s6,
+	                         (struct sockaddr *)&d6);
 	CHECK_INT(n, 16 + 36);
 	CHECK_INT(buf[13], 0x21);
 	CHECK_INT(buf[15], 36);
@@ -103,7 +110,8 @@ static void test_v2(void)
 	CHECK_INT(buf[16 + 34 + 1], 2);
 	n = forward_proxy_header(buf, sizeof buf, 2, &u, &u);
 	CHECK_MEM(buf, n, want_local, sizeof want_local);
-	CHECK_INT(forward_proxy_header(buf, 20, 2, (struct sockaddr *)&s, (struct sockaddr *)&d), 0);
+	CHECK_INT(
+	    forward_proxy_header(buf, 20, 2, (struct sockaddr *)&s, (struct sockaddr *)&d), 0);
 }
 
 void suite_forward(void);
