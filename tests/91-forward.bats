@@ -226,6 +226,16 @@ print(s.makefile().readline().strip())' "$PORT"
 	[ "$(grep -c 'no target reachable' "$T/fwd.err")" -eq 0 ]
 }
 
+@test "forward: --proxy http:// (tinyproxy's CONNECT) for every pair" {
+	command -v tinyproxy >/dev/null || skip "tinyproxy is not installed"
+	target_echo
+	start_tinyproxy
+	fwd -v --proxy "http://127.0.0.1:$TP_PORT" --to "127.0.0.1:$ECHO_PORT"
+	run_io clients python3 "$PEERS/$FP" clients 127.0.0.1 "$PORT" 10 --keep
+	file_is "$T/clients.out" "ok 10"
+	wait_count "$T/tinyproxy.log" "CONNECT" 10
+}
+
 @test "forward: --json: one object per ended pair, as jq reads it" {
 	target_echo
 	fwd --json --to "127.0.0.1:$ECHO_PORT"
