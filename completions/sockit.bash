@@ -31,6 +31,18 @@ _sockit_files() {
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 }
 
+# _sockit_target: --to's value: `unix:` then file names after it (HOST:PORT: nothing).
+_sockit_target() {
+	if [[ $cur == unix:* ]]; then
+		cur=${cur#unix:}
+		_sockit_files
+		COMPREPLY=("${COMPREPLY[@]/#/unix:}")
+	elif [[ unix: == "$cur"* ]]; then
+		COMPREPLY=(unix:)
+		compopt -o nospace 2>/dev/null
+	fi
+}
+
 # _sockit_value BIN COMMAND OPTION: completes the value of OPTION; returns 1 if
 # OPTION is not one of COMMAND's options that take a value.
 _sockit_value() {
@@ -52,6 +64,8 @@ _sockit_value() {
 			_sockit_files
 		elif [[ $arg == PROG ]]; then
 			mapfile -t COMPREPLY < <(compgen -c -- "$cur") # -e: a program in PATH
+		elif [[ $arg == TARGET ]]; then
+			_sockit_target # --to: unix:PATH; a HOST:PORT has nothing to offer
 		else
 			COMPREPLY=() # a number, an address, a text: nothing to offer
 		fi
@@ -113,6 +127,12 @@ _sockit() {
 		cur=${cur#*=}
 	else
 		option=$prev
+	fi
+	# --to unix:PATH with `:` in COMP_WORDBREAKS: the words are --to, unix, :, PATH
+	if [[ $prev == : && ${COMP_WORDS[COMP_CWORD - 2]} == unix &&
+		${COMP_WORDS[COMP_CWORD - 3]} == --to ]]; then
+		_sockit_files
+		return 0
 	fi
 	if [[ $option == -* && $option != -- ]] && _sockit_value "$bin" "$command" "$option"; then
 		[[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")

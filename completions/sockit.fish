@@ -53,6 +53,13 @@ function __sockit_complete
                 printf '%s\n' $prefix(string split ' ' -- $f[5])
             else if contains -- $f[2] --unix --quotes --output; or contains -- $f[3] FILE PATH DIR
                 printf '%s\n' $prefix(__fish_complete_path $cur)
+            else if contains -- $f[3] TARGET
+                # --to: unix:PATH (a HOST:PORT has nothing to offer)
+                if string match -q -- 'unix:*' $cur
+                    printf '%s\n' $prefix'unix:'(__fish_complete_path (string sub -s 6 -- $cur))
+                else
+                    printf '%s\n' $prefix'unix:'
+                end
             else if contains -- $f[3] PROG
                 # -e: a program in PATH
                 printf '%s\n' $prefix(complete -C -- $cur | string replace -r '\t.*' '')

@@ -3,10 +3,13 @@
 #include "cmd.h"
 #include "diag.h"
 #include "exec.h"
+#include "forward.h"
+#include "hints.h"
 #include "loop.h"
 #include "net.h"
 #include "parse.h"
 #include "proto.h"
+#include "proxy.h"
 #include "relay.h"
 #include "server.h"
 #include "tls.h"
@@ -27,15 +30,19 @@
 static const char synopsis[] =
     "usage: sockit serve [OPTIONS] [[ADDR] PORT]     (PORT defaults to 4242, 0 = any free)\n"
     "       sockit serve [OPTIONS] -U PATH\n"
+    "       sockit serve --to TARGET [--to TARGET...] [OPTIONS] [[ADDR] PORT | -U PATH]\n"
     "Listens and serves clients. raw (the default) pipes one client at a time to\n"
-    "stdin/stdout, like nc -l; every other protocol (-p) serves every client at once.";
+    "stdin/stdout, like nc -l; every other protocol (-p) serves every client at once;\n"
+    "--to forwards every client to TARGET (HOST:PORT, [V6]:PORT or unix:PATH).";
 
 static const char echo_synopsis[] =
     "usage: sockit echo [OPTIONS] [[ADDR] PORT]      (PORT defaults to 4242, 0 = any free)\n"
     "       sockit echo [OPTIONS] -U PATH\n"
     "An echo server (RFC 862): sockit serve --proto echo.";
 
-enum { OPT_ALLOW = OPT_ID_FIRST_CMD, OPT_DENY, OPT_GREETING };
+enum { OPT_ALLOW = OPT_ID_FIRST_CMD, OPT_DENY, OPT_GREETING, OPT_TO, OPT_PROXY_PROTOCOL };
+
+#define MAX_TARGETS 16
 
 struct serve_opts {
 	struct cmd_common common;
@@ -58,6 +65,12 @@ struct serve_opts {
 	bool tls;                        /* --tls: every client is a TLS session */
 	struct tls_server_opts tls_opts; /* --cert, --key, --cacert, --verify-client */
 	struct tls_ctx *tls_ctx;         /* made from them once, before listening */
+	struct forward_target to[MAX_TARGETS]; /* --to */
+	size_t nto;
+	int proxy_protocol; /* --proxy-protocol 1|2, or 0 */
+	const char *proxy_url, *proxy_user;
+	struct proxy proxy;
+	bool json;
 };
 
 #define S struct serve_opts
@@ -98,6 +111,19 @@ static const struct opt options[] = {
                  "TLS: the CAs a client certificate must chain to"),
     OPT_FLAG(0, "verify-client", S, tls_opts.verify_client,
              "TLS: refuse a client without a trusted certificate (with --cacert)"),
+    OPT_CALL(0, "to", "TARGET", OPT_TO,
+             "forward every client to TARGET (repeatable: failover)"),
+    OPT_TIMEOUT(S, "--to: connect timeout per address (default 10 s)"),
+    {.longname = "proxy-protocol",
+     .arg = "VERSION",
+     .help = "--to: send the client's address first in a PROXY header (1 or 2)",
+     .values = "1 2",
+     .kind = OPT_KIND_CALL,
+     .id = OPT_PROXY_PROTOCOL},
+    OPT_STRING(0, "proxy", "URL", S, proxy_url,
+               "--to: reach TARGET through a SOCKS or HTTP proxy"),
+    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", S, proxy_user, "the proxy's user and password"),
+    OPT_FLAG(0, "json", S, json, "--to: one JSON object per ended pair on stdout"),
     OPT_VERBOSITY,
     OPT_END,
 };
@@ -149,8 +175,9 @@ static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const ch
 static const struct opt *echo_options(void)
 {
 	static struct opt table[sizeof options / sizeof *options];
-	static const char *const not_echo[] = {"proto",    "keep-open", "quotes", "max-line",
-	                                       "exec",     "sh-exec",   "root"};
+	static const char *const not_echo[] = {
+	    "proto", "keep-open", "quotes", "max-line", "exec",       "sh-exec",       "root",
+	    "to",    "timeout",   "proxy",  "json",     "proxy-user", "proxy-protocol"};
 	size_t n = 0;
 
 	for (const struct opt *o = options;; o++) {
@@ -162,6 +189,18 @@ static const struct opt *echo_options(void)
 		if (!o->longname)
 			return table;
 	}
+}
+
+static int add_target(struct serve_opts *o, const char *arg)
+{
+	char err[NET_ERR_LEN];
+
+	if (o->nto == MAX_TARGETS)
+		return diag_usage("too many --to (at most %d)", MAX_TARGETS);
+	if (forward_parse_target(err, arg, &o->to[o->nto]) < 0)
+		return diag_usage("%s", err);
+	o->nto++;
+	return 0;
 }
 
 static int apply_option(void *opts, int id, const char *arg)
@@ -176,6 +215,13 @@ static int apply_option(void *opts, int id, const char *arg)
 		return 0;
 	case OPT_ALLOW:
 		return add_cidr(&o->acl.allow, &o->acl.nallow, arg, "--allow");
+	case OPT_TO:
+		return add_target(o, arg);
+	case OPT_PROXY_PROTOCOL:
+		if (strcmp(arg, "1") != 0 && strcmp(arg, "2") != 0)
+			return diag_usage("invalid --proxy-protocol '%.20s' (1 or 2)", arg);
+		o->proxy_protocol = arg[0] - '0';
+		return 0;
 	default:
 		return add_cidr(&o->acl.deny, &o->acl.ndeny, arg, "--deny");
 	}
@@ -228,6 +274,44 @@ static int check_tls(const struct serve_opts *o)
 	return 0;
 }
 
+/* --to: a forwarder carries bytes as they are; what only it uses needs it. */
+static int check_forward(struct serve_opts *o)
+{
+	const char *only = o->json                ? "--json"
+	                   : o->proxy_protocol    ? "--proxy-protocol"
+	                   : o->proxy_url         ? "--proxy"
+	                   : o->proxy_user        ? "--proxy-user"
+	                   : o->common.timeout_ms ? "-w"
+	                                          : NULL;
+
+	if (!o->nto)
+		return only ? diag_usage("%s is for --to", only) : 0;
+	if (strcmp(o->proto, "raw") != 0)
+		return diag_usage("cannot use --to with --proto %s", o->proto);
+	if (o->exec_line || o->sh_line || o->keep_open || o->greeting)
+		return diag_usage("cannot use --to with %s", o->exec_line ? "-e"
+		                                             : o->sh_line ? "-c"
+		                                             : o->keep_open
+		                                                 ? "-k (it always stays open)"
+		                                                 : "--greeting");
+	if (o->proxy_user && !o->proxy_url)
+		return diag_usage("cannot use --proxy-user without --proxy");
+	if (o->proxy_url && cmd_proxy(&o->proxy, o->proxy_url, "--proxy", o->proxy_user) < 0)
+		return -1;
+	for (size_t i = 0; i < o->nto; i++)
+		if (o->to[i].path && (o->udp || o->proxy.kind != PROXY_NONE))
+			return diag_usage("cannot use --to unix:PATH with %s",
+			                  o->udp ? "-u" : "--proxy");
+	if (o->udp && (o->nto > 1 || o->proxy_protocol || o->proxy.kind != PROXY_NONE))
+		return diag_usage("cannot use -u with %s", o->nto > 1 ? "several --to"
+		                                           : o->proxy_protocol
+		                                               ? "--proxy-protocol"
+		                                               : "--proxy");
+	if (o->proxy.kind == PROXY_NONE)
+		o->proxy_url = NULL; /* --proxy '': none */
+	return 0;
+}
+
 /* All option conflicts in one place, as nc does. */
 static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 {
@@ -237,6 +321,8 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		return diag_usage("unknown protocol '%.40s' (%s)", o->proto, proto_names());
 	if (o->udp && o->protocol && !o->protocol->udp)
 		return diag_usage("cannot serve %s over UDP", o->proto);
+	if (check_forward(o) < 0)
+		return -1;
 	if (o->keep_open && o->protocol)
 		return diag_usage("-k is for raw; %s always stays open", o->proto);
 	if (o->quotes_file && o->protocol != &proto_qotd)
@@ -256,6 +342,11 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 		return diag_usage("cannot use -k with -u (a UDP raw session has no end)");
 	if (check_tls(o) < 0)
 		return -1;
+	for (int i = 0; i < nops; i++) /* socat's TCP-LISTEN:PORT,fork: its hint */
+		if (hints_unknown("serve", ops[i])) {
+			diag_err("%.40s: %s", ops[i], hints_unknown("serve", ops[i]));
+			return -1;
+		}
 	if (nops > 2)
 		return diag_usage("unexpected argument '%.60s'", ops[2]);
 	if (nops == 2 && o->bind)
@@ -555,6 +646,27 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	return server_run(&so);
 }
 
+/* --to: every client joined to a connection to a target (sockit(1), Forwarding). */
+static int serve_forward(struct serve_opts *o, int lfd)
+{
+	struct forward_opts fo = {
+	    .lfd = lfd,
+	    .udp = o->udp,
+	    .to = o->to,
+	    .nto = o->nto,
+	    .family = o->common.family,
+	    .connect_ms = o->common.timeout_ms ? o->common.timeout_ms : 10000,
+	    .idle_ms = o->idle_ms ? o->idle_ms : o->udp ? 60000 : 0,
+	    .max_clients = (int)o->max_clients,
+	    .proxy_protocol = o->proxy_protocol,
+	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
+	    .proxy = o->proxy_url ? &o->proxy : NULL,
+	    .json = o->json,
+	    .stop = &stop_requested,
+	};
+	return forward_run(&fo);
+}
+
 /* -e/-c: one program per client (sockit(1), --exec). */
 static int serve_exec(struct serve_opts *o, int lfd)
 {
@@ -646,14 +758,15 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		free_opts(&o);
 		return rc;
 	}
-	if (o.protocol)
-		raise_fd_limit(o.max_clients + 64);
+	if (o.protocol || o.nto)
+		raise_fd_limit(o.nto ? 2 * o.max_clients + 128 : o.max_clients + 64);
 	catch_stop_signals();
 	if ((lfd = open_listener(&o)) < 0) {
 		free_opts(&o);
 		return -lfd;
 	}
-	rc = o.prog.path   ? serve_exec(&o, lfd)
+	rc = o.nto         ? serve_forward(&o, lfd)
+	     : o.prog.path ? serve_exec(&o, lfd)
 	     : o.protocol ? serve_protocol(&o, lfd)
 	                  : serve_raw(&o, lfd);
 	close(lfd);

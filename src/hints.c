@@ -1,6 +1,6 @@
-/* hints.c: the flags of nc, curl, wget, dig and wait-for-it, and the commands people
- * type, that sockit spells differently, each with the one line that names sockit's way
- * (sockit(1), COMING FROM NC OR CURL). */
+/* hints.c: the flags of nc, curl, wget, dig and wait-for-it, socat's addresses, and the
+ * commands people type, that sockit spells differently, each with the one line that names
+ * sockit's way (sockit(1), COMING FROM NC OR CURL). */
 #include "hints.h"
 
 #include "parse.h"
@@ -32,6 +32,14 @@ struct hint {
 #define TLS_SERVE "--tls --cert FILE is all it takes: TLS 1.2 or later"  /* serve, echo */
 #define TLS_HTTP "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
 #define NO_BODY  "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
+#define SOCAT_LISTEN                                                                           \
+	"socat's TCP-LISTEN:PORT,fork TCP:HOST:PORT is sockit serve PORT --to HOST:PORT"
+/* socat's listening addresses, typed as a command (CMDS NULL, COMMAND) or as serve's
+ * operands */
+#define SOCAT_ROWS(CMDS, WHEN)                                                                 \
+	{CMDS, "TCP-LISTEN:*", WHEN, SOCAT_LISTEN}, {CMDS, "TCP4-LISTEN:*", WHEN, SOCAT_LISTEN},   \
+	    {CMDS, "TCP6-LISTEN:*", WHEN, SOCAT_LISTEN}, {CMDS, "tcp-listen:*", WHEN, SOCAT_LISTEN}, \
+	    {CMDS, "tcp4-listen:*", WHEN, SOCAT_LISTEN}
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 #define HTTPHEAD "the headers alone: sockit http-head URL"
 #define AUTH     "send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)"
@@ -139,6 +147,9 @@ static const struct hint hints[] = {
     {NULL, "--insecure", UNKNOWN, TLS_WHERE},
     {NULL, "--cacert", UNKNOWN, TLS_WHERE},
     {NULL, "--capath", UNKNOWN, TLS_WHERE},
+    /* socat's addresses */
+    SOCAT_ROWS(NULL, COMMAND),
+    SOCAT_ROWS("serve", UNKNOWN),
 };
 
 /* True if word is one of the space-separated words of list (NULL: any word). */

@@ -977,7 +977,10 @@ int net_connect_result(char *err, int fd)
 {
 	int soerr = net_socket_error(fd);
 
-	return soerr ? fail(err, NET_ENET, "%s", strerror(soerr)) : 0;
+	if (soerr)
+		fail(err, NET_ENET, "%s", strerror(soerr));
+	errno = soerr;
+	return soerr ? NET_ENET : 0;
 }
 
 int net_port_number(char *err, const char *port, int socktype)

@@ -175,7 +175,7 @@ int net_check_unix_path(char *err, const char *path);
 /* net_connect_start for the stream socket at path; NET_EUSAGE if path is too long. */
 int net_connect_start_unix(char *err, const char *path);
 /* The outcome of a started connect once its fd polls writable: 0, or NET_ENET with the
- * reason alone in err ("Connection refused"). */
+ * reason alone in err ("Connection refused") and errno set to it. */
 int net_connect_result(char *err, int fd);
 /* Looks, without waiting or taking anything, at a connection kept for another request:
  * 0 if nothing has come (still usable), 1 if bytes wait, -1 if it has ended or failed. */

@@ -925,8 +925,8 @@ static int handshake(char *err, int fd, struct proxy_hs *h, long long deadline)
 }
 
 /* socks4:// and socks5:// send an address: a name is resolved here (the first address). */
-static int resolve_here(char *err, const struct proxy *px, const struct net_peer *t,
-                        char *addr)
+int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer *t,
+                       char *addr)
 {
 	struct addrinfo *res;
 	unsigned char a[16];
@@ -957,7 +957,7 @@ int proxy_connect(char *err, const struct proxy *px, const struct net_peer *targ
 
 	if ((port = net_port_number(err, target->port, SOCK_STREAM)) < 0)
 		return port;
-	if (here && (rc = resolve_here(err, px, target, addr)) < 0)
+	if (here && (rc = proxy_resolve_here(err, px, target, addr)) < 0)
 		return rc;
 	if (proxy_hs_init(&h, px, here ? addr : target->host, (unsigned)port, &why) < 0) {
 		snprintf(err, NET_ERR_LEN, "%s", why);

@@ -126,6 +126,10 @@ void proxy_hs_free(struct proxy_hs *h);
  * NET_ERESOLVE, NET_ENET (unreachable, refused, authentication), NET_ETIMEOUT, PROXY_EPROTO.
  */
 int proxy_connect(char *err, const struct proxy *px, const struct net_peer *target);
+/* The address (NET_ADDR_LEN) to ask a socks4:// or socks5:// proxy for, t->host resolved
+ * here (IPv4 for SOCKS4). Returns 0, or NET_ERESOLVE with err filled. */
+int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer *t,
+                       char *addr);
 /* Connects to px itself (an HTTP forward proxy): net_connect's result, err naming the proxy. */
 int proxy_open(char *err, const struct proxy *px, const struct net_peer *via);
 

@@ -6,6 +6,7 @@
  * session whose handshake is one more state of the connection on the loop. */
 #include "server.h"
 
+#include "admit.h"
 #include "diag.h"
 #include "loop.h"
 #include "transport.h"
@@ -23,7 +24,6 @@
 
 #define SCRATCH         (64 * 1024)
 #define ACCEPT_BURST    64
-#define EMFILE_PAUSE_MS 100
 #define STOP_FLUSH_MS   1000
 #define WAIT_CAP_MS     1000 /* a stop signal that lands just before a wait is seen this soon */
 #define FILE_TURN                                                                              \
@@ -85,9 +85,7 @@ static struct {
 	struct transport plain; /* every plain connection's, its fd set before each call */
 	size_t outlen;
 	struct frame_reader stdin_fr;
-	bool accepting;
-	long long resume_at; /* accepting paused for want of fds until then */
-	bool fd_starved;     /* the pause was logged; quiet until an accept succeeds */
+	struct admit admit;
 	long long stop_at;   /* stopping: the flush deadline */
 	long long next_sweep;
 	int sweep_ms; /* the shortest of --idle-timeout and the handshake bound; 0: none */
@@ -635,15 +633,6 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 		read_client(c);
 }
 
-/* A refused or surplus client: a best-effort notice (not to a TLS client, which would
- * read it as a broken handshake), then closed at once. */
-static void turn_away(int fd, const char *notice)
-{
-	if (notice && !S.o->tls)
-		(void)!send(fd, notice, strlen(notice), MSG_NOSIGNAL | MSG_DONTWAIT);
-	close(fd);
-}
-
 /* The client is ready for its protocol: the greeting, on_open, maybe its first read. */
 static void open_client(struct conn *c)
 {
@@ -747,47 +736,17 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 		open_client(c);
 }
 
-static void pause_accepting(void)
-{
-	/* one line per shortage, not one per retry every EMFILE_PAUSE_MS */
-	if (!S.fd_starved)
-		diag_err("out of file descriptors with %d clients: pausing accepts",
-		         S.nclients);
-	S.fd_starved = true;
-	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
-	S.accepting = false;
-	S.resume_at = loop_now_ms() + EMFILE_PAUSE_MS;
-}
-
 static void on_accept(struct loop *l, int lfd, void *data, int mask)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	char err[NET_ERR_LEN], who[NET_ADDR_LEN];
 
-	(void)l, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST && S.accepting; i++) {
-		int fd = net_accept(err, lfd, true, &ss, &len);
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-			    errno == ENOMEM)
-				pause_accepting();
+	(void)l, (void)lfd, (void)data, (void)mask;
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		int fd = admit_next(&S.admit, S.nclients, &ss, &len);
+		if (fd < 0)
 			return;
-		}
-		S.fd_starved = false;
-		if (S.o->acl && ss.ss_family != AF_UNIX &&
-		    !net_acl_permits(S.o->acl, (struct sockaddr *)&ss)) {
-			diag_verbose(1, "%s refused by the access list",
-			             net_format((struct sockaddr *)&ss, len, who, sizeof who));
-			turn_away(fd, NULL);
-		} else if (S.nclients >= S.o->max_clients) {
-			diag_verbose(1, "%s turned away: %d clients already",
-			             net_format((struct sockaddr *)&ss, len, who, sizeof who),
-			             S.nclients);
-			turn_away(fd, S.o->proto->busy);
-		} else {
-			add_client(fd, &ss, len);
-		}
+		add_client(fd, &ss, len);
 		reap();
 	}
 }
@@ -882,7 +841,7 @@ static void read_ready(void)
 static void begin_stop(void)
 {
 	S.stop_at = loop_now_ms() + STOP_FLUSH_MS;
-	loop_watch(S.loop, S.o->lfd, 0, NULL, NULL);
+	admit_stop(&S.admit);
 	if (S.o->in_fd >= 0)
 		loop_watch(S.loop, S.o->in_fd, 0, NULL, NULL);
 	for (struct conn *c = S.all; c; c = c->next) {
@@ -899,12 +858,7 @@ static int timers(void)
 {
 	long long now = loop_now_ms(), wait = WAIT_CAP_MS;
 
-	if (!S.accepting && !S.stop_at && now >= S.resume_at) {
-		S.accepting = loop_watch(S.loop, S.o->lfd, LOOP_READ, on_accept, NULL) == 0;
-		S.resume_at = now + EMFILE_PAUSE_MS;
-	}
-	if (!S.accepting && !S.stop_at && S.resume_at - now < wait)
-		wait = S.resume_at - now;
+	wait = admit_timer(&S.admit, now, wait);
 	if (S.sweep_ms > 0 && !S.stop_at) {
 		if (now >= S.next_sweep) {
 			sweep_idle(now);
@@ -942,14 +896,17 @@ static int start(const struct server_opts *o)
 		diag_err("cannot start the event loop: %s", strerror(errno));
 		return -1;
 	}
-	if (net_set_nonblock(NULL, o->lfd, true) < 0 ||
-	    loop_watch(S.loop, o->lfd, LOOP_READ, o->udp ? on_datagram : on_accept, NULL) < 0) {
+	S.admit = (struct admit){.loop = S.loop,
+	                         .lfd = o->lfd,
+	                         .on_accept = o->udp ? on_datagram : on_accept,
+	                         .acl = o->acl,
+	                         .max_clients = o->max_clients,
+	                         /* none to a TLS client: it would read as a broken handshake */
+	                         .busy = o->tls ? NULL : o->proto->busy};
+	if (net_set_nonblock(NULL, o->lfd, true) < 0 || admit_start(&S.admit) < 0) {
 		diag_err("cannot watch the listening socket: %s", strerror(errno));
 		return -1;
 	}
-	/* "accepting" means the listening socket is watched; a UDP socket always is (were it
-	 * false, the timer would re-watch it with on_accept, which cannot read datagrams) */
-	S.accepting = true;
 	if (o->in_fd >= 0 && o->proto->on_input) {
 		frame_init(&S.stdin_fr, o->cfg.max_line);
 		loop_watch(S.loop, o->in_fd, LOOP_READ, on_stdin, NULL);

@@ -30,6 +30,8 @@ value_for() {
 	CIDR) echo 10.0.0.0/8 ;;
 	NAME) echo raw ;;
 	PIN) echo sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= ;;
+	TARGET) echo 127.0.0.1:80 ;;
+	VERSION) echo 1 ;;
 	*) echo x ;;
 	esac
 }

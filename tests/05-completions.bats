@@ -152,6 +152,19 @@ proto_values() {
 	[ "$(bash_complete sockit serve --unix "$T/d/t")" = "$T/d/two.txt" ]
 }
 
+@test "bash and fish: --to completes unix: and the file names after it" {
+	use_built
+	mkdir "$T/d"
+	: >"$T/d/one.sock"
+	[ "$(bash_complete sockit serve --to u)" = unix: ]
+	[ "$(bash_complete sockit serve --to "unix:$T/d/o")" = "unix:$T/d/one.sock" ]
+	# bash splits the word at `:` when COMP_WORDBREAKS holds it
+	[ "$(bash_complete sockit serve --to unix : "$T/d/o")" = "$T/d/one.sock" ]
+	[ -z "$(bash_complete sockit serve --to 127.0.0.1)" ]
+	command -v fish >/dev/null || skip "fish is not installed"
+	[ "$(fish_complete "sockit serve --to unix:$T/d/o")" = "unix:$T/d/one.sock" ]
+}
+
 @test "fish: offers every command, and nothing else" {
 	command -v fish >/dev/null || skip "no fish"
 	use_built

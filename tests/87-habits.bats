@@ -171,3 +171,10 @@ EOF
 	# a flag neither nc nor curl has is still an unknown option, with the pointer to --help
 	usage_error "sockit: connect: unknown option '-j'" connect -j 127.0.0.1 9
 }
+
+@test "habits: socat's TCP-LISTEN address, as a command or as serve's operands, names serve --to" {
+	local socat="socat's TCP-LISTEN:PORT,fork TCP:HOST:PORT is sockit serve PORT --to HOST:PORT"
+	habit "sockit: 'TCP-LISTEN:8080,fork' is not a command; $socat" TCP-LISTEN:8080,fork TCP:127.0.0.1:9
+	habit "sockit: 'tcp4-listen:8080' is not a command; $socat" tcp4-listen:8080 TCP:127.0.0.1:9
+	habit "sockit: serve: TCP-LISTEN:8080,fork: $socat" serve TCP-LISTEN:8080,fork TCP:127.0.0.1:9
+}

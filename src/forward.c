@@ -1,0 +1,1048 @@
+/* forward.c: `serve --to` (sockit(1), Forwarding): pairs of connections on the event
+ * loop. Each direction of a pair moves bytes through a carrier (a kernel pipe for
+ * splice(2), or a buffer where splice cannot be used) taken from a small shared pool only
+ * while bytes are in flight, so an idle pair holds two sockets and its small struct. */
+#include "forward.h"
+
+#include "admit.h"
+#include "diag.h"
+#include "json.h"
+#include "loop.h"
+#include "parse.h"
+#include "proxy.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define ACCEPT_BURST  64
+#define CARRIER_SIZE  (256 * 1024) /* asked of a pipe; a buffer carrier's size */
+#define POOL_MAX      16           /* idle carriers kept for the next burst (2 fds each) */
+#define PUMP_TURNS    16           /* moves per direction per event: fairness */
+#define STOP_GRACE_MS 1000
+#define WAIT_CAP_MS   250
+#define UDP_BUCKETS   1024
+
+/* ---- carriers: where a direction's bytes wait between its two sockets ---- */
+
+struct carrier {
+	int pipe[2]; /* the kernel pipe, or -1 */
+	char *buf;   /* or the buffer of the copy */
+	size_t off;  /* the copy: where the held bytes start */
+	size_t cap;  /* bytes it may hold */
+	struct carrier *next;
+};
+
+enum pair_state { PAIR_CONNECTING, PAIR_HANDSHAKE, PAIR_OPEN };
+
+struct dir {
+	struct carrier *c; /* while bytes are held, or NULL */
+	size_t held;
+	unsigned long long bytes; /* delivered */
+	bool eof;                 /* the source sends nothing more */
+	bool shut;                /* the destination was told (shutdown) */
+	bool full;                /* the destination takes no more: the source waits */
+};
+
+struct pair {
+	int fd[2];       /* 0: the client, 1: the target (or -1 while none) */
+	struct dir d[2]; /* d[0] client to target, d[1] target to client */
+	unsigned char state;
+	unsigned char target; /* index of the --to being tried */
+	bool dead;
+	bool begun;                  /* the current target was resolved (or its path tried) */
+	const char *why;             /* why it ended */
+	struct addrinfo *ai, *ai_at; /* the target's addresses while connecting */
+	struct proxy_hs *hs;         /* the proxy's handshake while it runs */
+	long long opened, last_active, deadline;
+	struct pair *prev, *next, *next_dead;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	char target_addr[NET_ADDR_LEN]; /* the target's address once connected, or "" */
+};
+
+/* A UDP flow: one upstream socket per client address. */
+struct flow {
+	int fd;
+	long long opened, last_active;
+	unsigned long long up, down;
+	struct flow *hnext, *prev, *next;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+};
+
+/* One forwarder per process, as the server. */
+static struct {
+	const struct forward_opts *o;
+	struct loop *loop;
+	struct admit admit;
+	struct pair *all, *dead;
+	int npairs;
+	struct carrier *pool;
+	int npool;
+	bool copy_only; /* splice(2) refused these sockets once: buffers from now on */
+	long long stop_at, next_sweep;
+	struct flow *flows, *bucket[UDP_BUCKETS];
+	int nflows;
+	char dgram[NET_UDP_MAX];
+} F;
+
+static void carrier_free(struct carrier *c)
+{
+	if (c->pipe[0] >= 0) {
+		close(c->pipe[0]);
+		close(c->pipe[1]);
+	}
+	free(c->buf);
+	free(c);
+}
+
+/* A pipe where splice(2) may be used; else a buffer. NULL when out of memory or fds. */
+static struct carrier *carrier_get(void)
+{
+	struct carrier *c = F.pool;
+
+	if (c) {
+		F.pool = c->next;
+		F.npool--;
+		return c;
+	}
+	if (!(c = calloc(1, sizeof *c)))
+		return NULL;
+	c->pipe[0] = c->pipe[1] = -1;
+#ifdef __linux__
+	if (!F.copy_only) {
+		if (pipe2(c->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+			free(c);
+			return NULL;
+		}
+		/* fewer, larger moves; the kernel may keep its default */
+		int size = fcntl(c->pipe[1], F_SETPIPE_SZ, CARRIER_SIZE);
+		if (size < 0)
+			size = fcntl(c->pipe[1], F_GETPIPE_SZ);
+		c->cap = size > 0 ? (size_t)size : 65536;
+		return c;
+	}
+#endif
+	c->cap = CARRIER_SIZE;
+	if (!(c->buf = malloc(c->cap))) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Out of descriptors: the idle pipes give theirs back. */
+static void pool_drain(void)
+{
+	while (F.pool) {
+		struct carrier *c = F.pool;
+		F.pool = c->next;
+		carrier_free(c);
+	}
+	F.npool = 0;
+}
+
+/* An empty carrier goes back to the pool (or away: the pool stays small). */
+static void carrier_put(struct carrier *c)
+{
+	if (F.npool >= POOL_MAX || (F.copy_only && c->pipe[0] >= 0)) {
+		carrier_free(c);
+		return;
+	}
+	c->off = 0;
+	c->next = F.pool;
+	F.pool = c;
+	F.npool++;
+}
+
+/* Takes at most the carrier's room from src. Returns the count, 0 at its end, or -1
+ * with errno set (EAGAIN: nothing now, or no room). */
+static ssize_t carrier_fill(struct carrier *c, size_t held, int src)
+{
+	ssize_t n;
+
+	if (c->pipe[0] >= 0) {
+#ifdef __linux__
+		do
+			n = splice(src, NULL, c->pipe[1], NULL, c->cap - held,
+			           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		while (n < 0 && errno == EINTR);
+		return n;
+#endif
+	}
+	if (held > 0 && c->off > 0) { /* slide the held bytes down to make room */
+		memmove(c->buf, c->buf + c->off, held);
+		c->off = 0;
+	}
+	do
+		n = recv(src, c->buf + c->off + held, c->cap - c->off - held, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Gives at most held bytes to dst. Returns the count, or -1 with errno set. */
+static ssize_t carrier_drain(struct carrier *c, size_t held, int dst)
+{
+	ssize_t n;
+
+	if (c->pipe[0] >= 0) {
+#ifdef __linux__
+		do
+			n = splice(c->pipe[0], NULL, dst, NULL, held,
+			           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		while (n < 0 && errno == EINTR);
+		return n;
+#endif
+	}
+	do
+		n = send(dst, c->buf + c->off, held, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		c->off += (size_t)n;
+	return n;
+}
+
+/* ---- pairs ---- */
+
+static const char *const side_name[] = {"client", "target"};
+
+static void schedule_close(struct pair *p, const char *why)
+{
+	if (p->dead)
+		return;
+	p->dead = true;
+	p->why = why;
+	for (int i = 0; i < 2; i++)
+		if (p->fd[i] >= 0)
+			loop_watch(F.loop, p->fd[i], 0, NULL, NULL);
+	p->next_dead = F.dead;
+	F.dead = p;
+}
+
+/* A close that the peer sees as a reset (RST), as the other side's was. */
+static void reset_fd(int fd)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
+	/* lint: the fd is closed above; the caller forgets it */
+}
+
+/* Side s failed (reset, or an error reading or writing it): the other side is reset. */
+static void side_failed(struct pair *p, int s, int err)
+{
+	int other = !s;
+
+	if (p->fd[other] >= 0) {
+		loop_watch(F.loop, p->fd[other], 0, NULL, NULL);
+		reset_fd(p->fd[other]);
+		p->fd[other] = -1;
+	}
+	schedule_close(
+	    p, err == ECONNRESET || err == EPIPE
+	           ? (s == 0 ? "reset by the client" : "reset by the target")
+	           : (s == 0 ? "error on the client side" : "error on the target side"));
+	diag_verbose(2, "%s side: %s", side_name[s], strerror(err));
+}
+
+/* Moves direction d (src fd[d] to dst fd[!d]) as far as both sockets allow now: the
+ * held bytes first, then more from the source while the carrier has room. */
+static void pump(struct pair *p, int d)
+{
+	struct dir *x = &p->d[d];
+	int src = p->fd[d], dst = p->fd[!d];
+
+	for (int turn = 0; turn < PUMP_TURNS && !p->dead; turn++) {
+		if (x->held > 0) {
+			ssize_t n = carrier_drain(x->c, x->held, dst);
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				/* dst is full: src is not read until dst's writability wakes us
+				 */
+				x->full = true;
+				break;
+			}
+			if (n < 0) {
+				side_failed(p, !d, errno);
+				return;
+			}
+			x->held -= (size_t)n;
+			x->bytes += (unsigned long long)n;
+			x->full = false;
+			p->last_active = loop_now_ms();
+			continue;
+		}
+		if (x->eof) {
+			/* everything the source sent is delivered: pass its EOF on */
+			if (!x->shut && net_shutdown_write(NULL, dst) < 0 &&
+			    errno != ENOTCONN) {
+				side_failed(p, !d, errno);
+				return;
+			}
+			x->shut = true;
+			break;
+		}
+		if (x->full)
+			break;
+		if (!x->c && !(x->c = carrier_get())) {
+			schedule_close(p, "out of memory or descriptors");
+			return;
+		}
+		ssize_t n = carrier_fill(x->c, x->held, src);
+		if (n == 0) {
+			x->eof = true;
+		} else if (n > 0) {
+			x->held += (size_t)n;
+			p->last_active = loop_now_ms();
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			break; /* nothing to read now */
+		} else if (errno == EINVAL && x->c->pipe[0] >= 0 && x->held == 0) {
+			/* splice(2) refused these sockets: copy through buffers from now on */
+			F.copy_only = true;
+			carrier_free(x->c);
+			x->c = NULL;
+		} else {
+			side_failed(p, d, errno);
+			return;
+		}
+	}
+	if (x->held == 0 && x->c) { /* nothing in flight: the carrier goes back */
+		carrier_put(x->c);
+		x->c = NULL;
+	}
+}
+
+static void on_pair_event(struct loop *l, int fd, void *data, int mask);
+
+/* Both directions delivered and passed on their EOF: the pair has ended well. */
+static bool pair_done(const struct pair *p)
+{
+	return p->d[0].shut && p->d[1].shut;
+}
+
+/* Side i reads while its direction is open and has room; writes while the other
+ * direction holds bytes for it. */
+static void update_interest(struct pair *p)
+{
+	if (p->dead)
+		return;
+	if (pair_done(p)) {
+		schedule_close(p, "closed");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		int mask = 0;
+		if (!p->d[i].eof && !p->d[i].full)
+			mask |= LOOP_READ;
+		if (p->d[!i].held > 0)
+			mask |= LOOP_WRITE;
+		if (loop_watch(F.loop, p->fd[i], mask, on_pair_event, p) < 0)
+			schedule_close(p, "error");
+	}
+}
+
+static void on_pair_event(struct loop *l, int fd, void *data, int mask)
+{
+	struct pair *p = data;
+	int s = fd == p->fd[1];
+
+	(void)l;
+	if (mask & LOOP_WRITE)
+		pump(p, !s);
+	if ((mask & LOOP_READ) && !p->dead)
+		pump(p, s);
+	update_interest(p);
+}
+
+/* ---- reaching the target ---- */
+
+static void try_next_address(struct pair *p, const char *reason);
+
+/* The target as logged: the address connected, else the --to as given. */
+static const char *target_name(const struct pair *p)
+{
+	if (p->target_addr[0])
+		return p->target_addr;
+	return F.o->to[p->target < F.o->nto ? p->target : 0].spec;
+}
+
+static const char *client_name(const struct pair *p, char *buf, size_t cap)
+{
+	if (p->peer.ss_family == AF_UNIX || p->peer.ss_family == AF_UNSPEC)
+		return "unix";
+	return net_format((const struct sockaddr *)&p->peer, p->peerlen, buf, cap);
+}
+
+/* The PROXY header goes first, in one send: a new connection's buffer has the room. */
+static int send_proxy_header(struct pair *p)
+{
+	unsigned char hdr[128];
+	struct sockaddr_storage here;
+	socklen_t len = sizeof here;
+	size_t n;
+
+	memset(&here, 0, sizeof here);
+	getsockname(p->fd[0], (struct sockaddr *)&here, &len);
+	n = forward_proxy_header(hdr, sizeof hdr, F.o->proxy_protocol,
+	                         (struct sockaddr *)&p->peer, (struct sockaddr *)&here);
+	return send(p->fd[1], hdr, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
+}
+
+/* The target answers: bytes may flow. */
+static void pair_open(struct pair *p)
+{
+	if (F.o->proxy_protocol && send_proxy_header(p) < 0) {
+		try_next_address(p, strerror(errno));
+		return;
+	}
+	/* the target's watch goes from connecting to reading in one change */
+	p->state = PAIR_OPEN;
+	p->last_active = loop_now_ms();
+	if (!F.o->to[p->target].path && !F.o->proxy)
+		net_format_peer(p->fd[1], p->target_addr, sizeof p->target_addr);
+	freeaddrinfo(p->ai);
+	p->ai = p->ai_at = NULL;
+	update_interest(p);
+}
+
+static void on_handshake(struct loop *l, int fd, void *data, int mask);
+
+/* One step of the proxy's handshake, as far as the socket allows now. */
+static void handshake_step(struct pair *p)
+{
+	struct proxy_hs *h = p->hs;
+	uint8_t in[512];
+
+	for (;;) {
+		if (h->step == PROXY_SEND) {
+			if (send(p->fd[1], h->out, h->outlen, MSG_NOSIGNAL) !=
+			    (ssize_t)h->outlen) {
+				try_next_address(p, "the proxy took no request");
+				return;
+			}
+			proxy_hs_sent(h);
+		} else if (h->step == PROXY_RECV) {
+			size_t want = h->want < sizeof in ? h->want : sizeof in;
+			ssize_t n = recv(p->fd[1], in, want, 0);
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				loop_watch(F.loop, p->fd[1], LOOP_READ, on_handshake, p);
+				return;
+			}
+			if (n <= 0)
+				proxy_hs_eof(h);
+			else
+				proxy_hs_feed(h, in, (size_t)n);
+		} else if (h->step == PROXY_DONE) {
+			proxy_hs_free(h);
+			free(h);
+			p->hs = NULL;
+			pair_open(p);
+			return;
+		} else {
+			try_next_address(p, h->msg);
+			return;
+		}
+	}
+}
+
+static void on_handshake(struct loop *l, int fd, void *data, int mask)
+{
+	(void)l, (void)fd, (void)mask;
+	handshake_step(data);
+}
+
+/* Connected to the proxy: ask it for the target (named as the proxy's scheme wants). */
+static void start_handshake(struct pair *p)
+{
+	const struct forward_target *t = &F.o->to[p->target];
+	const struct proxy *px = F.o->proxy;
+	struct net_peer peer = {.host = t->host, .port = t->port, .family = F.o->family};
+	char err[NET_ERR_LEN], addr[NET_ADDR_LEN];
+	const char *why = err;
+	int port = net_port_number(err, t->port, SOCK_STREAM);
+	bool here = px->kind == PROXY_SOCKS4 || px->kind == PROXY_SOCKS5;
+
+	p->state = PAIR_HANDSHAKE;
+	if (port < 0 || (here && proxy_resolve_here(err, px, &peer, addr) < 0)) {
+		try_next_address(p, err);
+		return;
+	}
+	if (!(p->hs = calloc(1, sizeof *p->hs))) {
+		try_next_address(p, "out of memory");
+		return;
+	}
+	if (proxy_hs_init(p->hs, px, here ? addr : t->host, (unsigned)port, &why) < 0) {
+		free(p->hs);
+		p->hs = NULL;
+		try_next_address(p, why);
+		return;
+	}
+	handshake_step(p);
+}
+
+static void on_connected(struct loop *l, int fd, void *data, int mask)
+{
+	struct pair *p = data;
+	char err[NET_ERR_LEN];
+
+	(void)l, (void)mask;
+	if (net_connect_result(err, fd) < 0 && errno == ECONNRESET)
+		side_failed(p, 1, ECONNRESET); /* it answered, then reset: not a failover */
+	else if (errno)
+		try_next_address(p, err);
+	else if (F.o->proxy && loop_watch(F.loop, fd, 0, NULL, NULL) == 0)
+		start_handshake(p);
+	else
+		pair_open(p);
+}
+
+/* The next address of the current target to try: a connect started on it, or -1. */
+static int next_address(struct pair *p, char *err)
+{
+	const struct forward_target *t = &F.o->to[p->target];
+	int fd = NET_ENET;
+
+	if (!p->begun) { /* the target is resolved again for every client */
+		struct net_peer peer = {.host = F.o->proxy ? F.o->proxy->host : t->host,
+		                        .port = F.o->proxy ? F.o->proxy->port : t->port,
+		                        .family = F.o->family,
+		                        .socktype = SOCK_STREAM};
+		p->begun = true;
+		if (t->path)
+			return net_connect_start_unix(err, t->path);
+		/* a literal needs no lookup (nor AI_ADDRCONFIG's scan of the interfaces) */
+		if (net_resolve(err, peer.host, peer.port, peer.family, SOCK_STREAM,
+		                AI_NUMERICHOST, &p->ai) < 0 &&
+		    net_resolve_peer(err, &peer, &p->ai) < 0)
+			p->ai = NULL;
+		p->ai_at = p->ai;
+	}
+	while (fd < 0 && p->ai_at && errno != EMFILE && errno != ENFILE) {
+		fd = net_connect_start(err, p->ai_at->ai_addr, p->ai_at->ai_addrlen);
+		p->ai_at = p->ai_at->ai_next;
+	}
+	return fd;
+}
+
+/* Starts a connect to the next address of the target, else of the next target. Returns
+ * 0 if one is under way, -1 when none is left (reason names the last failure). */
+static int start_connect(struct pair *p, char *reason, size_t cap)
+{
+	char err[NET_ERR_LEN];
+
+	for (; p->target < F.o->nto; p->target++) {
+		errno = 0;
+		err[0] = '\0';
+		int fd = next_address(p, err);
+		if (fd >= 0) {
+			p->fd[1] = fd;
+			p->deadline = F.o->connect_ms > 0 ? loop_now_ms() + F.o->connect_ms : 0;
+			loop_watch(F.loop, fd, LOOP_WRITE, on_connected, p);
+			return 0;
+		}
+		if (errno == EMFILE || errno == ENFILE) {
+			snprintf(reason, cap, "out of file descriptors");
+			return -1;
+		}
+		if (err[0]) /* else the reason is the failure of the last connect */
+			snprintf(reason, cap, "%s", net_err_reason(err));
+		if (p->ai)
+			freeaddrinfo(p->ai);
+		p->ai = p->ai_at = NULL;
+		p->begun = false;
+	}
+	return -1;
+}
+
+/* None of the targets answered this client: it is reset, and one line says so. */
+static void give_up(struct pair *p, const char *reason)
+{
+	char who[NET_ADDR_LEN], list[512];
+	size_t n = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < F.o->nto && n < sizeof list; i++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+		                      F.o->to[i].spec);
+	if (strcmp(reason, "out of file descriptors") == 0) {
+		pool_drain();
+		admit_pause(&F.admit, F.npairs - 1); /* p is not served */
+	} else
+		diag_err("%s: no target reachable (%s): %s", client_name(p, who, sizeof who),
+		         list, reason);
+	loop_watch(F.loop, p->fd[0], 0, NULL, NULL);
+	reset_fd(p->fd[0]);
+	p->fd[0] = -1;
+	schedule_close(p, "no target reachable");
+}
+
+/* The current attempt failed (refused, timed out, the proxy said no): the next one. */
+static void try_next_address(struct pair *p, const char *why)
+{
+	char reason[NET_ERR_LEN];
+
+	snprintf(reason, sizeof reason, "%s", net_err_reason(why));
+	diag_verbose(2, "%s: %s", F.o->to[p->target].spec, reason);
+	if (p->fd[1] >= 0) {
+		loop_watch(F.loop, p->fd[1], 0, NULL, NULL);
+		close(p->fd[1]);
+		p->fd[1] = -1;
+	}
+	if (p->hs) {
+		proxy_hs_free(p->hs);
+		free(p->hs);
+		p->hs = NULL;
+	}
+	p->state = PAIR_CONNECTING;
+	if (start_connect(p, reason, sizeof reason) < 0)
+		give_up(p, reason);
+}
+
+static void add_pair(int fd, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct pair *p = calloc(1, sizeof *p);
+	char reason[NET_ERR_LEN] = "no address";
+
+	if (!p) {
+		close(fd);
+		return;
+	}
+	p->fd[0] = fd;
+	p->fd[1] = -1;
+	memcpy(&p->peer, ss, len < sizeof p->peer ? len : sizeof p->peer);
+	p->peerlen = len;
+	p->opened = p->last_active = loop_now_ms();
+	p->next = F.all;
+	if (F.all)
+		F.all->prev = p;
+	F.all = p;
+	F.npairs++;
+	if (start_connect(p, reason, sizeof reason) < 0)
+		give_up(p, reason);
+}
+
+/* ---- the end of a pair, said once ---- */
+
+static void report(const struct pair *p)
+{
+	char who[NET_ADDR_LEN];
+	long long ms = loop_now_ms() - p->opened;
+	struct json j = {0};
+
+	if (diag_level() < 1 && !F.o->json)
+		return;
+	const char *c = client_name(p, who, sizeof who), *t = target_name(p);
+	diag_verbose(1, "%s -> %s %s: %llu bytes to the target, %llu bytes back, %lld ms", c, t,
+	             p->why, p->d[0].bytes, p->d[1].bytes, ms);
+	if (!F.o->json)
+		return;
+	json_begin(&j);
+	json_cstr(&j, "client", c);
+	json_cstr(&j, "target", t);
+	json_int(&j, "bytes_to_target", (long long)p->d[0].bytes);
+	json_int(&j, "bytes_to_client", (long long)p->d[1].bytes);
+	json_int(&j, "ms", ms);
+	json_cstr(&j, "end", p->why);
+	json_end(&j, stdout);
+	json_free(&j);
+}
+
+static void reap(void)
+{
+	while (F.dead) {
+		struct pair *p = F.dead;
+		F.dead = p->next_dead;
+		report(p);
+		for (int i = 0; i < 2; i++) {
+			if (p->fd[i] >= 0)
+				close(p->fd[i]);
+			if (p->d[i].c)
+				carrier_free(p->d[i].c);
+		}
+		if (p->ai)
+			freeaddrinfo(p->ai);
+		if (p->hs) {
+			proxy_hs_free(p->hs);
+			free(p->hs);
+		}
+		if (p->prev)
+			p->prev->next = p->next;
+		else
+			F.all = p->next;
+		if (p->next)
+			p->next->prev = p->prev;
+		free(p);
+		F.npairs--;
+	}
+}
+
+static void on_accept(struct loop *l, int lfd, void *data, int mask)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)l, (void)lfd, (void)data, (void)mask;
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		int fd = admit_next(&F.admit, F.npairs + F.nflows, &ss, &len);
+		if (fd < 0)
+			return;
+		add_pair(fd, &ss, len);
+		reap();
+	}
+}
+
+/* ---- UDP: flows keyed by the client's address ---- */
+
+static unsigned flow_hash(const struct sockaddr_storage *ss, socklen_t len)
+{
+	const unsigned char *b = (const unsigned char *)ss;
+	unsigned h = 2166136261u; /* FNV-1a */
+
+	for (socklen_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h % UDP_BUCKETS;
+}
+
+static struct flow *flow_find(const struct sockaddr_storage *ss, socklen_t len)
+{
+	for (struct flow *f = F.bucket[flow_hash(ss, len)]; f; f = f->hnext)
+		if (f->peerlen == len && memcmp(&f->peer, ss, len) == 0)
+			return f;
+	return NULL;
+}
+
+static void flow_end(struct flow *f, const char *why)
+{
+	char who[NET_ADDR_LEN];
+	struct flow **at = &F.bucket[flow_hash(&f->peer, f->peerlen)];
+	long long ms = loop_now_ms() - f->opened;
+
+	net_format((struct sockaddr *)&f->peer, f->peerlen, who, sizeof who);
+	diag_verbose(1, "%s -> %s %s: %llu bytes to the target, %llu bytes back, %lld ms", who,
+	             F.o->to[0].spec, why, f->up, f->down, ms);
+	if (F.o->json) {
+		struct json j = {0};
+		json_begin(&j);
+		json_cstr(&j, "client", who);
+		json_cstr(&j, "target", F.o->to[0].spec);
+		json_int(&j, "bytes_to_target", (long long)f->up);
+		json_int(&j, "bytes_to_client", (long long)f->down);
+		json_int(&j, "ms", ms);
+		json_cstr(&j, "end", why);
+		json_end(&j, stdout);
+		json_free(&j);
+	}
+	while (*at != f)
+		at = &(*at)->hnext;
+	*at = f->hnext;
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		F.flows = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	loop_watch(F.loop, f->fd, 0, NULL, NULL);
+	close(f->fd);
+	free(f);
+	F.nflows--;
+}
+
+/* The target's replies go back to the flow's client through the listening socket. */
+static void on_upstream(struct loop *l, int fd, void *data, int mask)
+{
+	struct flow *f = data;
+
+	(void)l, (void)mask;
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		ssize_t n = recv(fd, F.dgram, sizeof F.dgram, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) { /* the target refused (ICMP): the flow is over */
+			flow_end(f, "refused by the target");
+			return;
+		}
+		f->down += (unsigned long long)n;
+		f->last_active = loop_now_ms();
+		(void)!sendto(F.o->lfd, F.dgram, (size_t)n, MSG_DONTWAIT,
+		              (struct sockaddr *)&f->peer, f->peerlen);
+	}
+}
+
+/* A new flow: the target resolved again, an upstream socket connected to it. */
+static struct flow *flow_new(const struct sockaddr_storage *ss, socklen_t len, const char *who)
+{
+	const struct forward_target *t = &F.o->to[0];
+	struct net_peer peer = {
+	    .host = t->host, .port = t->port, .family = F.o->family, .socktype = SOCK_DGRAM};
+	char err[NET_ERR_LEN];
+	struct addrinfo *ai = NULL;
+	struct flow *f = NULL;
+	int fd = -1;
+
+	if (F.nflows >= F.o->max_clients) {
+		diag_verbose(1, "%s turned away: %d flows already", who, F.nflows);
+		return NULL;
+	}
+	if (net_resolve_peer(err, &peer, &ai) < 0 || (fd = net_udp_open(err, ai)) < 0 ||
+	    net_udp_connect(err, fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
+	    !(f = calloc(1, sizeof *f)) ||
+	    loop_watch(F.loop, fd, LOOP_READ, on_upstream, f) < 0) {
+		diag_err("%s: no target reachable (%s): %s", who, t->spec,
+		         f || fd < 0 ? net_err_reason(err) : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(f);
+		if (ai)
+			freeaddrinfo(ai);
+		return NULL;
+	}
+	freeaddrinfo(ai);
+	f->fd = fd;
+	f->opened = f->last_active = loop_now_ms();
+	memcpy(&f->peer, ss, len);
+	f->peerlen = len;
+	unsigned h = flow_hash(ss, len);
+	f->hnext = F.bucket[h];
+	F.bucket[h] = f;
+	f->next = F.flows;
+	if (F.flows)
+		F.flows->prev = f;
+	F.flows = f;
+	F.nflows++;
+	diag_verbose(1, "flow from %s", who);
+	return f;
+}
+
+static void on_client_datagram(struct loop *l, int fd, void *data, int mask)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char who[NET_ADDR_LEN];
+
+	(void)l, (void)data, (void)mask;
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		len = sizeof ss;
+		memset(&ss, 0, sizeof ss);
+		ssize_t n = recvfrom(fd, F.dgram, sizeof F.dgram, MSG_DONTWAIT,
+		                     (struct sockaddr *)&ss, &len);
+		if (n < 0)
+			return;
+		struct flow *f = flow_find(&ss, len);
+		if (!f) {
+			net_format((struct sockaddr *)&ss, len, who, sizeof who);
+			if (F.o->acl && !net_acl_permits(F.o->acl, (struct sockaddr *)&ss)) {
+				diag_verbose(1, "%s refused by the access list", who);
+				continue;
+			}
+			if (!(f = flow_new(&ss, len, who)))
+				continue;
+		}
+		f->up += (unsigned long long)n;
+		f->last_active = loop_now_ms();
+		(void)!send(f->fd, F.dgram, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
+}
+
+/* ---- timers, stop ---- */
+
+static void sweep(long long now)
+{
+	for (struct pair *p = F.all; p; p = p->next) {
+		if (p->dead)
+			continue;
+		if (p->state != PAIR_OPEN && p->deadline && now >= p->deadline)
+			try_next_address(p, "timed out");
+		else if (p->state == PAIR_OPEN && F.o->idle_ms &&
+		         now - p->last_active >= F.o->idle_ms)
+			schedule_close(p, "idle");
+	}
+	for (struct flow *f = F.flows, *next; f; f = next) {
+		next = f->next;
+		if (now - f->last_active >= F.o->idle_ms)
+			flow_end(f, "idle");
+	}
+	reap();
+}
+
+static int timers(void)
+{
+	long long now = loop_now_ms(), wait = WAIT_CAP_MS;
+
+	wait = admit_timer(&F.admit, now, wait);
+	if (now >= F.next_sweep) {
+		sweep(now);
+		F.next_sweep =
+		    now + (F.o->idle_ms && F.o->idle_ms < 1000 ? F.o->idle_ms / 4 + 1 : 100);
+	}
+	if (F.next_sweep - now < wait)
+		wait = F.next_sweep - now;
+	if (F.stop_at && F.stop_at - now < wait)
+		wait = F.stop_at - now;
+	return wait < 0 ? 0 : (int)wait;
+}
+
+/* Stop accepting; pairs still open get a second to finish. */
+static void begin_stop(void)
+{
+	F.stop_at = loop_now_ms() + STOP_GRACE_MS;
+	admit_stop(&F.admit);
+}
+
+static void close_everyone(void)
+{
+	for (struct pair *p = F.all; p; p = p->next)
+		schedule_close(p, "server stopping");
+	reap();
+	while (F.flows)
+		flow_end(F.flows, "server stopping");
+	pool_drain();
+}
+
+int forward_run(const struct forward_opts *o)
+{
+	int rc = 0;
+
+	memset(&F, 0, sizeof F);
+	F.o = o;
+	if (!(F.loop = loop_new())) {
+		diag_err("cannot start the event loop: %s", strerror(errno));
+		return EXIT_IO;
+	}
+	F.admit = (struct admit){.loop = F.loop,
+	                         .lfd = o->lfd,
+	                         .on_accept = o->udp ? on_client_datagram : on_accept,
+	                         .acl = o->acl,
+	                         .max_clients = o->max_clients};
+	if (net_set_nonblock(NULL, o->lfd, true) < 0 || admit_start(&F.admit) < 0) {
+		diag_err("cannot watch the listening socket: %s", strerror(errno));
+		loop_free(F.loop);
+		return EXIT_IO;
+	}
+	for (;;) {
+		if (*o->stop && !F.stop_at)
+			begin_stop();
+		if (F.stop_at && (o->udp || !F.all || loop_now_ms() >= F.stop_at))
+			break;
+		if (loop_run_once(F.loop, timers()) < 0) {
+			diag_err("event loop: %s", strerror(errno));
+			rc = EXIT_IO;
+			break;
+		}
+		reap();
+	}
+	close_everyone();
+	loop_free(F.loop);
+	return rc;
+}
+
+/* ---- pure parts ---- */
+
+int forward_parse_target(char *err, const char *arg, struct forward_target *t)
+{
+	memset(t, 0, sizeof *t);
+	t->spec = arg;
+	if (strncmp(arg, "unix:", 5) == 0) {
+		if (arg[5] == '\0') {
+			snprintf(err, NET_ERR_LEN, "missing PATH in --to '%.60s'", arg);
+			return -1;
+		}
+		t->path = arg + 5;
+		return 0;
+	}
+	if (parse_hostport(arg, t->host, sizeof t->host, t->port, sizeof t->port) != 1 ||
+	    t->host[0] == '\0') {
+		snprintf(err, NET_ERR_LEN,
+		         "invalid --to '%.60s%s' (HOST:PORT, [V6]:PORT or unix:PATH)", arg,
+		         strlen(arg) > 60 ? "..." : "");
+		return -1;
+	}
+	return net_check_port(err, t->port, false, SOCK_STREAM) < 0 ? -1 : 0;
+}
+
+/* An IPv4-mapped IPv6 address (a dual-stack listener's IPv4 client) is shown as IPv4. */
+static int plain_family(const struct sockaddr *sa, unsigned char addr[16], unsigned *port)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		memcpy(addr, &in->sin_addr, 4);
+		*port = ntohs(in->sin_port);
+		return AF_INET;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		*port = ntohs(in6->sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+			memcpy(addr, in6->sin6_addr.s6_addr + 12, 4);
+			return AF_INET;
+		}
+		memcpy(addr, &in6->sin6_addr, 16);
+		return AF_INET6;
+	}
+	return AF_UNSPEC;
+}
+
+/* PROXY protocol version 1: one line of text. */
+static size_t header_v1(char *buf, size_t cap, int fam, const unsigned char src[16],
+                        unsigned sport, const unsigned char dst[16], unsigned dport)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int n;
+
+	if (fam == AF_UNSPEC) {
+		n = snprintf(buf, cap, "PROXY UNKNOWN\r\n");
+	} else {
+		inet_ntop(fam, src, s, sizeof s);
+		inet_ntop(fam, dst, d, sizeof d);
+		n = snprintf(buf, cap, "PROXY %s %s %s %u %u\r\n",
+		             fam == AF_INET ? "TCP4" : "TCP6", s, d, sport, dport);
+	}
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* PROXY protocol version 2: a binary block; an unknown origin is sent as LOCAL. */
+static size_t header_v2(unsigned char *b, size_t cap, int fam, const unsigned char src[16],
+                        unsigned sport, const unsigned char dst[16], unsigned dport)
+{
+	static const unsigned char sig[12] = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D,
+	                                      0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+	size_t alen = fam == AF_INET ? 4 : fam == AF_INET6 ? 16 : 0;
+	size_t body = alen ? 2 * alen + 4 : 0;
+
+	if (cap < 16 + body)
+		return 0;
+	memcpy(b, sig, sizeof sig);
+	b[12] = alen ? 0x21 : 0x20; /* version 2; PROXY, or LOCAL */
+	b[13] = fam == AF_INET ? 0x11 : fam == AF_INET6 ? 0x21 : 0x00; /* over TCP */
+	b[14] = (unsigned char)(body >> 8);
+	b[15] = (unsigned char)body;
+	if (alen) {
+		memcpy(b + 16, src, alen);
+		memcpy(b + 16 + alen, dst, alen);
+		b[16 + 2 * alen] = (unsigned char)(sport >> 8);
+		b[17 + 2 * alen] = (unsigned char)sport;
+		b[18 + 2 * alen] = (unsigned char)(dport >> 8);
+		b[19 + 2 * alen] = (unsigned char)dport;
+	}
+	return 16 + body;
+}
+
+size_t forward_proxy_header(void *buf, size_t cap, int version, const struct sockaddr *src,
+                            const struct sockaddr *dst)
+{
+	unsigned char s[16], d[16];
+	unsigned sport = 0, dport = 0;
+	int fam = plain_family(src, s, &sport);
+
+	if (fam != plain_family(dst, d, &dport))
+		fam = AF_UNSPEC;
+	return version == 1 ? header_v1(buf, cap, fam, s, sport, d, dport)
+	                    : header_v2(buf, cap, fam, s, sport, d, dport);
+}
