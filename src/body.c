@@ -1,5 +1,7 @@
 /* body.c: request bodies (sockit(1), http-post): opening and checking their sources,
- * multipart/form-data, and sending them in steps (sendfile, chunked splice, plain writes). */
+ * multipart/form-data, and sending them in steps through the transport: sendfile and
+ * chunked splice where the socket takes the bytes as they are (plain, kernel TLS), a
+ * bounded copy through the TLS session otherwise. */
 #include "body.h"
 
 #include "jsoncheck.h"
@@ -17,6 +19,8 @@
 
 #define STEP_MAX  (1024 * 1024) /* bytes moved by one step: the caller re-arms between */
 #define SCAN_SIZE 65536         /* the buffer a file is read through (boundary, JSON) */
+#define COPY_SIZE (256 * 1024)  /* the buffer a body is copied through into a TLS session */
+#define CHUNK_HEAD 24           /* room for a chunk's size line */
 
 enum { PART_HEAD, PART_CONTENT, PART_END };
 
@@ -449,17 +453,59 @@ void body_send_end(struct body_send *s)
 	s->mover = false;
 }
 
+/* Writes all of p to the connection: 0, or NET_ETIMEOUT / NET_ENET (or a TLS failure)
+ * with err filled. */
+static int put_all(char *err, struct transport *t, const void *p, size_t len)
+{
+	int rc = transport_write_all(t, p, len);
+
+	if (rc < 0)
+		snprintf(err, NET_ERR_LEN, "%s", t->err);
+	return rc;
+}
+
+/* The bytes copied through a TLS session: never more than COPY_SIZE held (the records are
+ * made from memory, so a file or a pipe is read into it first). */
+static char copybuf[CHUNK_HEAD + COPY_SIZE + 2];
+
+/* Reading a body's source failed with errno e: NET_EIO (errno kept). */
+static ssize_t source_failed(char *err, const char *what, int e)
+{
+	snprintf(err, NET_ERR_LEN, "cannot read %s: %s", what, strerror(e));
+	errno = e;
+	return NET_EIO;
+}
+
+/* Up to len bytes of the file from off, read into copybuf and written: the count, 0 when
+ * the file has no more, or a failure. */
+static ssize_t file_copy(char *err, struct transport *t, int file, off_t off, size_t len)
+{
+	ssize_t n;
+	int rc;
+
+	do
+		n = pread(file, copybuf, len < COPY_SIZE ? len : COPY_SIZE, off);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return source_failed(err, "the file", errno);
+	if (n > 0 && (rc = put_all(err, t, copybuf, (size_t)n)) < 0)
+		return rc;
+	return n;
+}
+
 /* Up to STEP_MAX bytes of a file from start + *done; NET_EIO if it ends before size. */
-static ssize_t file_step(char *err, int fd, int file, off_t start, uint64_t size,
-                         uint64_t *done)
+static ssize_t file_step(char *err, struct transport *t, int file, off_t start,
+                         uint64_t size, uint64_t *done)
 {
 	uint64_t left = size - *done;
 	off_t off = start + (off_t)*done;
+	size_t len = left < STEP_MAX ? (size_t)left : STEP_MAX;
 	ssize_t n;
 
 	if (left == 0)
 		return BODY_DONE;
-	n = net_send_file(err, fd, file, &off, left < STEP_MAX ? (size_t)left : STEP_MAX);
+	n = t->zero_copy_out ? net_send_file(err, t->fd, file, &off, len)
+	                     : file_copy(err, t, file, off, len);
 	if (n == 0) {
 		snprintf(err, NET_ERR_LEN, "the file shrank while it was sent");
 		errno = EIO;
@@ -471,57 +517,81 @@ static ssize_t file_step(char *err, int fd, int file, off_t start, uint64_t size
 }
 
 /* Bytes of memory, from *done. */
-static ssize_t text_step(char *err, int fd, const char *p, size_t len, uint64_t *done)
+static ssize_t text_step(char *err, struct transport *t, const char *p, size_t len,
+                         uint64_t *done)
 {
 	size_t left = len - (size_t)*done, n = left < STEP_MAX ? left : STEP_MAX;
 	int rc;
 
 	if (left == 0)
 		return BODY_DONE;
-	if ((rc = net_write_all(err, fd, p + *done, n)) < 0)
+	if ((rc = put_all(err, t, p + *done, n)) < 0)
 		return rc;
 	*done += n;
 	return (ssize_t)n;
 }
 
-/* One chunk of a pipe (RFC 9112 §7.1): its bytes are taken into the mover first, so their
- * count is known for the size line, then spliced to the socket; at the pipe's end, the
- * last chunk. */
-static ssize_t pipe_step(char *err, struct body_send *s, int fd)
+/* A pipe's chunk by splice: its bytes are taken into the mover first, so their count is
+ * known for the size line, then spliced to the socket. */
+static ssize_t pipe_splice(char *err, struct body_send *s, struct transport *t)
 {
-	char line[24];
+	char line[CHUNK_HEAD];
+	ssize_t n;
+	int rc;
+
+	if (!s->mover) {
+		if (splice_open_staged(&s->m, s->b->fd, t->fd) < 0)
+			return snprintf(err, NET_ERR_LEN, "out of memory"), NET_EIO;
+		s->mover = true;
+	}
+	if ((n = splice_fill(&s->m, s->b->fd, STEP_MAX)) <= 0)
+		return n < 0 ? source_failed(err, "stdin", errno) : 0;
+	snprintf(line, sizeof line, "%zx\r\n", (size_t)n);
+	if ((rc = put_all(err, t, line, strlen(line))) < 0 ||
+	    (rc = net_splice_out(err, &s->m, t->fd)) < 0 || (rc = put_all(err, t, "\r\n", 2)) < 0)
+		return rc;
+	return n;
+}
+
+/* A pipe's chunk by copy: what one read gives, framed in place (its size line just before
+ * it, its CRLF after) and written at once. */
+static ssize_t pipe_copy(char *err, const struct body_send *s, struct transport *t)
+{
+	char line[CHUNK_HEAD], *data = copybuf + CHUNK_HEAD;
+	size_t k;
+	ssize_t n;
+	int rc;
+
+	do
+		n = read(s->b->fd, data, COPY_SIZE);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? source_failed(err, "stdin", errno) : 0;
+	k = (size_t)snprintf(line, sizeof line, "%zx\r\n", (size_t)n);
+	memcpy(data - k, line, k);
+	memcpy(data + n, "\r\n", 2);
+	return (rc = put_all(err, t, data - k, k + (size_t)n + 2)) < 0 ? rc : n;
+}
+
+/* One chunk of a pipe (RFC 9112 §7.1); at the pipe's end, the last chunk. */
+static ssize_t pipe_step(char *err, struct body_send *s, struct transport *t)
+{
 	ssize_t n;
 	int rc;
 
 	if (s->phase == 1)
 		return BODY_DONE;
-	if (!s->mover) {
-		if (splice_open_staged(&s->m, s->b->fd, fd) < 0)
-			return snprintf(err, NET_ERR_LEN, "out of memory"), NET_EIO;
-		s->mover = true;
-	}
-	n = splice_fill(&s->m, s->b->fd, STEP_MAX);
-	if (n < 0) {
-		int e = errno;
-		snprintf(err, NET_ERR_LEN, "cannot read stdin: %s", strerror(e));
-		errno = e;
-		return NET_EIO;
-	}
-	if (n == 0) {
-		s->phase = 1;
-		return (rc = net_write_all(err, fd, "0\r\n\r\n", 5)) < 0 ? rc : 0;
-	}
-	s->took = true;
-	snprintf(line, sizeof line, "%zx\r\n", (size_t)n);
-	if ((rc = net_write_all(err, fd, line, strlen(line))) < 0 ||
-	    (rc = net_splice_out(err, &s->m, fd)) < 0 ||
-	    (rc = net_write_all(err, fd, "\r\n", 2)) < 0)
-		return rc;
-	return n;
+	n = t->zero_copy_out ? pipe_splice(err, s, t) : pipe_copy(err, s, t);
+	if (n > 0)
+		s->took = true;
+	if (n != 0)
+		return n;
+	s->phase = 1;
+	return (rc = put_all(err, t, "0\r\n\r\n", 5)) < 0 ? rc : 0;
 }
 
 /* The next piece of a form: a part's head, its content, its CRLF; then the tail. */
-static ssize_t form_step(char *err, struct body_send *s, int fd)
+static ssize_t form_step(char *err, struct body_send *s, struct transport *t)
 {
 	const struct body *b = s->b;
 	const struct body_part *p = &b->part[s->part];
@@ -532,44 +602,44 @@ static ssize_t form_step(char *err, struct body_send *s, int fd)
 			return BODY_DONE;
 		s->phase = PART_END;
 		s->headlen = body_form_tail(s->head, sizeof s->head, b->boundary);
-		return (n = net_write_all(err, fd, s->head, s->headlen)) < 0 ? n : 0;
+		return (n = put_all(err, t, s->head, s->headlen)) < 0 ? n : 0;
 	}
 	switch (s->phase) {
 	case PART_HEAD:
 		s->headlen = part_head(s->head, b, p);
 		s->phase = PART_CONTENT;
 		s->off = 0;
-		return (n = net_write_all(err, fd, s->head, s->headlen)) < 0 ? n : 0;
+		return (n = put_all(err, t, s->head, s->headlen)) < 0 ? n : 0;
 	case PART_CONTENT:
-		n = p->path ? file_step(err, fd, p->fd, 0, p->size, &s->off)
-		            : text_step(err, fd, p->value, p->valuelen, &s->off);
+		n = p->path ? file_step(err, t, p->fd, 0, p->size, &s->off)
+		            : text_step(err, t, p->value, p->valuelen, &s->off);
 		if (n == BODY_DONE)
 			s->phase = PART_END;
 		return n == BODY_DONE ? 0 : n;
 	default:
 		s->phase = PART_HEAD;
 		s->part++;
-		return (n = net_write_all(err, fd, "\r\n", 2)) < 0 ? n : 0;
+		return (n = put_all(err, t, "\r\n", 2)) < 0 ? n : 0;
 	}
 }
 
-ssize_t body_send_step(char *err, struct body_send *s, int fd)
+ssize_t body_send_step(char *err, struct body_send *s, struct transport *t)
 {
 	const struct body *b = s->b;
 	ssize_t n;
 
 	switch (b->kind) {
 	case BODY_TEXT:
-		n = text_step(err, fd, b->text, b->textlen, &s->off);
+		n = text_step(err, t, b->text, b->textlen, &s->off);
 		break;
 	case BODY_FILE:
-		n = file_step(err, fd, b->fd, b->start, b->size, &s->off);
+		n = file_step(err, t, b->fd, b->start, b->size, &s->off);
 		break;
 	case BODY_PIPE:
-		n = pipe_step(err, s, fd);
+		n = pipe_step(err, s, t);
 		break;
 	case BODY_FORM:
-		n = form_step(err, s, fd);
+		n = form_step(err, s, t);
 		break;
 	default:
 		return BODY_DONE;

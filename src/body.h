@@ -1,12 +1,14 @@
 /* body.h: a request's body (sockit(1), http-post): where its bytes come from (text, a
  * file, stdin as a file or a pipe, a multipart form), its length and type, whether it can
- * be sent again, and the steps that send it: a file by sendfile(2), a pipe chunked through
- * the zero-copy mover, never held whole. The multipart/form-data writer and the type of a
+ * be sent again, and the steps that send it through the transport: a file by sendfile(2),
+ * a pipe chunked through the zero-copy mover (a TLS session without kernel TLS: copied
+ * through a bounded buffer), never held whole. The multipart/form-data writer and the type of a
  * file from its name are pure. */
 #ifndef BODY_H
 #define BODY_H
 
 #include "splice.h"
+#include "transport.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,10 +86,11 @@ void body_close(struct body *b);
 
 /* Starts sending b (again, from its first byte). */
 void body_send_start(struct body_send *s, const struct body *b);
-/* Sends the next piece of the body to the socket fd (at most about 1 MiB): returns the
- * body bytes it moved (0 for framing alone), BODY_DONE when all is sent, or a NET_E* code
- * with err filled (NET_EIO: reading the source failed, or a file shrank). */
-ssize_t body_send_step(char *err, struct body_send *s, int fd);
+/* Sends the next piece of the body to the connection t, a blocking socket (at most about
+ * 1 MiB): returns the body bytes it moved (0 for framing alone), BODY_DONE when all is
+ * sent, or a NET_E* / TRANSPORT_E* code with err filled (NET_EIO: reading the source
+ * failed, or a file shrank). Zero-copy only when t->zero_copy_out. */
+ssize_t body_send_step(char *err, struct body_send *s, struct transport *t);
 /* Releases what sending took (the pipe of the mover). */
 void body_send_end(struct body_send *s);
 #define BODY_DONE ((ssize_t)-100)

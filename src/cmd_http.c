@@ -1007,6 +1007,35 @@ static int answered_early(struct fetch *f, int rc)
 	return GO_ON;
 }
 
+/* The next bytes of the connection within the time left until `until` (µs): the count, 0
+ * at its end, a failure (err filled), or TRANSPORT_WANT_READ when nothing came in time.
+ * The socket is non-blocking meanwhile: a TLS record that is no data (a session ticket)
+ * is taken without a wait for the next one. */
+static ssize_t read_until(struct fetch *f, int fd, long long until, char *err)
+{
+	ssize_t n = TRANSPORT_WANT_READ;
+	int ms;
+
+	if (net_set_nonblock(err, fd, true) < 0)
+		return NET_ENET;
+	while (n == TRANSPORT_WANT_READ || n == TRANSPORT_WANT_WRITE) {
+		ms = (int)((until - loop_now_us()) / 1000);
+		if (ms <= 0)
+			break;
+		/* WANT_WRITE: the socket has room (only the head went out), so at once */
+		if (n == TRANSPORT_WANT_WRITE || transport_pending(&f->tr) > 0 ||
+		    net_wait_readable(fd, ms))
+			n = transport_read(&f->tr, readbuf, sizeof readbuf);
+		else
+			n = TRANSPORT_WANT_READ;
+	}
+	if (n < 0 && n != TRANSPORT_WANT_READ && n != TRANSPORT_WANT_WRITE)
+		snprintf(err, NET_ERR_LEN, "%s", f->tr.err);
+	if (net_set_nonblock(err, fd, false) < 0)
+		return NET_ENET;
+	return n == TRANSPORT_WANT_WRITE ? TRANSPORT_WANT_READ : n;
+}
+
 /*
  * Expect: 100-continue (RFC 9110 §10.1.1): at most 1 s for the server's word before the
  * body. 100 Continue: the body goes; a final status (401, 413...) ends the upload before
@@ -1017,15 +1046,13 @@ static int await_continue(struct fetch *f, int fd)
 	long long until = loop_now_us() + EXPECT_WAIT_MS * 1000LL;
 	char err[NET_ERR_LEN];
 	ssize_t n;
-	int ms, rc = GO_ON;
+	int rc = GO_ON;
 
 	while (!f->status_seen && http_resp_interim(&f->resp) == 0) {
-		ms = (int)((until - loop_now_us()) / 1000);
-		if (ms <= 0 || !net_wait_readable(fd, ms)) {
+		if ((n = read_until(f, fd, until, err)) == TRANSPORT_WANT_READ) {
 			diag_verbose(1, "no 100 Continue within 1 s: sending the body anyway");
 			return GO_ON;
 		}
-		n = net_read(err, fd, readbuf, sizeof readbuf);
 		if (n <= 0 && f->reused && !f->resp.got_bytes)
 			return RETRY; /* a kept connection the server had closed */
 		f->soft = n < 0;      /* --retry: reset before any response byte */
@@ -1054,7 +1081,8 @@ static int body_cut(struct fetch *f, int fd, ssize_t code, const char *err)
 		return read_failed(f, code, err);
 	if (f->reused && f->bs.sent == 0 && body_again(&f->o->body, &f->bs))
 		return RETRY;
-	if (net_peek_idle(fd) == 1) /* bytes of a response wait: the answer is there */
+	/* bytes of a response wait: the answer is there */
+	if (transport_pending(&f->tr) > 0 || net_peek_idle(fd) == 1)
 		return answered_early(f, GO_ON);
 	f->soft = true;
 	return report(f, EXIT_NET, "%s", err);
@@ -1072,7 +1100,7 @@ static int send_body(struct fetch *f, int fd)
 	if (f->expect && ((rc = await_continue(f, fd)) != GO_ON || f->early))
 		return rc;
 	while ((rc = arm(f, fd)) == GO_ON) {
-		n = body_send_step(err, &f->bs, fd);
+		n = body_send_step(err, &f->bs, &f->tr);
 		if (n == BODY_DONE)
 			break;
 		if (n == NET_EIO)

@@ -296,8 +296,9 @@ plain 0" ]
 	file_is "$T/h.err" "sockit: connect: TLS needs libssl.so.3 (Debian: apt-get install libssl3)"
 }
 
-# start_nginx_tls: start_nginx with an https server (the test CA's certificate) and a
-# plain one beside it, serving the same files; /to-https and /to-http redirect across.
+# start_nginx_tls [DIRECTIVES]: start_nginx with an https server (the test CA's
+# certificate, DIRECTIVES added to its block) and a plain one beside it, serving the same
+# files; /to-https and /to-http redirect across.
 # Their log has the connection's number, the scheme, the request and the Authorization
 # and Cookie it carried. Sets NGS_PORT (https) and NGP_PORT (http), NGX_LOG.
 start_nginx_tls() {
@@ -307,7 +308,7 @@ start_nginx_tls() {
 	NGX_LOG=$dir/tls.log
 	fmt="log_format tls '\$connection \$scheme \$request auth=\$http_authorization cookie=\$http_cookie';"
 	start_nginx "" "$fmt" \
-		"server { listen 127.0.0.1:$NGS_PORT ssl; ssl_certificate $PKI/srv.pem; ssl_certificate_key $PKI/srv.key; root $dir/www; access_log $NGX_LOG tls; location = /to-http { return 302 http://127.0.0.1:$NGP_PORT/small.txt; } }" \
+		"server { listen 127.0.0.1:$NGS_PORT ssl; ssl_certificate $PKI/srv.pem; ssl_certificate_key $PKI/srv.key; root $dir/www; access_log $NGX_LOG tls; ${1:-} location = /to-http { return 302 http://127.0.0.1:$NGP_PORT/small.txt; } }" \
 		"server { listen 127.0.0.1:$NGP_PORT; root $dir/www; access_log $NGX_LOG tls; location = /to-https { return 301 https://localhost:$NGS_PORT/small.txt; } }"
 	echo "hello over tls" >"$NGX/small.txt"
 	wait_accepts 127.0.0.1 "$NGS_PORT"
@@ -388,4 +389,99 @@ start_nginx_tls() {
 	run_io w "$SOCKIT" wait -vv -w 2 --cacert "$PKI/ca.pem" "tls://127.0.0.1:$NGP_PORT"
 	rc_is w 5
 	grep -qx "sockit: wait: tls://127.0.0.1:$NGP_PORT: handshake failed: peer speaks no TLS" "$T/w.err"
+}
+
+# tls_sink: tests/peers/body_sink.py over https (the test CA's server certificate),
+# recording into $T; sets SINKS (its base URL, by address: the certificate names it).
+tls_sink() {
+	start_peer sink python3 "$PEERS/body_sink.py" "$T" --tls "$PKI/srv.pem" "$PKI/srv.key"
+	SINKS=https://127.0.0.1:$PEER_PORT
+}
+
+# sunk: each request the sink recorded, as "METHOD TARGET FRAMING LENGTH SHA256 CONTINUED".
+sunk() {
+	jq -r '[.method, .target, .framing, .length, .sha256, .continued] | join(" ")' \
+		"$T/requests.jsonl"
+}
+
+@test "tls: http-post/put bodies over https: text, a file, a pipe chunked, JSON, a form" {
+	tls_sink
+	local ca=(--cacert "$PKI/ca.pem") big
+	random_file "$T/big" $((3 * 1024 * 1024))
+	big=$(sha "$T/big")
+	sk http-post "${ca[@]}" -d 'a=1&b=2' "$SINKS/t"
+	same "text rc" "$RC" 0
+	same "text answer" "$(cat "$T/out")" "7 $(printf 'a=1&b=2' | sha256sum | cut -d' ' -f1)"
+	sk http-post "${ca[@]}" -d "@$T/big" "$SINKS/f"
+	same "file answer" "$(cat "$T/out")" "3145728 $big"
+	run_io p --stdin <(cat "$T/big") "$SOCKIT" http-put "${ca[@]}" -T - "$SINKS/p"
+	rc_is p 0
+	same "pipe answer" "$(cat "$T/p.out")" "3145728 $big"
+	sk http-post "${ca[@]}" --data-json '{"k": [1, "v"]}' "$SINKS/j"
+	same "json rc" "$RC" 0
+	is "$T/body.4" '{"k": [1, "v"]}'
+	random_file "$T/part.bin" 300000
+	sk http-post "${ca[@]}" -F a=b -F "f=@$T/part.bin" "$SINKS/form"
+	same "form rc" "$RC" 0
+	# the file part's bytes, between its head and the closing delimiter, are the file's
+	python3 -c 'import sys
+b = open(sys.argv[1], "rb").read()
+i = b.index(b"\r\n\r\n", b.index(b"filename=")) + 4
+assert b[i:b.rindex(b"\r\n--")] == open(sys.argv[2], "rb").read()
+assert b.startswith(b"--sockit-") and b"name=\"a\"\r\n\r\nb\r\n" in b' "$T/body.5" "$T/part.bin"
+	same "sunk" "$(sunk | cut -d' ' -f1-4,6)" "$(printf '%s\n' 'POST /t length 7 false' \
+		'POST /f length 3145728 true' 'PUT /p chunked 3145728 true' \
+		'POST /j length 15 false' "POST /form length $(stat -c %s "$T/body.5") false")"
+}
+
+@test "tls: Expect: 100-continue over https: 100 then the body, an early 401, silence for 1 s" {
+	tls_sink
+	local ca=(--cacert "$PKI/ca.pem")
+	random_file "$T/big" $((2 * 1024 * 1024))
+	# python's server sends its session tickets first: they are no answer to the Expect
+	sk http-put -v "${ca[@]}" -T "$T/big" "$SINKS/go"
+	same rc "$RC" 0
+	grep -q '^sockit: http-put: 100 Continue: sending the body$' "$T/err"
+	same answer "$(cat "$T/out")" "2097152 $(sha "$T/big")"
+	sk http-put "${ca[@]}" -T "$T/big" --write-out '%{http_code} %{size_upload}\n' "$SINKS/expect-401"
+	same "401 rc" "$RC" 0
+	same "401 out" "$(cat "$T/out")" "$(printf 'no\n401 0')"
+	[ "$(jq -r 'select(.target == "/expect-401") | .received' "$T/requests.jsonl")" -lt 65536 ]
+	start=$(now_us)
+	sk http-put -v "${ca[@]}" -T "$T/big" "$SINKS/ignore-expect"
+	same "ignored rc" "$RC" 0
+	[ "$(ms_since "$start")" -ge 1000 ] && [ "$(ms_since "$start")" -lt 5000 ]
+	grep -q '^sockit: http-put: no 100 Continue within 1 s: sending the body anyway$' "$T/err"
+	same "ignored answer" "$(cat "$T/out")" "2097152 $(sha "$T/big")"
+}
+
+@test "tls: -L 307 from http to https sends the body again, over TLS" {
+	tls_sink
+	local tls_port=$PEER_PORT
+	mkdir "$T/plain"
+	start_peer plain python3 "$PEERS/body_sink.py" "$T/plain"
+	random_file "$T/big" $((3 * 1024 * 1024))
+	sk http-post -L --cacert "$PKI/ca.pem" -d "@$T/big" \
+		"http://127.0.0.1:$PEER_PORT/redirect/307/https:~~127.0.0.1:$tls_port~kept"
+	same rc "$RC" 0
+	same answer "$(cat "$T/out")" "3145728 $(sha "$T/big")"
+	same "plain" "$(jq -r '[.method, .length] | join(" ")' "$T/plain/requests.jsonl")" "POST 3145728"
+	same "tls" "$(sunk | cut -d' ' -f1-4)" "POST /kept length 3145728"
+}
+
+@test "tls: nginx over https takes PUT bodies whole: a file after 100 Continue, a pipe chunked" {
+	start_nginx_tls 'dav_methods PUT DELETE; client_max_body_size 0;'
+	local u=https://127.0.0.1:$NGS_PORT
+	random_file "$T/f" $((20 * 1024 * 1024))
+	sk http-put -v --cacert "$PKI/ca.pem" -T "$T/f" --write-out '%{http_code} %{size_upload}' "$u/file.bin"
+	same rc "$RC" 0
+	same out "$(cat "$T/out")" "201 20971520"
+	grep -q '^sockit: http-put: 100 Continue: sending the body$' "$T/err"
+	same_file "$T/f" "$NGX/file.bin"
+	run_io p --stdin <(cat "$T/f") "$SOCKIT" http-put --cacert "$PKI/ca.pem" -T - "$u/pipe.bin"
+	rc_is p 0
+	same_file "$T/f" "$NGX/pipe.bin"
+	sk http-delete --cacert "$PKI/ca.pem" "$u/pipe.bin"
+	same "delete rc" "$RC" 0
+	[ ! -e "$NGX/pipe.bin" ]
 }

@@ -3,9 +3,10 @@
 method, target, headers and exact body (Content-Length or chunked), and whether it
 answered Expect: 100-continue; bodies are hashed as they come, never held whole.
 
-usage: body_sink.py DIR [--unix PATH]
+usage: body_sink.py DIR [--unix PATH | --tls CERT KEY]
 
-Prints "port N" once it listens on 127.0.0.1 (or "ready" on the UNIX socket PATH). Each
+Prints "port N" once it listens on 127.0.0.1 (or "ready" on the UNIX socket PATH); with
+--tls it speaks https (python's ssl, CERT and KEY in PEM, session tickets as it likes). Each
 request adds one JSON line to DIR/requests.jsonl:
   {"method","target","headers":[[name,value]...],"framing":"length"|"chunked"|"none",
    "length","sha256","expect","continued","received"}
@@ -25,6 +26,7 @@ import hashlib
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -138,7 +140,13 @@ def drain(c):
     return n
 
 
-def serve(directory, sock):
+def serve(directory, sock, tls):
+    if tls:
+        try:
+            sock = tls.wrap_socket(sock, server_side=True)
+        except (OSError, ssl.SSLError):
+            sock.close()
+            return
     c = Conn(sock)
     try:
         method, target, _ = c.line().decode("latin-1").split(" ", 2)
@@ -201,7 +209,10 @@ def serve(directory, sock):
 
 
 def main():
-    directory = sys.argv[1]
+    directory, tls = sys.argv[1], None
+    if len(sys.argv) > 4 and sys.argv[2] == "--tls":
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(sys.argv[3], sys.argv[4])
     if len(sys.argv) > 3 and sys.argv[2] == "--unix":
         srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         srv.bind(sys.argv[3])
@@ -215,7 +226,7 @@ def main():
         print("port %d" % srv.getsockname()[1], flush=True)
     while True:
         sock, _ = srv.accept()
-        threading.Thread(target=serve, args=(directory, sock), daemon=True).start()
+        threading.Thread(target=serve, args=(directory, sock, tls), daemon=True).start()
 
 
 main()
