@@ -395,15 +395,3 @@ start_microsocks() {
 	wait_accepts 127.0.0.1 "$MS_PORT"
 }
 
-# start_tinyproxy [CONF LINE...]: tinyproxy in the foreground on a free port, all under $T.
-start_tinyproxy() {
-	TP_PORT=$(free_port)
-	{
-		printf '%s\n' "Port $TP_PORT" "Listen 127.0.0.1" "Allow 127.0.0.1" \
-			"PidFile \"$T/tinyproxy.pid\"" "LogFile \"$T/tinyproxy.log\"" "Timeout 30"
-		printf '%s\n' "$@"
-	} >"$T/tinyproxy.conf"
-	tinyproxy -d -c "$T/tinyproxy.conf" >"$T/tinyproxy.out" 2>&1 3>&- 9>&- &
-	track $!
-	wait_accepts 127.0.0.1 "$TP_PORT"
-}
