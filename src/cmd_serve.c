@@ -294,6 +294,9 @@ static int check_forward(struct serve_opts *o)
 		                                             : o->keep_open
 		                                                 ? "-k (it always stays open)"
 		                                                 : "--greeting");
+	if (o->tls) /* never forward a TLS listener's bytes as plaintext */
+		return diag_usage("cannot use --to with --tls (not available yet: put a TLS "
+		                  "terminator in front, e.g. socat OPENSSL-LISTEN)");
 	if (o->proxy_user && !o->proxy_url)
 		return diag_usage("cannot use --proxy-user without --proxy");
 	if (o->proxy_url && cmd_proxy(&o->proxy, o->proxy_url, "--proxy", o->proxy_user) < 0)
