@@ -65,6 +65,8 @@ struct serve_opts {
 	bool tls;                        /* --tls: every client is a TLS session */
 	struct tls_server_opts tls_opts; /* --cert, --key, --cacert, --verify-client */
 	struct tls_ctx *tls_ctx;         /* made from them once, before listening */
+	bool to_tls;                     /* --to-tls: TLS toward the targets (common.tls) */
+	struct tls_ctx *to_tls_ctx;      /* its client context, made before listening */
 	struct forward_target to[MAX_TARGETS]; /* --to */
 	size_t nto;
 	int proxy_protocol; /* --proxy-protocol 1|2, or 0 */
@@ -114,6 +116,21 @@ static const struct opt options[] = {
     OPT_CALL(0, "to", "TARGET", OPT_TO,
              "forward every client to TARGET (repeatable: failover)"),
     OPT_TIMEOUT(S, "--to: connect timeout per address (default 10 s)"),
+    OPT_FLAG(0, "to-tls", S, to_tls, "--to: speak TLS to TARGET, verified as connect --tls"),
+    OPT_NONEMPTY(0, "to-cacert", "FILE", S, common.tls.cafile,
+                 "--to-tls: trust the CAs in FILE, not the system's"),
+    OPT_FLAG(0, "insecure", S, common.tls.insecure,
+             "--to-tls: do not verify the target at all (a warning unless -q)"),
+    {.longname = "pin",
+     .arg = "PIN",
+     .kind = OPT_KIND_COMMON,
+     .id = OPT_ID_PIN,
+     .help = "--to-tls: trust exactly the target key of PIN, sha256//BASE64 (repeatable)"},
+    OPT_NONEMPTY(0, "tls-name", "NAME", S, common.tls.name,
+                 "--to-tls: verify NAME (and send it as SNI), not TARGET's host"),
+    OPT_NONEMPTY(0, "to-cert", "FILE", S, common.tls.cert,
+                 "--to-tls: present this client certificate (PEM)"),
+    OPT_NONEMPTY(0, "to-key", "FILE", S, common.tls.key, "--to-tls: the --to-cert's key (PEM)"),
     {.longname = "proxy-protocol",
      .arg = "VERSION",
      .help = "--to: send the client's address first in a PROXY header (1 or 2)",
@@ -274,10 +291,31 @@ static int check_tls(const struct serve_opts *o)
 	return 0;
 }
 
+/* --to-tls and its client options: serve's own --cacert, --cert and --key are its
+ * server side's, so the target's are --to-cacert, --to-cert and --to-key; --insecure,
+ * --pin and --tls-name name only a target here and keep their client names. */
+static int check_to_tls(const struct serve_opts *o)
+{
+	const struct tls_client_opts *t = &o->common.tls;
+	const char *given = t->cafile ? "--to-cacert"
+	                    : t->cert ? "--to-cert"
+	                    : t->key  ? "--to-key"
+	                              : NULL;
+
+	if (given && !o->to_tls)
+		return diag_usage("%s needs --to-tls", given);
+	if (t->key && !t->cert)
+		return diag_usage("--to-key needs --to-cert");
+	if (o->to_tls && o->udp)
+		return diag_usage("cannot use --to-tls with -u (there is no DTLS)");
+	return cmd_tls_check(&o->common, o->to_tls, "--to-tls");
+}
+
 /* --to: a forwarder carries bytes as they are; what only it uses needs it. */
 static int check_forward(struct serve_opts *o)
 {
 	const char *only = o->json                ? "--json"
+	                   : o->to_tls            ? "--to-tls"
 	                   : o->proxy_protocol    ? "--proxy-protocol"
 	                   : o->proxy_url         ? "--proxy"
 	                   : o->proxy_user        ? "--proxy-user"
@@ -294,9 +332,8 @@ static int check_forward(struct serve_opts *o)
 		                                             : o->keep_open
 		                                                 ? "-k (it always stays open)"
 		                                                 : "--greeting");
-	if (o->tls) /* never forward a TLS listener's bytes as plaintext */
-		return diag_usage("cannot use --to with --tls (not available yet: put a TLS "
-		                  "terminator in front, e.g. socat OPENSSL-LISTEN)");
+	if (check_to_tls(o) < 0)
+		return -1;
 	if (o->proxy_user && !o->proxy_url)
 		return diag_usage("cannot use --proxy-user without --proxy");
 	if (o->proxy_url && cmd_proxy(&o->proxy, o->proxy_url, "--proxy", o->proxy_user) < 0)
@@ -665,6 +702,9 @@ static int serve_forward(struct serve_opts *o, int lfd)
 	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
 	    .proxy = o->proxy_url ? &o->proxy : NULL,
 	    .json = o->json,
+	    .tls = o->tls_ctx,
+	    .handshake_ms = handshake_ms(o),
+	    .to_tls = o->to_tls_ctx,
 	    .stop = &stop_requested,
 	};
 	return forward_run(&fo);
@@ -714,6 +754,7 @@ static int prepare_tls(struct serve_opts *o)
 static void free_opts(struct serve_opts *o)
 {
 	tls_ctx_free(o->tls_ctx);
+	tls_ctx_free(o->to_tls_ctx);
 	exec_free(&o->prog);
 	for (size_t i = 0; i < o->nquotes; i++)
 		free(o->quotes[i]);
@@ -757,7 +798,8 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		free_opts(&o);
 		return rc;
 	}
-	if (o.tls && (rc = prepare_tls(&o)) != 0) {
+	if ((o.tls && (rc = prepare_tls(&o)) != 0) ||
+	    (o.to_tls && (rc = cmd_tls_ctx(&o.to_tls_ctx, &o.common)) != 0)) {
 		free_opts(&o);
 		return rc;
 	}

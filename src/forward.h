@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct proxy;
+struct tls_ctx;
 
 #define FORWARD_NAME_MAX 256
 
@@ -34,6 +35,9 @@ struct forward_opts {
 	const struct net_acl *acl;
 	const struct proxy *proxy; /* reach targets through it, or NULL */
 	bool json;                 /* one JSON object per ended pair on stdout */
+	struct tls_ctx *tls;       /* --tls: clients speak TLS (a server context), or NULL */
+	int handshake_ms;          /* the bound of a client's TLS handshake */
+	struct tls_ctx *to_tls;    /* --to-tls: TLS toward the targets (a client context) */
 	volatile sig_atomic_t *stop;
 };
 

@@ -364,7 +364,6 @@ EOF
 cannot use --to with --proto echo|--to 127.0.0.1:80 -p echo 0
 cannot use --to with -e|--to 127.0.0.1:80 -e /bin/cat 0
 cannot use --to with -c|--to 127.0.0.1:80 -c cat 0
-cannot use --to with --tls (not available yet: put a TLS terminator in front, e.g. socat OPENSSL-LISTEN)|--to 127.0.0.1:80 --tls --cert /nonexistent 0
 invalid --to 'nope' (HOST:PORT, [V6]:PORT or unix:PATH)|--to nope 0
 missing PATH in --to 'unix:'|--to unix: 0
 invalid --proxy-protocol '3' (1 or 2)|--to 127.0.0.1:80 --proxy-protocol 3 0
