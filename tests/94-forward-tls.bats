@@ -114,6 +114,17 @@ tls_echo() {
 	is "$T/nc2.out" $'hi\n'
 }
 
+@test "forward --to-tls: a target that accepts but never answers the handshake: -w bounds it, the client reset" {
+	start_peer target python3 "$PEERS/tcp_peer.py" --silent
+	start_named fwd serve -w 1 --to-tls --to-cacert "$CERTS/ca.pem" --to "127.0.0.1:$PEER_PORT" 127.0.0.1 0
+	local t0
+	t0=$(now_us)
+	run_io ra python3 "$PEERS/forward_peer.py" read-all 127.0.0.1 "$PORT"
+	file_is "$T/ra.out" "got 0 reset"
+	[ "$(ms_since "$t0")" -ge 900 ] && [ "$(ms_since "$t0")" -lt 5000 ]
+	wait_for "$T/fwd.err" "no target reachable \\(127.0.0.1:$PEER_PORT\\): timed out$"
+}
+
 @test "forward --tls --to-tls: TLS on both sides, python ssl client to a TLS echo target" {
 	tls_echo
 	start_named fwd serve --tls --cert "$CERTS/server.pem" --key "$CERTS/server.key" \
