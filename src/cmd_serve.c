@@ -751,6 +751,22 @@ static int prepare_tls(struct serve_opts *o)
 	return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
 }
 
+/* --to-tls: the client context toward the targets, made as prepare_tls's is; a file
+ * that cannot be used is named as serve names it (--to-cacert). */
+static int prepare_to_tls(struct serve_opts *o)
+{
+	char err[TLS_ERR_LEN], words[TLS_ERR_LEN + 16];
+	int rc = tls_client_ctx(err, &o->common.tls, &o->to_tls_ctx);
+
+	if (rc < 0) {
+		diag_err("%s", forward_target_words(words, sizeof words, err));
+		return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
+	}
+	if (o->common.tls.insecure && diag_level() >= 0)
+		diag_err("warning: --insecure: the target's certificate is not checked");
+	return 0;
+}
+
 static void free_opts(struct serve_opts *o)
 {
 	tls_ctx_free(o->tls_ctx);
@@ -799,7 +815,7 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		return rc;
 	}
 	if ((o.tls && (rc = prepare_tls(&o)) != 0) ||
-	    (o.to_tls && (rc = cmd_tls_ctx(&o.to_tls_ctx, &o.common)) != 0)) {
+	    (o.to_tls && (rc = prepare_to_tls(&o)) != 0)) {
 		free_opts(&o);
 		return rc;
 	}

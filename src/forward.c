@@ -518,13 +518,8 @@ static void tls_connect_step(struct pair *p)
 		return;
 	}
 	if (rc < 0) {
-		char why[TLS_ERR_LEN + 8];
-		const char *ca = strstr(p->tr[1]->err, "--cacert");
-		/* the words name the client options; serve's target CA is --to-cacert */
-		snprintf(why, sizeof why, "%.*s%s%s",
-		         ca ? (int)(ca - p->tr[1]->err) : TLS_ERR_LEN, p->tr[1]->err,
-		         ca ? "--to-cacert" : "", ca ? ca + 8 : "");
-		try_next_address(p, why);
+		char why[TLS_ERR_LEN + 16];
+		try_next_address(p, forward_target_words(why, sizeof why, p->tr[1]->err));
 		return;
 	}
 	loop_watch(F.loop, p->fd[1], 0, NULL, NULL);
@@ -1187,6 +1182,37 @@ int forward_parse_target(char *err, const char *arg, struct forward_target *t)
 		return -1;
 	}
 	return net_check_port(err, t->port, false, SOCK_STREAM) < 0 ? -1 : 0;
+}
+
+/* The client option msg starts with ("--cacert", not "--cacerts"), or NULL. */
+static const char *client_option_at(const char *msg)
+{
+	static const char *const opt[] = {"--cacert", "--cert", "--key"};
+
+	for (size_t i = 0; i < sizeof opt / sizeof *opt; i++) {
+		size_t len = strlen(opt[i]);
+		char next = msg[len < strlen(msg) ? len : strlen(msg)];
+		if (strncmp(msg, opt[i], len) == 0 && next != '-' && !(next >= 'a' && next <= 'z'))
+			return opt[i];
+	}
+	return NULL;
+}
+
+char *forward_target_words(char *buf, size_t cap, const char *msg)
+{
+	size_t n = 0;
+
+	while (*msg && n + 1 < cap) {
+		const char *opt = client_option_at(msg);
+		if (opt) { /* "--cacert" -> "--to-cacert" */
+			int w = snprintf(buf + n, cap - n, "--to-%s", opt + 2);
+			n = w > 0 && (size_t)w < cap - n ? n + (size_t)w : cap - 1;
+			msg += strlen(opt);
+		} else
+			buf[n++] = *msg++;
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
 /* An IPv4-mapped IPv6 address (a dual-stack listener's IPv4 client) is shown as IPv4. */

@@ -53,4 +53,9 @@ int forward_run(const struct forward_opts *o);
 size_t forward_proxy_header(void *buf, size_t cap, int version, const struct sockaddr *src,
                             const struct sockaddr *dst);
 
+/* msg (a TLS client's words) with the client options it names given the names serve
+ * uses for the target side: --cacert, --cert and --key become --to-cacert, --to-cert and
+ * --to-key (serve's own are its listening side's). Returns buf. Pure. */
+char *forward_target_words(char *buf, size_t cap, const char *msg);
+
 #endif

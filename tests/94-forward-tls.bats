@@ -136,7 +136,7 @@ tls_echo() {
 }
 
 # usage_table: each line `MESSAGE|ARGS...`: a usage error, exit 2.
-@test "forward TLS: usage errors: the target's TLS options need --to-tls, --to-tls needs --to" {
+@test "forward TLS: usage errors: the target's TLS options need --to-tls, --to-tls needs --to, unusable files named as serve names them" {
 	while IFS='|' read -r msg args; do
 		# shellcheck disable=SC2086 # the arguments are split on purpose
 		usage_error "sockit: serve: $msg" serve $args
@@ -149,5 +149,7 @@ tls_echo() {
 --to-key needs --to-cert|--to 127.0.0.1:80 --to-tls --to-key /x 0
 cannot use --insecure with --pin|--to 127.0.0.1:80 --to-tls --insecure --pin sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= 0
 cannot use --to-tls with -u (there is no DTLS)|-u --to 127.0.0.1:80 --to-tls 0
+cannot use --to-cacert /nonexistent: No such file or directory|--to 127.0.0.1:80 --to-tls --to-cacert /nonexistent 0
+cannot use --to-cert /nonexistent: No such file or directory|--to 127.0.0.1:80 --to-tls --to-cert /nonexistent 0
 EOF2
 }
