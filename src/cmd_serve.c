@@ -65,6 +65,8 @@ struct serve_opts {
 	bool tls;                        /* --tls: every client is a TLS session */
 	struct tls_server_opts tls_opts; /* --cert, --key, --cacert, --verify-client */
 	struct tls_ctx *tls_ctx;         /* made from them once, before listening */
+	bool to_tls;                     /* --to-tls: TLS toward the targets (common.tls) */
+	struct tls_ctx *to_tls_ctx;      /* its client context, made before listening */
 	struct forward_target to[MAX_TARGETS]; /* --to */
 	size_t nto;
 	int proxy_protocol; /* --proxy-protocol 1|2, or 0 */
@@ -114,6 +116,21 @@ static const struct opt options[] = {
     OPT_CALL(0, "to", "TARGET", OPT_TO,
              "forward every client to TARGET (repeatable: failover)"),
     OPT_TIMEOUT(S, "--to: connect timeout per address (default 10 s)"),
+    OPT_FLAG(0, "to-tls", S, to_tls, "--to: speak TLS to TARGET, verified as connect --tls"),
+    OPT_NONEMPTY(0, "to-cacert", "FILE", S, common.tls.cafile,
+                 "--to-tls: trust the CAs in FILE, not the system's"),
+    OPT_FLAG(0, "insecure", S, common.tls.insecure,
+             "--to-tls: do not verify the target at all (a warning unless -q)"),
+    {.longname = "pin",
+     .arg = "PIN",
+     .kind = OPT_KIND_COMMON,
+     .id = OPT_ID_PIN,
+     .help = "--to-tls: trust exactly the target key of PIN, sha256//BASE64 (repeatable)"},
+    OPT_NONEMPTY(0, "tls-name", "NAME", S, common.tls.name,
+                 "--to-tls: verify NAME (and send it as SNI), not TARGET's host"),
+    OPT_NONEMPTY(0, "to-cert", "FILE", S, common.tls.cert,
+                 "--to-tls: present this client certificate (PEM)"),
+    OPT_NONEMPTY(0, "to-key", "FILE", S, common.tls.key, "--to-tls: the --to-cert's key (PEM)"),
     {.longname = "proxy-protocol",
      .arg = "VERSION",
      .help = "--to: send the client's address first in a PROXY header (1 or 2)",
@@ -274,10 +291,31 @@ static int check_tls(const struct serve_opts *o)
 	return 0;
 }
 
+/* --to-tls and its client options: serve's own --cacert, --cert and --key are its
+ * server side's, so the target's are --to-cacert, --to-cert and --to-key; --insecure,
+ * --pin and --tls-name name only a target here and keep their client names. */
+static int check_to_tls(const struct serve_opts *o)
+{
+	const struct tls_client_opts *t = &o->common.tls;
+	const char *given = t->cafile ? "--to-cacert"
+	                    : t->cert ? "--to-cert"
+	                    : t->key  ? "--to-key"
+	                              : NULL;
+
+	if (given && !o->to_tls)
+		return diag_usage("%s needs --to-tls", given);
+	if (t->key && !t->cert)
+		return diag_usage("--to-key needs --to-cert");
+	if (o->to_tls && o->udp)
+		return diag_usage("cannot use --to-tls with -u (there is no DTLS)");
+	return cmd_tls_check(&o->common, o->to_tls, "--to-tls");
+}
+
 /* --to: a forwarder carries bytes as they are; what only it uses needs it. */
 static int check_forward(struct serve_opts *o)
 {
 	const char *only = o->json                ? "--json"
+	                   : o->to_tls            ? "--to-tls"
 	                   : o->proxy_protocol    ? "--proxy-protocol"
 	                   : o->proxy_url         ? "--proxy"
 	                   : o->proxy_user        ? "--proxy-user"
@@ -294,6 +332,8 @@ static int check_forward(struct serve_opts *o)
 		                                             : o->keep_open
 		                                                 ? "-k (it always stays open)"
 		                                                 : "--greeting");
+	if (check_to_tls(o) < 0)
+		return -1;
 	if (o->proxy_user && !o->proxy_url)
 		return diag_usage("cannot use --proxy-user without --proxy");
 	if (o->proxy_url && cmd_proxy(&o->proxy, o->proxy_url, "--proxy", o->proxy_user) < 0)
@@ -662,6 +702,9 @@ static int serve_forward(struct serve_opts *o, int lfd)
 	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
 	    .proxy = o->proxy_url ? &o->proxy : NULL,
 	    .json = o->json,
+	    .tls = o->tls_ctx,
+	    .handshake_ms = handshake_ms(o),
+	    .to_tls = o->to_tls_ctx,
 	    .stop = &stop_requested,
 	};
 	return forward_run(&fo);
@@ -708,9 +751,26 @@ static int prepare_tls(struct serve_opts *o)
 	return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
 }
 
+/* --to-tls: the client context toward the targets, made as prepare_tls's is; a file
+ * that cannot be used is named as serve names it (--to-cacert). */
+static int prepare_to_tls(struct serve_opts *o)
+{
+	char err[TLS_ERR_LEN], words[TLS_ERR_LEN + 16];
+	int rc = tls_client_ctx(err, &o->common.tls, &o->to_tls_ctx);
+
+	if (rc < 0) {
+		diag_err("%s", forward_target_words(words, sizeof words, err));
+		return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
+	}
+	if (o->common.tls.insecure && diag_level() >= 0)
+		diag_err("warning: --insecure: the target's certificate is not checked");
+	return 0;
+}
+
 static void free_opts(struct serve_opts *o)
 {
 	tls_ctx_free(o->tls_ctx);
+	tls_ctx_free(o->to_tls_ctx);
 	exec_free(&o->prog);
 	for (size_t i = 0; i < o->nquotes; i++)
 		free(o->quotes[i]);
@@ -754,7 +814,8 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 		free_opts(&o);
 		return rc;
 	}
-	if (o.tls && (rc = prepare_tls(&o)) != 0) {
+	if ((o.tls && (rc = prepare_tls(&o)) != 0) ||
+	    (o.to_tls && (rc = prepare_to_tls(&o)) != 0)) {
 		free_opts(&o);
 		return rc;
 	}

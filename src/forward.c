@@ -10,11 +10,13 @@
 #include "loop.h"
 #include "parse.h"
 #include "proxy.h"
+#include "transport.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 
 #define ACCEPT_BURST  64
 #define CARRIER_SIZE  (256 * 1024) /* asked of a pipe; a buffer carrier's size */
+#define TLS_CARRIER   16384        /* a TLS pair's buffer: one record's bytes */
 #define POOL_MAX      16           /* idle carriers kept for the next burst (2 fds each) */
 #define PUMP_TURNS    16           /* moves per direction per event: fairness */
 #define STOP_GRACE_MS 1000
@@ -40,7 +43,13 @@ struct carrier {
 	struct carrier *next;
 };
 
-enum pair_state { PAIR_CONNECTING, PAIR_HANDSHAKE, PAIR_OPEN };
+enum pair_state { /* a new pair (zeroed) is connecting */
+	PAIR_CONNECTING,
+	PAIR_TLS_ACCEPT,
+	PAIR_HANDSHAKE,
+	PAIR_TLS_CONNECT,
+	PAIR_OPEN
+};
 
 struct dir {
 	struct carrier *c; /* while bytes are held, or NULL */
@@ -58,6 +67,9 @@ struct pair {
 	unsigned char target; /* index of the --to being tried */
 	bool dead;
 	bool begun;                  /* the current target was resolved (or its path tried) */
+	bool again;                  /* a TLS side holds bytes its socket will not signal */
+	unsigned char xwant[2];      /* LOOP_* a TLS step on side i waits for besides */
+	struct transport *tr[2];     /* side i's TLS session, or NULL: plain, spliced */
 	const char *why;             /* why it ended */
 	struct addrinfo *ai, *ai_at; /* the target's addresses while connecting */
 	struct proxy_hs *hs;         /* the proxy's handshake while it runs */
@@ -85,8 +97,9 @@ static struct {
 	struct admit admit;
 	struct pair *all, *dead;
 	int npairs;
-	struct carrier *pool;
-	int npool;
+	struct carrier *pool[2]; /* idle pipes [0], idle buffers [1] */
+	int npool[2];
+	int again;      /* pairs with p->again set */
 	bool copy_only; /* splice(2) refused these sockets once: buffers from now on */
 	long long stop_at, next_sweep;
 	struct flow *flows, *bucket[UDP_BUCKETS];
@@ -104,21 +117,23 @@ static void carrier_free(struct carrier *c)
 	free(c);
 }
 
-/* A pipe where splice(2) may be used; else a buffer. NULL when out of memory or fds. */
-static struct carrier *carrier_get(void)
+/* A pipe where splice(2) may be used; else (copy: a TLS pair) a buffer. NULL when out
+ * of memory or fds. */
+static struct carrier *carrier_get(bool copy)
 {
-	struct carrier *c = F.pool;
+	int kind = copy || F.copy_only;
+	struct carrier *c = F.pool[kind];
 
 	if (c) {
-		F.pool = c->next;
-		F.npool--;
+		F.pool[kind] = c->next;
+		F.npool[kind]--;
 		return c;
 	}
 	if (!(c = calloc(1, sizeof *c)))
 		return NULL;
 	c->pipe[0] = c->pipe[1] = -1;
 #ifdef __linux__
-	if (!F.copy_only) {
+	if (!kind) {
 		if (pipe2(c->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 			free(c);
 			return NULL;
@@ -131,7 +146,7 @@ static struct carrier *carrier_get(void)
 		return c;
 	}
 #endif
-	c->cap = CARRIER_SIZE;
+	c->cap = copy ? TLS_CARRIER : CARRIER_SIZE;
 	if (!(c->buf = malloc(c->cap))) {
 		free(c);
 		return NULL;
@@ -142,30 +157,51 @@ static struct carrier *carrier_get(void)
 /* Out of descriptors: the idle pipes give theirs back. */
 static void pool_drain(void)
 {
-	while (F.pool) {
-		struct carrier *c = F.pool;
-		F.pool = c->next;
-		carrier_free(c);
+	for (int k = 0; k < 2; k++) {
+		while (F.pool[k]) {
+			struct carrier *c = F.pool[k];
+			F.pool[k] = c->next;
+			carrier_free(c);
+		}
+		F.npool[k] = 0;
 	}
-	F.npool = 0;
 }
 
 /* An empty carrier goes back to the pool (or away: the pool stays small). */
 static void carrier_put(struct carrier *c)
 {
-	if (F.npool >= POOL_MAX || (F.copy_only && c->pipe[0] >= 0)) {
+	int kind = c->pipe[0] < 0;
+
+	if (F.npool[kind] >= POOL_MAX || (F.copy_only && !kind)) {
 		carrier_free(c);
 		return;
 	}
 	c->off = 0;
-	c->next = F.pool;
-	F.pool = c;
-	F.npool++;
+	c->next = F.pool[kind];
+	F.pool[kind] = c;
+	F.npool[kind]++;
 }
 
-/* Takes at most the carrier's room from src. Returns the count, 0 at its end, or -1
- * with errno set (EAGAIN: nothing now, or no room). */
-static ssize_t carrier_fill(struct carrier *c, size_t held, int src)
+/* A transport call's outcome as a system call's: WANT_* is EAGAIN (what the other
+ * direction waits for is added to *xwant), a failure -1 with errno (EPROTO for TLS's). */
+static ssize_t as_syscall(ssize_t n, unsigned char *xwant, short own)
+{
+	if (n >= 0)
+		return n;
+	if (transport_events(n)) {
+		if (transport_events(n) != own)
+			*xwant |= n == TRANSPORT_WANT_READ ? LOOP_READ : LOOP_WRITE;
+		errno = EAGAIN;
+	} else if (n != TRANSPORT_ENET)
+		errno = EPROTO;
+	return -1;
+}
+
+/* Takes at most the carrier's room from src (through its TLS session t, if any).
+ * Returns the count, 0 at its end, or -1 with errno set (EAGAIN: nothing now, or no
+ * room). */
+static ssize_t carrier_fill(struct carrier *c, size_t held, int src, struct transport *t,
+                            unsigned char *xwant)
 {
 	ssize_t n;
 
@@ -178,18 +214,24 @@ static ssize_t carrier_fill(struct carrier *c, size_t held, int src)
 		return n;
 #endif
 	}
-	if (held > 0 && c->off > 0) { /* slide the held bytes down to make room */
+	if (c->off > 0) { /* slide the held bytes down to make room (a read of 0 is EOF) */
 		memmove(c->buf, c->buf + c->off, held);
 		c->off = 0;
 	}
+	if (t)
+		return as_syscall(
+		    transport_read(t, c->buf + c->off + held, c->cap - c->off - held), xwant,
+		    POLLIN);
 	do
 		n = recv(src, c->buf + c->off + held, c->cap - c->off - held, 0);
 	while (n < 0 && errno == EINTR);
 	return n;
 }
 
-/* Gives at most held bytes to dst. Returns the count, or -1 with errno set. */
-static ssize_t carrier_drain(struct carrier *c, size_t held, int dst)
+/* Gives at most held bytes to dst (through t, if any). Returns the count, or -1 with
+ * errno set. */
+static ssize_t carrier_drain(struct carrier *c, size_t held, int dst, struct transport *t,
+                             unsigned char *xwant)
 {
 	ssize_t n;
 
@@ -202,9 +244,12 @@ static ssize_t carrier_drain(struct carrier *c, size_t held, int dst)
 		return n;
 #endif
 	}
-	do
-		n = send(dst, c->buf + c->off, held, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
+	if (t)
+		n = as_syscall(transport_write(t, c->buf + c->off, held), xwant, POLLOUT);
+	else
+		do
+			n = send(dst, c->buf + c->off, held, MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
 	if (n > 0)
 		c->off += (size_t)n;
 	return n;
@@ -260,10 +305,12 @@ static void pump(struct pair *p, int d)
 {
 	struct dir *x = &p->d[d];
 	int src = p->fd[d], dst = p->fd[!d];
+	struct transport *ts = p->tr[d], *td = p->tr[!d];
+	bool copy = p->tr[0] || p->tr[1]; /* a TLS side cannot be spliced */
 
 	for (int turn = 0; turn < PUMP_TURNS && !p->dead; turn++) {
 		if (x->held > 0) {
-			ssize_t n = carrier_drain(x->c, x->held, dst);
+			ssize_t n = carrier_drain(x->c, x->held, dst, td, &p->xwant[!d]);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 				/* dst is full: src is not read until dst's writability wakes us
 				 */
@@ -282,8 +329,12 @@ static void pump(struct pair *p, int d)
 		}
 		if (x->eof) {
 			/* everything the source sent is delivered: pass its EOF on */
-			if (!x->shut && net_shutdown_write(NULL, dst) < 0 &&
-			    errno != ENOTCONN) {
+			int rc = td ? (int)as_syscall(transport_shutdown_write(td),
+			                              &p->xwant[!d], POLLOUT)
+			            : net_shutdown_write(NULL, dst);
+			if (rc < 0 && errno == EAGAIN) /* close_notify waits for room */
+				break;
+			if (rc < 0 && errno != ENOTCONN) {
 				side_failed(p, !d, errno);
 				return;
 			}
@@ -292,11 +343,11 @@ static void pump(struct pair *p, int d)
 		}
 		if (x->full)
 			break;
-		if (!x->c && !(x->c = carrier_get())) {
+		if (!x->c && !(x->c = carrier_get(copy))) {
 			schedule_close(p, "out of memory or descriptors");
 			return;
 		}
-		ssize_t n = carrier_fill(x->c, x->held, src);
+		ssize_t n = carrier_fill(x->c, x->held, src, ts, &p->xwant[d]);
 		if (n == 0) {
 			x->eof = true;
 		} else if (n > 0) {
@@ -317,6 +368,11 @@ static void pump(struct pair *p, int d)
 	if (x->held == 0 && x->c) { /* nothing in flight: the carrier goes back */
 		carrier_put(x->c);
 		x->c = NULL;
+	}
+	/* decrypted bytes the socket will not signal again: the loop comes back for them */
+	if (ts && !p->dead && !x->eof && !x->full && !p->again && transport_pending(ts) > 0) {
+		p->again = true;
+		F.again++;
 	}
 }
 
@@ -344,6 +400,7 @@ static void update_interest(struct pair *p)
 			mask |= LOOP_READ;
 		if (p->d[!i].held > 0)
 			mask |= LOOP_WRITE;
+		mask |= p->xwant[i];
 		if (loop_watch(F.loop, p->fd[i], mask, on_pair_event, p) < 0)
 			schedule_close(p, "error");
 	}
@@ -355,11 +412,32 @@ static void on_pair_event(struct loop *l, int fd, void *data, int mask)
 	int s = fd == p->fd[1];
 
 	(void)l;
-	if (mask & LOOP_WRITE)
-		pump(p, !s);
-	if ((mask & LOOP_READ) && !p->dead)
-		pump(p, s);
+	if (p->tr[0] || p->tr[1]) {
+		/* a TLS step may wait for the other event: both directions try again */
+		p->xwant[0] = p->xwant[1] = 0;
+		pump(p, 0);
+		if (!p->dead)
+			pump(p, 1);
+	} else {
+		if (mask & LOOP_WRITE)
+			pump(p, !s);
+		if ((mask & LOOP_READ) && !p->dead)
+			pump(p, s);
+	}
 	update_interest(p);
+}
+
+/* The pairs whose TLS sessions hold bytes already read from their sockets. */
+static void pump_again(void)
+{
+	for (struct pair *p = F.all; p && F.again > 0; p = p->next) {
+		if (!p->again)
+			continue;
+		p->again = false;
+		F.again--;
+		if (!p->dead)
+			on_pair_event(F.loop, p->fd[0], p, 0);
+	}
 }
 
 /* ---- reaching the target ---- */
@@ -396,11 +474,18 @@ static int send_proxy_header(struct pair *p)
 	return send(p->fd[1], hdr, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
 }
 
-/* The target answers: bytes may flow. */
+static void start_tls_connect(struct pair *p);
+
+/* The target answers (and with --to-tls, its session is trusted): bytes may flow. */
 static void pair_open(struct pair *p)
 {
-	if (F.o->proxy_protocol && send_proxy_header(p) < 0) {
+	/* the PROXY header goes before the TLS session, as a TLS-aware target reads it */
+	if (!p->tr[1] && F.o->proxy_protocol && send_proxy_header(p) < 0) {
 		try_next_address(p, strerror(errno));
+		return;
+	}
+	if (!p->tr[1] && F.o->to_tls) {
+		start_tls_connect(p);
 		return;
 	}
 	/* the target's watch goes from connecting to reading in one change */
@@ -410,10 +495,66 @@ static void pair_open(struct pair *p)
 		net_format_peer(p->fd[1], p->target_addr, sizeof p->target_addr);
 	freeaddrinfo(p->ai);
 	p->ai = p->ai_at = NULL;
-	update_interest(p);
+	if (p->tr[0] || p->tr[1]) /* the client's first bytes may be decrypted already */
+		on_pair_event(F.loop, p->fd[1], p, 0);
+	else
+		update_interest(p);
 }
 
 static void on_handshake(struct loop *l, int fd, void *data, int mask);
+static void on_tls_connect(struct loop *l, int fd, void *data, int mask);
+
+/* One step of the target's TLS handshake (--to-tls), bounded by -w as the connect is;
+ * a target that fails it, or is not trusted, is a failed attempt: the next one. */
+static void tls_connect_step(struct pair *p)
+{
+	int rc = transport_handshake(p->tr[1]);
+
+	if (transport_events(rc)) {
+		if (loop_watch(F.loop, p->fd[1],
+		               rc == TRANSPORT_WANT_READ ? LOOP_READ : LOOP_WRITE,
+		               on_tls_connect, p) < 0)
+			try_next_address(p, strerror(errno));
+		return;
+	}
+	if (rc < 0) {
+		char why[TLS_ERR_LEN + 16];
+		try_next_address(p, forward_target_words(why, sizeof why, p->tr[1]->err));
+		return;
+	}
+	loop_watch(F.loop, p->fd[1], 0, NULL, NULL);
+	pair_open(p);
+}
+
+static void on_tls_connect(struct loop *l, int fd, void *data, int mask)
+{
+	(void)l, (void)fd, (void)mask;
+	tls_connect_step(data);
+}
+
+/* --to-tls: a client session toward the target, verified for its name (a unix:PATH
+ * target as localhost, unless --tls-name says otherwise). */
+static void start_tls_connect(struct pair *p)
+{
+	const struct forward_target *t = &F.o->to[p->target];
+	char err[TLS_ERR_LEN];
+	struct tls_conn *c =
+	    tls_client_new(err, F.o->to_tls, p->fd[1], t->path ? "localhost" : t->host);
+
+	p->state = PAIR_TLS_CONNECT;
+	if (c && !(p->tr[1] = malloc(sizeof *p->tr[1]))) {
+		tls_conn_free(c);
+		c = NULL;
+		snprintf(err, sizeof err, "out of memory");
+	}
+	if (!c) {
+		try_next_address(p, err);
+		return;
+	}
+	transport_tls(p->tr[1], p->fd[1], c);
+	loop_watch(F.loop, p->fd[1], 0, NULL, NULL);
+	tls_connect_step(p);
+}
 
 /* One step of the proxy's handshake, as far as the socket allows now. */
 static void handshake_step(struct pair *p)
@@ -589,8 +730,15 @@ static void try_next_address(struct pair *p, const char *why)
 {
 	char reason[NET_ERR_LEN];
 
-	snprintf(reason, sizeof reason, "%s", net_err_reason(why));
+	/* a TLS refusal is said whole ("certificate is for x, not y") */
+	snprintf(reason, sizeof reason, "%s",
+	         p->state == PAIR_TLS_CONNECT ? why : net_err_reason(why));
 	diag_verbose(2, "%s: %s", F.o->to[p->target].spec, reason);
+	if (p->tr[1]) {
+		transport_free(p->tr[1]);
+		free(p->tr[1]);
+		p->tr[1] = NULL;
+	}
 	if (p->fd[1] >= 0) {
 		loop_watch(F.loop, p->fd[1], 0, NULL, NULL);
 		close(p->fd[1]);
@@ -604,6 +752,62 @@ static void try_next_address(struct pair *p, const char *why)
 	p->state = PAIR_CONNECTING;
 	if (start_connect(p, reason, sizeof reason) < 0)
 		give_up(p, reason);
+}
+
+static void on_tls_accept(struct loop *l, int fd, void *data, int mask);
+
+/* One step of the client's TLS handshake (--tls); once done, the target is dialled. A
+ * client that speaks no TLS costs only its own connection, and one line at -v. */
+static void tls_accept_step(struct pair *p)
+{
+	char reason[NET_ERR_LEN] = "no address", who[NET_ADDR_LEN];
+	int rc = transport_handshake(p->tr[0]);
+
+	if (transport_events(rc)) {
+		if (loop_watch(F.loop, p->fd[0],
+		               rc == TRANSPORT_WANT_READ ? LOOP_READ : LOOP_WRITE,
+		               on_tls_accept, p) < 0)
+			schedule_close(p, "error");
+		return;
+	}
+	if (rc < 0) {
+		diag_verbose(1, "%s: %s", client_name(p, who, sizeof who), p->tr[0]->err);
+		net_drop_input(p->fd[0]); /* the alert goes out before a reset could */
+		schedule_close(p, "TLS handshake failed");
+		return;
+	}
+	loop_watch(F.loop, p->fd[0], 0, NULL, NULL);
+	p->state = PAIR_CONNECTING;
+	if (start_connect(p, reason, sizeof reason) < 0)
+		give_up(p, reason);
+}
+
+static void on_tls_accept(struct loop *l, int fd, void *data, int mask)
+{
+	(void)l, (void)fd, (void)mask;
+	tls_accept_step(data);
+}
+
+/* --tls: the client's session, its handshake bounded by the handshake timeout. */
+static void start_tls_accept(struct pair *p)
+{
+	char err[TLS_ERR_LEN];
+	struct tls_conn *t = tls_server_new(err, F.o->tls, p->fd[0]);
+
+	p->state = PAIR_TLS_ACCEPT;
+	p->deadline = loop_now_ms() + F.o->handshake_ms;
+	if (t && !(p->tr[0] = malloc(sizeof *p->tr[0]))) {
+		tls_conn_free(t);
+		t = NULL;
+		snprintf(err, sizeof err, "out of memory");
+	}
+	if (!t) {
+		diag_err("%s", err);
+		schedule_close(p, "error");
+		return;
+	}
+	transport_tls(p->tr[0], p->fd[0], t);
+	tls_accept_step(p);
 }
 
 static void add_pair(int fd, const struct sockaddr_storage *ss, socklen_t len)
@@ -625,7 +829,9 @@ static void add_pair(int fd, const struct sockaddr_storage *ss, socklen_t len)
 		F.all->prev = p;
 	F.all = p;
 	F.npairs++;
-	if (start_connect(p, reason, sizeof reason) < 0)
+	if (F.o->tls)
+		start_tls_accept(p);
+	else if (start_connect(p, reason, sizeof reason) < 0)
 		give_up(p, reason);
 }
 
@@ -661,7 +867,13 @@ static void reap(void)
 		struct pair *p = F.dead;
 		F.dead = p->next_dead;
 		report(p);
+		if (p->again)
+			F.again--;
 		for (int i = 0; i < 2; i++) {
+			if (p->tr[i]) {
+				transport_free(p->tr[i]);
+				free(p->tr[i]);
+			}
 			if (p->fd[i] >= 0)
 				close(p->fd[i]);
 			if (p->d[i].c)
@@ -858,7 +1070,9 @@ static void sweep(long long now)
 	for (struct pair *p = F.all; p; p = p->next) {
 		if (p->dead)
 			continue;
-		if (p->state != PAIR_OPEN && p->deadline && now >= p->deadline)
+		if (p->state == PAIR_TLS_ACCEPT && now >= p->deadline)
+			schedule_close(p, "TLS handshake timed out");
+		else if (p->state != PAIR_OPEN && p->deadline && now >= p->deadline)
 			try_next_address(p, "timed out");
 		else if (p->state == PAIR_OPEN && F.o->idle_ms &&
 		         now - p->last_active >= F.o->idle_ms)
@@ -882,6 +1096,8 @@ static int timers(void)
 		F.next_sweep =
 		    now + (F.o->idle_ms && F.o->idle_ms < 1000 ? F.o->idle_ms / 4 + 1 : 100);
 	}
+	if (F.again > 0)
+		wait = 0;
 	if (F.next_sweep - now < wait)
 		wait = F.next_sweep - now;
 	if (F.stop_at && F.stop_at - now < wait)
@@ -936,6 +1152,7 @@ int forward_run(const struct forward_opts *o)
 			rc = EXIT_IO;
 			break;
 		}
+		pump_again();
 		reap();
 	}
 	close_everyone();
@@ -965,6 +1182,37 @@ int forward_parse_target(char *err, const char *arg, struct forward_target *t)
 		return -1;
 	}
 	return net_check_port(err, t->port, false, SOCK_STREAM) < 0 ? -1 : 0;
+}
+
+/* The client option msg starts with ("--cacert", not "--cacerts"), or NULL. */
+static const char *client_option_at(const char *msg)
+{
+	static const char *const opt[] = {"--cacert", "--cert", "--key"};
+
+	for (size_t i = 0; i < sizeof opt / sizeof *opt; i++) {
+		size_t len = strlen(opt[i]);
+		char next = msg[len < strlen(msg) ? len : strlen(msg)];
+		if (strncmp(msg, opt[i], len) == 0 && next != '-' && !(next >= 'a' && next <= 'z'))
+			return opt[i];
+	}
+	return NULL;
+}
+
+char *forward_target_words(char *buf, size_t cap, const char *msg)
+{
+	size_t n = 0;
+
+	while (*msg && n + 1 < cap) {
+		const char *opt = client_option_at(msg);
+		if (opt) { /* "--cacert" -> "--to-cacert" */
+			int w = snprintf(buf + n, cap - n, "--to-%s", opt + 2);
+			n = w > 0 && (size_t)w < cap - n ? n + (size_t)w : cap - 1;
+			msg += strlen(opt);
+		} else
+			buf[n++] = *msg++;
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
 /* An IPv4-mapped IPv6 address (a dual-stack listener's IPv4 client) is shown as IPv4. */

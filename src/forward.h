@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct proxy;
+struct tls_ctx;
 
 #define FORWARD_NAME_MAX 256
 
@@ -34,6 +35,9 @@ struct forward_opts {
 	const struct net_acl *acl;
 	const struct proxy *proxy; /* reach targets through it, or NULL */
 	bool json;                 /* one JSON object per ended pair on stdout */
+	struct tls_ctx *tls;       /* --tls: clients speak TLS (a server context), or NULL */
+	int handshake_ms;          /* the bound of a client's TLS handshake */
+	struct tls_ctx *to_tls;    /* --to-tls: TLS toward the targets (a client context) */
 	volatile sig_atomic_t *stop;
 };
 
@@ -48,5 +52,10 @@ int forward_run(const struct forward_opts *o);
  * cap is too small (108 bytes always suffice). Pure. */
 size_t forward_proxy_header(void *buf, size_t cap, int version, const struct sockaddr *src,
                             const struct sockaddr *dst);
+
+/* msg (a TLS client's words) with the client options it names given the names serve
+ * uses for the target side: --cacert, --cert and --key become --to-cacert, --to-cert and
+ * --to-key (serve's own are its listening side's). Returns buf. Pure. */
+char *forward_target_words(char *buf, size_t cap, const char *msg);
 
 #endif

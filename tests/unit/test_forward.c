@@ -114,10 +114,27 @@ static void test_v2(void)
 	    forward_proxy_header(buf, 20, 2, (struct sockaddr *)&s, (struct sockaddr *)&d), 0);
 }
 
+static void test_target_words(void)
+{
+	char buf[128], small[12];
+
+	CHECK_STR(forward_target_words(buf, sizeof buf,
+	                               "self-signed certificate: trust it with --cacert FILE or --pin"),
+	          "self-signed certificate: trust it with --to-cacert FILE or --pin");
+	CHECK_STR(forward_target_words(buf, sizeof buf, "cannot use --cert a.pem: no; --key k"),
+	          "cannot use --to-cert a.pem: no; --to-key k");
+	CHECK_STR(forward_target_words(buf, sizeof buf, "--certs and --key-file stay, --key"),
+	          "--certs and --key-file stay, --to-key");
+	CHECK_STR(forward_target_words(buf, sizeof buf, ""), "");
+	/* truncated, never overrun */
+	CHECK_STR(forward_target_words(small, sizeof small, "use --cacert F"), "use --to-ca");
+}
+
 void suite_forward(void);
 void suite_forward(void)
 {
 	test_targets();
 	test_v1();
 	test_v2();
+	test_target_words();
 }
