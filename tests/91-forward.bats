@@ -298,7 +298,7 @@ print(s.makefile().readline().strip())' "$PORT"
 	wait_for "$T/fwd.err" 'listening on '
 	port=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/fwd.err")
 	start_bg hold python3 "$PEERS/$FP" hold 127.0.0.1 "$port" 100
-	wait_for "$T/hold.out" '^ready$'
+	wait_for "$T/hold.out" '^ready$' 30
 	wait_for "$T/fwd.err" 'out of file descriptors'
 	ticks=$(busy_ticks "$pid" 0.5)
 	echo "ticks while starved: $ticks" >&3
