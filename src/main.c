@@ -23,11 +23,11 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve TCP, UDP or UNIX clients: raw pipe, echo, calc, chat, ..."},
     {"echo", cmd_echo, "an echo server (serve --proto echo)"},
     {"udp-send", cmd_udp_send, "send one UDP datagram (or one per line) and print the replies"},
-    {"http-head", cmd_http_head, "print the status line and headers of an http:// URL (HEAD)"},
-    {"http-get", cmd_http_get, "fetch an http:// URL: the body to stdout or to a file"},
-    {"http-post", cmd_http_post, "POST a body (-d, --data-json, -F) to an http:// URL"},
-    {"http-put", cmd_http_put, "PUT a body (-d, -T FILE) to an http:// URL"},
-    {"http-delete", cmd_http_delete, "send DELETE to an http:// URL"},
+    {"http-head", cmd_http_head, "print the status line and headers of an http(s):// URL (HEAD)"},
+    {"http-get", cmd_http_get, "fetch an http(s):// URL: the body to stdout or to a file"},
+    {"http-post", cmd_http_post, "POST a body (-d, --data-json, -F) to an http(s):// URL"},
+    {"http-put", cmd_http_put, "PUT a body (-d, -T FILE) to an http(s):// URL"},
+    {"http-delete", cmd_http_delete, "send DELETE to an http(s):// URL"},
     {"resolve", cmd_resolve, "print the addresses of names, or the names of addresses"},
     {"wait", cmd_wait, "wait until TCP, UNIX or HTTP services are up, then maybe run a command"},
     {NULL, NULL, NULL},
@@ -42,7 +42,7 @@ static void usage(FILE *to)
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(to, "  %-11s %s\n", c->name, c->summary);
 	fprintf(to, "\nExit status: 0 ok, 1 no, 2 usage, 3 resolve, 4 network, 5 timeout,\n"
-	            "6 protocol, 7 local I/O. See sockit(1).\n");
+	            "6 protocol, 7 local I/O, 8 TLS. See sockit(1).\n");
 }
 
 static const struct command *find(const char *name)
