@@ -299,7 +299,8 @@ plain 0" ]
 # start_nginx_tls [DIRECTIVES]: start_nginx with an https server (the test CA's
 # certificate, DIRECTIVES added to its block) and a plain one beside it, serving the same
 # files; /to-https and /to-http redirect across.
-# Their log has the connection's number, the scheme, the request and the Authorization
+# Both listen on 127.0.0.1 and ::1: tests reach them as localhost, which a stock hosts
+# file makes ::1 first. Their log has the connection's number, the scheme, the request and the Authorization
 # and Cookie it carried. Sets NGS_PORT (https) and NGP_PORT (http), NGX_LOG.
 start_nginx_tls() {
 	local dir=$T/nginx fmt
@@ -308,8 +309,8 @@ start_nginx_tls() {
 	NGX_LOG=$dir/tls.log
 	fmt="log_format tls '\$connection \$scheme \$request auth=\$http_authorization cookie=\$http_cookie';"
 	start_nginx "" "$fmt" \
-		"server { listen 127.0.0.1:$NGS_PORT ssl; ssl_certificate $PKI/srv.pem; ssl_certificate_key $PKI/srv.key; root $dir/www; access_log $NGX_LOG tls; ${1:-} location = /to-http { return 302 http://127.0.0.1:$NGP_PORT/small.txt; } }" \
-		"server { listen 127.0.0.1:$NGP_PORT; root $dir/www; access_log $NGX_LOG tls; location = /to-https { return 301 https://localhost:$NGS_PORT/small.txt; } }"
+		"server { listen 127.0.0.1:$NGS_PORT ssl; listen [::1]:$NGS_PORT ssl; ssl_certificate $PKI/srv.pem; ssl_certificate_key $PKI/srv.key; root $dir/www; access_log $NGX_LOG tls; ${1:-} location = /to-http { return 302 http://127.0.0.1:$NGP_PORT/small.txt; } }" \
+		"server { listen 127.0.0.1:$NGP_PORT; listen [::1]:$NGP_PORT; root $dir/www; access_log $NGX_LOG tls; location = /to-https { return 301 https://localhost:$NGS_PORT/small.txt; } }"
 	echo "hello over tls" >"$NGX/small.txt"
 	wait_accepts 127.0.0.1 "$NGS_PORT"
 	wait_accepts 127.0.0.1 "$NGP_PORT"
