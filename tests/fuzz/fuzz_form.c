@@ -16,17 +16,29 @@ static void check(int ok)
 		abort();
 }
 
-/* The quoted value after key (name=" or filename=") in the disposition line: no quote,
- * CR or LF inside it. */
-static void check_quoted(const char *line, size_t n, const char *key)
+/* The quoted value that starts at p: no CR or LF before its closing quote; what follows
+ * that quote. A name may itself hold `filename="` (escaped), so the line is read in order
+ * from its known start, never searched. */
+static const char *skip_quoted(const char *p, const char *end)
 {
-	const char *p = memmem(line, n, key, strlen(key)), *end = line + n;
-
-	if (!p)
-		return;
-	for (p += strlen(key); p < end && *p != '"'; p++)
+	for (; p < end && *p != '"'; p++)
 		check(*p != '\r' && *p != '\n');
 	check(p < end);
+	return p + 1;
+}
+
+/* The disposition line [line, end) after its fixed start: the name's quoted value, then
+ * nothing, or `; filename="` and a quoted value, then nothing. */
+static void check_disposition(const char *p, const char *end)
+{
+	static const char fn[] = "; filename=\"";
+
+	p = skip_quoted(p, end);
+	if (p < end) {
+		check((size_t)(end - p) > sizeof fn - 1 && memcmp(p, fn, sizeof fn - 1) == 0);
+		p = skip_quoted(p + sizeof fn - 1, end);
+	}
+	check(p == end);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -50,8 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(memcmp(head + n - 4, "\r\n\r\n", 4) == 0);
 		line_end = memmem(head + 12, n - 12, "\r\n", 2);
 		check(line_end != NULL);
-		check_quoted(head + 12, (size_t)(line_end - head - 12), "name=\"");
-		check_quoted(head + 12, (size_t)(line_end - head - 12), "filename=\"");
+		check_disposition(head + sizeof first - 1, line_end);
 		/* no line of the head starts a boundary but the first */
 		check(memmem(head + 1, n - 1, "\n--BOUNDARY", 11) == NULL);
 	}
