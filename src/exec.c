@@ -439,15 +439,17 @@ static void carrier_signals(void)
 }
 
 /* The TLS handshake of the client on sock, bounded; -v logs the session or why it failed.
- * Returns 0 with *tr the session, or -1. */
+ * Returns 0 with *tr the session, 1 if the client closed having sent nothing, or -1. */
 static int carrier_handshake(const struct exec_serve_opts *o, int sock, const char *who,
                              struct transport *tr)
 {
 	char words[TLS_ERR_LEN + 2 * TLS_NAME_LEN];
 
 	if (transport_accept_wait(tr, o->tls, sock, o->handshake_ms) < 0) {
-		diag_verbose(1, "%s: %s", who, tr->err);
-		return -1;
+		/* connected and closed (a port check): an end, not a failed handshake */
+		diag_verbose(1, "%s: %s", who,
+		             tr->peer_silent ? "closed before its TLS handshake" : tr->err);
+		return tr->peer_silent ? 1 : -1;
 	}
 	diag_verbose(1, "%s: %s", who, transport_server_words(tr, words, sizeof words));
 	return 0;
@@ -465,8 +467,9 @@ static int carry(const struct exec_serve_opts *o, int sock, const char *who)
 	int in[2], out[2], status = 0;
 	pid_t pid;
 
-	if (carrier_handshake(o, sock, who, &tr) < 0)
-		return EXIT_TLS;
+	int hs = carrier_handshake(o, sock, who, &tr);
+	if (hs != 0)
+		return hs > 0 ? 0 : EXIT_TLS;
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
 		diag_err("%s: pipe: %s", who, strerror(errno));
 		return EXIT_IO;

@@ -396,9 +396,12 @@ static void update_interest(struct pair *p)
 	}
 	for (int i = 0; i < 2; i++) {
 		int mask = 0;
-		if (!p->d[i].eof && !p->d[i].full)
+		/* a TLS read that waits for room, or a write that waits for the peer's bytes
+		 * (a renegotiation, a key update), watches that event instead of its own: the
+		 * own one would wake the loop at once, again and again, to no effect */
+		if (!p->d[i].eof && !p->d[i].full && !(p->xwant[i] & LOOP_WRITE))
 			mask |= LOOP_READ;
-		if (p->d[!i].held > 0)
+		if (p->d[!i].held > 0 && !(p->xwant[i] & LOOP_READ))
 			mask |= LOOP_WRITE;
 		mask |= p->xwant[i];
 		if (loop_watch(F.loop, p->fd[i], mask, on_pair_event, p) < 0)
@@ -837,6 +840,23 @@ static void add_pair(int fd, const struct sockaddr_storage *ss, socklen_t len)
 
 /* ---- the end of a pair, said once ---- */
 
+/* -v's words for the pair's TLS sides: ", tls: client TLSv1.3, target TLSv1.2"; a side
+ * whose handshake was not done is "client -"; "" with no TLS side. Returns buf. */
+static const char *tls_words(const struct pair *p, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		const char *v = p->tr[i] ? transport_tls_version(p->tr[i]) : "";
+		if ((i ? F.o->to_tls : F.o->tls) == NULL || n >= cap)
+			continue;
+		n += (size_t)snprintf(buf + n, cap - n, "%s %s %s", n ? "," : ", tls:",
+		                      side_name[i], *v ? v : "-");
+	}
+	return buf;
+}
+
 static void report(const struct pair *p)
 {
 	char who[NET_ADDR_LEN];
@@ -846,8 +866,9 @@ static void report(const struct pair *p)
 	if (diag_level() < 1 && !F.o->json)
 		return;
 	const char *c = client_name(p, who, sizeof who), *t = target_name(p);
-	diag_verbose(1, "%s -> %s %s: %llu bytes to the target, %llu bytes back, %lld ms", c, t,
-	             p->why, p->d[0].bytes, p->d[1].bytes, ms);
+	char tls[64];
+	diag_verbose(1, "%s -> %s %s: %llu bytes to the target, %llu bytes back, %lld ms%s", c,
+	             t, p->why, p->d[0].bytes, p->d[1].bytes, ms, tls_words(p, tls, sizeof tls));
 	if (!F.o->json)
 		return;
 	json_begin(&j);
@@ -857,6 +878,10 @@ static void report(const struct pair *p)
 	json_int(&j, "bytes_to_client", (long long)p->d[1].bytes);
 	json_int(&j, "ms", ms);
 	json_cstr(&j, "end", p->why);
+	for (int i = 0; i < 2; i++) /* the TLS sides only */
+		if ((i ? F.o->to_tls : F.o->tls) != NULL)
+			json_cstr(&j, i ? "tls_target" : "tls_client",
+			          p->tr[i] ? transport_tls_version(p->tr[i]) : "");
 	json_end(&j, stdout);
 	json_free(&j);
 }

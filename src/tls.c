@@ -113,6 +113,7 @@ typedef struct {
 	X(int, SSL_CTX_use_PrivateKey_file, (SSL_CTX *, const char *, int))                  \
 	X(int, SSL_CTX_check_private_key, (const SSL_CTX *))                                 \
 	X(int, SSL_CTX_set_alpn_protos, (SSL_CTX *, const unsigned char *, unsigned))        \
+	X(void, SSL_CTX_set_default_read_buffer_len, (SSL_CTX *, size_t))                    \
 	X(SSL *, SSL_new, (SSL_CTX *))                                                       \
 	X(void, SSL_free, (SSL *))                                                           \
 	X(int, SSL_set_fd, (SSL *, int))                                                     \
@@ -136,6 +137,8 @@ typedef struct {
 	X(void, SSL_get0_alpn_selected, (const SSL *, const unsigned char **, unsigned *))   \
 	X(const char *, SSL_get_servername, (const SSL *, int))                              \
 	X(BIO *, SSL_get_wbio, (const SSL *))                                                \
+	X(BIO *, SSL_get_rbio, (const SSL *))                                                \
+	X(uint64_t, BIO_number_read, (BIO *))                                                \
 	X(long, BIO_ctrl, (BIO *, int, long, void *))                                        \
 	X(int, X509_VERIFY_PARAM_set1_ip_asc, (X509_VERIFY_PARAM *, const char *))           \
 	X(const char *, X509_verify_cert_error_string, (long))                               \
@@ -170,6 +173,7 @@ static struct {
 } ssl;
 
 #define LIBSSL        "libssl.so.3"
+#define READ_BUFFER   (64 * 1024) /* raw bytes one read(2) takes with read-ahead */
 #define MISSING_WORDS "TLS needs " LIBSSL " (Debian: apt-get install libssl3)"
 
 static int load_state; /* 0: not tried; 1: loaded; -1: missing */
@@ -262,6 +266,11 @@ static void ctx_common(SSL_CTX *c)
 	                 SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
 	                     SSL_MODE_AUTO_RETRY | SSL_MODE_RELEASE_BUFFERS,
 	                 NULL);
+	/* read-ahead: one read(2) takes as many records as READ_BUFFER holds, so many small
+	 * records cost one system call, not two each (header, then body); tls_read returns
+	 * all the whole ones. The buffer is released again once empty */
+	ssl.SSL_CTX_ctrl(c, SSL_CTRL_SET_READ_AHEAD, 1, NULL);
+	ssl.SSL_CTX_set_default_read_buffer_len(c, READ_BUFFER);
 	/* an EOF without close_notify reads as an end; tls_read tells one inside a record.
 	 * Kernel TLS where the kernel offers it, so splice(2) and sendfile(2) keep working
 	 * (tls_ktls_send says whether it was granted) */
@@ -427,6 +436,7 @@ struct tls_conn {
 	int held_rc;    /* a read's end or failure met after bytes it returned */
 	char held_err[TLS_ERR_LEN];
 	bool held_end;  /* the peer's end, met after bytes a read returned: the next read's */
+	bool starved;   /* the last read wanted the socket: what is held is part of a record */
 };
 
 /* True if s is an IPv4 or IPv6 literal: checked as an address, and sent as no SNI. */
@@ -532,6 +542,14 @@ static int outcome(char *err, struct tls_conn *t, int ret, bool handshake)
 	default:
 		e = ssl.ERR_get_error();
 		ssl.ERR_clear_error();
+		if (!handshake && ERR_GET_LIB(e) == ERR_LIB_SSL &&
+		    ERR_GET_REASON(e) == R_ALERT_HANDSHAKE_FAILURE) {
+			/* an established session's peer: what a server refuses then is a
+			 * renegotiation (TLS 1.2), which the peer then ends with this alert */
+			snprintf(err, TLS_ERR_LEN, "the peer ended the session with a handshake "
+			                           "failure (a renegotiation refused?)");
+			return TLS_EFAIL;
+		}
 		snprintf(err, TLS_ERR_LEN, "%s%s", handshake ? "handshake failed: " : "",
 		         error_words(e, e ? ssl.ERR_reason_error_string(e) : NULL));
 		return TLS_EFAIL;
@@ -742,18 +760,20 @@ ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap)
 	}
 	if (t->held_end)
 		return 0;
-	/* the records the library holds already go too (never a wait for more: the socket
-	 * may be blocking) */
+	/* the records the library holds already go too (never a wait for a new one: the
+	 * socket may be blocking; at most for the rest of one read-ahead began) */
 	while (got < cap && (got == 0 || ssl.SSL_has_pending(t->ssl))) {
 		int want = cap - got > INT_MAX ? INT_MAX : (int)(cap - got);
 		errno = 0;
 		ssl.ERR_clear_error();
 		int n = ssl.SSL_read(t->ssl, (char *)buf + got, want);
+		t->starved = false;
 		if (n > 0) {
 			got += (size_t)n;
 			continue;
 		}
 		rc = outcome(err, t, n, false);
+		t->starved = rc == TLS_WANT_READ;
 		if (rc == 0)
 			rc = stream_end(err, t);
 		if (got == 0 || rc == TLS_WANT_READ || rc == TLS_WANT_WRITE)
@@ -808,7 +828,16 @@ size_t tls_pending(const struct tls_conn *t)
 		return 1;
 	if (n > 0)
 		return (size_t)n;
-	return ssl.SSL_has_pending(t->ssl) ? 1 : 0;
+	/* raw bytes held after a read that wanted the socket are a record's first part: the
+	 * socket polls readable for the rest (counting them would make a poller spin) */
+	return !t->starved && ssl.SSL_has_pending(t->ssl) ? 1 : 0;
+}
+
+bool tls_peer_silent(const struct tls_conn *t)
+{
+	BIO *b = ssl.SSL_get_rbio(t->ssl);
+
+	return !t->done && b && ssl.BIO_number_read(b) == 0;
 }
 
 bool tls_ktls_send(const struct tls_conn *t)
@@ -839,6 +868,11 @@ static void cert_info(X509 *x, struct tls_info *info)
 	if (na && ssl.ASN1_TIME_to_tm(na, &tm) == 1)
 		strftime(info->not_after, sizeof info->not_after, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	info->days_left = na ? days_between(NULL, na) : 0;
+}
+
+const char *tls_version(const struct tls_conn *t)
+{
+	return t->done ? ssl.SSL_get_version(t->ssl) : "";
 }
 
 void tls_get_info(const struct tls_conn *t, struct tls_info *info)

@@ -98,10 +98,10 @@ void tls_conn_free(struct tls_conn *t);
  * a client) the peer is trusted; TLS_WANT_READ/TLS_WANT_WRITE; or TLS_EFAIL / TLS_ENET
  * with err in words ("certificate for 127.0.0.1 has expired (3 days ago)"). */
 int tls_handshake(char *err, struct tls_conn *t);
-/* Reads at most cap bytes: one record, and those the library holds already; on a
- * blocking socket it waits as read(2) does. Returns the count; 0 at the
- * peer's end (its close_notify, or a TCP end between records: not an error, as curl);
- * TLS_WANT_READ/TLS_WANT_WRITE with nothing read; TLS_ETRUNC (an end inside a record),
+/* Reads at most cap bytes: one record, and those the library holds already (it reads
+ * ahead: one read(2) may take many records); on a blocking socket it waits as read(2)
+ * does. Returns the count; 0 at the peer's end (its close_notify, or a TCP end between
+ * records: not an error, as curl); TLS_WANT_READ/TLS_WANT_WRITE with nothing read; TLS_ETRUNC (an end inside a record),
  * TLS_ENET (errno kept) or TLS_EFAIL, with err filled. */
 ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap);
 /* Writes at most len bytes. Returns the count taken (at least 1), TLS_WANT_*, or
@@ -111,15 +111,20 @@ ssize_t tls_write(char *err, struct tls_conn *t, const void *buf, size_t len);
  * TLS_WANT_WRITE, or TLS_ENET / TLS_EFAIL. */
 int tls_close_notify(char *err, struct tls_conn *t);
 /* Bytes the library holds that a read returns without the socket polling readable
- * (decrypted, or at least 1 for a whole record still undecrypted, or an end or failure
- * met after bytes a read returned). */
+ * (decrypted, or at least 1 for records read ahead and not yet decrypted, or an end or
+ * failure met after bytes a read returned); 0 after a read that wanted the socket. */
 size_t tls_pending(const struct tls_conn *t);
+/* True if the handshake is not done and the peer has sent not one byte: a client that
+ * connected and closed (a port check) rather than one that failed. */
+bool tls_peer_silent(const struct tls_conn *t);
 /* True if the kernel encrypts what is written (kTLS granted): splice/sendfile into the
  * socket keep working. */
 bool tls_ktls_send(const struct tls_conn *t);
 /* Fills in the session's details: all empty (version "") unless the handshake completed
  * (it may have, and the peer still not be trusted: verified false). */
 void tls_get_info(const struct tls_conn *t, struct tls_info *info);
+/* The version agreed, "TLSv1.3", or "" while the handshake is not done. */
+const char *tls_version(const struct tls_conn *t);
 /* The server name the client asked for (SNI), or NULL. */
 const char *tls_sni(const struct tls_conn *t);
 

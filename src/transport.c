@@ -166,6 +166,11 @@ short transport_events(ssize_t code)
 	return code == TRANSPORT_WANT_READ ? POLLIN : code == TRANSPORT_WANT_WRITE ? POLLOUT : 0;
 }
 
+const char *transport_tls_version(const struct transport *t)
+{
+	return t && t->tls ? tls_version(t->tls) : NULL;
+}
+
 char *transport_server_words(const struct transport *t, char *buf, size_t cap)
 {
 	struct tls_info i;
@@ -189,9 +194,11 @@ int transport_accept_wait(struct transport *t, struct tls_ctx *ctx, int fd, int 
 	transport_tls(t, fd, conn);
 	if ((rc = transport_handshake_wait(t, timeout_ms)) == 0)
 		return 0;
+	bool silent = tls_peer_silent(conn);
 	net_drop_input(fd);
 	memcpy(why, t->err, sizeof why); /* transport_free clears it */
 	transport_free(t);
 	memcpy(t->err, why, sizeof why);
+	t->peer_silent = silent;
 	return rc;
 }

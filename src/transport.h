@@ -34,6 +34,7 @@ struct transport {
 	bool zero_copy_in;    /* reads may be spliced from fd (plain only) */
 	bool handshaken;      /* TLS: the handshake is done (plain: always) */
 	bool closed_write;    /* FIN or close_notify sent */
+	bool peer_silent;     /* a failed TLS accept: the client closed having sent nothing */
 	char err[TLS_ERR_LEN];
 };
 
@@ -70,10 +71,14 @@ size_t transport_pending(const struct transport *t);
 /* The poll(2) events a WANT code waits for (POLLIN or POLLOUT); 0 for other codes. */
 short transport_events(ssize_t code);
 /* A server's TLS session of ctx over the accepted fd, its whole handshake bounded by
- * timeout_ms. Returns 0 with t the session, or a failure with t->err in words; t is then
- * plain, and what the client sent was dropped (a close with unread bytes is a reset,
+ * timeout_ms. Returns 0 with t the session, or a failure with t->err in words (and
+ * t->peer_silent if the client closed without a byte); t is then plain, and what the
+ * client sent was dropped (a close with unread bytes is a reset,
  * which could overtake the alert that tells the client why). */
 int transport_accept_wait(struct transport *t, struct tls_ctx *ctx, int fd, int timeout_ms);
+/* The TLS version agreed ("TLSv1.3"; "" before the handshake is done), or NULL for a
+ * plain socket. */
+const char *transport_tls_version(const struct transport *t);
 /* A server's -v words for its session, once handshaken: "TLSv1.3 TLS_AES_256_GCM_SHA384,
  * client certificate: CN=alice, copy path (no kernel TLS)". Returns buf. */
 char *transport_server_words(const struct transport *t, char *buf, size_t cap);

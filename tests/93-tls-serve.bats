@@ -285,3 +285,80 @@ PY
 	wait_exit "$held" 10
 	file_is "$T/held.out" "PONG:still"
 }
+
+@test "tls: 200 records that came in one TCP segment are read in one go, not one per event-loop round" {
+	tls_serve -vv -p echo 127.0.0.1 0
+	# the records are made in memory and sent with one write: the server wakes once for all
+	cat >"$T/burst.py" <<'PY'
+import socket, ssl, sys
+port, ca = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = ctx.wrap_bio(inc, out, server_hostname="127.0.0.1")
+s = socket.create_connection(("127.0.0.1", port))
+def pump():
+    data = out.read()
+    if data:
+        s.sendall(data)
+while True:
+    try:
+        tls.do_handshake()
+        break
+    except ssl.SSLWantReadError:
+        pump()
+        inc.write(s.recv(65536))
+pump()
+for i in range(200):
+    tls.write(b"record %03d\n" % i)
+pump()
+got = b""
+while len(got) < 2200:
+    try:
+        got += tls.read(65536)
+    except ssl.SSLWantReadError:
+        inc.write(s.recv(65536))
+sys.stdout.buffer.write(got)
+PY
+	run_io burst timeout 30 python3 "$T/burst.py" "$PORT" "$CERTS/ca.pem"
+	rc_is burst 0
+	[ "$(wc -l <"$T/burst.out")" -eq 200 ]
+	[ "$(sed -n 200p "$T/burst.out")" = "record 199" ]
+	# one read took (nearly) all 2200 bytes: without read-ahead each record is a read
+	local most
+	most=$(sed -n 's/.*: read \([0-9]*\) bytes$/\1/p' "$T/server.err" | sort -n | tail -1)
+	echo "largest read: $most bytes; reads: $(grep -c ': read [0-9]* bytes$' "$T/server.err")" >&3
+	[ "$most" -ge 1100 ]
+}
+
+@test "tls: a TLS 1.2 client that asks to renegotiate (s_client's R) is refused: one -v line, no busy loop, the server serves the next" {
+	tls_serve -v -p echo 127.0.0.1 0
+	hold_fifo "$T/fifo"
+	start_bg sc --stdin "$T/fifo" timeout 30 openssl s_client -tls1_2 -CAfile "$CERTS/ca.pem" \
+		-verify_return_error -connect "127.0.0.1:$PORT"
+	echo hello >&9
+	wait_for "$T/sc.out" '^hello$'
+	echo R >&9
+	wait_for "$T/server.err" ': the peer ended the session with a handshake failure \(a renegotiation refused\?\)$'
+	local ticks
+	ticks=$(busy_ticks "$SERVER_PID" 0.5)
+	echo "after the renegotiation: $ticks ticks in 0.5 s" >&3
+	[ "$ticks" -le 3 ]
+	exec 9>&-
+	echo next >"$T/next"
+	run_io next --stdin "$T/next" timeout 30 python3 "$PEERS/tls_client.py" --cafile "$CERTS/ca.pem" 127.0.0.1 "$PORT"
+	rc_is next 0
+	file_is "$T/next.out" next
+}
+
+@test "tls -e: a client that connects and closes without a byte (a port check) is a normal end, not a failed handshake; a plaintext client still is" {
+	tls_serve -v -k -e cat 127.0.0.1 0
+	timeout 10 nc.openbsd -z 127.0.0.1 "$PORT"
+	wait_for "$T/server.err" ': program exited with status [0-9]+, '
+	grep -Eq '^sockit: serve: 127\.0\.0\.1:[0-9]+: closed before its TLS handshake$' "$T/server.err"
+	grep -Eq '^sockit: serve: 127\.0\.0\.1:[0-9]+: program exited with status 0, [0-9.]+ s$' "$T/server.err"
+	! grep -q 'handshake failed' "$T/server.err"
+	printf 'GET / HTTP/1.0\r\n\r\n' >"$T/plain"
+	run_io plain --stdin "$T/plain" timeout 10 nc.openbsd -N 127.0.0.1 "$PORT"
+	wait_for "$T/server.err" ': program exited with status 8, '
+	grep -Eq '^sockit: serve: 127\.0\.0\.1:[0-9]+: handshake failed: peer speaks no TLS$' "$T/server.err"
+}

@@ -31,7 +31,7 @@ tls_client() {
 	[ "${lines[-1]}" = "$(sha "$T/down") 4194304" ]
 	wait_for "$T/target.out" '^eof 4194304 '
 	same_file "$T/up" "$T/got_up"
-	wait_for "$T/fwd.err" "-> 127.0.0.1:$PEER_PORT closed: 4194304 bytes to the target, 4194304 bytes back"
+	wait_for "$T/fwd.err" "-> 127.0.0.1:$PEER_PORT closed: 4194304 bytes to the target, 4194304 bytes back, [0-9]+ ms, tls: client TLSv1\.3\$"
 }
 
 @test "forward --tls: half-close: the client's close_notify is the target's EOF, then it answers" {
@@ -62,9 +62,9 @@ tls_client() {
 	[ "${lines[-1]}" = beside ]
 	timeout 10 cat <&5 >/dev/null || true
 	exec 5<&-
-	wait_for "$T/fwd.err" 'TLS handshake failed: 0 bytes to the target, 0 bytes back'
+	wait_for "$T/fwd.err" 'TLS handshake failed: 0 bytes to the target, 0 bytes back, [0-9]+ ms, tls: client -$'
 	grep -q '^sockit: serve: 127\.0\.0\.1:[0-9]*: handshake failed: peer speaks no TLS$' "$T/fwd.err"
-	wait_for "$T/fwd.err" "-> 127.0.0.1:[0-9]* closed: 7 bytes to the target, 7 bytes back"
+	wait_for "$T/fwd.err" "-> 127.0.0.1:[0-9]* closed: 7 bytes to the target, 7 bytes back, [0-9]+ ms, tls: client TLSv1\.3\$"
 }
 
 @test "forward --tls: a client that never says hello is closed after the handshake bound" {
@@ -89,7 +89,7 @@ tls_echo() {
 	run_io nc --stdin "$T/up" timeout 30 nc.openbsd -N 127.0.0.1 "$PORT"
 	rc_is nc 0
 	same_file "$T/up" "$T/nc.out"
-	wait_for "$T/fwd.err" "-> 127.0.0.1:$ECHO_PORT closed: 3000000 bytes to the target, 3000000 bytes back"
+	wait_for "$T/fwd.err" "-> 127.0.0.1:$ECHO_PORT closed: 3000000 bytes to the target, 3000000 bytes back, [0-9]+ ms, tls: target TLSv1\.3\$"
 }
 
 
@@ -125,6 +125,25 @@ tls_echo() {
 	wait_for "$T/fwd.err" "no target reachable \\(127.0.0.1:$PEER_PORT\\): timed out$"
 }
 
+@test "forward --tls --to-tls: TLS on both sides, python ssl client to a TLS 1.2 target; -v and --json name both sides' versions" {
+	hold_fifo "$T/sfifo"
+	start_bg target --stdin "$T/sfifo" openssl s_server -tls1_2 -rev -cert "$CERTS/server.pem" \
+		-key "$CERTS/server.key" -accept 127.0.0.1:0
+	wait_for "$T/target.out" '^ACCEPT 127\.0\.0\.1:[0-9]+$'
+	local tport
+	tport=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/target.out")
+	start_named fwd serve -v --json --tls --cert "$CERTS/server.pem" --key "$CERTS/server.key" \
+		--to-tls --to-cacert "$CERTS/ca.pem" --tls-name localhost --to "127.0.0.1:$tport" 127.0.0.1 0
+	printf 'hello\n' >"$T/in"
+	run_io c --stdin "$T/in" timeout 30 python3 "$PEERS/tls_client.py" --cafile "$CERTS/ca.pem" 127.0.0.1 "$PORT"
+	rc_is c 0
+	file_is "$T/c.out" olleh
+	wait_for "$T/fwd.err" "-> 127\.0\.0\.1:$tport [a-z ]+: 6 bytes to the target, 6 bytes back, [0-9]+ ms, tls: client TLSv1\.3, target TLSv1\.2\$" 10
+	run jq -r '[.tls_client, .tls_target] | @tsv' "$T/fwd.out"
+	[ "$output" = "$(printf 'TLSv1.3\tTLSv1.2')" ]
+	exec 9>&-
+}
+
 @test "forward --tls --to-tls: TLS on both sides, python ssl client to a TLS echo target" {
 	tls_echo
 	start_named fwd serve --tls --cert "$CERTS/server.pem" --key "$CERTS/server.key" \
@@ -152,4 +171,51 @@ cannot use --to-tls with -u (there is no DTLS)|-u --to 127.0.0.1:80 --to-tls 0
 cannot use --to-cacert /nonexistent: No such file or directory|--to 127.0.0.1:80 --to-tls --to-cacert /nonexistent 0
 cannot use --to-cert /nonexistent: No such file or directory|--to 127.0.0.1:80 --to-tls --to-cert /nonexistent 0
 EOF2
+}
+
+@test "forward --to-tls: a TLS 1.2 target that renegotiates (s_server's R) mid-session: bytes still flow both ways, no busy loop" {
+	hold_fifo "$T/sfifo"
+	start_bg target --stdin "$T/sfifo" openssl s_server -tls1_2 -cert "$CERTS/server.pem" \
+		-key "$CERTS/server.key" -accept 127.0.0.1:0
+	wait_for "$T/target.out" '^ACCEPT 127\.0\.0\.1:[0-9]+$'
+	local tport
+	tport=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/target.out")
+	start_named fwd serve -v --to-tls --to-cacert "$CERTS/ca.pem" --tls-name localhost \
+		--to "127.0.0.1:$tport" 127.0.0.1 0
+	mkfifo "$T/cfifo"
+	exec 8<>"$T/cfifo"
+	start_bg client --stdin "$T/cfifo" timeout 30 nc.openbsd 127.0.0.1 "$PORT"
+	echo up-1 >&8
+	wait_for "$T/target.out" '^up-1$'
+	echo down-1 >&9
+	wait_for "$T/client.out" '^down-1$'
+	echo R >&9
+	wait_for "$T/target.out" '^SSL_do_handshake -> 1$'
+	echo up-2 >&8
+	wait_for "$T/target.out" '^up-2$'
+	echo down-2 >&9
+	wait_for "$T/client.out" '^down-2$'
+	local ticks
+	ticks=$(busy_ticks "$SERVER_PID" 0.5)
+	echo "after the renegotiation: $ticks ticks in 0.5 s" >&3
+	[ "$ticks" -le 3 ]
+	file_is "$T/client.out" down-1 down-2
+	exec 8>&- 9>&-
+}
+
+@test "forward --tls: a TLS 1.2 client that asks to renegotiate (s_client's R) is refused: the pair ends, no busy loop" {
+	start_named echo echo 127.0.0.1 0
+	fwd_tls -v --to "127.0.0.1:$PORT"
+	hold_fifo "$T/fifo"
+	start_bg sc --stdin "$T/fifo" timeout 30 openssl s_client -tls1_2 -CAfile "$CERTS/ca.pem" \
+		-verify_return_error -connect "127.0.0.1:$PORT"
+	echo hello >&9
+	wait_for "$T/sc.out" '^hello$'
+	echo R >&9
+	wait_for "$T/fwd.err" ' error on the client side: 6 bytes to the target, 6 bytes back, '
+	local ticks
+	ticks=$(busy_ticks "$SERVER_PID" 0.5)
+	echo "after the renegotiation: $ticks ticks in 0.5 s" >&3
+	[ "$ticks" -le 3 ]
+	exec 9>&-
 }
