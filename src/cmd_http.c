@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
+#include "http_retry.h"
 #include "json.h"
 #include "loop.h"
 #include "net.h"
@@ -517,17 +518,13 @@ static int on_status(struct fetch *f, const struct http_event *ev)
 	return text_line(f, ev->line, ev->len);
 }
 
-/* Retry-After (RFC 9110 §10.2.3) in seconds; an HTTP-date is left to the usual pause. */
+/* Retry-After (RFC 9110 §10.2.3): seconds, or an HTTP-date; anything else (or over a
+ * day) is left to the usual pause. */
 static void retry_after(struct fetch *f, const struct http_event *ev)
 {
-	char v[24];
 	long long n;
 
-	if (ev->valuelen >= sizeof v)
-		return;
-	memcpy(v, ev->value, ev->valuelen);
-	v[ev->valuelen] = '\0';
-	if (parse_count(v, 0, 24 * 3600, &n) == 0)
+	if (http_retry_after(ev->value, ev->valuelen, (int64_t)time(NULL), 24 * 3600, &n) == 0)
 		f->retry_after = n;
 }
 

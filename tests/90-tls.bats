@@ -486,3 +486,39 @@ assert b.startswith(b"--sockit-") and b"name=\"a\"\r\n\r\nb\r\n" in b' "$T/body.
 	same "delete rc" "$RC" 0
 	[ ! -e "$NGX/pipe.bin" ]
 }
+
+@test "tls: --retry waits until a Retry-After HTTP date (an https server's 503), then takes the 200" {
+	cat >"$T/later.py" <<'PY'
+import email.utils, http.server, ssl, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    n = 0
+    def do_GET(self):
+        H.n += 1
+        if H.n == 1:
+            self.send_response(503)
+            self.send_header("Retry-After", email.utils.formatdate(time.time() + 3, usegmt=True))
+            body = b"later\n"
+        else:
+            self.send_response(200)
+            body = b"now\n"
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+print("port", srv.server_address[1], flush=True)
+srv.serve_forever()
+PY
+	start_peer later python3 "$T/later.py" "$PKI/srv.pem" "$PKI/srv.key"
+	local start
+	start=$(now_us)
+	run_io get timeout 20 "$SOCKIT" http-get -v --retry 1 --cacert "$PKI/ca.pem" "https://127.0.0.1:$PEER_PORT/"
+	rc_is get 0
+	file_is "$T/get.out" now
+	grep -Eq '^sockit: http-get: retry 1 of 1 in [23] s: 503 Service Unavailable$' "$T/get.err"
+	[ "$(ms_since "$start")" -ge 2000 ]
+}
