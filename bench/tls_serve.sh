@@ -4,7 +4,9 @@
 # certificate (P-256): handshakes per second as `ab -n REQUESTS -c 20 https://...`
 # measures them (a connection, so a full handshake, per request); rounds alternate
 # between the servers and the table shows medians, with each server's CPU time per
-# handshake (from /proc, steadier than the rate on a shared machine). Then the memory of
+# handshake (from /proc, steadier than the rate on a shared machine), and the median of
+# each round's own ratio (sockit's rate / nginx's, nginx's CPU / sockit's: paired, so a
+# machine busy for a while slows both sides of a ratio alike). Then the memory of
 # idle TLS sessions: IDLE clients complete a handshake and stay silent, and the table
 # shows what the server's VmRSS grew by per connection, sockit against nginx.
 # Servers run on CPU 0, the load on CPU 1.
@@ -127,10 +129,15 @@ echo "warming up"
 run_ab sockit "$port_sockit" "$PID_sockit"
 run_ab nginx "$port_nginx" "$PID_nginx"
 : >"$work/rate.sockit"; : >"$work/rate.nginx"; : >"$work/cpu.sockit"; : >"$work/cpu.nginx"
+: >"$work/ratio.rate"; : >"$work/ratio.cpu"
 for ((r = 1; r <= ROUNDS; r++)); do
 	run_ab sockit "$port_sockit" "$PID_sockit"
 	run_ab nginx "$port_nginx" "$PID_nginx"
 	echo "round $r: sockit $(tail -n 1 "$work/rate.sockit")/s ($(tail -n 1 "$work/cpu.sockit") us CPU each), nginx $(tail -n 1 "$work/rate.nginx")/s ($(tail -n 1 "$work/cpu.nginx") us CPU each)"
+	awk -v a="$(tail -n 1 "$work/rate.sockit")" -v b="$(tail -n 1 "$work/rate.nginx")" \
+		'BEGIN { printf "%.3f\n", a / b }' >>"$work/ratio.rate"
+	awk -v a="$(tail -n 1 "$work/cpu.nginx")" -v b="$(tail -n 1 "$work/cpu.sockit")" \
+		'BEGIN { printf "%.3f\n", a / b }' >>"$work/ratio.cpu"
 done
 idle sockit "$port_sockit" "$PID_sockit"
 idle nginx "$port_nginx" "$PID_nginx"
@@ -140,3 +147,5 @@ echo '|---|---|---|---|'
 for s in sockit nginx; do
 	printf '| %s | %s | %s us | %s |\n' "$s" "$(median <"$work/rate.$s")" "$(median <"$work/cpu.$s")" "${mem[$s]}"
 done
+printf '\nsockit vs nginx, median of the paired rounds: handshakes/s %sx, CPU per handshake %sx (above 1: sockit uses less)\n' \
+	"$(median <"$work/ratio.rate")" "$(median <"$work/ratio.cpu")"

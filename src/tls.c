@@ -47,6 +47,7 @@ typedef struct {
 #define SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER 0x2u
 #define SSL_MODE_AUTO_RETRY            0x4u
 #define SSL_MODE_RELEASE_BUFFERS       0x10u
+#define SSL_MODE_NO_AUTO_CHAIN         0x8u
 #define SSL_OP_ENABLE_KTLS             ((uint64_t)1 << 3)
 #define SSL_OP_IGNORE_UNEXPECTED_EOF   ((uint64_t)1 << 7)
 #define SSL_OP_NO_RENEGOTIATION        ((uint64_t)1 << 30)
@@ -114,6 +115,7 @@ typedef struct {
 	X(int, SSL_CTX_check_private_key, (const SSL_CTX *))                                 \
 	X(int, SSL_CTX_set_alpn_protos, (SSL_CTX *, const unsigned char *, unsigned))        \
 	X(void, SSL_CTX_set_default_read_buffer_len, (SSL_CTX *, size_t))                    \
+	X(int, SSL_CTX_set_num_tickets, (SSL_CTX *, size_t))                                 \
 	X(SSL *, SSL_new, (SSL_CTX *))                                                       \
 	X(void, SSL_free, (SSL *))                                                           \
 	X(int, SSL_set_fd, (SSL *, int))                                                     \
@@ -406,6 +408,10 @@ int tls_server_ctx(char *err, const struct tls_server_opts *o, struct tls_ctx **
 	/* a client may not ask to renegotiate (a cheap way to make a server work hard); the
 	 * kernel encrypts where it can, so that sendfile keeps working */
 	ssl.SSL_CTX_set_options(t->ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_ENABLE_KTLS);
+	/* per handshake: the chain sent is the --cert file's, not one searched for in the
+	 * store each time; one TLS 1.3 ticket (a client resumes with one), not two */
+	ssl.SSL_CTX_ctrl(t->ctx, SSL_CTRL_MODE, SSL_MODE_NO_AUTO_CHAIN, NULL);
+	ssl.SSL_CTX_set_num_tickets(t->ctx, 1);
 	rc = use_cert(err, t->ctx, o->cert, o->key);
 	if (rc == 0 && o->cafile)
 		rc = use_cafile(err, t->ctx, o->cafile);
