@@ -22,34 +22,6 @@ need_sockit
 need nginx curl wget python3 ss /usr/bin/time
 bench_init http
 
-start_nginx() {
-	local port=$1
-	mkdir -p "$work/www" "$work/tmp"
-	cat >"$work/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 256; }
-http {
-	access_log off;
-	keepalive_requests 100000;
-	client_body_temp_path $work/tmp/body;
-	proxy_temp_path $work/tmp/proxy;
-	fastcgi_temp_path $work/tmp/fastcgi;
-	uwsgi_temp_path $work/tmp/uwsgi;
-	scgi_temp_path $work/tmp/scgi;
-	default_type application/octet-stream;
-	sendfile on;
-	server { listen 127.0.0.1:$port; root $work/www; }
-}
-EOF
-	nginx -e "$work/error.log" -p "$work" -c "$work/nginx.conf" &
-	pids+=($!)
-	wait_listen "$port"
-}
-
 # fetch TOOL URL: one small download to /dev/null, bounded by the tool's own timeout (a
 # timeout(1) around each would double the process starts being measured).
 fetch() {
@@ -115,7 +87,7 @@ median_col() {
 }
 
 port=$(free_port)
-start_nginx "$port"
+start_nginx "$port" "keepalive_requests 100000;"
 echo "generating ${SIZE_MIB} MiB in $work/www ..." >&2
 head -c "$((SIZE_MIB * 1048576))" /dev/zero >"$work/www/big.bin"
 echo "hello, world" >"$work/www/small.txt"

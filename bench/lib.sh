@@ -182,3 +182,33 @@ rounds_table() {
 		printf '| %s | %s | %s× | %s|\n' "$tool" "$med" "$ratio" "${res[$tool]}"
 	done
 }
+
+# start_nginx PORT [DIRECTIVES]: a private nginx (one worker, no master, files from
+# $work/www, sendfile on, access log off) listening on 127.0.0.1:PORT; DIRECTIVES go in
+# its http block. SERVER="ssl; ssl_certificate F; ..." follows the listen address.
+start_nginx() {
+	mkdir -p "$work/www" "$work/tmp"
+	cat >"$work/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $work/tmp/body;
+	proxy_temp_path $work/tmp/proxy;
+	fastcgi_temp_path $work/tmp/fastcgi;
+	uwsgi_temp_path $work/tmp/uwsgi;
+	scgi_temp_path $work/tmp/scgi;
+	default_type application/octet-stream;
+	sendfile on;
+	${2:-}
+	server { listen 127.0.0.1:$1${SERVER:+ $SERVER}; root $work/www; }
+}
+EOF
+	nginx -e "$work/error.log" -p "$work" -c "$work/nginx.conf" &
+	pids+=($!)
+	wait_listen "$1"
+}
