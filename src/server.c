@@ -158,9 +158,11 @@ static void update_interest(struct conn *c)
 
 	if (c->flags & CONN_DEAD)
 		return;
-	/* while a file goes out, the next (pipelined) request waits in the kernel */
-	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING)) && !c->held && !S.stop_at &&
-	    !c->file)
+	/* while a file goes out, the next (pipelined) request waits in the kernel; a TLS
+	 * read that waits for room waits for writability alone (readability would wake the
+	 * loop again and again while the client sends and does not read) */
+	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING | CONN_READ_WANTS_WRITE)) &&
+	    !c->held && !S.stop_at && !c->file)
 		mask |= LOOP_READ;
 	if (has_output(c) || (c->flags & CONN_READ_WANTS_WRITE))
 		mask |= LOOP_WRITE;
