@@ -1,5 +1,6 @@
 /* http.c: URLs, redirects, the request and the incremental response parser; no I/O here. */
 #include "http.h"
+#include "http_field.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -8,73 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* ---- bytes ---------------------------------------------------------------------------- */
-
-static bool is_ctl(char c)
-{
-	return (unsigned char)c < 0x20 || c == 0x7f;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* RFC 9110 tchar: what a header name (and a method) is made of. */
-static bool is_tchar(char c)
-{
-	return is_alpha(c) || is_digit(c) ||
-	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-/* ASCII only, so no locale can make two different names equal. */
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* True if s[0..n) equals the lower-case word, ASCII case ignored. */
-static bool ci_equal(const char *s, size_t n, const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (word[i] == '\0' || lower(s[i]) != word[i])
-			return false;
-	return word[i] == '\0';
-}
-
-static void trim_ows(const char **s, size_t *n)
-{
-	while (*n > 0 && is_ows(**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_ows((*s)[*n - 1]))
-		(*n)--;
-}
 
 /* The length of the name in "Name: value" (up to ':' or the end). */
 static size_t name_len(const char *h)
@@ -139,10 +73,10 @@ static size_t scheme_len(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || !is_alpha(s[0]))
+	if (n == 0 || !ascii_is_alpha(s[0]))
 		return 0;
 	for (i = 1; i < n; i++)
-		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '+' && s[i] != '-' &&
+		if (!ascii_is_alpha(s[i]) && !ascii_is_digit(s[i]) && s[i] != '+' && s[i] != '-' &&
 		    s[i] != '.')
 			break;
 	return i < n && s[i] == ':' ? i : 0;
@@ -158,7 +92,7 @@ static bool ipv6_ok(const char *s, size_t n)
 	if (n == 0 || n >= sizeof tmp)
 		return false;
 	for (i = 0; i < n; i++)
-		if (hex_value(s[i]) < 0 && s[i] != ':' && s[i] != '.')
+		if (ascii_hex_value(s[i]) < 0 && s[i] != ':' && s[i] != '.')
 			return false;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
@@ -175,7 +109,7 @@ static const char *name_error(const char *s, size_t n)
 	if (n > HTTP_HOST_MAX)
 		return "host name too long";
 	for (i = 0; i < n; i++)
-		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '-' && s[i] != '.' &&
+		if (!ascii_is_alpha(s[i]) && !ascii_is_digit(s[i]) && s[i] != '-' && s[i] != '.' &&
 		    s[i] != '_')
 			return "bad character in host name";
 	return NULL;
@@ -204,7 +138,7 @@ static const char *port_error(const char *s, size_t n, uint16_t dflt, uint16_t *
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
+		if (!ascii_is_digit(s[i]))
 			return "bad port";
 		if (v <= 65535)
 			v = v * 10 + (unsigned long)(s[i] - '0');
@@ -355,17 +289,17 @@ enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t le
 
 	memset(u, 0, sizeof *u);
 	for (i = 0; i < len; i++)
-		if (is_ctl(s[i]) || s[i] == ' ')
+		if (ascii_is_ctl(s[i]) || s[i] == ' ')
 			return bad(err, "control byte or space in URL");
 	sl = scheme_len(s, len);
 	if (sl > 0 && at(s + sl, len - sl, "://")) {
-		u->tls = ci_equal(s, sl, "https");
-		if (!u->tls && !ci_equal(s, sl, "http")) {
+		u->tls = ascii_ci_equal(s, sl, "https");
+		if (!u->tls && !ascii_ci_equal(s, sl, "http")) {
 			*err = "unsupported URL scheme";
 			return HTTP_URL_SCHEME;
 		}
 		s += sl + 3;
-	} else if (sl > 0 && (ci_equal(s, sl, "http") || ci_equal(s, sl, "https"))) {
+	} else if (sl > 0 && (ascii_ci_equal(s, sl, "http") || ascii_ci_equal(s, sl, "https"))) {
 		/* "http:/x" read as host "http" would fetch from the wrong machine */
 		return bad(err, "malformed URL (expected http:// or https://)");
 	}
@@ -424,14 +358,14 @@ enum http_url_result http_url_resolve(struct http_url *dst, const struct http_ur
 	if (len == 0)
 		return bad(err, "empty Location");
 	for (i = 0; i < len; i++)
-		if (is_ctl(ref[i]))
+		if (ascii_is_ctl(ref[i]))
 			return bad(err, "control byte in Location");
 	hash = memchr(ref, '#', len);
 	if (hash != NULL)
 		len = (size_t)(hash - ref);
 	sl = scheme_len(ref, len);
-	bool tls = sl > 0 ? ci_equal(ref, sl, "https") : base->tls;
-	if (sl > 0 && !tls && !ci_equal(ref, sl, "http")) {
+	bool tls = sl > 0 ? ascii_ci_equal(ref, sl, "https") : base->tls;
+	if (sl > 0 && !tls && !ascii_ci_equal(ref, sl, "http")) {
 		*err = "unsupported scheme in Location";
 		return HTTP_URL_SCHEME;
 	}
@@ -471,7 +405,7 @@ bool http_url_same_origin(const struct http_url *a, const struct http_url *b)
 	if (a->tls != b->tls || a->port != b->port || n != strlen(b->host))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (lower(a->host[i]) != lower(b->host[i]))
+		if (ascii_lower(a->host[i]) != ascii_lower(b->host[i]))
 			return false;
 	return true;
 }
@@ -493,13 +427,13 @@ int http_url_filename(const struct http_url *u, char *dst, size_t cap, const cha
 		char c = *seg;
 		int hi, lo;
 
-		if (c == '%' && end - seg >= 3 && (hi = hex_value(seg[1])) >= 0 &&
-		    (lo = hex_value(seg[2])) >= 0) {
+		if (c == '%' && end - seg >= 3 && (hi = ascii_hex_value(seg[1])) >= 0 &&
+		    (lo = ascii_hex_value(seg[2])) >= 0) {
 			c = (char)(hi << 4 | lo);
 			seg += 2;
 		}
 		/* decoded, a name must still be one name in the directory chosen for it */
-		if (c == '/' || is_ctl(c)) {
+		if (c == '/' || ascii_is_ctl(c)) {
 			*err =
 			    c == '/' ? "'/' in the file name" : "control byte in the file name";
 			return -1;
@@ -524,14 +458,14 @@ int http_header_valid(const char *h, const char **err)
 {
 	size_t i = 0;
 
-	while (is_tchar(h[i]))
+	while (http_is_tchar(h[i]))
 		i++;
 	if (i == 0 || h[i] != ':') {
 		*err = "bad header (want 'Name: value')";
 		return -1;
 	}
 	for (; h[i] != '\0'; i++) {
-		if (is_ctl(h[i]) && h[i] != '\t') {
+		if (ascii_is_ctl(h[i]) && h[i] != '\t') {
 			*err = "CR, LF or control byte in header";
 			return -1;
 		}
@@ -543,7 +477,7 @@ bool http_header_is_sensitive(const char *h)
 {
 	size_t n = name_len(h);
 
-	return ci_equal(h, n, "authorization") || ci_equal(h, n, "cookie");
+	return ascii_ci_equal(h, n, "authorization") || ascii_ci_equal(h, n, "cookie");
 }
 
 /* True if one of the extra headers is named name (lower case). */
@@ -552,7 +486,7 @@ static bool overridden(const char *const *extra, size_t n, const char *name)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ci_equal(extra[i], name_len(extra[i]), name))
+		if (ascii_ci_equal(extra[i], name_len(extra[i]), name))
 			return true;
 	return false;
 }
@@ -567,7 +501,7 @@ static bool empty_value(const char *h)
 		return true;
 	v++;
 	n = strlen(v);
-	trim_ows(&v, &n);
+	http_trim_ows(&v, &n);
 	return n == 0;
 }
 
@@ -593,10 +527,10 @@ static size_t build_request(char *dst, size_t cap, const char *method, const str
 	size_t i;
 
 	for (i = 0; method[i] != '\0'; i++)
-		if (!is_tchar(method[i]))
+		if (!http_is_tchar(method[i]))
 			return 0;
 	for (i = 0; user_agent != NULL && user_agent[i] != '\0'; i++)
-		if (is_ctl(user_agent[i]) && user_agent[i] != '\t')
+		if (ascii_is_ctl(user_agent[i]) && user_agent[i] != '\t')
 			return 0;
 	for (i = 0; i < n_extra; i++)
 		if (http_header_valid(extra[i], &err) < 0)
@@ -690,14 +624,14 @@ static int parse_status(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || !is_digit(s[7]) || s[8] != ' ')
+	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || !ascii_is_digit(s[7]) || s[8] != ' ')
 		return -1;
-	if (!is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11]) || s[9] == '0')
+	if (!ascii_is_digit(s[9]) || !ascii_is_digit(s[10]) || !ascii_is_digit(s[11]) || s[9] == '0')
 		return -1;
 	if (n > 12 && s[12] != ' ')
 		return -1;
 	for (i = 13; i < n; i++)
-		if (is_ctl(s[i]) && s[i] != '\t')
+		if (ascii_is_ctl(s[i]) && s[i] != '\t')
 			return -1;
 	return (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
 }
@@ -705,41 +639,14 @@ static int parse_status(const char *s, size_t n)
 /* Splits a field line into ev's name and value; returns NULL or what is wrong with it. */
 static const char *split_field(const char *s, size_t n, struct http_event *ev)
 {
-	size_t i = 0;
+	struct http_field f = {0};
+	const char *msg = http_field_split(s, n, &f);
 
-	if (memchr(s, '\0', n) != NULL)
-		return "NUL byte in header";
-	if (is_ows(s[0]))
-		return "obsolete line folding in header";
-	while (i < n && is_tchar(s[i]))
-		i++;
-	if (i == 0 || i == n || s[i] != ':')
-		return "bad header name";
-	ev->name = s;
-	ev->namelen = i;
-	ev->value = s + i + 1;
-	ev->valuelen = n - i - 1;
-	for (i = 0; i < ev->valuelen; i++)
-		if (is_ctl(ev->value[i]) && ev->value[i] != '\t')
-			return "control byte in header";
-	trim_ows(&ev->value, &ev->valuelen);
-	return NULL;
-}
-
-/* Plain digits fitting in 63 bits; -1 if not. */
-static int64_t parse_decimal(const char *s, size_t n)
-{
-	int64_t v = 0;
-	size_t i;
-
-	if (n == 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (!is_digit(s[i]) || v > (INT64_MAX - (s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	ev->name = f.name;
+	ev->namelen = f.namelen;
+	ev->value = f.value;
+	ev->valuelen = f.valuelen;
+	return msg;
 }
 
 /* A Content-Length value: one number, or a list of equal ones (RFC 9110 §8.6). */
@@ -753,8 +660,8 @@ static void note_length(struct http_resp *p, const char *s, size_t n)
 		size_t len = (size_t)(e - s);
 		int64_t v;
 
-		trim_ows(&s, &len);
-		v = parse_decimal(s, len);
+		http_trim_ows(&s, &len);
+		v = http_decimal(s, len);
 		if (v < 0)
 			p->cl_bad = true;
 		else if (p->cl >= 0 && v != p->cl)
@@ -771,7 +678,7 @@ static void note_length(struct http_resp *p, const char *s, size_t n)
 /* Only "chunked", once: anything else is a coding sockit cannot undo. */
 static void note_coding(struct http_resp *p, const char *s, size_t n)
 {
-	if (p->te_seen || !ci_equal(s, n, "chunked"))
+	if (p->te_seen || !ascii_ci_equal(s, n, "chunked"))
 		p->te_bad = true;
 	p->te_seen = true;
 }
@@ -790,39 +697,18 @@ static void note_location(struct http_resp *p, const char *s, size_t n)
 	p->has_location = true;
 }
 
-/* Connection's options (RFC 9112 §9.6), in a response or a request: "close" ends the
- * connection after this message, "keep-alive" lets HTTP/1.0 keep it. Other tokens do not
- * matter here. */
-static void connection_options(const char *s, size_t n, bool *close, bool *keep)
-{
-	while (n > 0) {
-		const char *comma = memchr(s, ',', n);
-		size_t len = comma != NULL ? (size_t)(comma - s) : n;
-		const char *tok = s;
-		size_t toklen = len;
-
-		trim_ows(&tok, &toklen);
-		if (ci_equal(tok, toklen, "close"))
-			*close = true;
-		else if (ci_equal(tok, toklen, "keep-alive"))
-			*keep = true;
-		s += len + (comma != NULL);
-		n -= len + (comma != NULL);
-	}
-}
-
 /* Framing fields matter only when a body follows: http-head shows them, never judges them. */
 static void note_field(struct http_resp *p, const struct http_event *ev)
 {
-	if (ci_equal(ev->name, ev->namelen, "location"))
+	if (ascii_ci_equal(ev->name, ev->namelen, "location"))
 		note_location(p, ev->value, ev->valuelen);
-	if (ci_equal(ev->name, ev->namelen, "connection"))
-		connection_options(ev->value, ev->valuelen, &p->conn_close, &p->conn_keep);
+	if (ascii_ci_equal(ev->name, ev->namelen, "connection"))
+		http_connection_options(ev->value, ev->valuelen, &p->conn_close, &p->conn_keep);
 	if (!p->want_body)
 		return;
-	if (ci_equal(ev->name, ev->namelen, "content-length"))
+	if (ascii_ci_equal(ev->name, ev->namelen, "content-length"))
 		note_length(p, ev->value, ev->valuelen);
-	else if (ci_equal(ev->name, ev->namelen, "transfer-encoding"))
+	else if (ascii_ci_equal(ev->name, ev->namelen, "transfer-encoding"))
 		note_coding(p, ev->value, ev->valuelen);
 }
 
@@ -946,10 +832,10 @@ static int64_t parse_chunk_size(const char *s, size_t n)
 	uint64_t v = 0;
 	size_t i;
 
-	for (i = 0; i < n && hex_value(s[i]) >= 0; i++) {
+	for (i = 0; i < n && ascii_hex_value(s[i]) >= 0; i++) {
 		if (i == 16)
 			return -2;
-		v = v << 4 | (uint64_t)hex_value(s[i]);
+		v = v << 4 | (uint64_t)ascii_hex_value(s[i]);
 	}
 	if (i == 0)
 		return -1;
@@ -957,12 +843,12 @@ static int64_t parse_chunk_size(const char *s, size_t n)
 		return -2;
 	if (i == n)
 		return (int64_t)v;
-	while (i < n && is_ows(s[i]))
+	while (i < n && http_is_ows(s[i]))
 		i++;
 	if (i == n || s[i] != ';')
 		return -1;
 	for (; i < n; i++)
-		if (is_ctl(s[i]) && s[i] != '\t')
+		if (ascii_is_ctl(s[i]) && s[i] != '\t')
 			return -1;
 	return (int64_t)v;
 }
@@ -1228,7 +1114,7 @@ static int request_line(struct http_reqreader *r, const char *s, size_t n)
 	struct http_req *q = &r->req;
 	size_t i = 0, t;
 
-	while (i < n && is_tchar(s[i]))
+	while (i < n && http_is_tchar(s[i]))
 		i++;
 	if (i == 0 || i == n || s[i] != ' ')
 		return 400;
@@ -1245,8 +1131,8 @@ static int request_line(struct http_reqreader *r, const char *s, size_t n)
 	q->targetlen = i - t;
 	s += i + 1;
 	n -= i + 1;
-	if (n != 8 || memcmp(s, "HTTP/", 5) != 0 || !is_digit(s[5]) || s[6] != '.' ||
-	    !is_digit(s[7]))
+	if (n != 8 || memcmp(s, "HTTP/", 5) != 0 || !ascii_is_digit(s[5]) || s[6] != '.' ||
+	    !ascii_is_digit(s[7]))
 		return 400;
 	if (s[5] != '1')
 		return 505;
@@ -1254,29 +1140,29 @@ static int request_line(struct http_reqreader *r, const char *s, size_t n)
 	return 0;
 }
 
-static void note_req_field(struct http_reqreader *r, const struct http_event *ev)
+static void note_req_field(struct http_reqreader *r, const struct http_field *f)
 {
 	struct http_req *q = &r->req;
-	const char *v = ev->value;
-	size_t n = ev->valuelen;
+	const char *v = f->value;
+	size_t n = f->valuelen;
 
-	if (ci_equal(ev->name, ev->namelen, "host")) {
+	if (ascii_ci_equal(f->name, f->namelen, "host")) {
 		r->hosts++;
-	} else if (ci_equal(ev->name, ev->namelen, "content-length")) {
-		int64_t cl = parse_decimal(v, n);
+	} else if (ascii_ci_equal(f->name, f->namelen, "content-length")) {
+		int64_t cl = http_decimal(v, n);
 		if (cl < 0)
 			r->cl_bad = true;
 		else if (cl > 0)
 			q->body = true;
-	} else if (ci_equal(ev->name, ev->namelen, "transfer-encoding")) {
+	} else if (ascii_ci_equal(f->name, f->namelen, "transfer-encoding")) {
 		q->body = true;
-	} else if (ci_equal(ev->name, ev->namelen, "connection")) {
-		connection_options(v, n, &r->conn_close, &r->conn_keep);
-	} else if (ci_equal(ev->name, ev->namelen, "range")) {
+	} else if (ascii_ci_equal(f->name, f->namelen, "connection")) {
+		http_connection_options(v, n, &r->conn_close, &r->conn_keep);
+	} else if (ascii_ci_equal(f->name, f->namelen, "range")) {
 		r->range_many = q->range != NULL || r->range_many;
 		q->range = n <= HTTP_RANGE_MAX ? v : NULL;
 		q->rangelen = n <= HTTP_RANGE_MAX ? n : 0;
-	} else if (ci_equal(ev->name, ev->namelen, "if-modified-since") && n <= HTTP_DATE_MAX) {
+	} else if (ascii_ci_equal(f->name, f->namelen, "if-modified-since") && n <= HTTP_DATE_MAX) {
 		q->ims = v;
 		q->imslen = n;
 	}
@@ -1303,7 +1189,7 @@ static int end_of_head(struct http_reqreader *r, struct http_req *req)
 /* A line of the head; returns READY, ERROR, or MORE to read on. */
 static int req_line(struct http_reqreader *r, struct http_req *req, const char *s, size_t n)
 {
-	struct http_event ev;
+	struct http_field f;
 	const char *msg;
 	int status;
 
@@ -1322,9 +1208,9 @@ static int req_line(struct http_reqreader *r, struct http_req *req, const char *
 		return req_fail(r, req, 431, "header section too large");
 	if (++r->fields > HTTP_FIELDS_MAX)
 		return req_fail(r, req, 431, "too many header fields");
-	if ((msg = split_field(s, n, &ev)) != NULL)
+	if ((msg = http_field_split(s, n, &f)) != NULL)
 		return req_fail(r, req, 400, msg);
-	note_req_field(r, &ev);
+	note_req_field(r, &f);
 	return HTTP_REQ_MORE;
 }
 
@@ -1460,7 +1346,7 @@ static long absolute_form(const char *s, size_t n)
 
 	if (i == 0)
 		return 0;
-	if (!ci_equal(s, i, "http") || n < i + 3 || memcmp(s + i, "://", 3) != 0)
+	if (!ascii_ci_equal(s, i, "http") || n < i + 3 || memcmp(s + i, "://", 3) != 0)
 		return -1;
 	for (i += 3; i < n && s[i] != '/' && s[i] != '?' && s[i] != '#'; i++)
 		;
@@ -1491,14 +1377,14 @@ static int decode_path(struct http_path *p)
 	for (size_t i = 0; i < p->pathlen; i++) {
 		char c = p->path[i];
 		if (c == '%') {
-			int hi = i + 2 < p->pathlen ? hex_value(p->path[i + 1]) : -1;
-			int lo = hi >= 0 ? hex_value(p->path[i + 2]) : -1;
+			int hi = i + 2 < p->pathlen ? ascii_hex_value(p->path[i + 1]) : -1;
+			int lo = hi >= 0 ? ascii_hex_value(p->path[i + 2]) : -1;
 			if (lo < 0)
 				return -1;
 			c = (char)(hi << 4 | lo);
 			i += 2;
 		}
-		if (is_ctl(c) || c == '\\')
+		if (ascii_is_ctl(c) || c == '\\')
 			return -1;
 		if (c == '/') {
 			if (end_segment(p, start) < 0)
@@ -1549,7 +1435,7 @@ static int range_number(const char **s, const char *end, uint64_t *v)
 	const char *p = *s;
 
 	*v = 0;
-	for (; p < end && is_digit(*p); p++)
+	for (; p < end && ascii_is_digit(*p); p++)
 		*v = *v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : *v * 10 + (uint64_t)(*p - '0');
 	if (p == *s)
 		return -1;
@@ -1563,7 +1449,7 @@ enum http_range_result http_range_parse(const char *v, size_t len, uint64_t size
 	const char *s = v, *end = v + len;
 	uint64_t a, b;
 
-	if (len < 6 || !ci_equal(v, 6, "bytes=") || memchr(v, ',', len) != NULL)
+	if (len < 6 || !ascii_ci_equal(v, 6, "bytes=") || memchr(v, ',', len) != NULL)
 		return HTTP_RANGE_NONE;
 	s += 6;
 	if (s < end && *s == '-') { /* the last N bytes */
@@ -1598,7 +1484,7 @@ static int digits(const char *s, int n)
 	int v = 0;
 
 	for (int i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
+		if (!ascii_is_digit(s[i]))
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}

@@ -8,12 +8,10 @@
 #include <stdint.h>
 
 #include "frame.h"
+#include "http_field.h"
 
 #define HTTP_HOST_MAX    255   /* a host name or IPv6 literal, without brackets */
 #define HTTP_TARGET_MAX  8192  /* a request target (path and query), percent-encoded */
-#define HTTP_LINE_MAX    8192  /* a status, header, chunk-size or trailer line */
-#define HTTP_SECTION_MAX 65536 /* a header (or trailer) section, line endings included */
-#define HTTP_FIELDS_MAX  100   /* header (or trailer) fields in one section */
 #define HTTP_INTERIM_MAX 16    /* 1xx responses skipped before the final one */
 /* What a request needs at most, beside its method, User-Agent and extra headers. */
 #define HTTP_REQ_FIXED (HTTP_TARGET_MAX + HTTP_HOST_MAX + 128)
