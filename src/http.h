@@ -1,5 +1,5 @@
-/* http.h: the pure half of the HTTP/1.1 client: URLs and redirects, the request, -H checks,
- * and an incremental response parser that hands out body bytes without holding them. */
+/* http.h: the HTTP/1.1 client wire, pure: -H checks, the request, and an incremental
+ * response parser that hands out body bytes without holding them. */
 #ifndef HTTP_H
 #define HTTP_H
 
@@ -9,52 +9,11 @@
 
 #include "frame.h"
 #include "http_field.h"
+#include "url.h"
 
-#define HTTP_HOST_MAX    255   /* a host name or IPv6 literal, without brackets */
-#define HTTP_TARGET_MAX  8192  /* a request target (path and query), percent-encoded */
 #define HTTP_INTERIM_MAX 16    /* 1xx responses skipped before the final one */
 /* What a request needs at most, beside its method, User-Agent and extra headers. */
 #define HTTP_REQ_FIXED (HTTP_TARGET_MAX + HTTP_HOST_MAX + 128)
-
-/* A parsed http URL. Every string is NUL-terminated. */
-struct http_url {
-	char host[HTTP_HOST_MAX + 1];      /* name or address to connect to; IPv6 unbracketed */
-	char authority[HTTP_HOST_MAX + 9]; /* the Host value: "[::1]:8080"; ":80" left out */
-	char target[HTTP_TARGET_MAX + 1]; /* path, dot segments removed, and query; '/' first */
-	uint16_t port;                    /* 1..65535; when not given 80, or 443 for https */
-	bool ipv6;                        /* host was a bracketed IPv6 literal */
-	bool tls;                         /* https:// (sockit(1), TLS) */
-};
-
-enum http_url_result {
-	HTTP_URL_OK = 0,
-	HTTP_URL_BAD,    /* malformed, too long, or user@ (unsupported); *err says why */
-	HTTP_URL_SCHEME, /* a scheme other than http and https: not supported */
-};
-
-/*
- * Parses s[0..len) as `[http[s]://]host[:port][/path][?query][#fragment]`; a missing scheme
- * means http, the fragment is dropped. Fills u on HTTP_URL_OK, else sets *err to a short message.
- */
-enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t len,
-                                    const char **err);
-/*
- * Resolves the reference ref[0..len) (a Location value) against base per RFC 3986 §5.2 into
- * dst. Empty, control bytes: HTTP_URL_BAD. Spaces and bytes >= 0x80 are percent-encoded.
- */
-enum http_url_result http_url_resolve(struct http_url *dst, const struct http_url *base,
-                                      const char *ref, size_t len, const char **err);
-/* Writes "http://" (or "https://") authority target and a NUL; returns the length, or 0 if
- * cap is short. */
-size_t http_url_format(char *dst, size_t cap, const struct http_url *u);
-/* True if a and b name the same scheme, host (ASCII case ignored) and port. */
-bool http_url_same_origin(const struct http_url *a, const struct http_url *b);
-/*
- * The file name for u's body (-O): the last segment of its path, percent-decoded; "index.html"
- * when the path ends in '/'. Into dst (cap bytes, NUL included); returns 0, or -1 with *err
- * set when the name is "." or "..", holds '/' or a control byte, or does not fit.
- */
-int http_url_filename(const struct http_url *u, char *dst, size_t cap, const char **err);
 
 /*
  * Checks a user header "Name: value": a token name directly followed by ':', no CR, LF or

@@ -1,5 +1,6 @@
 /* fuzz_url.c: URL parsing and reference resolution: no crash, and every result parses again. */
 #include "http.h"
+#include "url.h"
 
 #include <stdint.h>
 #include <stdlib.h>
