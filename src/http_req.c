@@ -372,18 +372,15 @@ static int end_segment(struct http_path *p, size_t start)
 static int decode_path(struct http_path *p)
 {
 	size_t start = 0;
+	/* decoded into rel, then its segments compacted in place: the output never outruns the
+	 * input */
+	long n = http_url_decode(p->rel, sizeof p->rel, p->path, p->pathlen, false);
 
+	if (n < 0)
+		return -1;
 	p->rellen = 0;
-	for (size_t i = 0; i < p->pathlen; i++) {
-		char c = p->path[i];
-		if (c == '%') {
-			int hi = i + 2 < p->pathlen ? ascii_hex_value(p->path[i + 1]) : -1;
-			int lo = hi >= 0 ? ascii_hex_value(p->path[i + 2]) : -1;
-			if (lo < 0)
-				return -1;
-			c = (char)(hi << 4 | lo);
-			i += 2;
-		}
+	for (size_t i = 0; i < (size_t)n; i++) {
+		char c = p->rel[i];
 		if (ascii_is_ctl(c) || c == '\\')
 			return -1;
 		if (c == '/') {

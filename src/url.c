@@ -374,10 +374,35 @@ bool http_url_same_origin(const struct http_url *a, const struct http_url *b)
 	return true;
 }
 
+long http_url_decode(char *dst, size_t cap, const char *s, size_t n, bool lenient)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int hi = c == '%' && n - i > 2 ? ascii_hex_value(s[i + 1]) : -1;
+		int lo = hi >= 0 ? ascii_hex_value(s[i + 2]) : -1;
+
+		if (lo >= 0) {
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (c == '%' && !lenient) {
+			return -1;
+		}
+		if (k + 1 >= cap)
+			return -1;
+		dst[k++] = c;
+	}
+	if (cap == 0)
+		return -1;
+	dst[k] = '\0';
+	return (long)k;
+}
+
 int http_url_filename(const struct http_url *u, char *dst, size_t cap, const char **err)
 {
 	const char *path = u->target, *end = strchr(path, '?'), *seg;
-	size_t n = 0;
+	long n;
 
 	if (end == NULL)
 		end = path + strlen(path);
@@ -387,28 +412,21 @@ int http_url_filename(const struct http_url *u, char *dst, size_t cap, const cha
 		seg = "index.html";
 		end = seg + strlen(seg);
 	}
-	for (; seg < end; seg++) {
-		char c = *seg;
-		int hi, lo;
+	n = http_url_decode(dst, cap, seg, (size_t)(end - seg), true);
+	if (n < 0) {
+		*err = "file name too long";
+		return -1;
+	}
+	for (long i = 0; i < n; i++) {
+		char c = dst[i];
 
-		if (c == '%' && end - seg >= 3 && (hi = ascii_hex_value(seg[1])) >= 0 &&
-		    (lo = ascii_hex_value(seg[2])) >= 0) {
-			c = (char)(hi << 4 | lo);
-			seg += 2;
-		}
 		/* decoded, a name must still be one name in the directory chosen for it */
 		if (c == '/' || ascii_is_ctl(c)) {
 			*err =
 			    c == '/' ? "'/' in the file name" : "control byte in the file name";
 			return -1;
 		}
-		if (n + 1 >= cap) {
-			*err = "file name too long";
-			return -1;
-		}
-		dst[n++] = c;
 	}
-	dst[n] = '\0';
 	if (strcmp(dst, ".") == 0 || strcmp(dst, "..") == 0) {
 		*err = "the file name is '.' or '..'";
 		return -1;

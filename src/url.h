@@ -50,6 +50,12 @@ bool http_url_same_origin(const struct http_url *a, const struct http_url *b);
  * set when the name is "." or "..", holds '/' or a control byte, or does not fit.
  */
 int http_url_filename(const struct http_url *u, char *dst, size_t cap, const char **err);
+/*
+ * Percent-decodes s[0..n) into dst (cap bytes, NUL included): each %XX becomes its byte,
+ * whatever it is (NUL, '/': the caller judges). A '%' without two hex digits after it is
+ * kept as it is when lenient, else refused. Returns the length, or -1 (refused, or short).
+ */
+long http_url_decode(char *dst, size_t cap, const char *s, size_t n, bool lenient);
 /* If s[0..n) starts with an RFC 3986 scheme and ':', the scheme's length, else 0. */
 size_t http_url_scheme_len(const char *s, size_t n);
 

@@ -405,6 +405,39 @@ static void test_filenames(void)
 	CHECK_STR(err, "file name too long");
 }
 
+/* The one percent-decoder: strict (proxy users, served paths) and lenient (-O names). */
+static void test_decode(void)
+{
+	static const struct {
+		const char *in;
+		bool lenient;
+		long want; /* the length, or -1 */
+		const char *out;
+	} cases[] = {
+	    {"a%20b", false, 3, "a b"}, {"%41%6a%6A", false, 3, "Ajj"},
+	    {"%2f%2F", false, 2, "//"}, {"%00x", false, 2, "\0x"},
+	    {"", false, 0, ""},         {"%", false, -1, NULL},
+	    {"a%2", false, -1, NULL},   {"%zz", false, -1, NULL},
+	    {"%g0", false, -1, NULL},   {"%", true, 1, "%"},
+	    {"a%2", true, 3, "a%2"},    {"%zz%41", true, 4, "%zzA"},
+	    {"100%", true, 4, "100%"},  {"%%41", true, 2, "%A"},
+	    {"%ff", true, 1, "\xff"},
+	};
+	char out[16];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		long n = http_url_decode(out, sizeof out, cases[i].in, strlen(cases[i].in),
+		                         cases[i].lenient);
+		CHECK_INT(n, cases[i].want);
+		if (n >= 0 && cases[i].want >= 0)
+			CHECK(memcmp(out, cases[i].out, (size_t)n + 1) == 0);
+	}
+	/* the NUL must fit too: 3 bytes in 4, not in 3 */
+	CHECK_INT(http_url_decode(out, 4, "a%41c", 5, false), 3);
+	CHECK_INT(http_url_decode(out, 3, "a%41c", 5, false), -1);
+	CHECK_INT(http_url_decode(out, 0, "", 0, false), -1);
+}
+
 void suite_url(void)
 {
 	for (size_t i = 0; i < sizeof url_cases / sizeof url_cases[0]; i++)
@@ -414,4 +447,5 @@ void suite_url(void)
 	test_resolve();
 	test_resolve_limits();
 	test_filenames();
+	test_decode();
 }
