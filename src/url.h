@@ -1,5 +1,5 @@
 /* url.h: http and https URLs (RFC 3986): parsed into host, port and target, references
- * resolved against a base (redirects), formatted back, made a file name. */
+ * resolved against a base (redirects), formatted back, made a file name, percent-decoded. */
 #ifndef URL_H
 #define URL_H
 
