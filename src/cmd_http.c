@@ -14,6 +14,7 @@
 #include "proxy.h"
 #include "splice.h"
 #include "transport.h"
+#include "url.h"
 #include "writeout.h"
 
 #include <errno.h>

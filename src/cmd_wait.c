@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "proxy.h"
 #include "transport.h"
+#include "url.h"
 
 #include <errno.h>
 #include <poll.h>

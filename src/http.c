@@ -1,80 +1,12 @@
-/* http.c: URLs, redirects, the request and the incremental response parser; no I/O here. */
+/* http.c: the HTTP/1.1 client wire: requests written, responses parsed incrementally (status
+ * line, fields, length/chunked/close framing); no I/O here. */
 #include "http.h"
+#include "http_field.h"
+#include "sb.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
-#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-/* ---- bytes ---------------------------------------------------------------------------- */
-
-static bool is_ctl(char c)
-{
-	return (unsigned char)c < 0x20 || c == 0x7f;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* RFC 9110 tchar: what a header name (and a method) is made of. */
-static bool is_tchar(char c)
-{
-	return is_alpha(c) || is_digit(c) ||
-	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-/* ASCII only, so no locale can make two different names equal. */
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* True if s[0..n) equals the lower-case word, ASCII case ignored. */
-static bool ci_equal(const char *s, size_t n, const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (word[i] == '\0' || lower(s[i]) != word[i])
-			return false;
-	return word[i] == '\0';
-}
-
-static void trim_ows(const char **s, size_t *n)
-{
-	while (*n > 0 && is_ows(**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_ows((*s)[*n - 1]))
-		(*n)--;
-}
 
 /* The length of the name in "Name: value" (up to ':' or the end). */
 static size_t name_len(const char *h)
@@ -84,454 +16,20 @@ static size_t name_len(const char *h)
 	return colon != NULL ? (size_t)(colon - h) : strlen(h);
 }
 
-/* ---- a bounded string builder --------------------------------------------------------- */
-
-struct sb {
-	char *buf;
-	size_t cap; /* including room for the NUL */
-	size_t len;
-	bool ok; /* false once something did not fit; later appends are dropped */
-};
-
-static void sb_put(struct sb *b, const char *s, size_t n)
-{
-	if (!b->ok || n >= b->cap - b->len) {
-		b->ok = false;
-		return;
-	}
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
-/* Appends s, percent-encoding space and bytes >= 0x80 so the request line stays ASCII. */
-static void sb_encoded(struct sb *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-
-		if (c == ' ' || c >= 0x80)
-			sb_put(b, esc, 3);
-		else
-			sb_put(b, s + i, 1);
-	}
-}
-
-/* ---- URLs ----------------------------------------------------------------------------- */
-
-static enum http_url_result bad(const char **err, const char *msg)
-{
-	*err = msg;
-	return HTTP_URL_BAD;
-}
-
-/* If s starts with an RFC 3986 scheme and ':', the scheme's length, else 0. */
-static size_t scheme_len(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || !is_alpha(s[0]))
-		return 0;
-	for (i = 1; i < n; i++)
-		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '+' && s[i] != '-' &&
-		    s[i] != '.')
-			break;
-	return i < n && s[i] == ':' ? i : 0;
-}
-
-/* A bracketed literal must be a real IPv6 address: it becomes the Host header verbatim. */
-static bool ipv6_ok(const char *s, size_t n)
-{
-	char tmp[64];
-	unsigned char addr[16];
-	size_t i;
-
-	if (n == 0 || n >= sizeof tmp)
-		return false;
-	for (i = 0; i < n; i++)
-		if (hex_value(s[i]) < 0 && s[i] != ':' && s[i] != '.')
-			return false;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	return inet_pton(AF_INET6, tmp, addr) == 1;
-}
-
-/* DNS names and IPv4 literals only: anything else could not be resolved anyway. */
-static const char *name_error(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return "empty host";
-	if (n > HTTP_HOST_MAX)
-		return "host name too long";
-	for (i = 0; i < n; i++)
-		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '-' && s[i] != '.' &&
-		    s[i] != '_')
-			return "bad character in host name";
-	return NULL;
-}
-
-/* The port of a URL that names none. */
-static uint16_t default_port(const struct http_url *u)
-{
-	return u->tls ? 443 : 80;
-}
-
-/* The scheme and "//" of u, as written in an absolute URL. */
-static const char *scheme_prefix(const struct http_url *u)
-{
-	return u->tls ? "https://" : "http://";
-}
-
-/* An empty port means the default, as RFC 3986 §3.2.3 allows. */
-static const char *port_error(const char *s, size_t n, uint16_t dflt, uint16_t *port)
-{
-	unsigned long v = 0;
-	size_t i;
-
-	if (n == 0) {
-		*port = dflt;
-		return NULL;
-	}
-	for (i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
-			return "bad port";
-		if (v <= 65535)
-			v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v == 0 || v > 65535)
-		return "port out of range";
-	*port = (uint16_t)v;
-	return NULL;
-}
-
-/* The Host header value: the port is left out when it is the default, as browsers do. */
-static void set_authority(struct http_url *u)
-{
-	struct sb b = {u->authority, sizeof u->authority, 0, true};
-	char port[16];
-
-	sb_str(&b, u->ipv6 ? "[" : "");
-	sb_str(&b, u->host);
-	sb_str(&b, u->ipv6 ? "]" : "");
-	if (u->port != default_port(u)) {
-		snprintf(port, sizeof port, ":%u", (unsigned)u->port);
-		sb_str(&b, port);
-	}
-}
-
-static enum http_url_result parse_authority(struct http_url *u, const char *a, size_t n,
-                                            const char **err)
-{
-	const char *end = a + n, *host = a, *port = end, *colon, *msg;
-	size_t hostlen;
-
-	if (memchr(a, '@', n) != NULL)
-		return bad(err, "user@ in URL is not supported");
-	if (n > 0 && a[0] == '[') {
-		const char *close = memchr(a, ']', n);
-
-		if (close == NULL)
-			return bad(err, "missing ']' after IPv6 address");
-		host = a + 1;
-		hostlen = (size_t)(close - host);
-		if (close + 1 < end && close[1] != ':')
-			return bad(err, "bad IPv6 address");
-		if (close + 1 < end)
-			port = close + 2;
-		if (!ipv6_ok(host, hostlen))
-			return bad(err, "bad IPv6 address");
-		u->ipv6 = true;
-	} else {
-		colon = memchr(a, ':', n);
-		hostlen = colon != NULL ? (size_t)(colon - a) : n;
-		if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) != NULL)
-			return bad(err, "too many ':' (IPv6 addresses go in brackets)");
-		if (colon != NULL)
-			port = colon + 1;
-		if ((msg = name_error(host, hostlen)) != NULL)
-			return bad(err, msg);
-	}
-	if ((msg = port_error(port, (size_t)(end - port), default_port(u), &u->port)) != NULL)
-		return bad(err, msg);
-	memcpy(u->host, host, hostlen);
-	u->host[hostlen] = '\0';
-	set_authority(u);
-	return HTTP_URL_OK;
-}
-
-/* Drops the last segment of out[0..o) and the '/' before it (RFC 3986 §5.2.4 step C). */
-static size_t cut_segment(const char *out, size_t o)
-{
-	while (o > 0 && out[--o] != '/')
-		continue;
-	return o;
-}
-
-static bool at(const char *s, size_t n, const char *word)
-{
-	size_t wl = strlen(word);
-
-	return n >= wl && memcmp(s, word, wl) == 0;
-}
-
-/*
- * RFC 3986 §5.2.4 in place: the output never outruns the input, so one buffer holds both,
- * the output in b[0..o) and the input still to read in b[i..n).
- */
-static size_t remove_dot_segments(char *b, size_t n)
-{
-	size_t i = 0, o = 0;
-
-	while (i < n) {
-		const char *s = b + i;
-		size_t rest = n - i;
-
-		if (at(s, rest, "../")) {
-			i += 3;
-		} else if (at(s, rest, "./") || at(s, rest, "/./")) {
-			i += 2;
-		} else if (rest == 2 && at(s, rest, "/.")) {
-			b[++i] = '/';
-		} else if (at(s, rest, "/../")) {
-			i += 3;
-			o = cut_segment(b, o);
-		} else if (rest == 3 && at(s, rest, "/..")) {
-			i += 2;
-			b[i] = '/';
-			o = cut_segment(b, o);
-		} else if ((rest == 1 && s[0] == '.') || (rest == 2 && at(s, rest, ".."))) {
-			i = n;
-		} else {
-			do
-				b[o++] = b[i++];
-			while (i < n && b[i] != '/');
-		}
-	}
-	return o;
-}
-
-/* Sets u->target from what follows the authority: "", "/path", "?query", "/path?query". */
-static enum http_url_result set_target(struct http_url *u, const char *s, size_t n,
-                                       const char **err)
-{
-	struct sb b = {u->target, sizeof u->target, 0, true};
-	char *query;
-	size_t pathlen, newlen, qlen;
-
-	if (n == 0 || s[0] == '?')
-		sb_put(&b, "/", 1);
-	sb_encoded(&b, s, n);
-	if (!b.ok)
-		return bad(err, "URL path too long");
-	query = strchr(u->target, '?');
-	pathlen = query != NULL ? (size_t)(query - u->target) : b.len;
-	qlen = b.len - pathlen;
-	newlen = remove_dot_segments(u->target, pathlen);
-	/* a path starting with '/' keeps it; the guard only keeps "starts with '/'" certain */
-	if (newlen == 0)
-		u->target[newlen++] = '/';
-	memmove(u->target + newlen, u->target + pathlen, qlen);
-	u->target[newlen + qlen] = '\0';
-	return HTTP_URL_OK;
-}
-
-enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t len,
-                                    const char **err)
-{
-	const char *end = s + len, *a, *hash;
-	enum http_url_result r;
-	size_t i, sl;
-
-	memset(u, 0, sizeof *u);
-	for (i = 0; i < len; i++)
-		if (is_ctl(s[i]) || s[i] == ' ')
-			return bad(err, "control byte or space in URL");
-	sl = scheme_len(s, len);
-	if (sl > 0 && at(s + sl, len - sl, "://")) {
-		u->tls = ci_equal(s, sl, "https");
-		if (!u->tls && !ci_equal(s, sl, "http")) {
-			*err = "unsupported URL scheme";
-			return HTTP_URL_SCHEME;
-		}
-		s += sl + 3;
-	} else if (sl > 0 && (ci_equal(s, sl, "http") || ci_equal(s, sl, "https"))) {
-		/* "http:/x" read as host "http" would fetch from the wrong machine */
-		return bad(err, "malformed URL (expected http:// or https://)");
-	}
-	hash = memchr(s, '#', (size_t)(end - s));
-	if (hash != NULL)
-		end = hash;
-	for (a = s; s < end && *s != '/' && *s != '?'; s++)
-		continue;
-	r = parse_authority(u, a, (size_t)(s - a), err);
-	if (r != HTTP_URL_OK)
-		return r;
-	return set_target(u, s, (size_t)(end - s), err);
-}
-
-/* Appends to b the directory of base's path: everything up to and including its last '/'. */
-static void put_base_dir(struct sb *b, const struct http_url *base)
-{
-	size_t pathlen = strcspn(base->target, "?");
-	size_t dirlen = pathlen;
-
-	while (dirlen > 0 && base->target[dirlen - 1] != '/')
-		dirlen--;
-	sb_put(b, base->target, dirlen);
-}
-
-/* RFC 3986 §5.2.2 for a reference without a scheme and without an authority. */
-static void put_relative(struct sb *b, const struct http_url *base, const char *ref, size_t n)
-{
-	const char *q = memchr(ref, '?', n);
-	size_t pathlen = q != NULL ? (size_t)(q - ref) : n;
-	size_t basepath = strcspn(base->target, "?");
-
-	sb_str(b, scheme_prefix(base));
-	sb_str(b, base->authority);
-	if (pathlen == 0) {
-		sb_put(b, base->target, basepath);
-		if (q != NULL)
-			sb_encoded(b, q, n - pathlen);
-		else
-			sb_str(b, base->target + basepath);
-	} else {
-		if (ref[0] != '/')
-			put_base_dir(b, base);
-		sb_encoded(b, ref, n);
-	}
-}
-
-enum http_url_result http_url_resolve(struct http_url *dst, const struct http_url *base,
-                                      const char *ref, size_t len, const char **err)
-{
-	char buf[HTTP_TARGET_MAX + HTTP_HOST_MAX + 32];
-	struct sb b = {buf, sizeof buf, 0, true};
-	const char *hash;
-	size_t i, sl;
-
-	if (len == 0)
-		return bad(err, "empty Location");
-	for (i = 0; i < len; i++)
-		if (is_ctl(ref[i]))
-			return bad(err, "control byte in Location");
-	hash = memchr(ref, '#', len);
-	if (hash != NULL)
-		len = (size_t)(hash - ref);
-	sl = scheme_len(ref, len);
-	bool tls = sl > 0 ? ci_equal(ref, sl, "https") : base->tls;
-	if (sl > 0 && !tls && !ci_equal(ref, sl, "http")) {
-		*err = "unsupported scheme in Location";
-		return HTTP_URL_SCHEME;
-	}
-	if (sl > 0 && at(ref + sl + 1, len - sl - 1, "//")) {
-		sb_encoded(&b, ref, len);
-	} else if (sl > 0 && tls == base->tls) {
-		/* "http:g" is relative to a base of its scheme: RFC 3986 §5.4.2's compatible
-		 * reading */
-		put_relative(&b, base, ref + sl + 1, len - sl - 1);
-	} else if (sl > 0) {
-		return bad(err, "scheme without an authority in Location");
-	} else if (at(ref, len, "//")) {
-		sb_str(&b, tls ? "https:" : "http:");
-		sb_encoded(&b, ref, len);
-	} else {
-		put_relative(&b, base, ref, len);
-	}
-	if (!b.ok)
-		return bad(err, "Location too long");
-	return http_url_parse(dst, buf, b.len, err);
-}
-
-size_t http_url_format(char *dst, size_t cap, const struct http_url *u)
-{
-	struct sb b = {dst, cap, 0, cap > 0};
-
-	sb_str(&b, scheme_prefix(u));
-	sb_str(&b, u->authority);
-	sb_str(&b, u->target);
-	return b.ok ? b.len : 0;
-}
-
-bool http_url_same_origin(const struct http_url *a, const struct http_url *b)
-{
-	size_t n = strlen(a->host);
-
-	if (a->tls != b->tls || a->port != b->port || n != strlen(b->host))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lower(a->host[i]) != lower(b->host[i]))
-			return false;
-	return true;
-}
-
-int http_url_filename(const struct http_url *u, char *dst, size_t cap, const char **err)
-{
-	const char *path = u->target, *end = strchr(path, '?'), *seg;
-	size_t n = 0;
-
-	if (end == NULL)
-		end = path + strlen(path);
-	for (seg = end; seg > path && seg[-1] != '/'; seg--)
-		;
-	if (seg == end) { /* "/" or "/dir/": a directory's index, as a browser saves it */
-		seg = "index.html";
-		end = seg + strlen(seg);
-	}
-	for (; seg < end; seg++) {
-		char c = *seg;
-		int hi, lo;
-
-		if (c == '%' && end - seg >= 3 && (hi = hex_value(seg[1])) >= 0 &&
-		    (lo = hex_value(seg[2])) >= 0) {
-			c = (char)(hi << 4 | lo);
-			seg += 2;
-		}
-		/* decoded, a name must still be one name in the directory chosen for it */
-		if (c == '/' || is_ctl(c)) {
-			*err =
-			    c == '/' ? "'/' in the file name" : "control byte in the file name";
-			return -1;
-		}
-		if (n + 1 >= cap) {
-			*err = "file name too long";
-			return -1;
-		}
-		dst[n++] = c;
-	}
-	dst[n] = '\0';
-	if (strcmp(dst, ".") == 0 || strcmp(dst, "..") == 0) {
-		*err = "the file name is '.' or '..'";
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- the request ---------------------------------------------------------------------- */
 
 int http_header_valid(const char *h, const char **err)
 {
 	size_t i = 0;
 
-	while (is_tchar(h[i]))
+	while (http_is_tchar(h[i]))
 		i++;
 	if (i == 0 || h[i] != ':') {
 		*err = "bad header (want 'Name: value')";
 		return -1;
 	}
 	for (; h[i] != '\0'; i++) {
-		if (is_ctl(h[i]) && h[i] != '\t') {
+		if (ascii_is_ctl(h[i]) && h[i] != '\t') {
 			*err = "CR, LF or control byte in header";
 			return -1;
 		}
@@ -543,7 +41,7 @@ bool http_header_is_sensitive(const char *h)
 {
 	size_t n = name_len(h);
 
-	return ci_equal(h, n, "authorization") || ci_equal(h, n, "cookie");
+	return ascii_ci_equal(h, n, "authorization") || ascii_ci_equal(h, n, "cookie");
 }
 
 /* True if one of the extra headers is named name (lower case). */
@@ -552,7 +50,7 @@ static bool overridden(const char *const *extra, size_t n, const char *name)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ci_equal(extra[i], name_len(extra[i]), name))
+		if (ascii_ci_equal(extra[i], name_len(extra[i]), name))
 			return true;
 	return false;
 }
@@ -567,7 +65,7 @@ static bool empty_value(const char *h)
 		return true;
 	v++;
 	n = strlen(v);
-	trim_ows(&v, &n);
+	http_trim_ows(&v, &n);
 	return n == 0;
 }
 
@@ -593,10 +91,10 @@ static size_t build_request(char *dst, size_t cap, const char *method, const str
 	size_t i;
 
 	for (i = 0; method[i] != '\0'; i++)
-		if (!is_tchar(method[i]))
+		if (!http_is_tchar(method[i]))
 			return 0;
 	for (i = 0; user_agent != NULL && user_agent[i] != '\0'; i++)
-		if (is_ctl(user_agent[i]) && user_agent[i] != '\t')
+		if (ascii_is_ctl(user_agent[i]) && user_agent[i] != '\t')
 			return 0;
 	for (i = 0; i < n_extra; i++)
 		if (http_header_valid(extra[i], &err) < 0)
@@ -690,14 +188,15 @@ static int parse_status(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || !is_digit(s[7]) || s[8] != ' ')
+	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || !ascii_is_digit(s[7]) || s[8] != ' ')
 		return -1;
-	if (!is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11]) || s[9] == '0')
+	if (!ascii_is_digit(s[9]) || !ascii_is_digit(s[10]) || !ascii_is_digit(s[11]) ||
+	    s[9] == '0')
 		return -1;
 	if (n > 12 && s[12] != ' ')
 		return -1;
 	for (i = 13; i < n; i++)
-		if (is_ctl(s[i]) && s[i] != '\t')
+		if (ascii_is_ctl(s[i]) && s[i] != '\t')
 			return -1;
 	return (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
 }
@@ -705,41 +204,14 @@ static int parse_status(const char *s, size_t n)
 /* Splits a field line into ev's name and value; returns NULL or what is wrong with it. */
 static const char *split_field(const char *s, size_t n, struct http_event *ev)
 {
-	size_t i = 0;
+	struct http_field f = {0};
+	const char *msg = http_field_split(s, n, &f);
 
-	if (memchr(s, '\0', n) != NULL)
-		return "NUL byte in header";
-	if (is_ows(s[0]))
-		return "obsolete line folding in header";
-	while (i < n && is_tchar(s[i]))
-		i++;
-	if (i == 0 || i == n || s[i] != ':')
-		return "bad header name";
-	ev->name = s;
-	ev->namelen = i;
-	ev->value = s + i + 1;
-	ev->valuelen = n - i - 1;
-	for (i = 0; i < ev->valuelen; i++)
-		if (is_ctl(ev->value[i]) && ev->value[i] != '\t')
-			return "control byte in header";
-	trim_ows(&ev->value, &ev->valuelen);
-	return NULL;
-}
-
-/* Plain digits fitting in 63 bits; -1 if not. */
-static int64_t parse_decimal(const char *s, size_t n)
-{
-	int64_t v = 0;
-	size_t i;
-
-	if (n == 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (!is_digit(s[i]) || v > (INT64_MAX - (s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	ev->name = f.name;
+	ev->namelen = f.namelen;
+	ev->value = f.value;
+	ev->valuelen = f.valuelen;
+	return msg;
 }
 
 /* A Content-Length value: one number, or a list of equal ones (RFC 9110 §8.6). */
@@ -753,8 +225,8 @@ static void note_length(struct http_resp *p, const char *s, size_t n)
 		size_t len = (size_t)(e - s);
 		int64_t v;
 
-		trim_ows(&s, &len);
-		v = parse_decimal(s, len);
+		http_trim_ows(&s, &len);
+		v = http_decimal(s, len);
 		if (v < 0)
 			p->cl_bad = true;
 		else if (p->cl >= 0 && v != p->cl)
@@ -771,7 +243,7 @@ static void note_length(struct http_resp *p, const char *s, size_t n)
 /* Only "chunked", once: anything else is a coding sockit cannot undo. */
 static void note_coding(struct http_resp *p, const char *s, size_t n)
 {
-	if (p->te_seen || !ci_equal(s, n, "chunked"))
+	if (p->te_seen || !ascii_ci_equal(s, n, "chunked"))
 		p->te_bad = true;
 	p->te_seen = true;
 }
@@ -790,39 +262,18 @@ static void note_location(struct http_resp *p, const char *s, size_t n)
 	p->has_location = true;
 }
 
-/* Connection's options (RFC 9112 §9.6), in a response or a request: "close" ends the
- * connection after this message, "keep-alive" lets HTTP/1.0 keep it. Other tokens do not
- * matter here. */
-static void connection_options(const char *s, size_t n, bool *close, bool *keep)
-{
-	while (n > 0) {
-		const char *comma = memchr(s, ',', n);
-		size_t len = comma != NULL ? (size_t)(comma - s) : n;
-		const char *tok = s;
-		size_t toklen = len;
-
-		trim_ows(&tok, &toklen);
-		if (ci_equal(tok, toklen, "close"))
-			*close = true;
-		else if (ci_equal(tok, toklen, "keep-alive"))
-			*keep = true;
-		s += len + (comma != NULL);
-		n -= len + (comma != NULL);
-	}
-}
-
 /* Framing fields matter only when a body follows: http-head shows them, never judges them. */
 static void note_field(struct http_resp *p, const struct http_event *ev)
 {
-	if (ci_equal(ev->name, ev->namelen, "location"))
+	if (ascii_ci_equal(ev->name, ev->namelen, "location"))
 		note_location(p, ev->value, ev->valuelen);
-	if (ci_equal(ev->name, ev->namelen, "connection"))
-		connection_options(ev->value, ev->valuelen, &p->conn_close, &p->conn_keep);
+	if (ascii_ci_equal(ev->name, ev->namelen, "connection"))
+		http_connection_options(ev->value, ev->valuelen, &p->conn_close, &p->conn_keep);
 	if (!p->want_body)
 		return;
-	if (ci_equal(ev->name, ev->namelen, "content-length"))
+	if (ascii_ci_equal(ev->name, ev->namelen, "content-length"))
 		note_length(p, ev->value, ev->valuelen);
-	else if (ci_equal(ev->name, ev->namelen, "transfer-encoding"))
+	else if (ascii_ci_equal(ev->name, ev->namelen, "transfer-encoding"))
 		note_coding(p, ev->value, ev->valuelen);
 }
 
@@ -946,10 +397,10 @@ static int64_t parse_chunk_size(const char *s, size_t n)
 	uint64_t v = 0;
 	size_t i;
 
-	for (i = 0; i < n && hex_value(s[i]) >= 0; i++) {
+	for (i = 0; i < n && ascii_hex_value(s[i]) >= 0; i++) {
 		if (i == 16)
 			return -2;
-		v = v << 4 | (uint64_t)hex_value(s[i]);
+		v = v << 4 | (uint64_t)ascii_hex_value(s[i]);
 	}
 	if (i == 0)
 		return -1;
@@ -957,12 +408,12 @@ static int64_t parse_chunk_size(const char *s, size_t n)
 		return -2;
 	if (i == n)
 		return (int64_t)v;
-	while (i < n && is_ows(s[i]))
+	while (i < n && http_is_ows(s[i]))
 		i++;
 	if (i == n || s[i] != ';')
 		return -1;
 	for (; i < n; i++)
-		if (is_ctl(s[i]) && s[i] != '\t')
+		if (ascii_is_ctl(s[i]) && s[i] != '\t')
 			return -1;
 	return (int64_t)v;
 }
@@ -1124,524 +575,4 @@ unsigned http_resp_interim(const struct http_resp *p)
 void http_resp_free(struct http_resp *p)
 {
 	frame_free(&p->fr);
-}
-
-/* ---- the request reader (serve --proto http) ------------------------------------------ */
-
-enum { RQ_START, RQ_FIELDS, RQ_ERROR };
-
-/* Where a head's values live while it spans reads: the chunk holding them goes away. */
-struct http_req_spill {
-	char method[HTTP_METHOD_MAX];
-	char target[HTTP_LINE_MAX];
-	char range[HTTP_RANGE_MAX];
-	char ims[HTTP_DATE_MAX];
-};
-
-void http_req_init(struct http_reqreader *r)
-{
-	memset(r, 0, sizeof *r);
-	frame_init(&r->fr, HTTP_LINE_MAX);
-}
-
-static void use_input(struct http_reqreader *r, const char *buf, size_t len)
-{
-	r->chunk = buf;
-	r->chunklen = len;
-	frame_feed(&r->fr, buf, len);
-}
-
-void http_req_feed(struct http_reqreader *r, const char *buf, size_t len)
-{
-	/* input set aside comes first: new bytes go behind it, so order is kept */
-	if (r->held != NULL && r->chunk == r->held)
-		(void)http_req_hold(r); /* its unread tail to the front (cannot fail) */
-	if (r->held != NULL && len > 0) {
-		char *grown = realloc(r->held, r->heldlen + len);
-		if (grown == NULL) {
-			r->state = RQ_ERROR;
-			r->req.status = 500;
-			r->req.why = "out of memory";
-			return;
-		}
-		memcpy(grown + r->heldlen, buf, len);
-		r->held = grown;
-		r->heldlen += len;
-		return;
-	}
-	use_input(r, buf, len);
-}
-
-static int req_fail(struct http_reqreader *r, struct http_req *req, int status, const char *why)
-{
-	r->state = RQ_ERROR;
-	r->req.status = status;
-	r->req.why = why;
-	*req = r->req;
-	return HTTP_REQ_ERROR;
-}
-
-static bool in_chunk(const struct http_reqreader *r, const char *p)
-{
-	return r->chunk != NULL && p >= r->chunk && p < r->chunk + r->chunklen;
-}
-
-/* Copies *v[0..n) into slot unless it is there already; false if out of memory. */
-static bool spill_one(struct http_reqreader *r, const char **v, size_t n, size_t slot)
-{
-	char *dst;
-
-	if (*v == NULL || n == 0)
-		return true;
-	if (r->spill == NULL && (r->spill = malloc(sizeof *r->spill)) == NULL)
-		return false;
-	dst = (char *)r->spill + slot;
-	if (*v != dst)
-		memmove(dst, *v, n);
-	*v = dst;
-	return true;
-}
-
-/* Moves the values kept so far into the spill: all of them when the chunk goes away, else
- * those outside it (in the frame reader's copy of a split line, gone at its next call). */
-static bool spill(struct http_reqreader *r, bool all)
-{
-	struct http_req *q = &r->req;
-	const char **v[] = {&q->method, &q->target, &q->range, &q->ims};
-	size_t n[] = {q->methodlen, q->targetlen, q->rangelen, q->imslen};
-	size_t slot[] = {
-	    offsetof(struct http_req_spill, method), offsetof(struct http_req_spill, target),
-	    offsetof(struct http_req_spill, range), offsetof(struct http_req_spill, ims)};
-
-	for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
-		bool inside = r->spill != NULL && *v[i] == (char *)r->spill + slot[i];
-		if (!inside && (all || !in_chunk(r, *v[i])) &&
-		    !spill_one(r, v[i], n[i], slot[i]))
-			return false;
-	}
-	return true;
-}
-
-/* `method SP target SP HTTP/1.x`; returns 0 or the status to answer. */
-static int request_line(struct http_reqreader *r, const char *s, size_t n)
-{
-	struct http_req *q = &r->req;
-	size_t i = 0, t;
-
-	while (i < n && is_tchar(s[i]))
-		i++;
-	if (i == 0 || i == n || s[i] != ' ')
-		return 400;
-	q->method = s;
-	q->methodlen = i < HTTP_METHOD_MAX ? i : HTTP_METHOD_MAX;
-	q->get = i == 3 && memcmp(s, "GET", 3) == 0;
-	q->head = i == 4 && memcmp(s, "HEAD", 4) == 0;
-	t = ++i;
-	while (i < n && s[i] > ' ' && s[i] != 0x7f)
-		i++;
-	if (i == t || i == n || s[i] != ' ')
-		return 400;
-	q->target = s + t;
-	q->targetlen = i - t;
-	s += i + 1;
-	n -= i + 1;
-	if (n != 8 || memcmp(s, "HTTP/", 5) != 0 || !is_digit(s[5]) || s[6] != '.' ||
-	    !is_digit(s[7]))
-		return 400;
-	if (s[5] != '1')
-		return 505;
-	q->minor = s[7] == '0' ? 0 : 1;
-	return 0;
-}
-
-static void note_req_field(struct http_reqreader *r, const struct http_event *ev)
-{
-	struct http_req *q = &r->req;
-	const char *v = ev->value;
-	size_t n = ev->valuelen;
-
-	if (ci_equal(ev->name, ev->namelen, "host")) {
-		r->hosts++;
-	} else if (ci_equal(ev->name, ev->namelen, "content-length")) {
-		int64_t cl = parse_decimal(v, n);
-		if (cl < 0)
-			r->cl_bad = true;
-		else if (cl > 0)
-			q->body = true;
-	} else if (ci_equal(ev->name, ev->namelen, "transfer-encoding")) {
-		q->body = true;
-	} else if (ci_equal(ev->name, ev->namelen, "connection")) {
-		connection_options(v, n, &r->conn_close, &r->conn_keep);
-	} else if (ci_equal(ev->name, ev->namelen, "range")) {
-		r->range_many = q->range != NULL || r->range_many;
-		q->range = n <= HTTP_RANGE_MAX ? v : NULL;
-		q->rangelen = n <= HTTP_RANGE_MAX ? n : 0;
-	} else if (ci_equal(ev->name, ev->namelen, "if-modified-since") && n <= HTTP_DATE_MAX) {
-		q->ims = v;
-		q->imslen = n;
-	}
-}
-
-/* The empty line: the head is whole. */
-static int end_of_head(struct http_reqreader *r, struct http_req *req)
-{
-	struct http_req *q = &r->req;
-
-	if (r->cl_bad)
-		return req_fail(r, req, 400, "bad content-length");
-	if (r->hosts > 1 || (q->minor == 1 && r->hosts == 0))
-		return req_fail(r, req, 400,
-		                r->hosts ? "several Host fields" : "no Host field");
-	if (r->range_many)
-		q->range = NULL;
-	q->keep_alive = !r->conn_close && (q->minor == 1 || r->conn_keep);
-	r->state = RQ_START;
-	*req = *q;
-	return HTTP_REQ_READY;
-}
-
-/* A line of the head; returns READY, ERROR, or MORE to read on. */
-static int req_line(struct http_reqreader *r, struct http_req *req, const char *s, size_t n)
-{
-	struct http_event ev;
-	const char *msg;
-	int status;
-
-	if (r->state == RQ_START) {
-		if (n == 0)
-			return HTTP_REQ_MORE; /* RFC 9112 §2.2: empty lines before a request */
-		if ((status = request_line(r, s, n)) != 0)
-			return req_fail(r, req, status,
-			                status == 505 ? "HTTP version" : "bad request line");
-		r->state = RQ_FIELDS;
-		return HTTP_REQ_MORE;
-	}
-	if (n == 0)
-		return end_of_head(r, req);
-	if ((r->section += n + 1) > HTTP_SECTION_MAX)
-		return req_fail(r, req, 431, "header section too large");
-	if (++r->fields > HTTP_FIELDS_MAX)
-		return req_fail(r, req, 431, "too many header fields");
-	if ((msg = split_field(s, n, &ev)) != NULL)
-		return req_fail(r, req, 400, msg);
-	note_req_field(r, &ev);
-	return HTTP_REQ_MORE;
-}
-
-/* A new head starts clean; the values of the last one are no longer needed. */
-static void next_head(struct http_reqreader *r)
-{
-	free(r->spill);
-	r->spill = NULL;
-	memset(&r->req, 0, sizeof r->req);
-	r->section = 0;
-	r->fields = r->hosts = 0;
-	r->conn_close = r->conn_keep = r->range_many = r->cl_bad = false;
-}
-
-/* Nothing left to read: move what the head keeps out of the chunk, drop used held input. */
-static int out_of_input(struct http_reqreader *r, struct http_req *req)
-{
-	if (r->state == RQ_FIELDS && !spill(r, true))
-		return req_fail(r, req, 500, "out of memory");
-	if (r->held != NULL && r->chunk == r->held) {
-		free(r->held);
-		r->held = NULL;
-		r->heldlen = 0;
-	}
-	r->chunk = NULL;
-	r->chunklen = 0;
-	return HTTP_REQ_MORE;
-}
-
-enum http_req_ev http_req_next(struct http_reqreader *r, struct http_req *req)
-{
-	const char *line;
-	size_t len;
-
-	if (r->state == RQ_ERROR) {
-		*req = r->req;
-		return HTTP_REQ_ERROR;
-	}
-	if (r->state == RQ_START)
-		next_head(r);
-	if (r->held != NULL && r->chunk != r->held && r->fr.inlen == 0)
-		use_input(r, r->held, r->heldlen);
-	for (;;) {
-		enum frame_status st = frame_next(&r->fr, &line, &len);
-		int ev;
-
-		if (st == FRAME_MORE)
-			return (enum http_req_ev)out_of_input(r, req);
-		if (st == FRAME_NOMEM)
-			return (enum http_req_ev)req_fail(r, req, 500, "out of memory");
-		if (st == FRAME_TOOLONG)
-			return (enum http_req_ev)(
-			    r->state == RQ_START
-			        ? req_fail(r, req, 414, "request line too long")
-			        : req_fail(r, req, 431, "header line too long"));
-		if (memchr(line, '\0', len) != NULL)
-			return (enum http_req_ev)req_fail(r, req, 400, "NUL byte in the head");
-		ev = req_line(r, req, line, len);
-		/* a line copied by the frame reader lives only until its next call */
-		if (ev == HTTP_REQ_MORE && !in_chunk(r, line) && !spill(r, false))
-			ev = req_fail(r, req, 500, "out of memory");
-		if (ev != HTTP_REQ_MORE)
-			return (enum http_req_ev)ev;
-	}
-}
-
-bool http_req_hold(struct http_reqreader *r)
-{
-	const char *rest;
-	size_t n;
-
-	if (r->chunk == NULL)
-		return true; /* nothing fed since the last hold */
-	frame_rest(&r->fr, &rest, &n);
-	if (r->held != NULL && r->chunk == r->held) {
-		/* still reading what was held: keep its unread tail */
-		memmove(r->held, rest, n);
-	} else if (n > 0) {
-		char *copy = malloc(n);
-		if (copy == NULL)
-			return false;
-		memcpy(copy, rest, n);
-		free(r->held);
-		r->held = copy;
-	}
-	r->heldlen = n;
-	frame_feed(&r->fr, NULL, 0);
-	r->chunk = NULL;
-	r->chunklen = 0;
-	if (n == 0) {
-		free(r->held);
-		r->held = NULL;
-	}
-	return true;
-}
-
-long http_req_take(struct http_reqreader *r, char **buf)
-{
-	long n;
-
-	*buf = NULL;
-	if (!http_req_hold(r))
-		return -1;
-	*buf = r->held;
-	n = (long)r->heldlen;
-	r->held = NULL;
-	r->heldlen = 0;
-	return n;
-}
-
-bool http_req_pending(const struct http_reqreader *r)
-{
-	return r->held != NULL || frame_pending(&r->fr) || r->state == RQ_FIELDS;
-}
-
-void http_req_free(struct http_reqreader *r)
-{
-	frame_free(&r->fr);
-	free(r->held);
-	free(r->spill);
-	r->held = NULL;
-	r->spill = NULL;
-	r->heldlen = 0;
-}
-
-/* ---- paths, ranges and dates of the request side --------------------------------------- */
-
-/* Skips "http://authority" of an absolute-form target; returns the bytes skipped, 0 if
- * target is not one, or -1 for another scheme. */
-static long absolute_form(const char *s, size_t n)
-{
-	size_t i = scheme_len(s, n);
-
-	if (i == 0)
-		return 0;
-	if (!ci_equal(s, i, "http") || n < i + 3 || memcmp(s + i, "://", 3) != 0)
-		return -1;
-	for (i += 3; i < n && s[i] != '/' && s[i] != '?' && s[i] != '#'; i++)
-		;
-	return (long)i;
-}
-
-/* Ends the segment rel[start..rellen): "" and "." go, ".." is refused (-1). */
-static int end_segment(struct http_path *p, size_t start)
-{
-	size_t n = p->rellen - start;
-
-	if (n == 2 && memcmp(p->rel + start, "..", 2) == 0)
-		return -1;
-	if (n == 0 || (n == 1 && p->rel[start] == '.')) {
-		p->rellen = start;
-		return 0;
-	}
-	p->rel[p->rellen++] = '/';
-	return 0;
-}
-
-/* Decodes the path p->path into p->rel; 0, or -1 if it is refused. */
-static int decode_path(struct http_path *p)
-{
-	size_t start = 0;
-
-	p->rellen = 0;
-	for (size_t i = 0; i < p->pathlen; i++) {
-		char c = p->path[i];
-		if (c == '%') {
-			int hi = i + 2 < p->pathlen ? hex_value(p->path[i + 1]) : -1;
-			int lo = hi >= 0 ? hex_value(p->path[i + 2]) : -1;
-			if (lo < 0)
-				return -1;
-			c = (char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (is_ctl(c) || c == '\\')
-			return -1;
-		if (c == '/') {
-			if (end_segment(p, start) < 0)
-				return -1;
-			start = p->rellen;
-			continue;
-		}
-		p->rel[p->rellen++] = c;
-	}
-	p->slash = p->rellen == start; /* the path ended in '/' (or held nothing) */
-	if (end_segment(p, start) < 0)
-		return -1;
-	if (p->rellen > 0 && p->rel[p->rellen - 1] == '/')
-		p->rellen--;
-	p->rel[p->rellen] = '\0';
-	return 0;
-}
-
-int http_path_parse(struct http_path *p, const char *target, size_t len)
-{
-	long skip = absolute_form(target, len);
-	const char *q;
-
-	if (skip < 0 || len > HTTP_LINE_MAX)
-		return 400;
-	target += skip;
-	len -= (size_t)skip;
-	if (memchr(target, '#', len) != NULL)
-		return 400;
-	q = memchr(target, '?', len);
-	if (len == 0 || target[0] == '?') { /* "http://host" or "http://host?q" */
-		p->path = "/";
-		p->pathlen = 1;
-	} else if (target[0] != '/') {
-		return 400;
-	} else {
-		p->path = target;
-		p->pathlen = q != NULL ? (size_t)(q - target) : len;
-	}
-	p->query = q != NULL ? q : "";
-	p->querylen = q != NULL ? len - (size_t)(q - target) : 0;
-	return decode_path(p) < 0 ? 400 : 0;
-}
-
-/* Digits to a number; more than fit give UINT64_MAX (a position past any file). -1: none. */
-static int range_number(const char **s, const char *end, uint64_t *v)
-{
-	const char *p = *s;
-
-	*v = 0;
-	for (; p < end && is_digit(*p); p++)
-		*v = *v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : *v * 10 + (uint64_t)(*p - '0');
-	if (p == *s)
-		return -1;
-	*s = p;
-	return 0;
-}
-
-enum http_range_result http_range_parse(const char *v, size_t len, uint64_t size,
-                                        uint64_t *first, uint64_t *last)
-{
-	const char *s = v, *end = v + len;
-	uint64_t a, b;
-
-	if (len < 6 || !ci_equal(v, 6, "bytes=") || memchr(v, ',', len) != NULL)
-		return HTTP_RANGE_NONE;
-	s += 6;
-	if (s < end && *s == '-') { /* the last N bytes */
-		s++;
-		if (range_number(&s, end, &b) < 0 || s != end)
-			return HTTP_RANGE_NONE;
-		if (b == 0 || size == 0)
-			return HTTP_RANGE_BAD;
-		*first = b >= size ? 0 : size - b;
-		*last = size - 1;
-		return HTTP_RANGE_OK;
-	}
-	if (range_number(&s, end, &a) < 0 || s == end || *s++ != '-')
-		return HTTP_RANGE_NONE;
-	b = UINT64_MAX;
-	if (s != end && (range_number(&s, end, &b) < 0 || s != end || b < a))
-		return HTTP_RANGE_NONE;
-	if (a >= size)
-		return HTTP_RANGE_BAD;
-	*first = a;
-	*last = b >= size ? size - 1 : b;
-	return HTTP_RANGE_OK;
-}
-
-static const char wdays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-/* n digits at s as a number, or -1. */
-static int digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-int http_date_parse(const char *v, size_t len, int64_t *t)
-{
-	struct tm tm = {0};
-	int mon = -1, day, year, h, m, sec;
-
-	/* "Sun, 06 Nov 1994 08:49:37 GMT": every position fixed (RFC 9110 §5.6.7) */
-	if (len != 29 || memcmp(v + 3, ", ", 2) != 0 || v[7] != ' ' || v[11] != ' ' ||
-	    v[16] != ' ' || v[19] != ':' || v[22] != ':' || memcmp(v + 25, " GMT", 4) != 0)
-		return -1;
-	for (int i = 0; i < 12; i++)
-		if (memcmp(v + 8, months[i], 3) == 0)
-			mon = i;
-	day = digits(v + 5, 2);
-	year = digits(v + 12, 4);
-	h = digits(v + 17, 2);
-	m = digits(v + 20, 2);
-	sec = digits(v + 23, 2);
-	if (mon < 0 || day < 1 || day > 31 || year < 1970 || h < 0 || h > 23 || m < 0 ||
-	    m > 59 || sec < 0 || sec > 60)
-		return -1;
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon;
-	tm.tm_mday = day;
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_sec = sec;
-	*t = (int64_t)timegm(&tm);
-	return 0;
-}
-
-void http_date_format(int64_t t, char out[30])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	snprintf(out, 30, "%s, %02d %s %04d %02d:%02d:%02d GMT", wdays[tm.tm_wday % 7],
-	         tm.tm_mday % 100, months[tm.tm_mon % 12], (tm.tm_year + 1900) % 10000,
-	         tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100);
 }

@@ -1,5 +1,5 @@
-/* http.h: the pure half of the HTTP/1.1 client: URLs and redirects, the request, -H checks,
- * and an incremental response parser that hands out body bytes without holding them. */
+/* http.h: the HTTP/1.1 client wire, pure: -H checks, the request, and an incremental
+ * response parser that hands out body bytes without holding them. */
 #ifndef HTTP_H
 #define HTTP_H
 
@@ -8,55 +8,12 @@
 #include <stdint.h>
 
 #include "frame.h"
+#include "http_field.h"
+#include "url.h"
 
-#define HTTP_HOST_MAX    255   /* a host name or IPv6 literal, without brackets */
-#define HTTP_TARGET_MAX  8192  /* a request target (path and query), percent-encoded */
-#define HTTP_LINE_MAX    8192  /* a status, header, chunk-size or trailer line */
-#define HTTP_SECTION_MAX 65536 /* a header (or trailer) section, line endings included */
-#define HTTP_FIELDS_MAX  100   /* header (or trailer) fields in one section */
-#define HTTP_INTERIM_MAX 16    /* 1xx responses skipped before the final one */
+#define HTTP_INTERIM_MAX 16 /* 1xx responses skipped before the final one */
 /* What a request needs at most, beside its method, User-Agent and extra headers. */
 #define HTTP_REQ_FIXED (HTTP_TARGET_MAX + HTTP_HOST_MAX + 128)
-
-/* A parsed http URL. Every string is NUL-terminated. */
-struct http_url {
-	char host[HTTP_HOST_MAX + 1];      /* name or address to connect to; IPv6 unbracketed */
-	char authority[HTTP_HOST_MAX + 9]; /* the Host value: "[::1]:8080"; ":80" left out */
-	char target[HTTP_TARGET_MAX + 1]; /* path, dot segments removed, and query; '/' first */
-	uint16_t port;                    /* 1..65535; when not given 80, or 443 for https */
-	bool ipv6;                        /* host was a bracketed IPv6 literal */
-	bool tls;                         /* https:// (sockit(1), TLS) */
-};
-
-enum http_url_result {
-	HTTP_URL_OK = 0,
-	HTTP_URL_BAD,    /* malformed, too long, or user@ (unsupported); *err says why */
-	HTTP_URL_SCHEME, /* a scheme other than http and https: not supported */
-};
-
-/*
- * Parses s[0..len) as `[http[s]://]host[:port][/path][?query][#fragment]`; a missing scheme
- * means http, the fragment is dropped. Fills u on HTTP_URL_OK, else sets *err to a short message.
- */
-enum http_url_result http_url_parse(struct http_url *u, const char *s, size_t len,
-                                    const char **err);
-/*
- * Resolves the reference ref[0..len) (a Location value) against base per RFC 3986 §5.2 into
- * dst. Empty, control bytes: HTTP_URL_BAD. Spaces and bytes >= 0x80 are percent-encoded.
- */
-enum http_url_result http_url_resolve(struct http_url *dst, const struct http_url *base,
-                                      const char *ref, size_t len, const char **err);
-/* Writes "http://" (or "https://") authority target and a NUL; returns the length, or 0 if
- * cap is short. */
-size_t http_url_format(char *dst, size_t cap, const struct http_url *u);
-/* True if a and b name the same scheme, host (ASCII case ignored) and port. */
-bool http_url_same_origin(const struct http_url *a, const struct http_url *b);
-/*
- * The file name for u's body (-O): the last segment of its path, percent-decoded; "index.html"
- * when the path ends in '/'. Into dst (cap bytes, NUL included); returns 0, or -1 with *err
- * set when the name is "." or "..", holds '/' or a control byte, or does not fit.
- */
-int http_url_filename(const struct http_url *u, char *dst, size_t cap, const char **err);
 
 /*
  * Checks a user header "Name: value": a token name directly followed by ':', no CR, LF or
@@ -161,117 +118,5 @@ enum http_ev http_resp_next(struct http_resp *p, struct http_event *ev);
 enum http_ev http_resp_eof(struct http_resp *p, struct http_event *ev);
 /* Frees what the parser holds (at most one partial line); init makes it usable again. */
 void http_resp_free(struct http_resp *p);
-
-/* ---- the request side: `serve --proto http` (sockit(1), "The http protocol") ---------- */
-
-#define HTTP_METHOD_MAX 32  /* a longer method is kept cut, for the log: it gets 405 anyway */
-#define HTTP_RANGE_MAX  256 /* a longer Range value is ignored (the whole file is sent) */
-#define HTTP_DATE_MAX   64  /* a longer If-Modified-Since value is ignored */
-
-/* One request head. Pointers stay valid until the next http_req_* call on its reader. */
-struct http_req {
-	const char *method; /* as sent (at most HTTP_METHOD_MAX bytes of it) */
-	size_t methodlen;
-	const char *target; /* the request target as sent: "/a%20b?x", or absolute-form */
-	size_t targetlen;
-	int minor;         /* HTTP/1.minor: 0 or 1 (a higher minor counts as 1) */
-	bool get, head;    /* the method is GET or HEAD */
-	bool keep_alive;   /* the connection persists after the answer (RFC 9112 §9.3) */
-	bool body;         /* Content-Length > 0 or a Transfer-Encoding: a body follows */
-	const char *range; /* the Range value, or NULL (absent, repeated or too long) */
-	size_t rangelen;
-	const char *ims; /* the If-Modified-Since value, or NULL */
-	size_t imslen;
-	int status;      /* HTTP_REQ_ERROR: the status to answer (400, 414, 431, 500, 505) */
-	const char *why; /* HTTP_REQ_ERROR: a short reason, for the log */
-};
-
-enum http_req_ev {
-	HTTP_REQ_MORE = 0, /* every fed byte is used: feed more */
-	HTTP_REQ_READY,    /* a whole head: *req is filled */
-	HTTP_REQ_ERROR,    /* malformed or over a limit: req->status says how; sticky */
-};
-
-struct http_req_spill; /* copies of a head's values while it spans reads */
-
-/*
- * The request reader: an incremental parser of request heads, fed the bytes of each read.
- * Lines come from a frame_reader (at most HTTP_LINE_MAX bytes each); while idle it holds
- * no heap memory. Fields above the line are private.
- */
-struct http_reqreader {
-	struct frame_reader fr;
-	const char *chunk; /* the input being read, to tell borrowed lines from copies */
-	size_t chunklen;
-	char *held; /* input set aside by http_req_hold, read before anything fed later */
-	size_t heldlen;
-	struct http_req_spill *spill;
-	struct http_req req; /* the head being read */
-	int state;
-	size_t section;  /* bytes of the header section so far */
-	unsigned fields; /* header fields so far */
-	unsigned hosts;  /* Host fields */
-	bool conn_close, conn_keep, range_many, cl_bad;
-};
-
-/* Starts (or restarts) a reader; it holds no memory until fed a partial head. */
-void http_req_init(struct http_reqreader *r);
-/* Hands r the next bytes read; borrowed until http_req_next returns HTTP_REQ_MORE. */
-void http_req_feed(struct http_reqreader *r, const char *buf, size_t len);
-/* Reads on: READY with *req filled, MORE when the fed bytes are used, or ERROR (sticky). */
-enum http_req_ev http_req_next(struct http_reqreader *r, struct http_req *req);
-/*
- * Copies the fed bytes not read yet into r, so the caller may stop after a READY and go on
- * later with http_req_next alone (a pipelined request waiting for a file to go out).
- * Returns false if out of memory.
- */
-bool http_req_hold(struct http_reqreader *r);
-/*
- * At a head boundary (after READY), moves the fed bytes not read yet out of r, for a caller
- * that cannot answer them now and hands them to be fed again later: *buf is heap memory the
- * caller frees (NULL when none), and r holds no input after. Returns the length, or -1 if
- * out of memory (*buf NULL).
- */
-long http_req_take(struct http_reqreader *r, char **buf);
-/* True while r holds input: a partial head, or bytes set aside by http_req_hold. */
-bool http_req_pending(const struct http_reqreader *r);
-/* Frees what r holds; http_req_init makes it usable again. */
-void http_req_free(struct http_reqreader *r);
-
-/* A request target made a path beneath the served directory. */
-struct http_path {
-	char rel[HTTP_LINE_MAX + 1]; /* decoded, relative: "a/b", "" for the root; NUL-ended */
-	size_t rellen;
-	bool slash;       /* the path ended in '/' (the root does) */
-	const char *path; /* the path as sent, from its first '/', without the query */
-	size_t pathlen;
-	const char *query; /* "?..." as sent, or "" */
-	size_t querylen;
-};
-
-/*
- * Decodes target (origin-form "/a/b?q", or absolute-form "http://host/a/b") once: every
- * %XX becomes its byte and "%2f" a separator like '/'; empty and "." segments go. Returns
- * 0, or 400 for a ".." segment (in any encoding), a NUL or other control byte, a backslash,
- * a bad %-escape, a fragment, or a target of another form ("*", "https://...").
- */
-int http_path_parse(struct http_path *p, const char *target, size_t len);
-
-enum http_range_result {
-	HTTP_RANGE_NONE = 0, /* no usable Range: send the whole (RFC 9110 §14.2: ignore it) */
-	HTTP_RANGE_OK,       /* [*first, *last] lies within the size */
-	HTTP_RANGE_BAD,      /* unsatisfiable: 416 */
-};
-
-/* Reads a Range value "bytes=A-B", "bytes=A-" or "bytes=-N" against a size. Several
- * ranges, other units or malformed values give HTTP_RANGE_NONE. */
-enum http_range_result http_range_parse(const char *v, size_t len, uint64_t size,
-                                        uint64_t *first, uint64_t *last);
-
-/* Reads an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into seconds since the epoch.
- * Returns 0, or -1 if v is not one (the obsolete forms are not read). */
-int http_date_parse(const char *v, size_t len, int64_t *t);
-/* Writes t as an IMF-fixdate with a NUL (30 bytes). */
-void http_date_format(int64_t t, char out[30]);
 
 #endif

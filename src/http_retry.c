@@ -2,7 +2,7 @@
  * for http-*'s --retry: a pure function, apart from the clock the caller passes. */
 #include "http_retry.h"
 
-#include "http.h"
+#include "http_field.h"
 
 int http_retry_after(const char *v, size_t len, int64_t now, long long max, long long *secs)
 {

@@ -2,6 +2,8 @@
  * machine fed byte by byte, so --data-json's body is checked without being held. */
 #include "jsoncheck.h"
 
+#include "ascii.h"
+
 #include <string.h>
 
 /* What the next byte may be. */
@@ -129,7 +131,7 @@ static int escape(struct jsoncheck *j, unsigned char c)
 
 static int hex(struct jsoncheck *j, unsigned char c)
 {
-	if (!is_digit(c) && !((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+	if (ascii_hex_value((char)c) < 0)
 		return fail(j, "invalid \\u escape");
 	if (--j->sub == 0)
 		j->mode = M_STRING;

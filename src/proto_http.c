@@ -1,7 +1,7 @@
 /* proto_http.c: `serve --proto http`: GET and HEAD over HTTP/1.1 (RFC 9110, RFC 9112), the
  * greeting as a prebuilt response, or the files beneath --root sent with sendfile(2). */
 #include "diag.h"
-#include "http.h"
+#include "http_req.h"
 #include "json.h"
 #include "loop.h"
 #include "proto.h"

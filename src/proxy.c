@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "loop.h"
 #include "parse.h"
+#include "url.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,38 +28,13 @@ static const struct {
     {"socks5h", PROXY_SOCKS5H}, {"http", PROXY_HTTP},
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Copies s[0..n) into dst (PROXY_NAME_MAX + 1), %XX decoded. Returns 0, or -1 if it does
  * not fit or holds a bad escape or a NUL. */
 static int decode(char *dst, const char *s, size_t n)
 {
-	size_t i, k = 0;
-	int hi, lo;
+	long k = http_url_decode(dst, PROXY_NAME_MAX + 1, s, n, false);
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '%') {
-			if (i + 2 >= n)
-				return -1;
-			if ((hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
-				return -1;
-			c = (char)(hi * 16 + lo);
-			i += 2;
-		}
-		if (c == '\0' || k == PROXY_NAME_MAX)
-			return -1;
-		dst[k++] = c;
-	}
-	dst[k] = '\0';
-	return 0;
+	return k < 0 || memchr(dst, '\0', (size_t)k) != NULL ? -1 : 0;
 }
 
 static int set_userinfo(struct proxy *p, const char *s, size_t n, const char **err)

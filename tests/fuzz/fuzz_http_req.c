@@ -2,7 +2,7 @@
  * however often it is set aside with http_req_hold, or taken out with http_req_take and fed
  * again, as serve does when out of room); every target read goes through the path
  * function, whose result never climbs out of the root. */
-#include "http.h"
+#include "http_req.h"
 
 #include <stdint.h>
 #include <stdlib.h>

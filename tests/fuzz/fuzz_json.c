@@ -1,5 +1,6 @@
 /* fuzz_json.c: any bytes as a JSON string value: the line is always valid JSON (checked
  * structurally here), and valid UTF-8 comes back unchanged when the escapes are undone. */
+#include "ascii.h"
 #include "json.h"
 
 #include <stdint.h>
@@ -13,17 +14,6 @@ static void check(int ok)
 {
 	if (!ok)
 		abort();
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Appends code point cp (never a surrogate here) to out as UTF-8. */
@@ -63,7 +53,7 @@ static size_t parse_string(const char *s, size_t n, unsigned char *out, size_t *
 			unsigned cp = 0;
 			check(i + 6 <= n);
 			for (int k = 2; k < 6; k++) {
-				int v = hexval(s[i + k]);
+				int v = ascii_hex_value(s[i + k]);
 				check(v >= 0);
 				cp = cp << 4 | (unsigned)v;
 			}

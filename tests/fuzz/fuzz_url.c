@@ -1,5 +1,7 @@
-/* fuzz_url.c: URL parsing and reference resolution: no crash, and every result parses again. */
+/* fuzz_url.c: URL parsing and reference resolution: no crash, and every result parses again;
+ * requests built from them, and the percent-decoder. */
 #include "http.h"
+#include "url.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,6 +57,19 @@ static void check_request(const struct http_url *u, const char *hdr)
 	}
 }
 
+/* The percent-decoder: never longer than its input; where strict decoding succeeds,
+ * lenient decoding gives the same bytes; lenient fails only for want of room. */
+static void check_decode(const char *s, size_t n)
+{
+	static char strict[4097], lenient[4097];
+	long a = http_url_decode(strict, sizeof strict, s, n, false);
+	long b = http_url_decode(lenient, sizeof lenient, s, n, true);
+
+	check(b >= 0 && (size_t)b <= n);
+	check(a < 0 || (a == b && memcmp(strict, lenient, (size_t)a + 1) == 0));
+	check(a >= 0 || memchr(s, '%', n) != NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct http_url base, u;
@@ -84,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		http_header_is_sensitive(hdr);
 		check_request(&base, hdr);
 		free(hdr);
+		check_decode(s, size);
 	}
 	return 0;
 }

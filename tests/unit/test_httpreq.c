@@ -1,6 +1,6 @@
 /* test_httpreq.c: unit tests of the request side of the http module: the request reader
  * (the same answers however the input is split), paths, ranges and dates. */
-#include "http.h"
+#include "http_req.h"
 #include "unit.h"
 
 #include <stdbool.h>

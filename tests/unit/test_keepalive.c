@@ -1,5 +1,5 @@
 /* test_keepalive.c: unit tests of what the http module tells a kept-alive connection: the
- * response's keep_alive and surplus, the request without Connection: close, -O's names. */
+ * response's keep_alive and surplus, the request without Connection: close. */
 #include "http.h"
 #include "unit.h"
 
@@ -125,58 +125,9 @@ static void test_request_keep(void)
 	CHECK_INT((long long)http_request_build_keep(req, 20, "GET", &u, "ua", NULL, 0), 0);
 }
 
-struct name_case {
-	const char *url;
-	const char *name; /* NULL: refused */
-};
-
-static const struct name_case name_cases[] = {
-    {"http://h/", "index.html"},
-    {"http://h/dir/", "index.html"},
-    {"http://h/dir/?q=1", "index.html"},
-    {"http://h/a.txt", "a.txt"},
-    {"http://h/d/e/f.tar.gz?x=/y", "f.tar.gz"},
-    {"http://h/a%20b%41", "a bA"},
-    {"http://h/a%2", "a%2"}, /* not an escape: kept */
-    {"http://h/%zz", "%zz"},
-    {"http://h/caf%C3%A9", "caf\xc3\xa9"},
-    {"http://h/a/./b/../c", "c"},
-    {"http://h/%2e", NULL},
-    {"http://h/%2E%2e", NULL},
-    {"http://h/...", "..."},
-    {"http://h/a%2Fb", NULL},
-    {"http://h/a%00b", NULL},
-    {"http://h/a%0d", NULL},
-    {"http://h/a%7F", NULL},
-};
-
-static void test_filenames(void)
-{
-	struct http_url u;
-	const char *err;
-	char name[256];
-
-	for (size_t i = 0; i < sizeof name_cases / sizeof name_cases[0]; i++) {
-		const struct name_case *c = &name_cases[i];
-		int rc;
-
-		CHECK_INT(http_url_parse(&u, c->url, strlen(c->url), &err), HTTP_URL_OK);
-		rc = http_url_filename(&u, name, sizeof name, &err);
-		CHECK_INT(rc, c->name ? 0 : -1);
-		if (c->name)
-			CHECK_STR(name, c->name);
-	}
-	/* the name must fit: 4 bytes and the NUL in 5, not in 4 */
-	CHECK_INT(http_url_parse(&u, "http://h/abcd", 13, &err), HTTP_URL_OK);
-	CHECK_INT(http_url_filename(&u, name, 5, &err), 0);
-	CHECK_INT(http_url_filename(&u, name, 4, &err), -1);
-	CHECK_STR(err, "file name too long");
-}
-
 void suite_keepalive(void)
 {
 	test_keep_alive();
 	test_surplus_later();
 	test_request_keep();
-	test_filenames();
 }
