@@ -522,8 +522,7 @@ static bool wanted_later(const struct http_client *c, const struct http_url *u)
 		else
 			hi = mid;
 	}
-	return lo < (size_t)c->nurls && c->plan[lo].hash == key.hash &&
-	       c->plan[lo].index == key.index; /* the next URL only */
+	return lo < (size_t)c->nurls && c->plan[lo].hash == key.hash;
 }
 
 /* Closes k, if open; its slot is free again. */

@@ -15,7 +15,7 @@
 
 #define HTTP_CLIENT_HEADERS_MAX 64    /* -H options */
 #define HTTP_CLIENT_EXTRA_MAX   16384 /* bytes of every -H and -A together */
-#define HTTP_CLIENT_POOL_MAX    1     /* kept-alive connections: one at a time */
+#define HTTP_CLIENT_POOL_MAX    6     /* idle kept-alive connections; the oldest goes first */
 
 /* What a callback returns besides an exit status (> 0). */
 enum {
