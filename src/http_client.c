@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define READ_SIZE       (256 * 1024)  /* the body moves in reads of up to this, never held */
-#define DISCARD_MAX     65536         /* an unwanted body read to keep its connection, at most */
-#define RETRY_PAUSE_MAX 30            /* seconds: the longest pause between tries */
+#define READ_SIZE       (256 * 1024) /* the body moves in reads of up to this, never held */
+#define DISCARD_MAX     65536        /* an unwanted body read to keep its connection, at most */
+#define RETRY_PAUSE_MAX 30           /* seconds: the longest pause between tries */
 #define EXPECT_MIN      (1024 * 1024) /* bodies from this size ask for 100 Continue first */
 #define EXPECT_WAIT_MS  1000          /* ... and wait for it this long at most */
 #define BODY_HEADERS    4             /* the fields a body adds to the request */
@@ -38,13 +38,13 @@
 enum {
 	GO_ON = HTTP_CB_GO_ON, /* go on reading */
 	STOP = HTTP_CB_STOP,   /* this response is done with (complete, redirect, unwanted) */
-	RETRY = -2,            /* a reused connection had closed before any byte of the response */
+	RETRY = -2, /* a reused connection had closed before any byte of the response */
 };
 
 /* One connection: idle in the pool (fd >= 0), carrying the exchange, or a free slot. */
 struct conn {
-	int fd;              /* -1: a free slot */
-	struct transport tr; /* fd read and written: plain, or TLS for https */
+	int fd;                       /* -1: a free slot */
+	struct transport tr;          /* fd read and written: plain, or TLS for https */
 	char host[HTTP_HOST_MAX + 1]; /* the key: scheme, host and port of its URLs */
 	uint16_t port;
 	bool tls;
@@ -63,25 +63,25 @@ struct origin {
 /* One request and its response. */
 struct exchange {
 	struct http_resp resp;
-	const char *method; /* this round's: a redirect may turn it into GET */
-	bool with_body;     /* this round sends o->body */
-	bool expect;        /* ... after Expect: 100-continue */
-	bool keep;          /* this request went without Connection: close */
-	bool reused;        /* ... over a connection that carried an earlier one */
-	bool complete;      /* the response was read to its last byte */
-	bool reusable;      /* ... and the connection may carry the next request */
-	bool discard;       /* the rest of the response is read and dropped */
-	bool in_body;       /* the headers are done and a body follows */
-	bool spliced;       /* the zero-copy path was tried for this response */
-	bool redirect;      /* this response is a redirect to follow */
-	bool retry;         /* this round failed in a way worth another try (--retry) */
-	bool soft;          /* the next report() may be a retry's, not the user's */
-	bool status_seen;   /* this response's status line came */
-	bool early;         /* ... before the body was sent: the upload ends there */
-	int after;          /* what the response ends with once discarded */
-	int pending;        /* what the response came to while the body waited */
-	int sink;           /* the command's fd for a zero-copy body, -1 for none */
-	uint64_t dropped;   /* body bytes read and dropped (discard) */
+	const char *method;    /* this round's: a redirect may turn it into GET */
+	bool with_body;        /* this round sends o->body */
+	bool expect;           /* ... after Expect: 100-continue */
+	bool keep;             /* this request went without Connection: close */
+	bool reused;           /* ... over a connection that carried an earlier one */
+	bool complete;         /* the response was read to its last byte */
+	bool reusable;         /* ... and the connection may carry the next request */
+	bool discard;          /* the rest of the response is read and dropped */
+	bool in_body;          /* the headers are done and a body follows */
+	bool spliced;          /* the zero-copy path was tried for this response */
+	bool redirect;         /* this response is a redirect to follow */
+	bool retry;            /* this round failed in a way worth another try (--retry) */
+	bool soft;             /* the next report() may be a retry's, not the user's */
+	bool status_seen;      /* this response's status line came */
+	bool early;            /* ... before the body was sent: the upload ends there */
+	int after;             /* what the response ends with once discarded */
+	int pending;           /* what the response came to while the body waited */
+	int sink;              /* the command's fd for a zero-copy body, -1 for none */
+	uint64_t dropped;      /* body bytes read and dropped (discard) */
 	long long retry_after; /* the response's Retry-After in seconds, or -1 */
 };
 
@@ -97,12 +97,12 @@ struct http_client {
 	const struct http_handler *h;
 	struct http_stats *st;
 	struct exchange x;
-	struct body_send bs;    /* the request body, and how far it got */
-	bool quit;              /* the command's output is gone */
-	struct http_url first;  /* the user's URL: who may see Authorization and Cookie */
-	struct http_url hop[2]; /* redirect targets, each resolved against the one before */
+	struct body_send bs;        /* the request body, and how far it got */
+	bool quit;                  /* the command's output is gone */
+	struct http_url first;      /* the user's URL: who may see Authorization and Cookie */
+	struct http_url hop[2];     /* redirect targets, each resolved against the one before */
 	const struct http_url *url; /* the one asked now: first or a hop */
-	struct http_url fwd;    /* a forward proxy's request: the absolute URL as target */
+	struct http_url fwd;        /* a forward proxy's request: the absolute URL as target */
 	char fields[BODY_HEADERS][BODY_FIELD_MAX];
 	char req[REQ_MAX];
 	char readbuf[READ_SIZE];
@@ -406,12 +406,14 @@ static bool can_splice(const struct http_client *c)
 static int check_idle(struct http_client *c, int rc)
 {
 	struct conn *k = c->conn;
-	int state = c->x.resp.surplus > 0 || transport_pending(&k->tr) ? 1 : net_peek_idle(k->fd);
+	int state =
+	    c->x.resp.surplus > 0 || transport_pending(&k->tr) ? 1 : net_peek_idle(k->fd);
 
 	if (state == 0)
 		return rc;
 	c->x.reusable = false;
-	/* TLS: raw bytes may be a record of TLS's own (a session ticket): not reused, no more */
+	/* TLS: raw bytes may be a record of TLS's own (a session ticket): not reused, no more
+	 */
 	if (state < 0 || rc != STOP ||
 	    (k->tr.tls && c->x.resp.surplus == 0 && !transport_pending(&k->tr)))
 		return rc;
@@ -464,7 +466,8 @@ static int read_response(struct http_client *c)
 			rc = RETRY;
 			break;
 		}
-		x->soft = !x->resp.got_bytes && n <= 0; /* --retry: nothing of a response came */
+		x->soft =
+		    !x->resp.got_bytes && n <= 0; /* --retry: nothing of a response came */
 		if (n > 0 && c->st->t_first == 0)
 			c->st->t_first = loop_now_us();
 		if (n > 0)
@@ -492,7 +495,8 @@ static uint64_t origin_hash(const struct http_url *u)
 	uint64_t h = 14695981039346656037ULL;
 
 	for (const char *p = u->host; *p; p++)
-		h = (h ^ (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)) * 1099511628211ULL;
+		h = (h ^ (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)) *
+		    1099511628211ULL;
 	h = (h ^ u->port) * 1099511628211ULL;
 	return (h ^ u->tls) * 1099511628211ULL;
 }
@@ -635,7 +639,8 @@ static int get_connection(struct http_client *c)
 
 	c->x.reused = k != NULL;
 	if (k) {
-		diag_verbose(1, "reusing the connection to %s port %u", k->host, (unsigned)k->port);
+		diag_verbose(1, "reusing the connection to %s port %u", k->host,
+		             (unsigned)k->port);
 	} else {
 		c->conn = k = pool_slot(c);
 		if ((rc = open_connection(c, k)) != GO_ON)
@@ -857,7 +862,8 @@ static size_t body_fields(struct http_client *c, const char **extra)
 	if (!c->x.with_body)
 		return 0;
 	if (len >= 0)
-		snprintf(c->fields[n++], BODY_FIELD_MAX, "Content-Length: %lld", (long long)len);
+		snprintf(c->fields[n++], BODY_FIELD_MAX, "Content-Length: %lld",
+		         (long long)len);
 	else
 		snprintf(c->fields[n++], BODY_FIELD_MAX, "Transfer-Encoding: chunked");
 	if (b->type && !user_header(c->o, "content-type:"))
@@ -963,7 +969,8 @@ static int next_url(struct http_client *c)
 		return report(c, EXIT_PROTO, "redirect to '%.*s' refused: unsupported scheme",
 		              shown, r->location);
 	default:
-		return report(c, EXIT_PROTO, "bad Location '%.*s': %s", shown, r->location, err);
+		return report(c, EXIT_PROTO, "bad Location '%.*s': %s", shown, r->location,
+		              err);
 	}
 	c->url = c->st->url = next;
 	c->st->hops++;
@@ -1007,7 +1014,8 @@ static int pause_retry(struct http_client *c)
 		secs = RETRY_PAUSE_MAX;
 	if (left >= 0 && left < secs * 1000)
 		return report(c, EXIT_TIMEOUT, "%s before retry %lld (%s)",
-		              deadline_describe(max, msg, sizeof msg), st->tries + 1, st->errmsg);
+		              deadline_describe(max, msg, sizeof msg), st->tries + 1,
+		              st->errmsg);
 	st->tries++;
 	diag_verbose(1, "retry %lld of %lld in %lld s: %s", st->tries, c->o->retries, secs,
 	             st->errmsg);
@@ -1042,8 +1050,7 @@ static int follow(struct http_client *c)
 
 /* ---- the interface -------------------------------------------------------------------- */
 
-struct http_client *http_client_new(const struct http_client_opts *o, char *const *urls,
-                                    int n)
+struct http_client *http_client_new(const struct http_client_opts *o, char *const *urls, int n)
 {
 	struct http_client *c = calloc(1, sizeof *c);
 	const char *err;
@@ -1084,7 +1091,8 @@ void http_client_begin(struct http_client *c, int i, struct http_stats *st)
 	c->index = i;
 }
 
-int http_client_fetch(struct http_client *c, const struct http_handler *h, struct http_stats *st)
+int http_client_fetch(struct http_client *c, const struct http_handler *h,
+                      struct http_stats *st)
 {
 	int rc;
 

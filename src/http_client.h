@@ -49,13 +49,13 @@ struct body;
 
 /* The options every request of a run shares. */
 struct http_client_opts {
-	const char *method;     /* the command's (a redirect may turn it into GET) */
-	const char *user_agent; /* NULL: none */
+	const char *method;         /* the command's (a redirect may turn it into GET) */
+	const char *user_agent;     /* NULL: none */
 	const char *const *headers; /* the user's -H lines */
 	size_t nheaders;
 	const struct proxy *proxy; /* PROXY_NONE: none */
 	const char *noproxy;
-	const char *unix_socket; /* NULL: TCP */
+	const char *unix_socket;         /* NULL: TCP */
 	const struct cmd_common *common; /* family, -w, --max-time, the TLS options */
 	const struct body *body;         /* opened; BODY_NONE: none */
 	bool head;                       /* HEAD: responses have no body */
@@ -65,7 +65,7 @@ struct http_client_opts {
 
 /* One user URL's figures, for --write-out. */
 struct http_stats {
-	const struct http_url *url; /* the last URL asked (redirects followed) */
+	const struct http_url *url;            /* the last URL asked (redirects followed) */
 	long long t_start, t_connect, t_first; /* loop_now_us at the start, connected, byte 1 */
 	uint64_t body;                         /* body bytes of the last response */
 	uint64_t sent;                         /* request body bytes sent */
@@ -80,8 +80,7 @@ struct http_client;
 
 /* A client for the user URLs urls[0..n) (checked: each parses), o kept for its life; the
  * list says which connections are worth keeping. NULL when out of memory. */
-struct http_client *http_client_new(const struct http_client_opts *o, char *const *urls,
-                                    int n);
+struct http_client *http_client_new(const struct http_client_opts *o, char *const *urls, int n);
 /* Makes the TLS context before any request (a bad file is known at once): 0 or the exit
  * status. */
 int http_client_tls(struct http_client *c);
