@@ -7,6 +7,8 @@
 # row gives the cost of starting a process, which every small fetch pays before it does
 # anything.
 # Usage: bench/http.sh [SIZE_MIB [ROUNDS [SMALL]]]   (default 1024 MiB, 3 rounds, 1000 fetches)
+# SIZE_MIB 0: only the many-URLs table (its ratios paired: the median of each round's).
+# SOCKIT_BASE=BINARY adds another sockit (an older build) to the many-URLs table as "base".
 # Needs: nginx curl wget /usr/bin/time python3 (apt-get install nginx-light curl wget time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,7 @@ SIZE_MIB=${1:-1024}
 ROUNDS=${2:-3}
 SMALL=${3:-1000}
 TOOLS="sockit curl wget"
+MANY_TOOLS="$TOOLS${SOCKIT_BASE:+ base}"
 LIMIT=300 # seconds any one command may take
 need_sockit
 need nginx curl wget python3 ss /usr/bin/time
@@ -62,9 +65,10 @@ many() {
 	local tool=$1 url=$2 i t0 t1
 	local -a args=()
 	case $tool in
-	sockit)
+	sockit | base)
 		for ((i = 0; i < SMALL; i++)); do args+=("$url"); done
 		set -- "$SOCKIT" http-get -q -w 10 "${args[@]}"
+		[ "$tool" = sockit ] || set -- "$SOCKIT_BASE" "${@:2}"
 		;;
 	curl)
 		for ((i = 0; i < SMALL; i++)); do args+=(-o /dev/null "$url"); done
@@ -78,7 +82,7 @@ many() {
 	t0=$(date +%s%N)
 	timeout "$LIMIT" "$@" >/dev/null
 	t1=$(date +%s%N)
-	echo $(((t1 - t0) / SMALL / 1000)) >>"$work/many.$tool"
+	echo "$(((t1 - t0) / SMALL))" | awk '{ printf "%.2f\n", $1 / 1000 }' >>"$work/many.$tool"
 }
 
 # median_col FILE COLUMN: the median of one column of FILE.
@@ -92,8 +96,8 @@ echo "generating ${SIZE_MIB} MiB in $work/www ..." >&2
 head -c "$((SIZE_MIB * 1048576))" /dev/zero >"$work/www/big.bin"
 echo "hello, world" >"$work/www/small.txt"
 base=http://127.0.0.1:$port
-for tool in $TOOLS; do # a first fetch of each, so every round finds the page cache warm
-	fetch "$tool" "$base/small.txt"
+for tool in $MANY_TOOLS; do # a first fetch of each, so every round finds the page cache warm
+	[ "$tool" = base ] || fetch "$tool" "$base/small.txt"
 	: >"$work/big.$tool"
 	: >"$work/small.$tool"
 	: >"$work/many.$tool"
@@ -103,16 +107,22 @@ done
 for ((r = 1; r <= ROUNDS; r++)); do
 	echo "round $r/$ROUNDS ..." >&2
 	for tool in $TOOLS; do
-		big "$tool" "$base/big.bin"
+		[ "$SIZE_MIB" -eq 0 ] || big "$tool" "$base/big.bin"
 	done
 	for tool in $TOOLS true; do
-		small "$tool" "$base/small.txt"
+		[ "$SIZE_MIB" -eq 0 ] || small "$tool" "$base/small.txt"
 	done
-	for tool in $TOOLS; do
+	for tool in $MANY_TOOLS; do
 		many "$tool" "$base/small.txt"
 	done
 done
 
+# paired A B: the median over rounds of A[r] / B[r] (the load of each round cancels out).
+paired() {
+	paste "$1" "$2" | awk '{ print $1 / $2 }' | median
+}
+
+[ "$SIZE_MIB" -eq 0 ] || {
 curl_s=$(median_col "$work/big.curl" 1)
 printf '%s MiB over 127.0.0.1 from nginx (sendfile), %s small fetches; medians of %s rounds\n\n' \
 	"$SIZE_MIB" "$SMALL" "$ROUNDS"
@@ -126,14 +136,15 @@ for tool in $TOOLS; do
 		'BEGIN { printf "| %s | %.2f | %.0f | %.2f | %.2f | %.2fx |\n", t, s, mib / s, k / 1024, ms, c / s }'
 done
 printf '| /bin/true (process start) | | | | %.2f | |\n' "$(median_col "$work/small.true" 1)"
+}
 
 sockit_us=$(median_col "$work/many.sockit" 1)
 printf '\n%s small fetches in one invocation (one kept-alive connection); medians of %s rounds\n\n' \
 	"$SMALL" "$ROUNDS"
-echo '| tool | µs per fetch | fetches/s | sockit is faster by |'
-echo '|---|---:|---:|---:|'
-for tool in $TOOLS; do
+echo '| tool | µs per fetch | fetches/s | sockit is faster by | ... paired |'
+echo '|---|---:|---:|---:|---:|'
+for tool in $MANY_TOOLS; do
 	us=$(median_col "$work/many.$tool" 1)
-	awk -v t="$tool" -v us="$us" -v s="$sockit_us" \
-		'BEGIN { printf "| %s | %.0f | %.0f | %.2fx |\n", t, us, 1e6 / us, us / s }'
+	awk -v t="$tool" -v us="$us" -v s="$sockit_us" -v p="$(paired "$work/many.$tool" "$work/many.sockit")" \
+		'BEGIN { printf "| %s | %.0f | %.0f | %.2fx | %.2fx |\n", t, us, 1e6 / us, us / s, p }'
 done

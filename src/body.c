@@ -328,11 +328,68 @@ int body_open(char *err, size_t cap, struct body *b)
 	case BODY_FILE:
 		return open_file(err, cap, b);
 	case BODY_FORM:
-		b->type = NULL; /* set by the caller with the boundary */
-		return open_form(err, cap, b);
+		if (open_form(err, cap, b) < 0)
+			return -1;
+		snprintf(b->form_type, sizeof b->form_type, "multipart/form-data; boundary=%s",
+		         b->boundary);
+		b->type = b->form_type;
+		return 0;
 	default:
 		return 0;
 	}
+}
+
+/* Takes the body's kind for opt: one body per request, only -F repeats (adding a part). */
+static int claim(char *err, size_t cap, struct body *b, const char *opt, enum body_kind kind)
+{
+	if (b->opt && !(kind == BODY_FORM && b->kind == BODY_FORM)) {
+		snprintf(err, cap, "one body per request: cannot use %s and %s together", b->opt,
+		         opt);
+		return -1;
+	}
+	b->opt = opt;
+	b->kind = kind;
+	return 0;
+}
+
+/* -F NAME=VALUE or NAME=@FILE: one more part. */
+static int add_part(char *err, size_t cap, struct body *b, const char *arg)
+{
+	if (claim(err, cap, b, "-F", BODY_FORM) < 0)
+		return -1;
+	if (b->nparts == BODY_PARTS_MAX) {
+		snprintf(err, cap, "too many -F options (at most %d)", BODY_PARTS_MAX);
+		return -1;
+	}
+	if (body_form_parse(&b->part[b->nparts], arg) < 0) {
+		snprintf(err, cap, "invalid -F '%.60s': NAME=VALUE or NAME=@FILE", arg);
+		return -1;
+	}
+	b->nparts++;
+	return 0;
+}
+
+int body_option(char *err, size_t cap, struct body *b, const char *opt, const char *arg)
+{
+	bool upload = strcmp(opt, "-T") == 0;
+	const char *path = upload ? arg : arg[0] == '@' ? arg + 1 : NULL;
+
+	if (strcmp(opt, "-F") == 0)
+		return add_part(err, cap, b, arg);
+	if (claim(err, cap, b, opt, path ? BODY_FILE : BODY_TEXT) < 0)
+		return -1;
+	if (path && path[0] == '\0') {
+		snprintf(err, cap, "empty file name for %s", opt);
+		return -1;
+	}
+	b->json = strcmp(opt, "--data-json") == 0;
+	b->type = b->json ? "application/json"
+	          : upload ? NULL
+	                   : "application/x-www-form-urlencoded"; /* as curl -d */
+	b->path = path;
+	b->text = arg;
+	b->textlen = strlen(arg);
+	return 0;
 }
 
 void body_close(struct body *b)

@@ -51,6 +51,8 @@ struct body {
 	char boundary[BODY_BOUNDARY_LEN + 1]; /* BODY_FORM, once opened */
 	const char *type;                     /* the Content-Type it goes with, or NULL */
 	bool json; /* --data-json: checked, and sent asking for JSON back */
+	const char *opt; /* the option that gave it, for messages; NULL if none */
+	char form_type[64 + BODY_BOUNDARY_LEN]; /* BODY_FORM: its type, once opened */
 };
 
 /* A body being sent: where the next byte comes from. */
@@ -67,6 +69,10 @@ struct body_send {
 	bool took;             /* bytes were taken from a source that cannot give them again */
 };
 
+/* A body option given (sockit(1), http-post): -d DATA and --data-json JSON (text, @FILE,
+ * @- for stdin), -T FILE ("-": stdin), -F NAME=VALUE or NAME=@FILE (repeatable, a part
+ * each); one body per request. Returns 0, or -1 with the usage error in err. */
+int body_option(char *err, size_t cap, struct body *b, const char *opt, const char *arg);
 /* The Content-Length of b, or -1 when it goes chunked (a pipe). BODY_NONE: -1 too, but
  * body_framed says no framing is sent at all. */
 int64_t body_length(const struct body *b);

@@ -101,12 +101,54 @@ conns_in_log() {
 	b=$(since "$KA6")
 	sk http-get "$KA_URL/r/m" "$KA_URL/r/m" "$KA6_URL/r/m" "$KA6_URL/r/m" "$KA_URL/r/m"
 	same "exit, stdout" "$RC $(cat "$T/out")" "0 fourfoursixsixfour"
-	same "connections to 127.0.0.1" "$(accepted "$KA" "$a")" 2
+	same "connections to 127.0.0.1" "$(accepted "$KA" "$a")" 1
 	same "connections to ::1" "$(accepted "$KA6" "$b")" 1
 	same "127.0.0.1's requests" "$(tail -n 3 "$KA/requests.log" | cut -d' ' -f4 | tr '\n' ' ')" \
-		"keep close close "
+		"keep keep close "
 	same "::1's requests" "$(tail -n 2 "$KA6/requests.log" | cut -d' ' -f4 | tr '\n' ' ')" \
 		"keep close "
+}
+
+@test "URLs on two servers interleaved (A1 B1 A2 B2): one kept connection each, bytes in order" {
+	local a b
+	ok_response "$KA" a1 "alpha-1."
+	ok_response "$KA" a2 "alpha-2."
+	ok_response "$KA10" b1 "beta-1."
+	ok_response "$KA10" b2 "beta-2."
+	a=$(since "$KA")
+	b=$(since "$KA10")
+	sk http-get -v "$KA_URL/r/a1" "$KA10_URL/r/b1" "$KA_URL/r/a2" "$KA10_URL/r/b2"
+	same "exit, stdout" "$RC $(cat "$T/out")" "0 alpha-1.beta-1.alpha-2.beta-2."
+	same "connections to A" "$(accepted "$KA" "$a")" 1
+	same "connections to B" "$(accepted "$KA10" "$b")" 1
+	same "A's requests" "$(tail -n 2 "$KA/requests.log" | cut -d' ' -f3,4 | tr '\n' ' ')" \
+		"/r/a1 keep /r/a2 close "
+	same "B's requests" "$(tail -n 2 "$KA10/requests.log" | cut -d' ' -f3,4 | tr '\n' ' ')" \
+		"/r/b1 keep /r/b2 close "
+	same "reused" "$(grep -c '^sockit: http-get: reusing the connection' "$T/err")" 2
+}
+
+@test "the pool keeps 6 connections: a 7th server closes the one used longest ago" {
+	local hosts=(127.0.0.1 127.1 127.0.1 2130706433 0x7f000001 0177.0.0.1 0x7f.0.0.1)
+	local port=${KA_URL##*:} urls=() h a
+	ok_response "$KA" p "p"
+	# six origins (numeric spellings of 127.0.0.1, no DNS) twice: six connections
+	for _ in 1 2; do for h in "${hosts[@]:0:6}"; do urls+=("http://$h:$port/r/p"); done; done
+	a=$(since "$KA")
+	sk http-get "${urls[@]}"
+	same "six: exit, stdout" "$RC $(cat "$T/out")" "0 pppppppppppp"
+	same "six: connections" "$(accepted "$KA" "$a")" 6
+	# seven twice: the 7th closes the 1st (used longest ago); the 1st again closes the 2nd,
+	# goes with Connection: close (no later URL wants it), and the 2nd then has a free slot
+	urls=()
+	for _ in 1 2; do for h in "${hosts[@]}"; do urls+=("http://$h:$port/r/p"); done; done
+	a=$(since "$KA")
+	sk http-get -v "${urls[@]}"
+	same "seven: exit, stdout" "$RC $(cat "$T/out")" "0 pppppppppppppp"
+	same "seven: connections" "$(accepted "$KA" "$a")" 9
+	same "seven: closed" "$(grep 'closing the connection' "$T/err" | cut -d' ' -f7 | tr '\n' ' ')" \
+		"127.0.0.1 127.1 "
+	same "seven: reused" "$(grep -c '^sockit: http-get: reusing the connection' "$T/err")" 5
 }
 
 @test "a server that closes after every 10th response: reuse goes on on a new connection" {
