@@ -12,25 +12,30 @@
 #include <unistd.h>
 
 #define EMFILE_PAUSE_MS 100
+/* clients taken from the queue per wake-up: reaping and the others' I/O are not starved */
+#define ACCEPT_BURST 64
 /* a refused or surplus client is one more descriptor for a moment: never a burst of them */
 #define TURNED_AWAY_MAX 64
 /* clients over -m are logged even without -v, but at most one line this often */
 #define OVER_EVERY_MS 1000
 
-static void watch(struct admit *a, int mask)
+static void on_readable(struct loop *l, int lfd, void *data, int mask);
+
+/* Sets the listener's interest on the loop (if any); 0 or -1 with errno set. */
+static int watch(struct admit *a, int mask)
 {
-	if (a->loop)
-		loop_watch(a->loop, a->lfd, mask, mask ? a->on_accept : NULL, a->data);
+	loop_fn *fn = a->on_datagram ? a->on_datagram : on_readable;
+
+	return a->loop ? loop_watch(a->loop, a->lfd, mask, mask ? fn : NULL, a) : 0;
 }
 
 int admit_start(struct admit *a)
 {
 	if (net_set_nonblock(NULL, a->lfd, true) < 0)
 		return -1;
-	a->accepting =
-	    !a->loop || loop_watch(a->loop, a->lfd, LOOP_READ, a->on_accept, a->data) == 0;
-	if (!a->accepting)
+	if (watch(a, LOOP_READ) < 0)
 		return -1;
+	a->accepting = true;
 	/* ready means ready: the loop exists and the listener is watched */
 	if (a->where)
 		diag_always("listening on %s", a->where);
@@ -116,6 +121,22 @@ int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, sockl
 			return fd;
 	}
 	return -1;
+}
+
+/* The listener is readable: clients are admitted one by one until none is waiting. */
+static void on_readable(struct loop *l, int lfd, void *data, int mask)
+{
+	struct admit *a = data;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)l, (void)lfd, (void)mask;
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		int fd = admit_next(a, a->clients(), &ss, &len);
+		if (fd < 0)
+			return;
+		a->on_client(fd, &ss, len);
+	}
 }
 
 /* wait (-1: forever) lowered to due_in. */

@@ -14,10 +14,12 @@
 
 struct admit {
 	/* set by the caller */
-	struct loop *loop;         /* NULL: the caller waits for lfd itself (raw) */
-	int lfd;                   /* the listening socket; made non-blocking by admit_start */
-	loop_fn *on_accept;        /* watched on lfd while accepting */
-	void *data;                /* handed to on_accept */
+	struct loop *loop; /* NULL: the caller waits for lfd itself (raw) */
+	int lfd;           /* the listening socket; made non-blocking by admit_start */
+	/* a client admitted (its fd now the callee's), and how many are served */
+	void (*on_client)(int fd, const struct sockaddr_storage *ss, socklen_t len);
+	int (*clients)(void);
+	loop_fn *on_datagram;      /* UDP: called when lfd is readable, instead of accepting */
 	const struct net_acl *acl; /* or NULL */
 	int max_clients;
 	const char *busy;  /* sent to a client over the limit, or NULL */
@@ -33,7 +35,8 @@ struct admit {
 	long long over_said; /* when the last such line was logged */
 };
 
-/* Watches a->lfd with a->on_accept (with no loop, only marks it accepting); the first
+/* Watches a->lfd: each client admitted goes to a->on_client (or, over UDP, each
+ * readable lfd to a->on_datagram); with no loop, only marks it accepting. The first
  * time, says "listening on a->where": the server is ready. Returns 0, or -1 with errno
  * set. */
 int admit_start(struct admit *a);

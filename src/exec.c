@@ -22,8 +22,6 @@
 
 extern char **environ;
 
-/* Clients taken from the accept queue in one go, so that reaping is never starved. */
-#define ACCEPT_BATCH 64
 /* A stop gives the programs this long to end after SIGTERM, then SIGKILL. */
 #define STOP_PROGRAMS_MS 1000
 
@@ -477,24 +475,21 @@ static void launch(int fd, const char *who)
 	X.nkids++;
 }
 
-/* New clients, each given its program (admit.c has turned away the refused and the
+/* A new client, given its program (admit.c has turned away the refused and the
  * surplus); the server's copy of the socket is closed either way. */
-static void on_accept(struct loop *l, int lfd, void *data, int mask)
+static void admitted(int fd, const struct sockaddr_storage *ss, socklen_t len)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	char who[NET_ADDR_LEN];
 
-	(void)l, (void)lfd, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BATCH; i++) {
-		int fd = admit_next(&X.admit, (int)X.nkids, &ss, &len);
-		if (fd < 0)
-			return;
-		net_format((struct sockaddr *)&ss, len, who, sizeof who);
-		diag_verbose(1, "connection from %s", who);
-		launch(fd, who);
-		close(fd);
-	}
+	net_format((const struct sockaddr *)ss, len, who, sizeof who);
+	diag_verbose(1, "connection from %s", who);
+	launch(fd, who);
+	close(fd);
+}
+
+static int clients(void)
+{
+	return (int)X.nkids;
 }
 
 static void signal_all(int sig)
@@ -553,7 +548,8 @@ int exec_serve(const struct exec_serve_opts *o)
 	}
 	X.admit = (struct admit){.loop = X.loop,
 	                         .lfd = o->lfd,
-	                         .on_accept = on_accept,
+	                         .on_client = admitted,
+	                         .clients = clients,
 	                         .acl = o->acl,
 	                         .max_clients = o->max_clients,
 	                         .blocking = true, /* the program's stdin and stdout */

@@ -896,19 +896,16 @@ static void reap(void)
 	}
 }
 
-static void on_accept(struct loop *l, int lfd, void *data, int mask)
+static int clients(void)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
+	return F.npairs + F.nflows;
+}
 
-	(void)l, (void)lfd, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
-		int fd = admit_next(&F.admit, F.npairs + F.nflows, &ss, &len);
-		if (fd < 0)
-			return;
-		add_pair(fd, &ss, len);
-		reap();
-	}
+/* An admitted client: its pair begins (reaped at once if it could not). */
+static void admitted(int fd, const struct sockaddr_storage *ss, socklen_t len)
+{
+	add_pair(fd, ss, len);
+	reap();
 }
 
 /* ---- UDP: flows keyed by the client's address ---- */
@@ -1136,7 +1133,9 @@ int forward_run(const struct forward_opts *o)
 	}
 	F.admit = (struct admit){.loop = F.loop,
 	                         .lfd = o->lfd,
-	                         .on_accept = o->udp ? on_client_datagram : on_accept,
+	                         .on_client = admitted,
+	                         .clients = clients,
+	                         .on_datagram = o->udp ? on_client_datagram : NULL,
 	                         .acl = o->acl,
 	                         .max_clients = o->max_clients,
 	                         .where = o->where};

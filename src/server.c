@@ -23,7 +23,7 @@
 #endif
 
 #define SCRATCH         (64 * 1024)
-#define ACCEPT_BURST    64
+#define DGRAM_BURST     64 /* datagrams read per wake-up */
 #define STOP_FLUSH_MS   1000
 #define FILE_TURN                                                                              \
 	(4 << 20) /* file bytes sent per turn: one fast reader cannot hog the loop             \
@@ -710,6 +710,8 @@ static void start_tls(struct conn *c)
 	handshake_step(c);
 }
 
+/* An admitted client; closed at once if it cannot be kept (it may close itself too:
+ * reaped here, so that its slot is free for the next). */
 static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 {
 	struct conn *c = calloc(1, sizeof *c);
@@ -732,21 +734,12 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 		start_tls(c);
 	else
 		open_client(c);
+	reap();
 }
 
-static void on_accept(struct loop *l, int lfd, void *data, int mask)
+static int clients(void)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-
-	(void)l, (void)lfd, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
-		int fd = admit_next(&S.admit, S.nclients, &ss, &len);
-		if (fd < 0)
-			return;
-		add_client(fd, &ss, len);
-		reap();
-	}
+	return S.nclients;
 }
 
 static void on_datagram(struct loop *l, int fd, void *data, int mask)
@@ -756,7 +749,7 @@ static void on_datagram(struct loop *l, int fd, void *data, int mask)
 	char who[NET_ADDR_LEN];
 
 	(void)l, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
+	for (int i = 0; i < DGRAM_BURST; i++) {
 		len = sizeof ss;
 		ssize_t n =
 		    recvfrom(fd, S.in, sizeof S.in, MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
@@ -900,7 +893,9 @@ static int start(const struct server_opts *o)
 	}
 	S.admit = (struct admit){.loop = S.loop,
 	                         .lfd = o->lfd,
-	                         .on_accept = o->udp ? on_datagram : on_accept,
+	                         .on_client = add_client,
+	                         .clients = clients,
+	                         .on_datagram = o->udp ? on_datagram : NULL,
 	                         .acl = o->acl,
 	                         .max_clients = o->max_clients,
 	                         /* none to a TLS client: it would read as a broken handshake */
