@@ -1,5 +1,5 @@
 /* admit.c: the one admission path of `serve` (sockit(1), serve: -m, --allow, --deny, and
- * SIGNALS): who is let in, who is turned away, what happens when the process has no
+ * Signals): who is let in, who is turned away, what happens when the process has no
  * descriptor left for the next client, and how every mode stops. */
 #include "admit.h"
 
