@@ -111,7 +111,8 @@ int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, sockl
 				admit_pause(a, nclients);
 			return -1;
 		}
-		if (nclients < a->starved_at) /* clients left since: a new shortage is news */
+		/* clients left since (raw holds none while it waits): a new shortage is news */
+		if (nclients < a->starved_at || nclients == 0)
 			a->starved = false;
 		if (!admit_permits(a, ss, *len))
 			turn_away(fd, NULL);
