@@ -263,3 +263,14 @@ over_said() {
 	over_said 40 5
 	[ "$(wc -l <"$T/ran")" -eq 1 ]
 }
+
+@test "robustness: --to -m 1 flooded by 40 clients: each closed unheard, counted the same way" {
+	start_named target serve -p echo 127.0.0.1 0
+	# shellcheck disable=SC2154 # PORT_target: set by start_named (printf -v)
+	start_server serve --to "127.0.0.1:$PORT_target" -m 1 127.0.0.1 0
+	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" 127.0.0.1 "$PORT" 1
+	wait_for "$T/holder.out" '^ready$'
+	t0=$(now_us)
+	[ "$(flood 40 '')" -eq 40 ]
+	over_said 40 5
+}
