@@ -1,5 +1,6 @@
 /* cmd_serve.c: `sockit serve` and `sockit echo`: options, then the raw relay (one
  * client at a time, like nc -l) or the event-loop server for every other protocol. */
+#include "admit.h"
 #include "cmd.h"
 #include "diag.h"
 #include "exec.h"
@@ -73,6 +74,8 @@ struct serve_opts {
 	const char *proxy_url, *proxy_user;
 	struct proxy proxy;
 	bool json;
+	const char *where; /* the listening line's address: -U's path, or local */
+	char local[NET_ADDR_LEN];
 };
 
 #define S struct serve_opts
@@ -153,26 +156,8 @@ static const struct opt options[] = {
  * an overflowed SYN costs the client a one-second retransmit. */
 #define LISTEN_BACKLOG 4096
 
+/* Set by SIGINT, SIGTERM and SIGHUP (admit_catch_signals): every mode stops on it. */
 static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-/* No SA_RESTART: a signal must wake the poll or accept that waits for a client. */
-static void catch_stop_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL); /* a closed terminal: a clean stop (sockit(1), Signals) */
-}
 
 static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const char *opt)
 {
@@ -401,9 +386,10 @@ static int check_conflicts(struct serve_opts *o, char **ops, int nops)
 	return 0;
 }
 
+/* Binds and listens; the listening line waits until the mode is ready (admit_start). */
 static int open_listener(struct serve_opts *o)
 {
-	char err[NET_ERR_LEN], where[NET_ADDR_LEN];
+	char err[NET_ERR_LEN];
 	int type = o->udp ? SOCK_DGRAM : SOCK_STREAM, fd;
 
 	if (o->unix_path)
@@ -414,66 +400,53 @@ static int open_listener(struct serve_opts *o)
 		diag_err("%s", err);
 		return fd;
 	}
-	diag_always("listening on %s",
-	            o->unix_path ? o->unix_path : net_format_local(fd, where, sizeof where));
+	o->where = o->unix_path ? o->unix_path : net_format_local(fd, o->local, sizeof o->local);
 	return fd;
 }
 
-/* Access lists are about IP addresses: UNIX-domain clients are not filtered. */
-static bool refused(const struct serve_opts *o, const struct sockaddr_storage *ss,
-                    socklen_t len)
+/* The access list, if any was given. */
+static const struct net_acl *acl_of(const struct serve_opts *o)
 {
-	char who[NET_ADDR_LEN];
+	return o->acl.nallow + o->acl.ndeny ? &o->acl : NULL;
+}
 
-	if (ss->ss_family == AF_UNIX || net_acl_permits(&o->acl, (const struct sockaddr *)ss))
-		return false;
-	diag_verbose(1, "%s refused by the access list",
-	             net_format((const struct sockaddr *)ss, len, who, sizeof who));
-	return true;
+/* UDP raw: the first datagram names the peer (it stays queued for the relay), and the
+ * socket is fixed to it. Returns lfd, or -1: none (yet), or an error (*fatal set). */
+static int first_sender(struct admit *a, struct sockaddr_storage *ss, socklen_t *len,
+                        bool *fatal)
+{
+	char err[NET_ERR_LEN];
+
+	if (net_udp_peek_sender(err, a->lfd, ss, len) < 0)
+		return -1;
+	if (!admit_permits(a, ss, *len)) {
+		net_udp_drop(a->lfd);
+		return -1;
+	}
+	if (net_udp_connect(err, a->lfd, (struct sockaddr *)ss, *len) < 0) {
+		diag_err("%s", err);
+		*fatal = true;
+		return -1;
+	}
+	return a->lfd;
 }
 
 /* Waits for the next permitted client (or a stop signal). Returns its fd (for UDP the
  * listening socket, now fixed to the first sender), or -1 to stop. */
-static int next_client(struct serve_opts *o, int lfd, struct sockaddr_storage *ss,
+static int next_client(struct serve_opts *o, struct admit *a, struct sockaddr_storage *ss,
                        socklen_t *len)
 {
-	char err[NET_ERR_LEN];
-	struct pollfd pfd = {.fd = lfd, .events = POLLIN};
-	bool starved = false;
+	bool fatal = false;
 	int fd;
 
-	while (!stop_requested) {
-		/* a stop signal interrupts this wait (no SA_RESTART); accept would retry */
-		if (poll(&pfd, 1, -1) < 0)
-			continue;
-		if (o->udp) {
-			/* the first datagram names the peer; it stays queued for the relay */
-			if (net_udp_peek_sender(err, lfd, ss, len) < 0)
-				continue;
-			if (refused(o, ss, *len)) {
-				net_udp_drop(lfd);
-				continue;
-			}
-			if (net_udp_connect(err, lfd, (struct sockaddr *)ss, *len) < 0) {
-				diag_err("%s", err);
-				return -1;
-			}
-			return lfd;
-		}
-		if ((fd = net_accept(err, lfd, false, ss, len)) < 0) {
-			if (errno == EMFILE || errno == ENFILE) {
-				if (!starved) /* one line per shortage, as the protocol server
-				               */
-					diag_err("out of file descriptors: pausing accepts");
-				starved = true;
-				poll(NULL, 0, 100);
-			}
-			continue;
-		}
-		starved = false;
-		if (!refused(o, ss, *len))
+	while (!stop_requested && !fatal) {
+		struct pollfd pfd[2] = {{.fd = admit_wake_fd(), .events = POLLIN},
+		                        {.fd = a->accepting ? a->lfd : -1, .events = POLLIN}};
+		/* one client at a time: none is being served while this waits */
+		if ((fd = o->udp ? first_sender(a, ss, len, &fatal) : admit_next(a, 0, ss, len)) >= 0)
 			return fd;
-		close(fd);
+		poll(pfd, 2, (int)admit_timer(a, loop_now_ms(), -1));
+		admit_drain_wake();
 	}
 	return -1;
 }
@@ -538,15 +511,24 @@ static int raw_tls(struct serve_opts *o, int fd, const char *who, struct transpo
 
 static int serve_raw(struct serve_opts *o, int lfd)
 {
+	struct admit a = {.lfd = lfd,
+	                  .acl = acl_of(o),
+	                  .max_clients = (int)o->max_clients,
+	                  .blocking = true, /* the relay's */
+	                  .where = o->where};
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char who[NET_ADDR_LEN];
 	bool input_done = false, output_gone = false;
 	int rc = 0;
 
+	if (admit_start(&a) < 0) {
+		diag_err("cannot watch the listening socket: %s", strerror(errno));
+		return EXIT_IO;
+	}
 	for (;;) {
 		struct transport tr;
-		int fd = next_client(o, lfd, &ss, &len);
+		int fd = next_client(o, &a, &ss, &len);
 		if (fd < 0)
 			return 0;
 		net_format((struct sockaddr *)&ss, len, who, sizeof who);
@@ -679,9 +661,10 @@ static int serve_protocol(struct serve_opts *o, int lfd)
 	    .idle_ms = o->idle_ms,
 	    .tls = o->tls_ctx,
 	    .handshake_ms = handshake_ms(o),
-	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
+	    .acl = acl_of(o),
 	    .in_fd = o->protocol->on_input ? STDIN_FILENO : -1,
 	    .stop = &stop_requested,
+	    .where = o->where,
 	};
 	return server_run(&so);
 }
@@ -699,13 +682,14 @@ static int serve_forward(struct serve_opts *o, int lfd)
 	    .idle_ms = o->idle_ms ? o->idle_ms : o->udp ? 60000 : 0,
 	    .max_clients = (int)o->max_clients,
 	    .proxy_protocol = o->proxy_protocol,
-	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
+	    .acl = acl_of(o),
 	    .proxy = o->proxy_url ? &o->proxy : NULL,
 	    .json = o->json,
 	    .tls = o->tls_ctx,
 	    .handshake_ms = handshake_ms(o),
 	    .to_tls = o->to_tls_ctx,
 	    .stop = &stop_requested,
+	    .where = o->where,
 	};
 	return forward_run(&fo);
 }
@@ -718,10 +702,11 @@ static int serve_exec(struct serve_opts *o, int lfd)
 	    .lfd = lfd,
 	    .keep_open = o->keep_open,
 	    .max_clients = (int)o->max_clients,
-	    .acl = o->acl.nallow + o->acl.ndeny ? &o->acl : NULL,
+	    .acl = acl_of(o),
 	    .stop = &stop_requested,
 	    .tls = o->tls_ctx,
 	    .handshake_ms = handshake_ms(o),
+	    .where = o->where,
 	};
 	return exec_serve(&eo);
 }
@@ -779,52 +764,52 @@ static void free_opts(struct serve_opts *o)
 	free(o->acl.deny);
 }
 
+/* What must be ready before the listening line: the program, the quotes, the root,
+ * the TLS contexts, descriptors enough, the stop signals. Returns 0 or the exit status. */
+static int prepare(struct serve_opts *o)
+{
+	int rc = 0;
+
+	if (!o->max_clients) /* -m not given */
+		o->max_clients = o->exec_line || o->sh_line ? 100 : 10000;
+	if ((o->exec_line || o->sh_line) && prepare_exec(o) < 0)
+		return EXIT_USAGE;
+	if ((o->quotes_file && (rc = load_quotes(o)) != 0) ||
+	    (o->root && (rc = check_root(o->root)) != 0) ||
+	    (o->tls && (rc = prepare_tls(o)) != 0) ||
+	    (o->to_tls && (rc = prepare_to_tls(o)) != 0))
+		return rc;
+	if (o->protocol || o->nto)
+		raise_fd_limit(o->nto ? 2 * o->max_clients + 128 : o->max_clients + 64);
+	/* once, for every mode; -e's programs are reaped as SIGCHLD comes */
+	if (admit_catch_signals(&stop_requested, o->exec_line || o->sh_line) < 0) {
+		diag_err("cannot catch signals: %s", strerror(errno));
+		return EXIT_IO;
+	}
+	return 0;
+}
+
 static int serve_main(int argc, char **argv, const char *fixed_proto)
 {
 	struct serve_opts o = {.common = {.family = AF_UNSPEC},
 	                       .proto = "raw",
 	                       .port = "4242",
 	                       .max_line = 1024};
-	int nops, lfd, rc;
+	int nops, lfd, rc = EXIT_USAGE;
 
 	if (fixed_proto)
 		o.proto = o.fixed_proto = fixed_proto;
-	/* every early return frees the access lists parsed so far: a leak report under
+	/* every way out frees the access lists parsed so far: a leak report under
 	 * LeakSanitizer would turn a usage error's exit 2 into 1 */
 	if ((nops = parse_options(&o, argc, argv)) < 0 ||
-	    (!o.common.done && check_conflicts(&o, argv, nops) < 0)) {
-		free_opts(&o);
-		return EXIT_USAGE;
-	}
-	if (o.common.done) {
-		free_opts(&o);
-		return 0;
-	}
-	if (!o.max_clients) /* -m not given */
-		o.max_clients = o.exec_line || o.sh_line ? 100 : 10000;
-	if ((o.exec_line || o.sh_line) && prepare_exec(&o) < 0) {
-		free_opts(&o);
-		return EXIT_USAGE;
-	}
-	if (o.quotes_file && (rc = load_quotes(&o)) != 0) {
-		free_opts(&o);
-		return rc;
-	}
-	if (o.root && (rc = check_root(o.root)) != 0) {
-		free_opts(&o);
-		return rc;
-	}
-	if ((o.tls && (rc = prepare_tls(&o)) != 0) ||
-	    (o.to_tls && (rc = prepare_to_tls(&o)) != 0)) {
-		free_opts(&o);
-		return rc;
-	}
-	if (o.protocol || o.nto)
-		raise_fd_limit(o.nto ? 2 * o.max_clients + 128 : o.max_clients + 64);
-	catch_stop_signals();
+	    (!o.common.done && check_conflicts(&o, argv, nops) < 0))
+		goto out;
+	rc = 0;
+	if (o.common.done || (rc = prepare(&o)) != 0)
+		goto out;
 	if ((lfd = open_listener(&o)) < 0) {
-		free_opts(&o);
-		return -lfd;
+		rc = -lfd;
+		goto out;
 	}
 	rc = o.nto         ? serve_forward(&o, lfd)
 	     : o.prog.path ? serve_exec(&o, lfd)
@@ -833,6 +818,7 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 	close(lfd);
 	if (o.unix_path)
 		unlink(o.unix_path);
+out:
 	free_opts(&o);
 	return rc;
 }

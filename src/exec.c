@@ -3,6 +3,7 @@
  * program per client and reaps every one of them. */
 #include "exec.h"
 
+#include "admit.h"
 #include "diag.h"
 #include "loop.h"
 #include "relay.h"
@@ -10,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +22,8 @@
 
 extern char **environ;
 
-/* Clients taken from the accept queue in one go, so that reaping is never starved. */
-#define ACCEPT_BATCH 64
+/* A stop gives the programs this long to end after SIGTERM, then SIGKILL. */
+#define STOP_PROGRAMS_MS 1000
 
 static int fail(char *err, const char *fmt, const char *what, int e)
 {
@@ -326,70 +326,22 @@ struct child {
 	char peer[NET_ADDR_LEN];
 };
 
-struct supervisor {
+/* One supervisor per process, as one server: the loop's callbacks reach it here. */
+static struct {
 	const struct exec_serve_opts *o;
+	struct loop *loop;
+	struct admit admit;
 	struct child *kids;
 	size_t nkids, cap;
-	bool accepting; /* false once the one client of a server without -k has come */
+	bool served; /* without -k: the one client has come */
 	int rc;
-};
-
-/* SIGCHLD, SIGINT, SIGTERM and SIGHUP each write a byte here, so the poll that waits for
- * clients wakes for them too, with no window in which a signal could be missed. */
-static int wake[2] = {-1, -1};
-static volatile sig_atomic_t *stop_flag;
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	ssize_t n;
-
-	if (sig != SIGCHLD)
-		*stop_flag = 1;
-	n = write(wake[1], "", 1);
-	(void)n; /* a full pipe already holds a wake-up */
-	errno = saved;
-}
-
-static int open_wake_pipe(void)
-{
-	if (pipe(wake) < 0)
-		return -1;
-	for (int i = 0; i < 2; i++) {
-		fcntl(wake[i], F_SETFD, FD_CLOEXEC);
-		fcntl(wake[i], F_SETFL, O_NONBLOCK);
-	}
-	return 0;
-}
-
-static void drain_wake_pipe(void)
-{
-	char buf[64];
-
-	while (read(wake[0], buf, sizeof buf) > 0)
-		;
-}
-
-static void catch_signals(volatile sig_atomic_t *stop)
-{
-	struct sigaction sa;
-
-	stop_flag = stop;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL); /* a closed terminal must not orphan the programs */
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
-}
+} X;
 
 /* One line per program that ended (-v): peer, exit status or signal, duration. */
-static void ended(struct supervisor *s, pid_t pid, int status)
+static void ended(pid_t pid, int status)
 {
-	for (size_t i = 0; i < s->nkids; i++) {
-		struct child *c = &s->kids[i];
+	for (size_t i = 0; i < X.nkids; i++) {
+		struct child *c = &X.kids[i];
 		if (c->pid != pid)
 			continue;
 		long long ms = loop_now_ms() - c->start_ms;
@@ -400,43 +352,22 @@ static void ended(struct supervisor *s, pid_t pid, int status)
 		else
 			diag_verbose(1, "%s: program exited with status %d, %lld.%03lld s", c->peer,
 			             WEXITSTATUS(status), ms / 1000, ms % 1000);
-		s->kids[i] = s->kids[--s->nkids];
+		X.kids[i] = X.kids[--X.nkids];
 		return;
 	}
 }
 
-static void reap(struct supervisor *s)
+/* Every program that has ended (SIGCHLD wakes the loop: this runs after its round). */
+static void reap(void)
 {
 	int status;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		ended(s, pid, status);
+		ended(pid, status);
 }
 
 /* --- serve -e --tls: a carrier per client --- */
-
-static volatile sig_atomic_t carrier_stop;
-
-static void on_carrier_stop(int sig)
-{
-	(void)sig;
-	carrier_stop = 1;
-}
-
-/* The carrier's signals: the supervisor's stop (SIGTERM to the group) ends its relay;
- * SIGCHLD is its own again, for waitpid. */
-static void carrier_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_carrier_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGCHLD, SIG_DFL);
-}
 
 /* The TLS handshake of the client on sock, bounded; -v logs the session or why it failed.
  * Returns 0 with *tr the session, 1 if the client closed having sent nothing, or -1. */
@@ -485,7 +416,7 @@ static int carry(const struct exec_serve_opts *o, int sock, const char *who)
 		return 127; /* as a shell says of a program it could not run */
 	}
 	struct relay_opts r = {.in_fd = out[0], .out_fd = in[1], .sock = sock, .tr = &tr,
-	                       .close_out = true, .linger_ms = 0, .stop = &carrier_stop};
+	                       .close_out = true, .linger_ms = 0, .stop = o->stop};
 	relay_run(&r, &st);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -508,147 +439,127 @@ static pid_t start_carrier(char *err, const struct exec_serve_opts *o, int sock,
 		return pid;
 	}
 	setpgid(0, 0);
-	carrier_signals();
+	/* the supervisor's stop handler stays: SIGTERM to the group sets the flag copied
+	 * here, which ends the relay; SIGCHLD is the carrier's own again, for waitpid */
+	signal(SIGCHLD, SIG_DFL);
 	close(o->lfd);
-	close(wake[0]);
-	close(wake[1]);
 	_exit(carry(o, sock, who));
 }
 
 /* Starts the program on the admitted client fd. */
-static void launch(struct supervisor *s, int fd, const char *who)
+static void launch(int fd, const char *who)
 {
 	char err[NET_ERR_LEN];
 	pid_t pid;
 
-	if (s->nkids == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct child *grown = realloc(s->kids, cap * sizeof *grown);
+	if (X.nkids == X.cap) {
+		size_t cap = X.cap ? X.cap * 2 : 16;
+		struct child *grown = realloc(X.kids, cap * sizeof *grown);
 		if (!grown) {
 			diag_err("%s: out of memory", who);
 			return;
 		}
-		s->kids = grown;
-		s->cap = cap;
+		X.kids = grown;
+		X.cap = cap;
 	}
-	if (!s->o->keep_open)
-		s->accepting = false;
-	pid = s->o->tls ? start_carrier(err, s->o, fd, who) : start(err, s->o->prog, fd, fd, fd, true);
+	if (!X.o->keep_open) {
+		X.served = true;
+		admit_stop(&X.admit);
+	}
+	pid = X.o->tls ? start_carrier(err, X.o, fd, who) : start(err, X.o->prog, fd, fd, fd, true);
 	if (pid < 0) {
 		diag_err("%s: %s", who, err);
-		s->rc = s->o->keep_open ? 0 : EXIT_NO;
+		X.rc = X.o->keep_open ? 0 : EXIT_NO;
 		return;
 	}
-	s->kids[s->nkids].pid = pid;
-	s->kids[s->nkids].start_ms = loop_now_ms();
-	snprintf(s->kids[s->nkids].peer, sizeof s->kids[0].peer, "%s", who);
-	s->nkids++;
+	X.kids[X.nkids].pid = pid;
+	X.kids[X.nkids].start_ms = loop_now_ms();
+	snprintf(X.kids[X.nkids].peer, sizeof X.kids[0].peer, "%s", who);
+	X.nkids++;
 }
 
-/* A new client: refused by the access list, over the limit, or given its program. The
- * server's copy of the socket is closed either way. */
-static void admit(struct supervisor *s, int fd, struct sockaddr_storage *ss, socklen_t len)
+/* A new client, given its program (admit.c has turned away the refused and the
+ * surplus); the server's copy of the socket is closed either way. */
+static void admitted(int fd, const struct sockaddr_storage *ss, socklen_t len)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)ss;
 	char who[NET_ADDR_LEN];
 
-	net_format(sa, len, who, sizeof who);
-	/* access lists are about IP addresses: UNIX-domain clients are not filtered */
-	if (sa->sa_family != AF_UNIX && s->o->acl && !net_acl_permits(s->o->acl, sa))
-		diag_verbose(1, "%s refused by the access list", who);
-	else if (s->nkids >= (size_t)s->o->max_clients)
-		diag_verbose(1, "%s turned away: %zu clients already", who, s->nkids);
-	else {
-		diag_verbose(1, "connection from %s", who);
-		launch(s, fd, who);
-	}
+	net_format((const struct sockaddr *)ss, len, who, sizeof who);
+	diag_verbose(1, "connection from %s", who);
+	launch(fd, who);
 	close(fd);
 }
 
-static void accept_clients(struct supervisor *s)
+static int clients(void)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	char err[NET_ERR_LEN];
-
-	for (int i = 0; i < ACCEPT_BATCH && s->accepting && !*s->o->stop; i++) {
-		int fd = net_accept(err, s->o->lfd, false, &ss, &len);
-		if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
-			diag_err("out of file descriptors: pausing accepts");
-			poll(NULL, 0, 100);
-		}
-		if (fd < 0)
-			return;
-		admit(s, fd, &ss, len);
-	}
+	return (int)X.nkids;
 }
 
-/* Waits for a client or a signal, then reaps and accepts. */
-static void wait_events(struct supervisor *s)
+static void signal_all(int sig)
 {
-	struct pollfd pfd[2] = {
-	    {.fd = wake[0], .events = POLLIN},
-	    {.fd = s->accepting ? s->o->lfd : -1, .events = POLLIN},
-	};
-
-	if (poll(pfd, 2, -1) < 0)
-		return; /* a signal: the loop looks at the stop flag */
-	drain_wake_pipe();
-	reap(s);
-	if (pfd[1].revents)
-		accept_clients(s);
+	for (size_t i = 0; i < X.nkids; i++)
+		if (kill(-X.kids[i].pid, sig) < 0) /* it left its group: itself then */
+			kill(X.kids[i].pid, sig);
 }
 
-static void signal_all(struct supervisor *s, int sig)
+/* The stop: SIGTERM to every program (and what it started); admit_run gives them
+ * STOP_PROGRAMS_MS to end. */
+static void stop_programs(void)
 {
-	for (size_t i = 0; i < s->nkids; i++)
-		if (kill(-s->kids[i].pid, sig) < 0) /* it left its group: itself then */
-			kill(s->kids[i].pid, sig);
+	signal_all(SIGTERM);
+	reap();
 }
 
-/* The stop: SIGTERM to every program (and what it started), at most a second for them
- * to end, then SIGKILL. */
-static void stop_programs(struct supervisor *s)
+static bool none_left(void)
 {
-	long long deadline = loop_now_ms() + 1000, left;
-	struct pollfd pfd = {.fd = wake[0], .events = POLLIN};
+	return X.nkids == 0;
+}
+
+/* Without -k: the one client's program has ended. */
+static bool all_served(void)
+{
+	return X.served && X.nkids == 0;
+}
+
+/* Those the stop's grace did not end: SIGKILL, and reaped. */
+static void kill_rest(void)
+{
 	int status;
 	pid_t pid;
 
-	signal_all(s, SIGTERM);
-	reap(s);
-	while (s->nkids > 0 && (left = deadline - loop_now_ms()) > 0) {
-		poll(&pfd, 1, (int)left);
-		drain_wake_pipe();
-		reap(s);
-	}
-	if (s->nkids > 0)
-		signal_all(s, SIGKILL);
-	while (s->nkids > 0)
+	if (X.nkids > 0)
+		signal_all(SIGKILL);
+	while (X.nkids > 0)
 		if ((pid = waitpid(-1, &status, 0)) > 0)
-			ended(s, pid, status);
+			ended(pid, status);
 		else if (errno != EINTR)
 			break;
 }
 
 int exec_serve(const struct exec_serve_opts *o)
 {
-	struct supervisor s = {.o = o, .accepting = true};
-	char err[NET_ERR_LEN];
+	static const struct admit_hooks hooks = {
+	    .round = reap, .stop = stop_programs, .idle = none_left, .done = all_served};
+	int rc;
 
+	memset(&X, 0, sizeof X);
+	X.o = o;
 	exec_seal_fds();
-	if (open_wake_pipe() < 0 || net_set_nonblock(err, o->lfd, true) < 0) {
-		diag_err("cannot start: %s", strerror(errno));
+	if (!(X.loop = loop_new())) {
+		diag_err("cannot start the event loop: %s", strerror(errno));
 		return EXIT_IO;
 	}
-	catch_signals(o->stop);
-	while (!*o->stop && (s.accepting || s.nkids > 0))
-		wait_events(&s);
-	stop_programs(&s);
-	signal(SIGCHLD, SIG_DFL);
-	close(wake[0]);
-	close(wake[1]);
-	wake[0] = wake[1] = -1;
-	free(s.kids);
-	return s.rc;
+	X.admit = (struct admit){.loop = X.loop,
+	                         .lfd = o->lfd,
+	                         .on_client = admitted,
+	                         .clients = clients,
+	                         .acl = o->acl,
+	                         .max_clients = o->max_clients,
+	                         .blocking = true, /* the program's stdin and stdout */
+	                         .where = o->where};
+	rc = admit_run(&X.admit, o->stop, STOP_PROGRAMS_MS, &hooks);
+	kill_rest();
+	loop_free(X.loop);
+	free(X.kids);
+	return rc ? rc : X.rc;
 }

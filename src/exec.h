@@ -46,9 +46,11 @@ struct exec_serve_opts {
 	bool keep_open;              /* -k: clients without end, concurrently; else one */
 	int max_clients;             /* programs running at once; one more is closed */
 	const struct net_acl *acl;   /* or NULL */
-	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM/SIGHUP (exec_serve's handler) */
+	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM/SIGHUP (admit_catch_signals,
+	                              * with SIGCHLD caught too) */
 	struct tls_ctx *tls;         /* --tls: each client a TLS session; NULL: plain */
 	int handshake_ms;            /* --tls: the bound of a handshake */
+	const char *where;           /* said as "listening on WHERE" once ready */
 };
 
 /* Accepts clients and starts one program on each until *stop is set (or, without

@@ -101,7 +101,7 @@ static struct {
 	int npool[2];
 	int again;      /* pairs with p->again set */
 	bool copy_only; /* splice(2) refused these sockets once: buffers from now on */
-	long long stop_at, next_sweep;
+	long long next_sweep;
 	struct flow *flows, *bucket[UDP_BUCKETS];
 	int nflows;
 	char dgram[NET_UDP_MAX];
@@ -921,19 +921,16 @@ static void reap(void)
 	}
 }
 
-static void on_accept(struct loop *l, int lfd, void *data, int mask)
+static int clients(void)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
+	return F.npairs + F.nflows;
+}
 
-	(void)l, (void)lfd, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
-		int fd = admit_next(&F.admit, F.npairs + F.nflows, &ss, &len);
-		if (fd < 0)
-			return;
-		add_pair(fd, &ss, len);
-		reap();
-	}
+/* An admitted client: its pair begins (reaped at once if it could not). */
+static void admitted(int fd, const struct sockaddr_storage *ss, socklen_t len)
+{
+	add_pair(fd, ss, len);
+	reap();
 }
 
 /* ---- UDP: flows keyed by the client's address ---- */
@@ -1074,11 +1071,9 @@ static void on_client_datagram(struct loop *l, int fd, void *data, int mask)
 			return;
 		struct flow *f = flow_find(&ss, len);
 		if (!f) {
-			net_format((struct sockaddr *)&ss, len, who, sizeof who);
-			if (F.o->acl && !net_acl_permits(F.o->acl, (struct sockaddr *)&ss)) {
-				diag_verbose(1, "%s refused by the access list", who);
+			if (!admit_permits(&F.admit, &ss, len))
 				continue;
-			}
+			net_format((struct sockaddr *)&ss, len, who, sizeof who);
 			if (!(f = flow_new(&ss, len, who)))
 				continue;
 		}
@@ -1115,7 +1110,6 @@ static int timers(void)
 {
 	long long now = loop_now_ms(), wait = WAIT_CAP_MS;
 
-	wait = admit_timer(&F.admit, now, wait);
 	if (now >= F.next_sweep) {
 		sweep(now);
 		F.next_sweep =
@@ -1125,16 +1119,19 @@ static int timers(void)
 		wait = 0;
 	if (F.next_sweep - now < wait)
 		wait = F.next_sweep - now;
-	if (F.stop_at && F.stop_at - now < wait)
-		wait = F.stop_at - now;
 	return wait < 0 ? 0 : (int)wait;
 }
 
-/* Stop accepting; pairs still open get a second to finish. */
-static void begin_stop(void)
+/* No pair left open (UDP flows just end); on a stop, open pairs get STOP_GRACE_MS. */
+static bool finished(void)
 {
-	F.stop_at = loop_now_ms() + STOP_GRACE_MS;
-	admit_stop(&F.admit);
+	return F.o->udp || !F.all;
+}
+
+static void round_done(void)
+{
+	pump_again();
+	reap();
 }
 
 static void close_everyone(void)
@@ -1149,7 +1146,9 @@ static void close_everyone(void)
 
 int forward_run(const struct forward_opts *o)
 {
-	int rc = 0;
+	static const struct admit_hooks hooks = {
+	    .timers = timers, .round = round_done, .idle = finished};
+	int rc;
 
 	memset(&F, 0, sizeof F);
 	F.o = o;
@@ -1159,27 +1158,13 @@ int forward_run(const struct forward_opts *o)
 	}
 	F.admit = (struct admit){.loop = F.loop,
 	                         .lfd = o->lfd,
-	                         .on_accept = o->udp ? on_client_datagram : on_accept,
+	                         .on_client = admitted,
+	                         .clients = clients,
+	                         .on_datagram = o->udp ? on_client_datagram : NULL,
 	                         .acl = o->acl,
-	                         .max_clients = o->max_clients};
-	if (net_set_nonblock(NULL, o->lfd, true) < 0 || admit_start(&F.admit) < 0) {
-		diag_err("cannot watch the listening socket: %s", strerror(errno));
-		loop_free(F.loop);
-		return EXIT_IO;
-	}
-	for (;;) {
-		if (*o->stop && !F.stop_at)
-			begin_stop();
-		if (F.stop_at && (o->udp || !F.all || loop_now_ms() >= F.stop_at))
-			break;
-		if (loop_run_once(F.loop, timers()) < 0) {
-			diag_err("event loop: %s", strerror(errno));
-			rc = EXIT_IO;
-			break;
-		}
-		pump_again();
-		reap();
-	}
+	                         .max_clients = o->max_clients,
+	                         .where = o->where};
+	rc = admit_run(&F.admit, o->stop, STOP_GRACE_MS, &hooks);
 	close_everyone();
 	loop_free(F.loop);
 	return rc;

@@ -39,6 +39,7 @@ struct forward_opts {
 	int handshake_ms;          /* the bound of a client's TLS handshake */
 	struct tls_ctx *to_tls;    /* --to-tls: TLS toward the targets (a client context) */
 	volatile sig_atomic_t *stop;
+	const char *where; /* said as "listening on WHERE" once ready */
 };
 
 /* Parses a --to argument into t (t->spec = arg). Returns 0, or -1 with err filled. */

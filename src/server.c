@@ -23,9 +23,8 @@
 #endif
 
 #define SCRATCH         (64 * 1024)
-#define ACCEPT_BURST    64
+#define DGRAM_BURST     64 /* datagrams read per wake-up */
 #define STOP_FLUSH_MS   1000
-#define WAIT_CAP_MS     1000 /* a stop signal that lands just before a wait is seen this soon */
 #define FILE_TURN                                                                              \
 	(4 << 20) /* file bytes sent per turn: one fast reader cannot hog the loop             \
 	           */
@@ -86,7 +85,6 @@ static struct {
 	size_t outlen;
 	struct frame_reader stdin_fr;
 	struct admit admit;
-	long long stop_at;   /* stopping: the flush deadline */
 	long long next_sweep;
 	int sweep_ms; /* the shortest of --idle-timeout and the handshake bound; 0: none */
 } S;
@@ -162,7 +160,7 @@ static void update_interest(struct conn *c)
 	 * read that waits for room waits for writability alone (readability would wake the
 	 * loop again and again while the client sends and does not read) */
 	if (!(c->flags & (CONN_EOF | CONN_THROTTLED | CONN_CLOSING | CONN_READ_WANTS_WRITE)) &&
-	    !c->held && !S.stop_at && !c->file)
+	    !c->held && !S.admit.stop_at && !c->file)
 		mask |= LOOP_READ;
 	if (has_output(c) || (c->flags & CONN_READ_WANTS_WRITE))
 		mask |= LOOP_WRITE;
@@ -549,7 +547,7 @@ static void deliver(struct conn *c, const char *buf, size_t len)
 /* Input kept while c was out of room goes first, before anything more is read. */
 static void deliver_held(struct conn *c)
 {
-	while (c->held && !(c->flags & (CONN_THROTTLED | CONN_DEAD | CONN_CLOSING)) && !S.stop_at)
+	while (c->held && !(c->flags & (CONN_THROTTLED | CONN_DEAD | CONN_CLOSING)) && !S.admit.stop_at)
 		deliver(c, c->held, c->heldlen);
 }
 
@@ -621,10 +619,10 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 		if (!has_output(c))
 			c->last_active = loop_now_ms();
 		if (!(c->flags & CONN_DEAD) &&
-		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) && !has_output(c)) {
+		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.admit.stop_at) && !has_output(c)) {
 			/* flushed in the stop window: it goes because the server stops (a chat
 			 * must not announce it as having left to the others still flushing) */
-			schedule_close(c, S.stop_at ? PROTO_CLOSE_STOP : PROTO_CLOSE_NORMAL);
+			schedule_close(c, S.admit.stop_at ? PROTO_CLOSE_STOP : PROTO_CLOSE_NORMAL);
 			return;
 		}
 		update_interest(c);
@@ -714,6 +712,8 @@ static void start_tls(struct conn *c)
 	handshake_step(c);
 }
 
+/* An admitted client; closed at once if it cannot be kept (it may close itself too:
+ * reaped here, so that its slot is free for the next). */
 static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 {
 	struct conn *c = calloc(1, sizeof *c);
@@ -736,21 +736,12 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 		start_tls(c);
 	else
 		open_client(c);
+	reap();
 }
 
-static void on_accept(struct loop *l, int lfd, void *data, int mask)
+static int clients(void)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-
-	(void)l, (void)lfd, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
-		int fd = admit_next(&S.admit, S.nclients, &ss, &len);
-		if (fd < 0)
-			return;
-		add_client(fd, &ss, len);
-		reap();
-	}
+	return S.nclients;
 }
 
 static void on_datagram(struct loop *l, int fd, void *data, int mask)
@@ -760,17 +751,15 @@ static void on_datagram(struct loop *l, int fd, void *data, int mask)
 	char who[NET_ADDR_LEN];
 
 	(void)l, (void)data, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
+	for (int i = 0; i < DGRAM_BURST; i++) {
 		len = sizeof ss;
 		ssize_t n =
 		    recvfrom(fd, S.in, sizeof S.in, MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
 		if (n < 0)
 			return; /* EAGAIN, or an ICMP error left by an earlier reply */
-		net_format((struct sockaddr *)&ss, len, who, sizeof who);
-		if (S.o->acl && !net_acl_permits(S.o->acl, (struct sockaddr *)&ss)) {
-			diag_verbose(1, "%s refused by the access list", who);
+		if (!admit_permits(&S.admit, &ss, len))
 			continue;
-		}
+		net_format((struct sockaddr *)&ss, len, who, sizeof who);
 		/* a reply is one datagram: what would not fit one is the protocol's to refuse */
 		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out,
 		                                 sizeof S.out < NET_UDP_MAX ? sizeof S.out : NET_UDP_MAX);
@@ -839,11 +828,9 @@ static void read_ready(void)
 	reap();
 }
 
-/* Stop accepting and reading; what is queued gets at most a second to go out. */
+/* The stop: nothing more is read; what is queued gets at most a second to go out. */
 static void begin_stop(void)
 {
-	S.stop_at = loop_now_ms() + STOP_FLUSH_MS;
-	admit_stop(&S.admit);
 	if (S.o->in_fd >= 0)
 		loop_watch(S.loop, S.o->in_fd, 0, NULL, NULL);
 	for (struct conn *c = S.all; c; c = c->next) {
@@ -855,25 +842,33 @@ static void begin_stop(void)
 	reap();
 }
 
-/* Runs timers that are due; returns how long the loop may wait. */
+/* Nothing left to flush (a UDP server holds no clients). */
+static bool flushed(void)
+{
+	return S.o->udp || S.all == NULL;
+}
+
+static void round_done(void)
+{
+	reap();
+	read_ready();
+}
+
+/* Runs timers that are due; returns how long the loop may wait (-1: forever). */
 static int timers(void)
 {
-	long long now = loop_now_ms(), wait = WAIT_CAP_MS;
+	long long now = loop_now_ms(), wait = -1;
 
-	wait = admit_timer(&S.admit, now, wait);
-	if (S.sweep_ms > 0 && !S.stop_at) {
+	if (S.sweep_ms > 0 && !S.admit.stop_at) {
 		if (now >= S.next_sweep) {
 			sweep_idle(now);
 			S.next_sweep = now + (S.sweep_ms < 1000 ? S.sweep_ms / 4 + 1 : 250);
 		}
-		if (S.next_sweep - now < wait)
-			wait = S.next_sweep - now;
+		wait = S.next_sweep - now;
 	}
-	if (S.stop_at && S.stop_at - now < wait)
-		wait = S.stop_at - now;
 	if (S.ready)
 		wait = 0;
-	return wait < 0 ? 0 : (int)wait;
+	return wait < -1 ? 0 : (int)wait;
 }
 
 static void close_everyone(void)
@@ -900,15 +895,14 @@ static int start(const struct server_opts *o)
 	}
 	S.admit = (struct admit){.loop = S.loop,
 	                         .lfd = o->lfd,
-	                         .on_accept = o->udp ? on_datagram : on_accept,
+	                         .on_client = add_client,
+	                         .clients = clients,
+	                         .on_datagram = o->udp ? on_datagram : NULL,
 	                         .acl = o->acl,
 	                         .max_clients = o->max_clients,
 	                         /* none to a TLS client: it would read as a broken handshake */
-	                         .busy = o->tls ? NULL : o->proto->busy};
-	if (net_set_nonblock(NULL, o->lfd, true) < 0 || admit_start(&S.admit) < 0) {
-		diag_err("cannot watch the listening socket: %s", strerror(errno));
-		return -1;
-	}
+	                         .busy = o->tls ? NULL : o->proto->busy,
+	                         .where = o->where};
 	if (o->in_fd >= 0 && o->proto->on_input) {
 		frame_init(&S.stdin_fr, o->cfg.max_line);
 		loop_watch(S.loop, o->in_fd, LOOP_READ, on_stdin, NULL);
@@ -918,27 +912,12 @@ static int start(const struct server_opts *o)
 
 int server_run(const struct server_opts *o)
 {
-	int rc = 0;
+	static const struct admit_hooks hooks = {
+	    .timers = timers, .round = round_done, .stop = begin_stop, .idle = flushed};
+	int rc = EXIT_IO;
 
-	if (start(o) < 0) {
-		loop_free(S.loop);
-		return EXIT_IO;
-	}
-	for (;;) {
-		if (*o->stop && !S.stop_at)
-			begin_stop();
-		/* checked right after begin_stop, so a server with nothing left to flush exits
-		 * at once instead of waiting out the flush deadline */
-		if (S.stop_at && (o->udp || S.all == NULL || loop_now_ms() >= S.stop_at))
-			break;
-		if (loop_run_once(S.loop, timers()) < 0) {
-			diag_err("event loop: %s", strerror(errno));
-			rc = EXIT_IO;
-			break;
-		}
-		reap();
-		read_ready();
-	}
+	if (start(o) == 0)
+		rc = admit_run(&S.admit, o->stop, STOP_FLUSH_MS, &hooks);
 	close_everyone();
 	frame_free(&S.stdin_fr);
 	loop_free(S.loop);

@@ -23,6 +23,7 @@ struct server_opts {
 	const struct net_acl *acl;
 	int in_fd;                   /* stdin, read when the protocol takes input; or -1 */
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
+	const char *where;           /* said as "listening on WHERE" once ready */
 };
 
 /* Serves until *stop is set; then flushes for at most a second and closes everyone.

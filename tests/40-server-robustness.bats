@@ -203,3 +203,74 @@ wait_idle() {
 	wait_exit "$SERVER_PID" 3
 	[ "$EXIT" -eq 0 ]
 }
+
+# flood N WANT: N clients one after another to 127.0.0.1:$PORT, each read to its end;
+# prints how many got exactly WANT (backslash escapes: 'ERR:BUSY\n', or '' for nothing).
+flood() {
+	timeout 60 python3 - "$PORT" "$1" "$2" <<-'PY'
+		import socket, sys
+		port, n = int(sys.argv[1]), int(sys.argv[2])
+		want = sys.argv[3].encode().decode("unicode_escape").encode("latin1")
+		same = 0
+		for _ in range(n):
+		    s = socket.create_connection(("127.0.0.1", port), 10)
+		    got = b""
+		    while (b := s.recv(256)):
+		        got += b
+		    same += got == want
+		    s.close()
+		print(same)
+	PY
+}
+
+# over_said N SECS: the "clients over --max-clients 1" lines of server.err add up to N
+# (waiting at most SECS), with at most one line a second since t0, the first at once.
+over_said() {
+	local n=$1 secs=$2 sum lines i re=' over --max-clients 1 turned away$'
+	for ((i = 0; i < secs * 50; i++)); do
+		sum=$(sed -En 's/^sockit: serve: ([0-9]+) clients? over --max-clients 1 turned away$/\1/p' \
+			"$T/server.err" | awk '{ s += $1 } END { print s + 0 }')
+		[ "$sum" -ge "$n" ] && break
+		sleep "$TICK"
+	done
+	lines=$(grep -c -- "$re" "$T/server.err")
+	echo "over -m: $sum clients in $lines lines, $(ms_since "$t0") ms" >&3
+	[ "$sum" -eq "$n" ]
+	[ "$lines" -le $(($(ms_since "$t0") / 1000 + 1)) ]
+	[ "$(grep -m1 -- "$re" "$T/server.err")" = "sockit: serve: 1 client over --max-clients 1 turned away" ]
+	# without -v, nothing per client
+	[ "$(grep -vc -e 'listening on' -e "$re" "$T/server.err")" -eq 0 ]
+}
+
+@test "robustness: -m 1 flooded by 60 clients: each told ERR:BUSY, counted in at most a line a second without -v" {
+	start_server serve -p calc -m 1 127.0.0.1 0
+	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" --pace 127.0.0.1 "$PORT" 1
+	wait_for "$T/holder.out" '^ready$'
+	t0=$(now_us)
+	[ "$(flood 60 'ERR:BUSY\n')" -eq 60 ]
+	over_said 60 5
+	[ "$(client 127.0.0.1 "$PORT" </dev/null)" = "ERR:BUSY" ]
+	over_said 61 5
+}
+
+@test "robustness: -e -k -m 1 flooded by 40 clients: each closed unheard, no program started, counted the same way" {
+	start_server serve -k -m 1 -c "echo ran >>'$T/ran'; exec cat" 127.0.0.1 0
+	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" 127.0.0.1 "$PORT" 1
+	wait_for "$T/holder.out" '^ready$'
+	wait_for "$T/ran" ran
+	t0=$(now_us)
+	[ "$(flood 40 '')" -eq 40 ]
+	over_said 40 5
+	[ "$(wc -l <"$T/ran")" -eq 1 ]
+}
+
+@test "robustness: --to -m 1 flooded by 40 clients: each closed unheard, counted the same way" {
+	start_named target serve -p echo 127.0.0.1 0
+	# shellcheck disable=SC2154 # PORT_target: set by start_named (printf -v)
+	start_server serve --to "127.0.0.1:$PORT_target" -m 1 127.0.0.1 0
+	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" 127.0.0.1 "$PORT" 1
+	wait_for "$T/holder.out" '^ready$'
+	t0=$(now_us)
+	[ "$(flood 40 '')" -eq 40 ]
+	over_said 40 5
+}

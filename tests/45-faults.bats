@@ -134,7 +134,16 @@ relay_under() {
 		2>"$T/s.err" 3>&- 9>&- &
 	pid=$!
 	track "$pid"
-	wait_for "$T/s.err" 'listening on ' 10
+	# malloc may fail before the server is ready: it must then say why and exit 7 (3 if
+	# the resolver ran out), never print the listening line and die after it
+	if ! wait_for "$T/s.err" 'listening on |^sockit: serve: ' 10 ||
+		! grep -q 'listening on ' "$T/s.err"; then
+		wait_exit "$pid" 5
+		echo "not started: exit $EXIT: $(cat "$T/s.err")" >&3
+		[ "$EXIT" -eq 7 ] || { [ "$EXIT" -eq 3 ] && grep -q 'Memory allocation failure' "$T/s.err"; }
+		grep -q '^sockit: serve: ' "$T/s.err"
+		return 0
+	fi
 	port=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/s.err")
 	run timeout 60 python3 "$PEERS/calc_load.py" 127.0.0.1 "$port" --clients 100 \
 		--requests 100 --closed-ok
