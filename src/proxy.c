@@ -657,8 +657,6 @@ static void s5_bound(const struct proxy_hs *h, char *dst, size_t cap)
 		inet_ntop(AF_INET6, a, addr, sizeof addr);
 	else
 		snprintf(addr, sizeof addr, "%.*s", a[0] < 40 ? a[0] : 40, (const char *)a + 1);
-	for (char *c = addr; *c; c++)
-		*c = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
 	snprintf(dst, cap, strchr(addr, ':') ? "[%s]:%u" : "%s:%u", addr, port);
 }
 
@@ -735,25 +733,23 @@ static size_t socks_feed(struct proxy_hs *h, const uint8_t *b, size_t len)
 	return used;
 }
 
-/* "proxy said 403 Forbidden", control bytes shown as '?'. */
+/* "proxy said 403 Forbidden": the status line past "HTTP/1.1 ", at most 95 bytes (diag
+ * escapes what a terminal would obey). */
 static void http_refused(struct proxy_hs *h, const char *line, size_t len)
 {
-	char said[96];
-	size_t i, k = 0;
+	size_t k = len > 9 ? len - 9 : 0;
 
-	for (i = 9; i < len && k + 1 < sizeof said; i++)
-		said[k++] = (unsigned char)line[i] < 0x20 || line[i] == 0x7f ? '?' : line[i];
-	while (k > 0 && said[k - 1] == ' ')
+	if (k > 95)
+		k = 95;
+	while (k > 0 && line[9 + k - 1] == ' ')
 		k--;
-	said[k] = '\0';
-	end(h, PROXY_REFUSED, "proxy said %s", said);
+	end(h, PROXY_REFUSED, "proxy said %.*s", (int)k, line + 9);
 }
 
 static void http_line_note(struct proxy_hs *h, const char *line, size_t len)
 {
+	/* printed by diag_verbose, which escapes what a terminal would obey */
 	snprintf(h->note, sizeof h->note, "< %.*s", (int)(len < 300 ? len : 300), line);
-	for (char *c = h->note; *c; c++)
-		*c = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
 }
 
 /* One event of the response head; the final status line is kept for the verdict. */
