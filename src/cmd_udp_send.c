@@ -96,8 +96,8 @@ static int join_words(char **words, int n, char *msg, size_t *len)
 	for (int i = 0; i < n; i++)
 		total += strlen(words[i]) + (i > 0);
 	if (total > UDP_MAX) {
-		diag_usage("message of %zu bytes is over the UDP limit of %d", total, UDP_MAX);
-		return EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "message of %zu bytes is over the UDP limit of %d",
+		                 total, UDP_MAX);
 	}
 	*len = 0;
 	for (int i = 0; i < n; i++) {
@@ -137,10 +137,9 @@ static int read_message(const struct deadline *max, char *msg, size_t *len)
 		if (r < 0 && errno == EINTR)
 			r = 0;
 		else if (r < 0)
-			return diag_err("cannot read stdin: %s", strerror(errno)), EXIT_IO;
+			return diag_fail(EXIT_IO, "cannot read stdin: %s", strerror(errno));
 	}
-	diag_usage("message on stdin is over the UDP limit of %d bytes", UDP_MAX);
-	return EXIT_USAGE;
+	return diag_fail(EXIT_USAGE, "message on stdin is over the UDP limit of %d bytes", UDP_MAX);
 }
 
 /* Reads once more from stdin into lr. Returns 0 or an exit status. */
@@ -158,7 +157,7 @@ static int fill_lines(struct line_reader *lr)
 		r = read(STDIN_FILENO, lr->buf + lr->len, sizeof lr->buf - lr->len);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		return diag_err("cannot read stdin: %s", strerror(errno)), EXIT_IO;
+		return diag_fail(EXIT_IO, "cannot read stdin: %s", strerror(errno));
 	lr->eof = r == 0;
 	lr->len += (size_t)r;
 	return 0;
@@ -174,9 +173,8 @@ static int take_line(struct line_reader *lr, const char **line, size_t *n)
 	if (!nl && !(lr->eof && have > 0)) {
 		if (have < sizeof lr->buf)
 			return 0;
-		diag_usage("line %llu of stdin is over the UDP limit of %d bytes", lr->lineno + 1,
-		           UDP_MAX);
-		return EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "line %llu of stdin is over the UDP limit of %d bytes",
+		                 lr->lineno + 1, UDP_MAX);
 	}
 	*line = p;
 	*n = nl ? (size_t)(nl - p) : have;
@@ -217,8 +215,7 @@ static int print_reply(const struct exchange *x, const char *buf, size_t n)
 		return 0;
 	if (errno == EPIPE)
 		return STOP;
-	diag_err("write error on stdout: %s", strerror(errno));
-	return EXIT_IO;
+	return diag_fail(EXIT_IO, "write error on stdout: %s", strerror(errno));
 }
 
 /* A reply from the peer: printed, or with --expect printed up to the line that matches,
@@ -327,11 +324,10 @@ static int timed_out(const struct exchange *x, int wait_ms)
 	if (x->expect && x->replies > 0) /* replies came, and none matched: a "no" */
 		return replies_over(x);
 	if (x->replies == 0)
-		diag_err("no reply from %s within %.10g s", x->who, wait_ms / 1000.0);
-	else
-		diag_err("only %llu of %llu replies from %s within %.10g s", x->replies,
-		         wanted(x), x->who, wait_ms / 1000.0);
-	return EXIT_TIMEOUT;
+		return diag_fail(EXIT_TIMEOUT, "no reply from %s within %.10g s", x->who,
+		                 wait_ms / 1000.0);
+	return diag_fail(EXIT_TIMEOUT, "only %llu of %llu replies from %s within %.10g s",
+	                 x->replies, wanted(x), x->who, wait_ms / 1000.0);
 }
 
 /* Waits for the replies still wanted; the deadline is for all of them together, and
@@ -426,7 +422,7 @@ static int run(const struct udp_opts *o, bool from_stdin, char *msg, size_t len,
 	int rc = 0;
 
 	if ((rc = net_resolve(err, o->host, o->port, o->common.family, SOCK_DGRAM, 0, &res)) < 0)
-		return diag_err("%s", err), -rc;
+		return diag_fail(-rc, "%s", err);
 	lr.max = &o->common.max_time;
 	if (from_stdin)
 		rc = o->lines ? first_line(&lr, msg, &len) : read_message(lr.max, msg, &len);

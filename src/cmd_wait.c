@@ -435,10 +435,8 @@ static int poll_once(struct waiter *w, struct pollfd *pfd, int *who, int timeout
 		pfd[np].events = w->t[i].state == CONNECTING ? POLLOUT : w->t[i].want;
 		who[np++] = i;
 	}
-	if (poll(pfd, (nfds_t)np, timeout_ms) < 0 && errno != EINTR) {
-		diag_err("poll: %s", strerror(errno));
-		return EXIT_NET;
-	}
+	if (poll(pfd, (nfds_t)np, timeout_ms) < 0 && errno != EINTR)
+		return diag_fail(EXIT_NET, "poll: %s", strerror(errno));
 	for (int k = 0; k < np; k++) {
 		struct target *t = &w->t[who[k]];
 		if (pfd[k].revents == 0)
@@ -484,10 +482,8 @@ static int run(struct waiter *w)
 	int *who = calloc((size_t)w->n, sizeof *who);
 	int rc = 0, timeout;
 
-	if (!pfd || !who) {
-		diag_err("out of memory");
-		rc = EXIT_IO;
-	}
+	if (!pfd || !who)
+		rc = diag_fail(EXIT_IO, "out of memory");
 	while (rc == 0) {
 		long long now = loop_now_ms();
 		/* no new attempt at the deadline: each target keeps its last error */
@@ -512,14 +508,12 @@ static int run(struct waiter *w)
 /* All up: COMMAND replaces sockit (what was printed goes out first). */
 static int run_command(char **cmd)
 {
-	if (fflush(stdout) != 0 && errno != EPIPE) {
-		diag_err("write error on stdout: %s", strerror(errno));
-		return EXIT_IO;
-	}
+	if (fflush(stdout) != 0 && errno != EPIPE)
+		return diag_fail(EXIT_IO, "write error on stdout: %s", strerror(errno));
 	execvp(cmd[0], cmd);
 	int e = errno;
-	diag_err("cannot run '%.200s': %s", cmd[0], strerror(e));
-	return e == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+	return diag_fail(e == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC, "cannot run '%.200s': %s",
+	                 cmd[0], strerror(e));
 }
 
 /* `--` ends the targets: what follows is COMMAND. Returns its index in argv, or argc. */
@@ -536,10 +530,8 @@ static int wait_targets(const struct wait_opts *o, char **ops, int nops, char **
 	struct waiter w = {.o = o, .n = nops};
 	int rc = 0;
 
-	if (!(w.t = calloc((size_t)nops, sizeof *w.t))) {
-		diag_err("out of memory");
-		return EXIT_IO;
-	}
+	if (!(w.t = calloc((size_t)nops, sizeof *w.t)))
+		return diag_fail(EXIT_IO, "out of memory");
 	for (int i = 0; i < nops && rc == 0; i++)
 		if (parse_target(&w.t[i], ops[i]) < 0)
 			rc = EXIT_USAGE;
@@ -567,11 +559,11 @@ int cmd_wait(int argc, char **argv)
 	if (o.common.done)
 		return 0;
 	if (nops == 0)
-		return diag_usage("missing TARGET"), EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "missing TARGET");
 	if (end < argc && end + 1 == argc)
-		return diag_usage("missing COMMAND after --"), EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "missing COMMAND after --");
 	if (o.proxy_user && !o.proxy_url)
-		return diag_usage("cannot use --proxy-user without --proxy"), EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "cannot use --proxy-user without --proxy");
 	if (o.proxy_url && cmd_proxy(&o.proxy, o.proxy_url, "--proxy", o.proxy_user) < 0)
 		return EXIT_USAGE;
 	if (cmd_tls_check(&o.common, true, "a tls:// or https:// target") < 0)

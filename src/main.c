@@ -60,7 +60,7 @@ static int unknown_command(const char *name)
 	int bestd = 3;
 
 	if (hint)
-		return diag_err("'%.40s' is not a command; %s", name, hint), EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "'%.40s' is not a command; %s", name, hint);
 
 	for (const struct command *c = commands; c->name; c++) {
 		int d = strncmp(c->name, name, strlen(name)) == 0 ? 1 : parse_edit_distance(name, c->name);
@@ -84,8 +84,7 @@ static int check_stdout(int status)
 	if (errno == EPIPE)
 		return status;
 	diag_set_command(NULL);
-	diag_err("write error on stdout: %s", strerror(errno));
-	return status ? status : EXIT_IO;
+	return diag_fail(status ? status : EXIT_IO, "write error on stdout: %s", strerror(errno));
 }
 
 static int run(int argc, char **argv)
