@@ -1,6 +1,8 @@
 /* json.c: the JSON Lines writer; the only place where sockit escapes a JSON string. */
 #include "json.h"
 
+#include "base64.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -199,22 +201,13 @@ void json_bool(struct json *j, const char *key, bool v)
 
 void json_base64(struct json *j, const char *key, const void *s, size_t n)
 {
-	static const char digits[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *p = s;
-	char out[4];
+	char out[BASE64_LEN(48) + 1];
 
 	put_key(j, key);
 	put_c(j, '"');
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-		             (i + 2 < n ? p[i + 2] : 0);
-		out[0] = digits[v >> 18];
-		out[1] = digits[(v >> 12) & 63];
-		out[2] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
-		out[3] = i + 2 < n ? digits[v & 63] : '=';
-		put(j, out, 4);
-	}
+	for (size_t i = 0; i < n; i += 48) /* 48 bytes: whole groups, so no '=' inside */
+		put(j, out, base64_encode(out, sizeof out, p + i, n - i < 48 ? n - i : 48));
 	put_c(j, '"');
 }
 

@@ -2,6 +2,7 @@
  * handshake machine, and the few reads and writes that drive it (sockit(1), Proxies). */
 #include "proxy.h"
 
+#include "base64.h"
 #include "diag.h"
 #include "loop.h"
 #include "parse.h"
@@ -327,28 +328,6 @@ const char *proxy_env_no_proxy(void)
 	return v ? v : getenv("NO_PROXY");
 }
 
-/* Base64 (RFC 4648 §4) of s[0..n) into dst with a NUL; dst holds 4 * ((n + 2) / 3) + 1. */
-static size_t base64(char *dst, const char *s, size_t n)
-{
-	static const char digits[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i += 3) {
-		unsigned long v = (unsigned long)u[i] << 16;
-
-		v |= i + 1 < n ? (unsigned long)u[i + 1] << 8 : 0;
-		v |= i + 2 < n ? u[i + 2] : 0;
-		dst[k++] = digits[v >> 18 & 63];
-		dst[k++] = digits[v >> 12 & 63];
-		dst[k++] = i + 1 < n ? digits[v >> 6 & 63] : '=';
-		dst[k++] = i + 2 < n ? digits[v & 63] : '=';
-	}
-	dst[k] = '\0';
-	return k;
-}
-
 size_t proxy_auth_header(char *dst, size_t cap, const struct proxy *p)
 {
 	static const char name[] = "Proxy-Authorization: Basic ";
@@ -359,7 +338,8 @@ size_t proxy_auth_header(char *dst, size_t cap, const struct proxy *p)
 		return 0;
 	n = snprintf(pair, sizeof pair, "%s:%s", p->user, p->pass);
 	memcpy(dst, name, sizeof name);
-	return sizeof name - 1 + base64(dst + sizeof name - 1, pair, (size_t)n);
+	return sizeof name - 1 +
+	       base64_encode(dst + sizeof name - 1, cap - (sizeof name - 1), pair, (size_t)n);
 }
 
 /* ---- the handshake: requests out, replies in, no I/O ---------------------------------- */
