@@ -3,6 +3,7 @@
  * has no descriptor left for the next client. */
 #include "admit.h"
 
+#include "clock.h"
 #include "diag.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@ void admit_pause(struct admit *a, int nclients)
 	a->starved_at = nclients;
 	loop_watch(a->loop, a->lfd, 0, NULL, NULL);
 	a->accepting = false;
-	a->resume_at = loop_now_ms() + EMFILE_PAUSE_MS;
+	a->resume_at = clock_ms() + EMFILE_PAUSE_MS;
 }
 
 /* A refused or surplus client: a best-effort notice, then closed at once. */

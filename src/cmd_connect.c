@@ -1,9 +1,9 @@
 /* cmd_connect.c: `sockit connect`, the client: stdin to the peer, the peer to stdout. */
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
-#include "json.h"
-#include "loop.h"
 #include "exec.h"
+#include "json.h"
 #include "net.h"
 #include "parse.h"
 #include "proxy.h"
@@ -291,7 +291,7 @@ static int scan(struct connect_opts *o, struct tls_ctx *ctx)
 		return diag_fail(EXIT_RESOLVE, "%s", err);
 	p.port = num;
 	for (unsigned port = lo; port <= hi; port++) {
-		long long start = loop_now_us();
+		long long start = clock_us();
 		snprintf(num, sizeof num, "%u", port);
 		int fd = scan_port(&p, res, addr, sizeof addr, &o->common.max_time,
 		                   o->common.timeout_ms);
@@ -304,7 +304,7 @@ static int scan(struct connect_opts *o, struct tls_ctx *ctx)
 		if (fd >= 0 && ctx)
 			check_tls(o, ctx, fd, &tc);
 		if (o->json)
-			scan_json(&j, o->host, addr, port, fd, loop_now_us() - start, ctx ? &tc : NULL);
+			scan_json(&j, o->host, addr, port, fd, clock_us() - start, ctx ? &tc : NULL);
 		if (fd < 0)
 			continue;
 		close(fd);

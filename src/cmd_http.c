@@ -1,11 +1,11 @@
 /* cmd_http.c: `sockit http-head` and `sockit http-get`: URLs over plain HTTP/1.1, one
  * kept-alive connection at a time. */
 #include "body.h"
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
 #include "json.h"
-#include "loop.h"
 #include "net.h"
 #include "outfile.h"
 #include "parse.h"
@@ -256,7 +256,7 @@ struct fetch {
 	bool discard;         /* the rest of the response is read and dropped */
 	int after;            /* what the response ends with once discarded */
 	/* for --write-out */
-	long long t_start, t_connect, t_first; /* loop_now_us at the start, connected, byte 1 */
+	long long t_start, t_connect, t_first; /* clock_us at the start, connected, byte 1 */
 	int http_code;                         /* the last status received, 0 if none */
 	bool has_ctype;
 	char ctype[256];     /* the last response's Content-Type */
@@ -818,7 +818,7 @@ static int read_response(struct fetch *f, int fd)
 		f->soft =
 		    !f->resp.got_bytes && n <= 0; /* --retry: nothing of a response came */
 		if (n > 0 && f->t_first == 0)
-			f->t_first = loop_now_us();
+			f->t_first = clock_us();
 		if (n > 0)
 			diag_verbose(2, "read %zd bytes", n);
 		if (n < 0)
@@ -934,7 +934,7 @@ static int get_connection(struct fetch *f)
 		f->conn.port = f->url.port;
 		f->conn.tls = f->url.tls;
 	}
-	f->t_connect = loop_now_us();
+	f->t_connect = clock_us();
 	return GO_ON;
 }
 
@@ -1019,7 +1019,7 @@ static ssize_t read_until(struct fetch *f, int fd, long long until, char *err)
 	if (net_set_nonblock(err, fd, true) < 0)
 		return NET_ENET;
 	while (n == TRANSPORT_WANT_READ || n == TRANSPORT_WANT_WRITE) {
-		ms = (int)((until - loop_now_us()) / 1000);
+		ms = (int)((until - clock_us()) / 1000);
 		if (ms <= 0)
 			break;
 		/* WANT_WRITE: the socket has room (only the head went out), so at once */
@@ -1043,7 +1043,7 @@ static ssize_t read_until(struct fetch *f, int fd, long long until, char *err)
  */
 static int await_continue(struct fetch *f, int fd)
 {
-	long long until = loop_now_us() + EXPECT_WAIT_MS * 1000LL;
+	long long until = clock_us() + EXPECT_WAIT_MS * 1000LL;
 	char err[NET_ERR_LEN];
 	ssize_t n;
 	int rc = GO_ON;
@@ -1059,7 +1059,7 @@ static int await_continue(struct fetch *f, int fd)
 		if (n <= 0)           /* the end: the response reader says what it means */
 			return answered_early(f, n < 0 ? read_failed(f, n, err) : GO_ON);
 		if (f->t_first == 0)
-			f->t_first = loop_now_us();
+			f->t_first = clock_us();
 		rc = feed(f, readbuf, (size_t)n);
 		if (rc != GO_ON && http_resp_interim(&f->resp) == 0)
 			return answered_early(f, rc);
@@ -1276,7 +1276,7 @@ static int pause_retry(struct fetch *f)
 	const struct deadline *max = &f->o->common.max_time;
 	long long secs =
 	    f->retry_after >= 0 ? f->retry_after : 1LL << (f->tries < 5 ? f->tries : 5);
-	long long left = deadline_left(max, loop_now_ms());
+	long long left = deadline_left(max, clock_ms());
 	char msg[64];
 	struct timespec ts;
 
@@ -1397,7 +1397,7 @@ static void write_out(struct fetch *f, int rc)
 	    .num_redirects = f->hops,
 	    .time_connect_us = since_start(f, f->t_connect),
 	    .time_starttransfer_us = since_start(f, f->t_first),
-	    .time_total_us = loop_now_us() - f->t_start,
+	    .time_total_us = clock_us() - f->t_start,
 	    .exitcode = rc,
 	    .errormsg = f->errmsg[0] != '\0' ? f->errmsg : NULL,
 	    .size_upload = f->bs.sent,
@@ -1697,7 +1697,7 @@ static int fetch_url(struct fetch *f, const struct http_url *u)
 	f->has_ctype = false;
 	f->errmsg[0] = '\0';
 	f->body_seen = 0;
-	f->t_start = loop_now_us();
+	f->t_start = clock_us();
 	f->t_connect = f->t_first = 0;
 	f->out.fd = STDOUT_FILENO;
 	f->out.path = NULL;

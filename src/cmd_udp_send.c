@@ -1,8 +1,8 @@
 /* cmd_udp_send.c: `sockit udp-send`, one datagram (or one per line) and its replies. */
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
 #include "json.h"
-#include "loop.h"
 #include "net.h"
 #include "parse.h"
 
@@ -116,7 +116,7 @@ static int stdin_wait(const struct deadline *max)
 	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
 	long long left;
 
-	while ((left = deadline_left(max, loop_now_ms())) != 0)
+	while ((left = deadline_left(max, clock_ms())) != 0)
 		if (left < 0 || poll(&pfd, 1, (int)left) != 0)
 			return 0;
 	return deadline_report(max);
@@ -301,7 +301,7 @@ static int stream_lines(struct exchange *x)
 			return 0;
 		/* a negative fd is left out by poll: no reading past the replies wanted */
 		pfd[1].fd = x->replies < wanted(x) ? x->fd : -1;
-		if (poll(pfd, 2, (int)deadline_left(max, loop_now_ms())) < 0 && errno != EINTR)
+		if (poll(pfd, 2, (int)deadline_left(max, clock_ms())) < 0 && errno != EINTR)
 			return snprintf(x->err, sizeof x->err, "poll: %s", strerror(errno)),
 			       EXIT_NET;
 		if (deadline_expired(max))
@@ -336,7 +336,7 @@ static int await_replies(struct exchange *x)
 {
 	const struct deadline *max = &x->o->common.max_time;
 	int wait = x->o->common.timeout_ms;
-	long long deadline = loop_now_ms() + wait, left;
+	long long deadline = clock_ms() + wait, left;
 	int rc;
 
 	if (wait == 0)
@@ -344,7 +344,7 @@ static int await_replies(struct exchange *x)
 	while (x->replies < wanted(x)) {
 		if (deadline_expired(max))
 			return deadline_report(max);
-		if ((left = deadline - loop_now_ms()) <= 0)
+		if ((left = deadline - clock_ms()) <= 0)
 			return timed_out(x, wait);
 		if ((rc = take_reply(x, deadline_cap(max, (int)left))) != 0)
 			return rc;

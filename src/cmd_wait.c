@@ -1,10 +1,10 @@
 /* cmd_wait.c: `sockit wait`, until TCP, UNIX and HTTP services answer: every target tried
  * again and again, all at once on one poll(2), each attempt bounded by the deadline. */
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
 #include "json.h"
-#include "loop.h"
 #include "net.h"
 #include "parse.h"
 #include "proxy.h"
@@ -204,7 +204,7 @@ static void target_up(struct waiter *w, struct target *t)
 {
 	attempt_close(t);
 	t->state = UP;
-	t->up_us = loop_now_us();
+	t->up_us = clock_us();
 	w->nup++;
 	report_up(w, t);
 }
@@ -241,14 +241,14 @@ static void attempt_through_proxy(struct waiter *w, struct target *t, struct net
 		p->timeout_ms = 1; /* 0 would be the system's own, minutes */
 	t->fd = proxy_connect(err, &w->o->proxy, p);
 	if (t->fd < 0)
-		return attempt_failed(t, net_err_reason(err), loop_now_ms());
+		return attempt_failed(t, net_err_reason(err), clock_ms());
 	transport_plain(&t->tr, t->fd);
 	if (t->tls && net_set_nonblock(err, t->fd, true) == 0)
-		return tls_begin(w, t, loop_now_ms());
+		return tls_begin(w, t, clock_ms());
 	if (t->kind == HTTP && net_set_nonblock(err, t->fd, true) == 0)
-		return send_request(w, t, loop_now_ms());
+		return send_request(w, t, clock_ms());
 	if (t->kind == HTTP)
-		return attempt_failed(t, net_err_reason(err), loop_now_ms());
+		return attempt_failed(t, net_err_reason(err), clock_ms());
 	close(t->fd);
 	t->fd = -1;
 	target_up(w, t);
@@ -415,7 +415,7 @@ static int tick(struct waiter *w, long long now)
 				attempt_begin(w, t, now);
 			else
 				attempt_timed_out(w, t, now);
-			now = loop_now_ms(); /* a handshake through a proxy blocked until now */
+			now = clock_ms(); /* a handshake through a proxy blocked until now */
 		}
 		if (t->state != UP && (next < 0 || t->next_ms < next))
 			next = t->next_ms;
@@ -442,11 +442,11 @@ static int poll_once(struct waiter *w, struct pollfd *pfd, int *who, int timeout
 		if (pfd[k].revents == 0)
 			continue;
 		if (t->state == CONNECTING)
-			on_connected(w, t, loop_now_ms());
+			on_connected(w, t, clock_ms());
 		else if (t->state == HANDSHAKE)
-			tls_step(w, t, loop_now_ms());
+			tls_step(w, t, clock_ms());
 		else if (t->state == READING)
-			on_response(w, t, loop_now_ms());
+			on_response(w, t, clock_ms());
 	}
 	return 0;
 }
@@ -485,7 +485,7 @@ static int run(struct waiter *w)
 	if (!pfd || !who)
 		rc = diag_fail(EXIT_IO, "out of memory");
 	while (rc == 0) {
-		long long now = loop_now_ms();
+		long long now = clock_ms();
 		/* no new attempt at the deadline: each target keeps its last error */
 		if (w->deadline_ms && now >= w->deadline_ms) {
 			rc = report_down(w);
@@ -535,7 +535,7 @@ static int wait_targets(const struct wait_opts *o, char **ops, int nops, char **
 	for (int i = 0; i < nops && rc == 0; i++)
 		if (parse_target(&w.t[i], ops[i]) < 0)
 			rc = EXIT_USAGE;
-	w.start_us = loop_now_us();
+	w.start_us = clock_us();
 	w.deadline_ms = o->common.timeout_ms ? w.start_us / 1000 + o->common.timeout_ms : 0;
 	for (int i = 0; i < nops && rc == 0; i++)
 		if (w.t[i].tls)

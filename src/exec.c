@@ -3,8 +3,8 @@
  * program per client and reaps every one of them. */
 #include "exec.h"
 
+#include "clock.h"
 #include "diag.h"
-#include "loop.h"
 #include "relay.h"
 #include "transport.h"
 
@@ -392,7 +392,7 @@ static void ended(struct supervisor *s, pid_t pid, int status)
 		struct child *c = &s->kids[i];
 		if (c->pid != pid)
 			continue;
-		long long ms = loop_now_ms() - c->start_ms;
+		long long ms = clock_ms() - c->start_ms;
 		if (WIFSIGNALED(status))
 			diag_verbose(1, "%s: program killed by signal %d (%s), %lld.%03lld s",
 			             c->peer, WTERMSIG(status), strsignal(WTERMSIG(status)),
@@ -537,7 +537,7 @@ static void launch(struct supervisor *s, int fd, const char *who)
 		return;
 	}
 	s->kids[s->nkids].pid = pid;
-	s->kids[s->nkids].start_ms = loop_now_ms();
+	s->kids[s->nkids].start_ms = clock_ms();
 	snprintf(s->kids[s->nkids].peer, sizeof s->kids[0].peer, "%s", who);
 	s->nkids++;
 }
@@ -607,14 +607,14 @@ static void signal_all(struct supervisor *s, int sig)
  * to end, then SIGKILL. */
 static void stop_programs(struct supervisor *s)
 {
-	long long deadline = loop_now_ms() + 1000, left;
+	long long deadline = clock_ms() + 1000, left;
 	struct pollfd pfd = {.fd = wake[0], .events = POLLIN};
 	int status;
 	pid_t pid;
 
 	signal_all(s, SIGTERM);
 	reap(s);
-	while (s->nkids > 0 && (left = deadline - loop_now_ms()) > 0) {
+	while (s->nkids > 0 && (left = deadline - clock_ms()) > 0) {
 		poll(&pfd, 1, (int)left);
 		drain_wake_pipe();
 		reap(s);

@@ -1,7 +1,7 @@
 /* expect.c: --expect, received lines matched against a regular expression as they come. */
 #include "expect.h"
 
-#include "loop.h"
+#include "clock.h"
 #include "net.h"
 
 #include <errno.h>
@@ -104,7 +104,7 @@ static int32_t matcher_ask(struct expect *e)
 	if (send(e->matcher, e->text, e->used, MSG_NOSIGNAL) != (ssize_t)e->used)
 		return -3;
 	do
-		rc = poll(&pfd, 1, (int)deadline_left(e->deadline, loop_now_ms()));
+		rc = poll(&pfd, 1, (int)deadline_left(e->deadline, clock_ms()));
 	while (rc < 0 && errno == EINTR);
 	if (rc == 0)
 		return -2;
@@ -132,7 +132,7 @@ int expect_init(struct expect *e, const char *pattern, const struct deadline *d,
 		snprintf(err, cap, "out of memory");
 		return -2;
 	}
-	if (d && deadline_left(d, loop_now_ms()) >= 0) {
+	if (d && deadline_left(d, clock_ms()) >= 0) {
 		e->deadline = d;
 		if (matcher_start(e, err, cap) < 0) {
 			expect_free(e);

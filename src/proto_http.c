@@ -1,9 +1,9 @@
 /* proto_http.c: `serve --proto http`: GET and HEAD over HTTP/1.1 (RFC 9110, RFC 9112), the
  * greeting as a prebuilt response, or the files beneath --root sent with sendfile(2). */
+#include "clock.h"
 #include "diag.h"
 #include "http.h"
 #include "json.h"
-#include "loop.h"
 #include "proto.h"
 
 #include <dirent.h>
@@ -166,7 +166,7 @@ static const char *shown_target(const struct http_req *q)
 static void log_request(struct conn *c, struct hconn *h, const struct http_req *q, int status,
                         uint64_t bytes)
 {
-	long long now = loop_now_ms();
+	long long now = clock_ms();
 
 	diag_verbose(1, "%s %.*s %s %d %" PRIu64 " %lld ms", conn_peer(c),
 	             q->methodlen ? (int)q->methodlen : 1, q->methodlen ? q->method : "-",
@@ -693,7 +693,7 @@ static void serve_requests(struct conn *c, struct hconn *h)
 static void http_data(struct conn *c, const char *buf, size_t len)
 {
 	struct hconn *h = conn_data(c);
-	long long now = loop_now_ms();
+	long long now = clock_ms();
 
 	forget_given(h);
 	if (!http_req_pending(&h->rd)) {
@@ -715,7 +715,7 @@ static void http_drain(struct conn *c)
 	forget_given(h);
 	h->waiting = false;
 	if (!http_req_pending(&h->rd))
-		h->since = loop_now_ms();
+		h->since = clock_ms();
 	serve_requests(c, h);
 }
 
@@ -730,7 +730,7 @@ static void http_open(struct conn *c)
 	http_req_init(&h->rd);
 	h->waiting = false;
 	h->given = NULL;
-	h->since = loop_now_ms();
+	h->since = clock_ms();
 	conn_set_data(c, h);
 }
 

@@ -3,8 +3,8 @@
 #include "proxy.h"
 
 #include "base64.h"
+#include "clock.h"
 #include "diag.h"
-#include "loop.h"
 #include "parse.h"
 
 #include <arpa/inet.h>
@@ -829,7 +829,7 @@ static int wait_ready(int fd, short events, long long deadline)
 	int rc;
 
 	for (;;) {
-		left = deadline ? deadline - loop_now_ms() : -1;
+		left = deadline ? deadline - clock_ms() : -1;
 		if (deadline && left <= 0)
 			return NET_ETIMEOUT;
 		rc = poll(&pfd, 1, (int)left);
@@ -924,7 +924,7 @@ int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer 
 
 int proxy_connect(char *err, const struct proxy *px, const struct net_peer *target)
 {
-	long long deadline = target->timeout_ms > 0 ? loop_now_ms() + target->timeout_ms : 0;
+	long long deadline = target->timeout_ms > 0 ? clock_ms() + target->timeout_ms : 0;
 	bool here = px->kind == PROXY_SOCKS4 || px->kind == PROXY_SOCKS5;
 	char addr[NET_ADDR_LEN];
 	struct proxy_hs h;

@@ -7,6 +7,7 @@
 #include "server.h"
 
 #include "admit.h"
+#include "clock.h"
 #include "diag.h"
 #include "loop.h"
 #include "transport.h"
@@ -284,7 +285,7 @@ static void send_file(struct conn *c)
 		}
 		turn += (size_t)n;
 		c->bytes_out += (unsigned long long)n;
-		c->last_active = loop_now_ms();
+		c->last_active = clock_ms();
 	}
 	if (c->file->off == c->file->end) {
 		end_file(c);
@@ -441,7 +442,7 @@ static void log_close(struct conn *c)
 {
 	static const char *const why[] = {"closed", "dropped (too slow)", "closed (idle)",
 	                                  "closed (error)", "closed (server stopping)"};
-	long long ms = loop_now_ms() - c->opened;
+	long long ms = clock_ms() - c->opened;
 
 	diag_verbose(1, "%s %s: %llu bytes in, %llu bytes out, %lld.%03lld s", conn_peer(c),
 	             why[c->why], c->bytes_in, c->bytes_out, ms / 1000, ms % 1000);
@@ -593,7 +594,7 @@ static void read_client(struct conn *c)
 		return;
 	}
 	c->bytes_in += (unsigned long long)n;
-	c->last_active = loop_now_ms();
+	c->last_active = clock_ms();
 	diag_verbose(2, "%s: read %zd bytes", conn_peer(c), n);
 	deliver(c, S.in, (size_t)n);
 	deliver_held(c); /* kept for want of room, but the kernel took the replies at once */
@@ -617,7 +618,7 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 	if (mask & LOOP_WRITE) {
 		flush_all(c);
 		if (!has_output(c))
-			c->last_active = loop_now_ms();
+			c->last_active = clock_ms();
 		if (!(c->flags & CONN_DEAD) &&
 		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.stop_at) && !has_output(c)) {
 			/* flushed in the stop window: it goes because the server stops (a chat
@@ -686,7 +687,7 @@ static void handshake_step(struct conn *c)
 		return;
 	}
 	c->flags &= ~(unsigned)CONN_HANDSHAKE;
-	c->last_active = loop_now_ms();
+	c->last_active = clock_ms();
 	log_session(c);
 	open_client(c);
 }
@@ -722,7 +723,7 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	}
 	c->fd = fd;
 	memcpy(&c->peer, ss, len < sizeof c->peer ? len : sizeof c->peer);
-	c->opened = c->last_active = loop_now_ms();
+	c->opened = c->last_active = clock_ms();
 	frame_init(&c->fr, S.o->cfg.max_line);
 	c->next = S.all;
 	if (S.all)
@@ -840,7 +841,7 @@ static void read_ready(void)
 /* Stop accepting and reading; what is queued gets at most a second to go out. */
 static void begin_stop(void)
 {
-	S.stop_at = loop_now_ms() + STOP_FLUSH_MS;
+	S.stop_at = clock_ms() + STOP_FLUSH_MS;
 	admit_stop(&S.admit);
 	if (S.o->in_fd >= 0)
 		loop_watch(S.loop, S.o->in_fd, 0, NULL, NULL);
@@ -856,7 +857,7 @@ static void begin_stop(void)
 /* Runs timers that are due; returns how long the loop may wait. */
 static int timers(void)
 {
-	long long now = loop_now_ms(), wait = WAIT_CAP_MS;
+	long long now = clock_ms(), wait = WAIT_CAP_MS;
 
 	wait = admit_timer(&S.admit, now, wait);
 	if (S.sweep_ms > 0 && !S.stop_at) {
@@ -927,7 +928,7 @@ int server_run(const struct server_opts *o)
 			begin_stop();
 		/* checked right after begin_stop, so a server with nothing left to flush exits
 		 * at once instead of waiting out the flush deadline */
-		if (S.stop_at && (o->udp || S.all == NULL || loop_now_ms() >= S.stop_at))
+		if (S.stop_at && (o->udp || S.all == NULL || clock_ms() >= S.stop_at))
 			break;
 		if (loop_run_once(S.loop, timers()) < 0) {
 			diag_err("event loop: %s", strerror(errno));
