@@ -113,13 +113,10 @@ static int join_words(char **words, int n, char *msg, size_t *len)
  * too: the read tells), or EXIT_TIMEOUT once --max-time has run out (reported). */
 static int stdin_wait(const struct deadline *max)
 {
-	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-	long long left;
-
-	while ((left = deadline_left(max, clock_ms())) != 0)
-		if (left < 0 || poll(&pfd, 1, (int)left) != 0)
-			return 0;
-	return deadline_report(max);
+	if (deadline_expired(max) ||
+	    net_poll(STDIN_FILENO, POLLIN, (int)deadline_left(max, clock_ms())) == 0)
+		return deadline_report(max);
+	return 0;
 }
 
 /* No MESSAGE: all of stdin is the datagram (maybe empty), checked before it is sent. */
@@ -301,9 +298,10 @@ static int stream_lines(struct exchange *x)
 			return 0;
 		/* a negative fd is left out by poll: no reading past the replies wanted */
 		pfd[1].fd = x->replies < wanted(x) ? x->fd : -1;
-		if (poll(pfd, 2, (int)deadline_left(max, clock_ms())) < 0 && errno != EINTR)
-			return snprintf(x->err, sizeof x->err, "poll: %s", strerror(errno)),
-			       EXIT_NET;
+		if (poll(pfd, 2, (int)deadline_left(max, clock_ms())) < 0 && errno != EINTR) {
+			snprintf(x->err, sizeof x->err, "poll: %s", strerror(errno));
+			return EXIT_NET;
+		}
 		if (deadline_expired(max))
 			return deadline_report(max);
 		if (pfd[1].revents && (rc = take_reply(x, 0)) != 0)

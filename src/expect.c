@@ -97,16 +97,11 @@ static void matcher_stop(struct expect *e)
  * -3 when the matcher is gone (killed for its memory, say). */
 static int32_t matcher_ask(struct expect *e)
 {
-	struct pollfd pfd = {.fd = e->matcher, .events = POLLIN};
 	int32_t first;
-	int rc;
 
 	if (send(e->matcher, e->text, e->used, MSG_NOSIGNAL) != (ssize_t)e->used)
 		return -3;
-	do
-		rc = poll(&pfd, 1, (int)deadline_left(e->deadline, clock_ms()));
-	while (rc < 0 && errno == EINTR);
-	if (rc == 0)
+	if (net_poll(e->matcher, POLLIN, (int)deadline_left(e->deadline, clock_ms())) == 0)
 		return -2;
 	if (recv(e->matcher, &first, sizeof first, 0) != sizeof first)
 		return -3;

@@ -824,18 +824,12 @@ int proxy_open(char *err, const struct proxy *px, const struct net_peer *via)
  * NET_ETIMEOUT when the deadline passed first. */
 static int wait_ready(int fd, short events, long long deadline)
 {
-	struct pollfd pfd = {.fd = fd, .events = events};
-	long long left;
-	int rc;
+	long long left = deadline ? deadline - clock_ms() : -1;
 
-	for (;;) {
-		left = deadline ? deadline - clock_ms() : -1;
-		if (deadline && left <= 0)
-			return NET_ETIMEOUT;
-		rc = poll(&pfd, 1, (int)left);
-		if (rc > 0 || (rc < 0 && errno != EINTR))
-			return 0; /* ready, or the read or write will say what is wrong */
-	}
+	if (deadline && left <= 0)
+		return NET_ETIMEOUT;
+	/* ready, or a failed poll: the read or write will say what is wrong */
+	return net_poll(fd, events, (int)left) == 0 ? NET_ETIMEOUT : 0;
 }
 
 /* err says how the I/O with the proxy failed. Returns code. */

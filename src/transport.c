@@ -68,14 +68,13 @@ static int handshake_polled(struct transport *t, int timeout_ms, long long end)
 	int rc;
 
 	while ((rc = transport_handshake(t)) == TRANSPORT_WANT_READ || rc == TRANSPORT_WANT_WRITE) {
-		struct pollfd p = {.fd = t->fd, .events = transport_events(rc)};
 		long long left = end ? end - clock_ms() : -1;
 		if (end && left <= 0) {
 			snprintf(t->err, sizeof t->err, "TLS handshake timed out after %d.%03d s",
 			         timeout_ms / 1000, timeout_ms % 1000);
 			return TRANSPORT_ETIMEOUT;
 		}
-		if (poll(&p, 1, end ? (int)left : -1) < 0 && errno != EINTR) {
+		if (net_poll(t->fd, (short)transport_events(rc), end ? (int)left : -1) < 0) {
 			snprintf(t->err, sizeof t->err, "poll: %s", strerror(errno));
 			return TRANSPORT_ENET;
 		}
