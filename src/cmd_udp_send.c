@@ -2,6 +2,7 @@
 #include "clock.h"
 #include "cmd.h"
 #include "diag.h"
+#include "frame.h"
 #include "json.h"
 #include "net.h"
 #include "parse.h"
@@ -49,10 +50,11 @@ static const struct opt options[] = {
 };
 #undef U
 
-/* -l: stdin cut into lines; the buffer holds one whole line and its newline at most. */
+/* -l: stdin cut into lines by the framing module: lines are taken in place from the chunk
+ * read last; only an unfinished one is copied (frame.c), at most UDP_MAX bytes. */
 struct line_reader {
-	char buf[UDP_MAX + 1];
-	size_t start, len;
+	struct frame_reader fr; /* keep_cr: a carriage return is sent as part of its line */
+	char chunk[65536];
 	unsigned long long lineno;
 	bool eof;
 	const struct deadline *max; /* --max-time bounds the waits for stdin too */
@@ -139,24 +141,22 @@ static int read_message(const struct deadline *max, char *msg, size_t *len)
 	return diag_fail(EXIT_USAGE, "message on stdin is over the UDP limit of %d bytes", UDP_MAX);
 }
 
-/* Reads once more from stdin into lr. Returns 0 or an exit status. */
+/* Reads once more from stdin into lr, once its last chunk is used up. Returns 0 or an
+ * exit status. */
 static int fill_lines(struct line_reader *lr)
 {
 	ssize_t r;
 	int rc;
 
-	memmove(lr->buf, lr->buf + lr->start, lr->len - lr->start);
-	lr->len -= lr->start;
-	lr->start = 0;
 	if ((rc = stdin_wait(lr->max)) != 0)
 		return rc;
 	do
-		r = read(STDIN_FILENO, lr->buf + lr->len, sizeof lr->buf - lr->len);
+		r = read(STDIN_FILENO, lr->chunk, sizeof lr->chunk);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return diag_fail(EXIT_IO, "cannot read stdin: %s", strerror(errno));
 	lr->eof = r == 0;
-	lr->len += (size_t)r;
+	frame_feed(&lr->fr, lr->chunk, (size_t)r);
 	return 0;
 }
 
@@ -164,18 +164,16 @@ static int fill_lines(struct line_reader *lr)
  * and *n set, 0 if none is complete yet (or none is left), EXIT_USAGE for one too long. */
 static int take_line(struct line_reader *lr, const char **line, size_t *n)
 {
-	char *p = lr->buf + lr->start, *nl = memchr(p, '\n', lr->len - lr->start);
-	size_t have = lr->len - lr->start;
+	enum frame_status st =
+	    lr->eof ? frame_finish(&lr->fr, line, n) : frame_next(&lr->fr, line, n);
 
-	if (!nl && !(lr->eof && have > 0)) {
-		if (have < sizeof lr->buf)
-			return 0;
+	if (st == FRAME_MORE)
+		return 0;
+	if (st == FRAME_NOMEM)
+		return diag_fail(EXIT_IO, "out of memory");
+	if (st == FRAME_TOOLONG)
 		return diag_fail(EXIT_USAGE, "line %llu of stdin is over the UDP limit of %d bytes",
 		                 lr->lineno + 1, UDP_MAX);
-	}
-	*line = p;
-	*n = nl ? (size_t)(nl - p) : have;
-	lr->start += *n + (nl != NULL);
 	lr->lineno++;
 	return 1;
 }
@@ -421,12 +419,15 @@ static int run(const struct udp_opts *o, bool from_stdin, char *msg, size_t len,
 
 	if ((rc = net_resolve(err, o->host, o->port, o->common.family, SOCK_DGRAM, 0, &res)) < 0)
 		return diag_fail(-rc, "%s", err);
+	frame_init(&lr.fr, UDP_MAX);
+	lr.fr.keep_cr = true;
 	lr.max = &o->common.max_time;
 	if (from_stdin)
 		rc = o->lines ? first_line(&lr, msg, &len) : read_message(lr.max, msg, &len);
 	if (rc == 0 && !(o->lines && lr.lineno == 0))
 		rc = send_to_peer(o, res, o->lines ? &lr : NULL, expect, msg, len);
 	freeaddrinfo(res);
+	frame_free(&lr.fr);
 	return rc;
 }
 
