@@ -9,39 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Makes room for n more bytes; on failure the object is marked failed and dropped. */
-static bool reserve(struct json *j, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (j->failed)
-		return false;
-	if (j->cap - j->len >= n)
-		return true;
-	cap = j->cap ? j->cap : 256;
-	while (cap - j->len < n)
-		cap *= 2;
-	if (!(p = realloc(j->buf, cap))) {
-		j->failed = true;
-		return false;
-	}
-	j->buf = p;
-	j->cap = cap;
-	return true;
-}
-
 static void put(struct json *j, const char *s, size_t n)
 {
-	if (reserve(j, n)) {
-		memcpy(j->buf + j->len, s, n);
-		j->len += n;
-	}
+	buf_put(&j->out, s, n);
 }
 
 static void put_c(struct json *j, char c)
 {
-	put(j, &c, 1);
+	buf_putc(&j->out, c);
 }
 
 /* \u and four hex digits: U+0000 to U+FFFF. */
@@ -156,8 +131,7 @@ static void put_key(struct json *j, const char *key)
 
 void json_begin(struct json *j)
 {
-	j->len = 0;
-	j->failed = false;
+	buf_reset(&j->out);
 	j->comma = false;
 	put_c(j, '{');
 }
@@ -251,24 +225,24 @@ void json_null(struct json *j, const char *key)
 const char *json_close(struct json *j, size_t *len)
 {
 	put_c(j, '}');
-	*len = j->failed ? 0 : j->len;
-	return j->failed ? NULL : j->buf;
+	*len = j->out.failed ? 0 : j->out.len;
+	return j->out.failed ? NULL : j->out.data;
 }
 
 int json_end(struct json *j, FILE *out)
 {
 	put(j, "}\n", 2);
-	if (j->failed) {
+	if (j->out.failed) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (fwrite(j->buf, 1, j->len, out) != j->len || fflush(out) != 0)
+	if (fwrite(j->out.data, 1, j->out.len, out) != j->out.len || fflush(out) != 0)
 		return -1;
 	return 0;
 }
 
 void json_free(struct json *j)
 {
-	free(j->buf);
-	memset(j, 0, sizeof *j);
+	buf_free(&j->out);
+	j->comma = false;
 }
