@@ -3,6 +3,7 @@
  * descriptor left for the next client, and how every mode stops. */
 #include "admit.h"
 
+#include "clock.h"
 #include "diag.h"
 
 #include <errno.h>
@@ -52,7 +53,7 @@ void admit_pause(struct admit *a, int nclients)
 	a->starved_at = nclients;
 	watch(a, 0);
 	a->accepting = false;
-	a->resume_at = loop_now_ms() + EMFILE_PAUSE_MS;
+	a->resume_at = clock_ms() + EMFILE_PAUSE_MS;
 }
 
 /* A refused or surplus client: a best-effort notice, then closed at once. */
@@ -96,7 +97,7 @@ static void over_limit(struct admit *a, int fd, int nclients, const struct socka
 	             net_format((const struct sockaddr *)ss, len, who, sizeof who), nclients);
 	turn_away(fd, a->busy);
 	a->over++;
-	say_over(a, loop_now_ms());
+	say_over(a, clock_ms());
 }
 
 int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, socklen_t *len)
@@ -235,18 +236,18 @@ static int rounds(struct admit *a, volatile sig_atomic_t *stop, int grace_ms,
 	for (;;) {
 		if (*stop && !a->stop_at) {
 			admit_stop(a);
-			a->stop_at = loop_now_ms() + grace_ms;
+			a->stop_at = clock_ms() + grace_ms;
 			if (h->stop)
 				h->stop();
 		}
 		/* checked right after the stop began, so a server with nothing left to wind
 		 * down exits at once instead of waiting out the grace */
-		if (a->stop_at && (h->idle() || loop_now_ms() >= a->stop_at))
+		if (a->stop_at && (h->idle() || clock_ms() >= a->stop_at))
 			return 0;
 		if (!a->stop_at && h->done && h->done())
 			return 0;
 		long long wait = h->timers ? h->timers() : -1;
-		if (loop_run_once(a->loop, (int)admit_timer(a, loop_now_ms(), wait)) < 0)
+		if (loop_run_once(a->loop, (int)admit_timer(a, clock_ms(), wait)) < 0)
 			return -1;
 		h->round();
 	}
@@ -268,7 +269,7 @@ int admit_run(struct admit *a, volatile sig_atomic_t *stop, int grace_ms,
 		rc = EXIT_IO;
 	}
 	a->over_said = 0; /* what was counted is said before the server ends */
-	say_over(a, loop_now_ms());
+	say_over(a, clock_ms());
 	if (wake[0] >= 0)
 		loop_watch(a->loop, wake[0], 0, NULL, NULL);
 	return rc;

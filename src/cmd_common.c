@@ -137,15 +137,11 @@ int cmd_expect_init(struct expect *e, const char *pattern, const struct deadline
 
 	int rc = expect_init(e, pattern, max_time, err, sizeof err);
 
-	if (rc == -2) {
-		diag_err("--expect: %s", err);
-		return EXIT_IO;
-	}
-	if (rc < 0) {
-		diag_usage("invalid regular expression '%.60s%s' for --expect: %s", pattern,
-		           strlen(pattern) > 60 ? "..." : "", err);
-		return EXIT_USAGE;
-	}
+	if (rc == -2)
+		return diag_fail(EXIT_IO, "--expect: %s", err);
+	if (rc < 0)
+		return diag_fail(EXIT_USAGE, "invalid regular expression '%.60s%s' for --expect: %s",
+		                 pattern, strlen(pattern) > 60 ? "..." : "", err);
 	return 0;
 }
 
@@ -153,15 +149,12 @@ int cmd_expect_outcome(const struct expect *e, const char *pattern)
 {
 	if (e->state == EXPECT_MATCHED)
 		return 0;
-	if (e->state == EXPECT_NOMEM) {
-		diag_err("out of memory");
-		return EXIT_IO;
-	}
+	if (e->state == EXPECT_NOMEM)
+		return diag_fail(EXIT_IO, "out of memory");
 	if (e->state == EXPECT_TIMEOUT)
 		return deadline_report(e->deadline);
-	diag_err("no line received matched '%.60s%s'", pattern,
-	         strlen(pattern) > 60 ? "..." : "");
-	return EXIT_NO;
+	return diag_fail(EXIT_NO, "no line received matched '%.60s%s'", pattern,
+	                 strlen(pattern) > 60 ? "..." : "");
 }
 
 /* Credentials are never shown (sockit(1), Proxies): messages print the URL redacted, and
@@ -228,7 +221,7 @@ int cmd_tls_ctx(struct tls_ctx **ctx, const struct cmd_common *c)
 	if (*ctx)
 		return 0;
 	if ((rc = tls_client_ctx(err, &c->tls, ctx)) < 0) {
-		diag_err("%s", err);
+		diag_err("%s", err); /* no pointer to --help: a file is at fault, not the line */
 		return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
 	}
 	if (c->tls.insecure && diag_level() >= 0)
@@ -245,10 +238,8 @@ int cmd_tls_start(struct transport *t, struct tls_ctx **ctx, const struct cmd_co
 
 	if ((rc = cmd_tls_ctx(ctx, c)) != 0)
 		return rc;
-	if (!(conn = tls_client_new(err, *ctx, fd, host))) {
-		diag_err("%s", err);
-		return EXIT_TLS;
-	}
+	if (!(conn = tls_client_new(err, *ctx, fd, host)))
+		return diag_fail(EXIT_TLS, "%s", err);
 	transport_tls(t, fd, conn);
 	rc = transport_handshake_wait(t, timeout_ms);
 	if (info)

@@ -1,9 +1,9 @@
 /* cmd_connect.c: `sockit connect`, the client: stdin to the peer, the peer to stdout. */
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
-#include "json.h"
-#include "loop.h"
 #include "exec.h"
+#include "json.h"
 #include "net.h"
 #include "parse.h"
 #include "proxy.h"
@@ -195,8 +195,7 @@ static int connect_failed(const struct connect_opts *o, int code, const char *er
 {
 	if (code == NET_ETIMEOUT && deadline_expired(&o->common.max_time))
 		return deadline_report(&o->common.max_time);
-	diag_err("%s", err);
-	return -code;
+	return diag_fail(-code, "%s", err);
 }
 
 /* What -z --tls learnt of an open port: the session's details, or why it failed. */
@@ -288,13 +287,11 @@ static int scan(struct connect_opts *o, struct tls_ctx *ctx)
 	if (service) /* checked already: it is known */
 		lo = hi = (unsigned)net_port_number(err, o->port, SOCK_STREAM);
 	p.port = NULL;
-	if (net_resolve_peer(err, &p, &res) < 0) {
-		diag_err("%s", err);
-		return EXIT_RESOLVE;
-	}
+	if (net_resolve_peer(err, &p, &res) < 0)
+		return diag_fail(EXIT_RESOLVE, "%s", err);
 	p.port = num;
 	for (unsigned port = lo; port <= hi; port++) {
-		long long start = loop_now_us();
+		long long start = clock_us();
 		snprintf(num, sizeof num, "%u", port);
 		int fd = scan_port(&p, res, addr, sizeof addr, &o->common.max_time,
 		                   o->common.timeout_ms);
@@ -307,7 +304,7 @@ static int scan(struct connect_opts *o, struct tls_ctx *ctx)
 		if (fd >= 0 && ctx)
 			check_tls(o, ctx, fd, &tc);
 		if (o->json)
-			scan_json(&j, o->host, addr, port, fd, loop_now_us() - start, ctx ? &tc : NULL);
+			scan_json(&j, o->host, addr, port, fd, clock_us() - start, ctx ? &tc : NULL);
 		if (fd < 0)
 			continue;
 		close(fd);
@@ -377,10 +374,8 @@ static int converse(struct connect_opts *o, int fd, struct transport *tr, struct
 	};
 	if (o->send) {
 		size_t n = strlen(o->send);
-		if (!(sendbuf = malloc(n + 1))) {
-			diag_err("out of memory");
-			return EXIT_IO;
-		}
+		if (!(sendbuf = malloc(n + 1)))
+			return diag_fail(EXIT_IO, "out of memory");
 		memcpy(sendbuf, o->send, n);
 		sendbuf[n] = '\n';
 		r.send = sendbuf;
@@ -399,10 +394,8 @@ static int run_program(struct exec_prog *prog, int fd)
 	char err[NET_ERR_LEN];
 	int rc = exec_run(err, prog, fd);
 
-	if (rc < 0) {
-		diag_err("%s", err);
-		return EXIT_NO;
-	}
+	if (rc < 0)
+		return diag_fail(EXIT_NO, "%s", err);
 	diag_verbose(1, "program ended with exit status %d", rc);
 	return rc;
 }
@@ -449,10 +442,8 @@ int cmd_connect(int argc, char **argv)
 	}
 	/* the program is looked up before connecting: a typo is exit 2, not a connection */
 	if ((o.exec_line || o.sh_line) &&
-	    exec_prepare(err, &prog, o.exec_line ? o.exec_line : o.sh_line, !o.exec_line) < 0) {
-		diag_usage("%s", err);
-		return EXIT_USAGE;
-	}
+	    exec_prepare(err, &prog, o.exec_line ? o.exec_line : o.sh_line, !o.exec_line) < 0)
+		return diag_fail(EXIT_USAGE, "%s", err);
 	if (o.unix_path) {
 		fd = net_connect_unix(err, o.unix_path, SOCK_STREAM);
 	} else {

@@ -2,6 +2,7 @@
  * and their checks, then every URL through the client engine (http_client.c), rendered by
  * http_output.c. */
 #include "body.h"
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
@@ -184,25 +185,13 @@ static const struct opt *options_of(unsigned cmd)
 
 /* ---- options -------------------------------------------------------------------------- */
 
-/* A copy of s[0..n) for a message, control bytes shown as '?': no terminal escapes. */
-static const char *printable(char *dst, size_t cap, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && i + 1 < cap; i++)
-		dst[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	dst[i] = '\0';
-	return dst;
-}
-
 static int add_header(struct http_opts *o, const char *h)
 {
-	char shown[64];
 	const char *err;
 
+	/* diag escapes the message: a CR shows as \x0d, never reaches the terminal raw */
 	if (http_header_valid(h, &err) < 0)
-		return diag_usage("invalid header '%s' for -H: %s",
-		                  printable(shown, sizeof shown, h, strlen(h)), err);
+		return diag_usage("invalid header '%.63s' for -H: %s", h, err);
 	if (o->nheaders == HEADERS_MAX)
 		return diag_usage("too many -H options (at most %d)", HEADERS_MAX);
 	o->headers[o->nheaders++] = h;
@@ -305,7 +294,6 @@ static int check_conflicts(struct http_opts *o, char **ops, int nops)
 
 static int parse_url(struct http_url *u, const char *s)
 {
-	char shown[128];
 	const char *err;
 	size_t len = strlen(s);
 
@@ -313,9 +301,7 @@ static int parse_url(struct http_url *u, const char *s)
 	case HTTP_URL_OK:
 		return 0;
 	default:
-		return diag_usage("invalid URL '%s%s': %s",
-		                  printable(shown, sizeof shown, s, len),
-		                  len >= sizeof shown ? "..." : "", err);
+		return diag_usage("invalid URL '%.127s%s': %s", s, len > 127 ? "..." : "", err);
 	}
 }
 
@@ -324,16 +310,14 @@ static int parse_url(struct http_url *u, const char *s)
 static int check_urls(const struct http_opts *o)
 {
 	struct http_url u;
-	char name[NAME_MAX + 1], shown[128];
+	char name[NAME_MAX + 1];
 	const char *err;
 
 	for (int i = 0; i < o->nurls; i++) {
 		if (parse_url(&u, o->urls[i]) < 0)
 			return -1;
 		if (o->show.remote_name && http_url_filename(&u, name, sizeof name, &err) < 0)
-			return diag_usage(
-			    "-O: no file name for '%s': %s",
-			    printable(shown, sizeof shown, u.target, strlen(u.target)), err);
+			return diag_usage("-O: no file name for '%.127s': %s", u.target, err);
 	}
 	return 0;
 }

@@ -1,12 +1,12 @@
 /* cmd_serve.c: `sockit serve` and `sockit echo`: options, then the raw relay (one
  * client at a time, like nc -l) or the event-loop server for every other protocol. */
 #include "admit.h"
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
 #include "exec.h"
 #include "forward.h"
 #include "hints.h"
-#include "loop.h"
 #include "net.h"
 #include "parse.h"
 #include "proto.h"
@@ -445,7 +445,7 @@ static int next_client(struct serve_opts *o, struct admit *a, struct sockaddr_st
 		/* one client at a time: none is being served while this waits */
 		if ((fd = o->udp ? first_sender(a, ss, len, &fatal) : admit_next(a, 0, ss, len)) >= 0)
 			return fd;
-		poll(pfd, 2, (int)admit_timer(a, loop_now_ms(), -1));
+		poll(pfd, 2, (int)admit_timer(a, clock_ms(), -1));
 		admit_drain_wake();
 	}
 	return -1;
@@ -466,12 +466,12 @@ static int serve_one(struct serve_opts *o, struct transport *tr, const char *who
 	    .idle_ms = o->idle_ms,
 	    .stop = &stop_requested,
 	};
-	long long start = loop_now_ms();
+	long long start = clock_ms();
 	int rc = relay_run(&r, &st);
 
 	*input_done = *input_done || st.input_done;
 	*output_gone = st.output_gone;
-	long long ms = loop_now_ms() - start;
+	long long ms = clock_ms() - start;
 	diag_verbose(1, "%s %s: %llu bytes in, %llu bytes out, %lld.%03lld s", who,
 	             rc == EXIT_TIMEOUT ? "closed (idle)" : "closed", st.received, st.sent,
 	             ms / 1000, ms % 1000);

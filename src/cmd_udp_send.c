@@ -1,8 +1,9 @@
 /* cmd_udp_send.c: `sockit udp-send`, one datagram (or one per line) and its replies. */
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
+#include "frame.h"
 #include "json.h"
-#include "loop.h"
 #include "net.h"
 #include "parse.h"
 
@@ -49,10 +50,11 @@ static const struct opt options[] = {
 };
 #undef U
 
-/* -l: stdin cut into lines; the buffer holds one whole line and its newline at most. */
+/* -l: stdin cut into lines by the framing module: lines are taken in place from the chunk
+ * read last; only an unfinished one is copied (frame.c), at most UDP_MAX bytes. */
 struct line_reader {
-	char buf[UDP_MAX + 1];
-	size_t start, len;
+	struct frame_reader fr; /* keep_cr: a carriage return is sent as part of its line */
+	char chunk[65536];
 	unsigned long long lineno;
 	bool eof;
 	const struct deadline *max; /* --max-time bounds the waits for stdin too */
@@ -96,8 +98,8 @@ static int join_words(char **words, int n, char *msg, size_t *len)
 	for (int i = 0; i < n; i++)
 		total += strlen(words[i]) + (i > 0);
 	if (total > UDP_MAX) {
-		diag_usage("message of %zu bytes is over the UDP limit of %d", total, UDP_MAX);
-		return EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "message of %zu bytes is over the UDP limit of %d",
+		                 total, UDP_MAX);
 	}
 	*len = 0;
 	for (int i = 0; i < n; i++) {
@@ -113,13 +115,10 @@ static int join_words(char **words, int n, char *msg, size_t *len)
  * too: the read tells), or EXIT_TIMEOUT once --max-time has run out (reported). */
 static int stdin_wait(const struct deadline *max)
 {
-	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-	long long left;
-
-	while ((left = deadline_left(max, loop_now_ms())) != 0)
-		if (left < 0 || poll(&pfd, 1, (int)left) != 0)
-			return 0;
-	return deadline_report(max);
+	if (deadline_expired(max) ||
+	    net_poll(STDIN_FILENO, POLLIN, (int)deadline_left(max, clock_ms())) == 0)
+		return deadline_report(max);
+	return 0;
 }
 
 /* No MESSAGE: all of stdin is the datagram (maybe empty), checked before it is sent. */
@@ -137,30 +136,27 @@ static int read_message(const struct deadline *max, char *msg, size_t *len)
 		if (r < 0 && errno == EINTR)
 			r = 0;
 		else if (r < 0)
-			return diag_err("cannot read stdin: %s", strerror(errno)), EXIT_IO;
+			return diag_fail(EXIT_IO, "cannot read stdin: %s", strerror(errno));
 	}
-	diag_usage("message on stdin is over the UDP limit of %d bytes", UDP_MAX);
-	return EXIT_USAGE;
+	return diag_fail(EXIT_USAGE, "message on stdin is over the UDP limit of %d bytes", UDP_MAX);
 }
 
-/* Reads once more from stdin into lr. Returns 0 or an exit status. */
+/* Reads once more from stdin into lr, once its last chunk is used up. Returns 0 or an
+ * exit status. */
 static int fill_lines(struct line_reader *lr)
 {
 	ssize_t r;
 	int rc;
 
-	memmove(lr->buf, lr->buf + lr->start, lr->len - lr->start);
-	lr->len -= lr->start;
-	lr->start = 0;
 	if ((rc = stdin_wait(lr->max)) != 0)
 		return rc;
 	do
-		r = read(STDIN_FILENO, lr->buf + lr->len, sizeof lr->buf - lr->len);
+		r = read(STDIN_FILENO, lr->chunk, sizeof lr->chunk);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		return diag_err("cannot read stdin: %s", strerror(errno)), EXIT_IO;
+		return diag_fail(EXIT_IO, "cannot read stdin: %s", strerror(errno));
 	lr->eof = r == 0;
-	lr->len += (size_t)r;
+	frame_feed(&lr->fr, lr->chunk, (size_t)r);
 	return 0;
 }
 
@@ -168,19 +164,16 @@ static int fill_lines(struct line_reader *lr)
  * and *n set, 0 if none is complete yet (or none is left), EXIT_USAGE for one too long. */
 static int take_line(struct line_reader *lr, const char **line, size_t *n)
 {
-	char *p = lr->buf + lr->start, *nl = memchr(p, '\n', lr->len - lr->start);
-	size_t have = lr->len - lr->start;
+	enum frame_status st =
+	    lr->eof ? frame_finish(&lr->fr, line, n) : frame_next(&lr->fr, line, n);
 
-	if (!nl && !(lr->eof && have > 0)) {
-		if (have < sizeof lr->buf)
-			return 0;
-		diag_usage("line %llu of stdin is over the UDP limit of %d bytes", lr->lineno + 1,
-		           UDP_MAX);
-		return EXIT_USAGE;
-	}
-	*line = p;
-	*n = nl ? (size_t)(nl - p) : have;
-	lr->start += *n + (nl != NULL);
+	if (st == FRAME_MORE)
+		return 0;
+	if (st == FRAME_NOMEM)
+		return diag_fail(EXIT_IO, "out of memory");
+	if (st == FRAME_TOOLONG)
+		return diag_fail(EXIT_USAGE, "line %llu of stdin is over the UDP limit of %d bytes",
+		                 lr->lineno + 1, UDP_MAX);
 	lr->lineno++;
 	return 1;
 }
@@ -217,8 +210,7 @@ static int print_reply(const struct exchange *x, const char *buf, size_t n)
 		return 0;
 	if (errno == EPIPE)
 		return STOP;
-	diag_err("write error on stdout: %s", strerror(errno));
-	return EXIT_IO;
+	return diag_fail(EXIT_IO, "write error on stdout: %s", strerror(errno));
 }
 
 /* A reply from the peer: printed, or with --expect printed up to the line that matches,
@@ -304,9 +296,10 @@ static int stream_lines(struct exchange *x)
 			return 0;
 		/* a negative fd is left out by poll: no reading past the replies wanted */
 		pfd[1].fd = x->replies < wanted(x) ? x->fd : -1;
-		if (poll(pfd, 2, (int)deadline_left(max, loop_now_ms())) < 0 && errno != EINTR)
-			return snprintf(x->err, sizeof x->err, "poll: %s", strerror(errno)),
-			       EXIT_NET;
+		if (poll(pfd, 2, (int)deadline_left(max, clock_ms())) < 0 && errno != EINTR) {
+			snprintf(x->err, sizeof x->err, "poll: %s", strerror(errno));
+			return EXIT_NET;
+		}
 		if (deadline_expired(max))
 			return deadline_report(max);
 		if (pfd[1].revents && (rc = take_reply(x, 0)) != 0)
@@ -327,11 +320,10 @@ static int timed_out(const struct exchange *x, int wait_ms)
 	if (x->expect && x->replies > 0) /* replies came, and none matched: a "no" */
 		return replies_over(x);
 	if (x->replies == 0)
-		diag_err("no reply from %s within %.10g s", x->who, wait_ms / 1000.0);
-	else
-		diag_err("only %llu of %llu replies from %s within %.10g s", x->replies,
-		         wanted(x), x->who, wait_ms / 1000.0);
-	return EXIT_TIMEOUT;
+		return diag_fail(EXIT_TIMEOUT, "no reply from %s within %.10g s", x->who,
+		                 wait_ms / 1000.0);
+	return diag_fail(EXIT_TIMEOUT, "only %llu of %llu replies from %s within %.10g s",
+	                 x->replies, wanted(x), x->who, wait_ms / 1000.0);
 }
 
 /* Waits for the replies still wanted; the deadline is for all of them together, and
@@ -340,7 +332,7 @@ static int await_replies(struct exchange *x)
 {
 	const struct deadline *max = &x->o->common.max_time;
 	int wait = x->o->common.timeout_ms;
-	long long deadline = loop_now_ms() + wait, left;
+	long long deadline = clock_ms() + wait, left;
 	int rc;
 
 	if (wait == 0)
@@ -348,7 +340,7 @@ static int await_replies(struct exchange *x)
 	while (x->replies < wanted(x)) {
 		if (deadline_expired(max))
 			return deadline_report(max);
-		if ((left = deadline - loop_now_ms()) <= 0)
+		if ((left = deadline - clock_ms()) <= 0)
 			return timed_out(x, wait);
 		if ((rc = take_reply(x, deadline_cap(max, (int)left))) != 0)
 			return rc;
@@ -426,13 +418,16 @@ static int run(const struct udp_opts *o, bool from_stdin, char *msg, size_t len,
 	int rc = 0;
 
 	if ((rc = net_resolve(err, o->host, o->port, o->common.family, SOCK_DGRAM, 0, &res)) < 0)
-		return diag_err("%s", err), -rc;
+		return diag_fail(-rc, "%s", err);
+	frame_init(&lr.fr, UDP_MAX);
+	lr.fr.keep_cr = true;
 	lr.max = &o->common.max_time;
 	if (from_stdin)
 		rc = o->lines ? first_line(&lr, msg, &len) : read_message(lr.max, msg, &len);
 	if (rc == 0 && !(o->lines && lr.lineno == 0))
 		rc = send_to_peer(o, res, o->lines ? &lr : NULL, expect, msg, len);
 	freeaddrinfo(res);
+	frame_free(&lr.fr);
 	return rc;
 }
 

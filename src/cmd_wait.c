@@ -1,10 +1,10 @@
 /* cmd_wait.c: `sockit wait`, until TCP, UNIX and HTTP services answer: every target tried
  * again and again, all at once on one poll(2), each attempt bounded by the deadline. */
+#include "clock.h"
 #include "cmd.h"
 #include "diag.h"
 #include "http.h"
 #include "json.h"
-#include "loop.h"
 #include "net.h"
 #include "parse.h"
 #include "proxy.h"
@@ -205,7 +205,7 @@ static void target_up(struct waiter *w, struct target *t)
 {
 	attempt_close(t);
 	t->state = UP;
-	t->up_us = loop_now_us();
+	t->up_us = clock_us();
 	w->nup++;
 	report_up(w, t);
 }
@@ -242,14 +242,14 @@ static void attempt_through_proxy(struct waiter *w, struct target *t, struct net
 		p->timeout_ms = 1; /* 0 would be the system's own, minutes */
 	t->fd = proxy_connect(err, &w->o->proxy, p);
 	if (t->fd < 0)
-		return attempt_failed(t, net_err_reason(err), loop_now_ms());
+		return attempt_failed(t, net_err_reason(err), clock_ms());
 	transport_plain(&t->tr, t->fd);
 	if (t->tls && net_set_nonblock(err, t->fd, true) == 0)
-		return tls_begin(w, t, loop_now_ms());
+		return tls_begin(w, t, clock_ms());
 	if (t->kind == HTTP && net_set_nonblock(err, t->fd, true) == 0)
-		return send_request(w, t, loop_now_ms());
+		return send_request(w, t, clock_ms());
 	if (t->kind == HTTP)
-		return attempt_failed(t, net_err_reason(err), loop_now_ms());
+		return attempt_failed(t, net_err_reason(err), clock_ms());
 	close(t->fd);
 	t->fd = -1;
 	target_up(w, t);
@@ -416,7 +416,7 @@ static int tick(struct waiter *w, long long now)
 				attempt_begin(w, t, now);
 			else
 				attempt_timed_out(w, t, now);
-			now = loop_now_ms(); /* a handshake through a proxy blocked until now */
+			now = clock_ms(); /* a handshake through a proxy blocked until now */
 		}
 		if (t->state != UP && (next < 0 || t->next_ms < next))
 			next = t->next_ms;
@@ -436,20 +436,18 @@ static int poll_once(struct waiter *w, struct pollfd *pfd, int *who, int timeout
 		pfd[np].events = w->t[i].state == CONNECTING ? POLLOUT : w->t[i].want;
 		who[np++] = i;
 	}
-	if (poll(pfd, (nfds_t)np, timeout_ms) < 0 && errno != EINTR) {
-		diag_err("poll: %s", strerror(errno));
-		return EXIT_NET;
-	}
+	if (poll(pfd, (nfds_t)np, timeout_ms) < 0 && errno != EINTR)
+		return diag_fail(EXIT_NET, "poll: %s", strerror(errno));
 	for (int k = 0; k < np; k++) {
 		struct target *t = &w->t[who[k]];
 		if (pfd[k].revents == 0)
 			continue;
 		if (t->state == CONNECTING)
-			on_connected(w, t, loop_now_ms());
+			on_connected(w, t, clock_ms());
 		else if (t->state == HANDSHAKE)
-			tls_step(w, t, loop_now_ms());
+			tls_step(w, t, clock_ms());
 		else if (t->state == READING)
-			on_response(w, t, loop_now_ms());
+			on_response(w, t, clock_ms());
 	}
 	return 0;
 }
@@ -485,12 +483,10 @@ static int run(struct waiter *w)
 	int *who = calloc((size_t)w->n, sizeof *who);
 	int rc = 0, timeout;
 
-	if (!pfd || !who) {
-		diag_err("out of memory");
-		rc = EXIT_IO;
-	}
+	if (!pfd || !who)
+		rc = diag_fail(EXIT_IO, "out of memory");
 	while (rc == 0) {
-		long long now = loop_now_ms();
+		long long now = clock_ms();
 		/* no new attempt at the deadline: each target keeps its last error */
 		if (w->deadline_ms && now >= w->deadline_ms) {
 			rc = report_down(w);
@@ -513,14 +509,12 @@ static int run(struct waiter *w)
 /* All up: COMMAND replaces sockit (what was printed goes out first). */
 static int run_command(char **cmd)
 {
-	if (fflush(stdout) != 0 && errno != EPIPE) {
-		diag_err("write error on stdout: %s", strerror(errno));
-		return EXIT_IO;
-	}
+	if (fflush(stdout) != 0 && errno != EPIPE)
+		return diag_fail(EXIT_IO, "write error on stdout: %s", strerror(errno));
 	execvp(cmd[0], cmd);
 	int e = errno;
-	diag_err("cannot run '%.200s': %s", cmd[0], strerror(e));
-	return e == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+	return diag_fail(e == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC, "cannot run '%.200s': %s",
+	                 cmd[0], strerror(e));
 }
 
 /* `--` ends the targets: what follows is COMMAND. Returns its index in argv, or argc. */
@@ -537,14 +531,12 @@ static int wait_targets(const struct wait_opts *o, char **ops, int nops, char **
 	struct waiter w = {.o = o, .n = nops};
 	int rc = 0;
 
-	if (!(w.t = calloc((size_t)nops, sizeof *w.t))) {
-		diag_err("out of memory");
-		return EXIT_IO;
-	}
+	if (!(w.t = calloc((size_t)nops, sizeof *w.t)))
+		return diag_fail(EXIT_IO, "out of memory");
 	for (int i = 0; i < nops && rc == 0; i++)
 		if (parse_target(&w.t[i], ops[i]) < 0)
 			rc = EXIT_USAGE;
-	w.start_us = loop_now_us();
+	w.start_us = clock_us();
 	w.deadline_ms = o->common.timeout_ms ? w.start_us / 1000 + o->common.timeout_ms : 0;
 	for (int i = 0; i < nops && rc == 0; i++)
 		if (w.t[i].tls)
@@ -568,11 +560,11 @@ int cmd_wait(int argc, char **argv)
 	if (o.common.done)
 		return 0;
 	if (nops == 0)
-		return diag_usage("missing TARGET"), EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "missing TARGET");
 	if (end < argc && end + 1 == argc)
-		return diag_usage("missing COMMAND after --"), EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "missing COMMAND after --");
 	if (o.proxy_user && !o.proxy_url)
-		return diag_usage("cannot use --proxy-user without --proxy"), EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "cannot use --proxy-user without --proxy");
 	if (o.proxy_url && cmd_proxy(&o.proxy, o.proxy_url, "--proxy", o.proxy_user) < 0)
 		return EXIT_USAGE;
 	if (cmd_tls_check(&o.common, true, "a tls:// or https:// target") < 0)

@@ -1,14 +1,14 @@
 /* deadline.c: --max-time, the deadline a whole command runs under. */
 #include "deadline.h"
 
+#include "clock.h"
 #include "diag.h"
-#include "loop.h"
 
 #include <stdio.h>
 
 void deadline_start(struct deadline *d)
 {
-	d->at = d->ms > 0 ? loop_now_ms() + d->ms : 0;
+	d->at = d->ms > 0 ? clock_ms() + d->ms : 0;
 }
 
 long long deadline_left(const struct deadline *d, long long now)
@@ -20,7 +20,7 @@ long long deadline_left(const struct deadline *d, long long now)
 
 int deadline_cap(const struct deadline *d, int timeout_ms)
 {
-	long long left = deadline_left(d, loop_now_ms());
+	long long left = deadline_left(d, clock_ms());
 
 	if (left < 0)
 		return timeout_ms;
@@ -31,7 +31,7 @@ int deadline_cap(const struct deadline *d, int timeout_ms)
 
 bool deadline_expired(const struct deadline *d)
 {
-	return deadline_left(d, loop_now_ms()) == 0;
+	return deadline_left(d, clock_ms()) == 0;
 }
 
 const char *deadline_describe(const struct deadline *d, char *buf, size_t cap)

@@ -1,5 +1,5 @@
 /* deadline.h: --max-time, one deadline for a whole command on the monotonic clock
- * (loop_now_ms), and the one wording for running out of it. */
+ * (clock_ms), and the one wording for running out of it. */
 #ifndef DEADLINE_H
 #define DEADLINE_H
 
@@ -8,7 +8,7 @@
 
 struct deadline {
 	int ms;       /* --max-time in milliseconds; 0: no deadline */
-	long long at; /* the loop_now_ms() time it runs out at; set by deadline_start */
+	long long at; /* the clock_ms() time it runs out at; set by deadline_start */
 };
 
 /* Starts the clock: d runs out d->ms from now (never, if d->ms is 0). */

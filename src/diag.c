@@ -119,6 +119,25 @@ void diag_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The line after a usage error. */
+static void try_help(void)
+{
+	if (command)
+		fprintf(stderr, "Try 'sockit %s --help'.\n", command);
+}
+
+int diag_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(1, fmt, ap);
+	va_end(ap);
+	if (status == EXIT_USAGE)
+		try_help();
+	return status;
+}
+
 int diag_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -126,8 +145,7 @@ int diag_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(1, fmt, ap);
 	va_end(ap);
-	if (command)
-		fprintf(stderr, "Try 'sockit %s --help'.\n", command);
+	try_help();
 	return -1;
 }
 

@@ -26,6 +26,10 @@ void diag_set_level(int level);
 int diag_level(void);
 /* An error: always printed, one line. */
 void diag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error that ends a command: prints it as diag_err (with EXIT_USAGE, the pointer to
+ * --help of diag_usage follows) and returns status, so a command function says
+ * `return diag_fail(EXIT_IO, "...");`. */
+int diag_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A usage error: printed with a pointer to --help. Returns -1, so a check function
  * ends with `return diag_usage(...);` and its caller exits with EXIT_USAGE. */
 int diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

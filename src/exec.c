@@ -2,10 +2,10 @@
  * the program started with posix_spawn on the socket, and the serve loop that runs one
  * program per client and reaps every one of them. */
 #include "exec.h"
+#include "clock.h"
 
 #include "admit.h"
 #include "diag.h"
-#include "loop.h"
 #include "relay.h"
 #include "transport.h"
 
@@ -344,7 +344,7 @@ static void ended(pid_t pid, int status)
 		struct child *c = &X.kids[i];
 		if (c->pid != pid)
 			continue;
-		long long ms = loop_now_ms() - c->start_ms;
+		long long ms = clock_ms() - c->start_ms;
 		if (WIFSIGNALED(status))
 			diag_verbose(1, "%s: program killed by signal %d (%s), %lld.%03lld s",
 			             c->peer, WTERMSIG(status), strsignal(WTERMSIG(status)),
@@ -473,7 +473,7 @@ static void launch(int fd, const char *who)
 		return;
 	}
 	X.kids[X.nkids].pid = pid;
-	X.kids[X.nkids].start_ms = loop_now_ms();
+	X.kids[X.nkids].start_ms = clock_ms();
 	snprintf(X.kids[X.nkids].peer, sizeof X.kids[0].peer, "%s", who);
 	X.nkids++;
 }

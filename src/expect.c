@@ -1,7 +1,7 @@
 /* expect.c: --expect, received lines matched against a regular expression as they come. */
 #include "expect.h"
 
-#include "loop.h"
+#include "clock.h"
 #include "net.h"
 
 #include <errno.h>
@@ -97,16 +97,11 @@ static void matcher_stop(struct expect *e)
  * -3 when the matcher is gone (killed for its memory, say). */
 static int32_t matcher_ask(struct expect *e)
 {
-	struct pollfd pfd = {.fd = e->matcher, .events = POLLIN};
 	int32_t first;
-	int rc;
 
 	if (send(e->matcher, e->text, e->used, MSG_NOSIGNAL) != (ssize_t)e->used)
 		return -3;
-	do
-		rc = poll(&pfd, 1, (int)deadline_left(e->deadline, loop_now_ms()));
-	while (rc < 0 && errno == EINTR);
-	if (rc == 0)
+	if (net_poll(e->matcher, POLLIN, (int)deadline_left(e->deadline, clock_ms())) == 0)
 		return -2;
 	if (recv(e->matcher, &first, sizeof first, 0) != sizeof first)
 		return -3;
@@ -132,7 +127,7 @@ int expect_init(struct expect *e, const char *pattern, const struct deadline *d,
 		snprintf(err, cap, "out of memory");
 		return -2;
 	}
-	if (d && deadline_left(d, loop_now_ms()) >= 0) {
+	if (d && deadline_left(d, clock_ms()) >= 0) {
 		e->deadline = d;
 		if (matcher_start(e, err, cap) < 0) {
 			expect_free(e);

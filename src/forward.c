@@ -5,6 +5,7 @@
 #include "forward.h"
 
 #include "admit.h"
+#include "clock.h"
 #include "diag.h"
 #include "json.h"
 #include "loop.h"
@@ -324,7 +325,7 @@ static void pump(struct pair *p, int d)
 			x->held -= (size_t)n;
 			x->bytes += (unsigned long long)n;
 			x->full = false;
-			p->last_active = loop_now_ms();
+			p->last_active = clock_ms();
 			continue;
 		}
 		if (x->eof) {
@@ -352,7 +353,7 @@ static void pump(struct pair *p, int d)
 			x->eof = true;
 		} else if (n > 0) {
 			x->held += (size_t)n;
-			p->last_active = loop_now_ms();
+			p->last_active = clock_ms();
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			break; /* nothing to read now */
 		} else if (errno == EINVAL && x->c->pipe[0] >= 0 && x->held == 0) {
@@ -493,7 +494,7 @@ static void pair_open(struct pair *p)
 	}
 	/* the target's watch goes from connecting to reading in one change */
 	p->state = PAIR_OPEN;
-	p->last_active = loop_now_ms();
+	p->last_active = clock_ms();
 	if (!F.o->to[p->target].path && !F.o->proxy)
 		net_format_peer(p->fd[1], p->target_addr, sizeof p->target_addr);
 	freeaddrinfo(p->ai);
@@ -688,7 +689,7 @@ static int start_connect(struct pair *p, char *reason, size_t cap)
 		int fd = next_address(p, err);
 		if (fd >= 0) {
 			p->fd[1] = fd;
-			p->deadline = F.o->connect_ms > 0 ? loop_now_ms() + F.o->connect_ms : 0;
+			p->deadline = F.o->connect_ms > 0 ? clock_ms() + F.o->connect_ms : 0;
 			loop_watch(F.loop, fd, LOOP_WRITE, on_connected, p);
 			return 0;
 		}
@@ -798,7 +799,7 @@ static void start_tls_accept(struct pair *p)
 	struct tls_conn *t = tls_server_new(err, F.o->tls, p->fd[0]);
 
 	p->state = PAIR_TLS_ACCEPT;
-	p->deadline = loop_now_ms() + F.o->handshake_ms;
+	p->deadline = clock_ms() + F.o->handshake_ms;
 	if (t && !(p->tr[0] = malloc(sizeof *p->tr[0]))) {
 		tls_conn_free(t);
 		t = NULL;
@@ -826,7 +827,7 @@ static void add_pair(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	p->fd[1] = -1;
 	memcpy(&p->peer, ss, len < sizeof p->peer ? len : sizeof p->peer);
 	p->peerlen = len;
-	p->opened = p->last_active = loop_now_ms();
+	p->opened = p->last_active = clock_ms();
 	p->next = F.all;
 	if (F.all)
 		F.all->prev = p;
@@ -860,7 +861,7 @@ static const char *tls_words(const struct pair *p, char *buf, size_t cap)
 static void report(const struct pair *p)
 {
 	char who[NET_ADDR_LEN];
-	long long ms = loop_now_ms() - p->opened;
+	long long ms = clock_ms() - p->opened;
 	struct json j = {0};
 
 	if (diag_level() < 1 && !F.o->json)
@@ -957,7 +958,7 @@ static void flow_end(struct flow *f, const char *why)
 {
 	char who[NET_ADDR_LEN];
 	struct flow **at = &F.bucket[flow_hash(&f->peer, f->peerlen)];
-	long long ms = loop_now_ms() - f->opened;
+	long long ms = clock_ms() - f->opened;
 
 	net_format((struct sockaddr *)&f->peer, f->peerlen, who, sizeof who);
 	diag_verbose(1, "%s -> %s %s: %llu bytes to the target, %llu bytes back, %lld ms", who,
@@ -1004,7 +1005,7 @@ static void on_upstream(struct loop *l, int fd, void *data, int mask)
 			return;
 		}
 		f->down += (unsigned long long)n;
-		f->last_active = loop_now_ms();
+		f->last_active = clock_ms();
 		(void)!sendto(F.o->lfd, F.dgram, (size_t)n, MSG_DONTWAIT,
 		              (struct sockaddr *)&f->peer, f->peerlen);
 	}
@@ -1040,7 +1041,7 @@ static struct flow *flow_new(const struct sockaddr_storage *ss, socklen_t len, c
 	}
 	freeaddrinfo(ai);
 	f->fd = fd;
-	f->opened = f->last_active = loop_now_ms();
+	f->opened = f->last_active = clock_ms();
 	memcpy(&f->peer, ss, len);
 	f->peerlen = len;
 	unsigned h = flow_hash(ss, len);
@@ -1078,7 +1079,7 @@ static void on_client_datagram(struct loop *l, int fd, void *data, int mask)
 				continue;
 		}
 		f->up += (unsigned long long)n;
-		f->last_active = loop_now_ms();
+		f->last_active = clock_ms();
 		(void)!send(f->fd, F.dgram, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	}
 }
@@ -1108,7 +1109,7 @@ static void sweep(long long now)
 
 static int timers(void)
 {
-	long long now = loop_now_ms(), wait = WAIT_CAP_MS;
+	long long now = clock_ms(), wait = WAIT_CAP_MS;
 
 	if (now >= F.next_sweep) {
 		sweep(now);

@@ -36,6 +36,12 @@ static void drop(struct frame_reader *r)
 	r->plen = 0;
 }
 
+/* True if c, the byte before a line's end, is part of the ending ("\r\n"), not the line. */
+static bool ending_cr(const struct frame_reader *r, char c)
+{
+	return c == '\r' && !r->keep_cr;
+}
+
 /* A buffer with plen 0 held a line handed out by the last call: the caller is done with it. */
 static void release(struct frame_reader *r)
 {
@@ -74,7 +80,7 @@ static enum frame_status whole_line(struct frame_reader *r, size_t n, const char
 	const char *p = r->in;
 
 	consume(r, n + 1);
-	if (n > 0 && p[n - 1] == '\r')
+	if (n > 0 && ending_cr(r, p[n - 1]))
 		n--;
 	if (n > r->limit)
 		return FRAME_TOOLONG;
@@ -91,7 +97,7 @@ static enum frame_status joined_line(struct frame_reader *r, size_t n, const cha
 	size_t room = r->limit + 1 - r->plen;
 
 	/* Beyond room even a dropped '\r' cannot bring the line back under the limit. */
-	if (n > room || r->plen + n - (last == '\r') > r->limit) {
+	if (n > room || r->plen + n - ending_cr(r, last) > r->limit) {
 		drop(r);
 		consume(r, n + 1);
 		return FRAME_TOOLONG;
@@ -100,7 +106,7 @@ static enum frame_status joined_line(struct frame_reader *r, size_t n, const cha
 		return FRAME_NOMEM;
 	consume(r, n + 1);
 	*line = r->partial;
-	*len = r->plen - (last == '\r');
+	*len = r->plen - ending_cr(r, last);
 	/* The buffer must outlive this call; release() frees it at the next one. */
 	r->plen = 0;
 	return FRAME_LINE;
@@ -113,7 +119,7 @@ static enum frame_status hold_tail(struct frame_reader *r)
 	size_t n = r->inlen;
 
 	/* Only a '\r' may occupy byte limit + 1: it may be the start of the line's "\r\n". */
-	if (n > room || (n == room && r->in[n - 1] != '\r')) {
+	if (n > room || (n == room && !ending_cr(r, r->in[n - 1]))) {
 		drop(r);
 		consume(r, n);
 		r->skipping = true;
@@ -168,7 +174,7 @@ enum frame_status frame_finish(struct frame_reader *r, const char **line, size_t
 	if (r->plen == 0)
 		return FRAME_MORE;
 	/* The end of input stands for the final '\n', so a final '\r' goes as before one. */
-	n = r->plen - (r->partial[r->plen - 1] == '\r');
+	n = r->plen - ending_cr(r, r->partial[r->plen - 1]);
 	if (n > r->limit) {
 		drop(r);
 		return FRAME_TOOLONG;

@@ -16,6 +16,7 @@ struct frame_reader {
 	char *partial;  /* heap copy of an unfinished line, or NULL */
 	size_t plen;    /* bytes in partial */
 	size_t limit;   /* the longest line accepted, without its ending */
+	bool keep_cr;   /* a '\r' before the '\n' is the line's (udp-send -l); set after init */
 	bool skipping;  /* dropping the rest of a too-long line up to its '\n' */
 	const char *in; /* the chunk being consumed (borrowed) */
 	size_t inlen;   /* bytes of it not yet consumed */
@@ -23,7 +24,7 @@ struct frame_reader {
 
 enum frame_status {
 	FRAME_MORE = 0, /* no complete line in what was fed; feed more */
-	FRAME_LINE,     /* *line, *len: one line, without '\n' and without a final '\r' */
+	FRAME_LINE,     /* *line, *len: one line, without '\n' and (unless keep_cr) a final '\r' */
 	FRAME_TOOLONG,  /* a line passed the limit: reported once; its rest is skipped */
 	FRAME_NOMEM,    /* the partial buffer could not be allocated */
 };

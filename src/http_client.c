@@ -2,12 +2,12 @@
  * of kept-alive connections, the request and its body, the read loop with its zero-copy
  * body path, redirects and retries. What is shown is the command's, through callbacks. */
 #include "http_client.h"
+#include "clock.h"
 
 #include "body.h"
 #include "cmd.h"
 #include "diag.h"
 #include "http_retry.h"
-#include "loop.h"
 #include "net.h"
 #include "parse.h"
 #include "proxy.h"
@@ -466,7 +466,7 @@ static int read_response(struct http_client *c)
 		x->soft =
 		    !x->resp.got_bytes && n <= 0; /* --retry: nothing of a response came */
 		if (n > 0 && c->st->t_first == 0)
-			c->st->t_first = loop_now_us();
+			c->st->t_first = clock_us();
 		if (n > 0)
 			diag_verbose(2, "read %zd bytes", n);
 		if (n < 0)
@@ -649,7 +649,7 @@ static int get_connection(struct http_client *c)
 	c->conn = k;
 	k->used = ++c->clock;
 	c->st->tls = k->info;
-	c->st->t_connect = loop_now_us();
+	c->st->t_connect = clock_us();
 	return GO_ON;
 }
 
@@ -743,7 +743,7 @@ static ssize_t read_until(struct http_client *c, long long until, char *err)
 	if (net_set_nonblock(err, fd, true) < 0)
 		return NET_ENET;
 	while (n == TRANSPORT_WANT_READ || n == TRANSPORT_WANT_WRITE) {
-		ms = (int)((until - loop_now_us()) / 1000);
+		ms = (int)((until - clock_us()) / 1000);
 		if (ms <= 0)
 			break;
 		/* WANT_WRITE: the socket has room (only the head went out), so at once */
@@ -768,7 +768,7 @@ static ssize_t read_until(struct http_client *c, long long until, char *err)
 static int await_continue(struct http_client *c)
 {
 	struct exchange *x = &c->x;
-	long long until = loop_now_us() + EXPECT_WAIT_MS * 1000LL;
+	long long until = clock_us() + EXPECT_WAIT_MS * 1000LL;
 	char err[NET_ERR_LEN];
 	ssize_t n;
 	int rc = GO_ON;
@@ -784,7 +784,7 @@ static int await_continue(struct http_client *c)
 		if (n <= 0)           /* the end: the response reader says what it means */
 			return answered_early(c, n < 0 ? read_failed(c, n, err) : GO_ON);
 		if (c->st->t_first == 0)
-			c->st->t_first = loop_now_us();
+			c->st->t_first = clock_us();
 		rc = feed(c, c->readbuf, (size_t)n);
 		if (rc != GO_ON && http_resp_interim(&x->resp) == 0)
 			return answered_early(c, rc);
@@ -1003,7 +1003,7 @@ static int pause_retry(struct http_client *c)
 	struct http_stats *st = c->st;
 	long long ra = c->x.retry_after;
 	long long secs = ra >= 0 ? ra : 1LL << (st->tries < 5 ? st->tries : 5);
-	long long left = deadline_left(max, loop_now_ms());
+	long long left = deadline_left(max, clock_ms());
 	char msg[64];
 	struct timespec ts;
 
@@ -1082,7 +1082,7 @@ void http_client_begin(struct http_client *c, int i, struct http_stats *st)
 	const char *err;
 
 	memset(st, 0, sizeof *st);
-	st->t_start = loop_now_us();
+	st->t_start = clock_us();
 	http_url_parse(&c->first, c->urls[i], strlen(c->urls[i]), &err); /* checked before */
 	c->url = st->url = &c->first;
 	c->index = i;

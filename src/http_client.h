@@ -66,7 +66,7 @@ struct http_client_opts {
 /* One user URL's figures, for --write-out. */
 struct http_stats {
 	const struct http_url *url;            /* the last URL asked (redirects followed) */
-	long long t_start, t_connect, t_first; /* loop_now_us at the start, connected, byte 1 */
+	long long t_start, t_connect, t_first; /* clock_us at the start, connected, byte 1 */
 	uint64_t body;                         /* body bytes of the last response */
 	uint64_t sent;                         /* request body bytes sent */
 	long long hops, tries;                 /* redirects followed, requests sent again */

@@ -2,10 +2,10 @@
  * http-get): the engine's callbacks render each response (-i, --status, --fail, --json, -v)
  * and move its body to stdout or -o/-O's file; then --write-out. */
 #include "http_output.h"
+#include "clock.h"
 
 #include "cmd.h"
 #include "diag.h"
-#include "loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -346,7 +346,7 @@ static void write_out(struct render *f, int rc)
 	    .num_redirects = st->hops,
 	    .time_connect_us = since(st, st->t_connect),
 	    .time_starttransfer_us = since(st, st->t_first),
-	    .time_total_us = loop_now_us() - st->t_start,
+	    .time_total_us = clock_us() - st->t_start,
 	    .exitcode = rc,
 	    .errormsg = st->errmsg[0] != '\0' ? st->errmsg : NULL,
 	    .size_upload = st->sent,

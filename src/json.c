@@ -1,45 +1,22 @@
 /* json.c: the JSON Lines writer; the only place where sockit escapes a JSON string. */
 #include "json.h"
 
+#include "base64.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Makes room for n more bytes; on failure the object is marked failed and dropped. */
-static bool reserve(struct json *j, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (j->failed)
-		return false;
-	if (j->cap - j->len >= n)
-		return true;
-	cap = j->cap ? j->cap : 256;
-	while (cap - j->len < n)
-		cap *= 2;
-	if (!(p = realloc(j->buf, cap))) {
-		j->failed = true;
-		return false;
-	}
-	j->buf = p;
-	j->cap = cap;
-	return true;
-}
-
 static void put(struct json *j, const char *s, size_t n)
 {
-	if (reserve(j, n)) {
-		memcpy(j->buf + j->len, s, n);
-		j->len += n;
-	}
+	buf_put(&j->out, s, n);
 }
 
 static void put_c(struct json *j, char c)
 {
-	put(j, &c, 1);
+	buf_putc(&j->out, c);
 }
 
 /* \u and four hex digits: U+0000 to U+FFFF. */
@@ -154,8 +131,7 @@ static void put_key(struct json *j, const char *key)
 
 void json_begin(struct json *j)
 {
-	j->len = 0;
-	j->failed = false;
+	buf_reset(&j->out);
 	j->comma = false;
 	put_c(j, '{');
 }
@@ -199,22 +175,13 @@ void json_bool(struct json *j, const char *key, bool v)
 
 void json_base64(struct json *j, const char *key, const void *s, size_t n)
 {
-	static const char digits[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *p = s;
-	char out[4];
+	char out[BASE64_LEN(48) + 1];
 
 	put_key(j, key);
 	put_c(j, '"');
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-		             (i + 2 < n ? p[i + 2] : 0);
-		out[0] = digits[v >> 18];
-		out[1] = digits[(v >> 12) & 63];
-		out[2] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
-		out[3] = i + 2 < n ? digits[v & 63] : '=';
-		put(j, out, 4);
-	}
+	for (size_t i = 0; i < n; i += 48) /* 48 bytes: whole groups, so no '=' inside */
+		put(j, out, base64_encode(out, sizeof out, p + i, n - i < 48 ? n - i : 48));
 	put_c(j, '"');
 }
 
@@ -258,24 +225,24 @@ void json_null(struct json *j, const char *key)
 const char *json_close(struct json *j, size_t *len)
 {
 	put_c(j, '}');
-	*len = j->failed ? 0 : j->len;
-	return j->failed ? NULL : j->buf;
+	*len = j->out.failed ? 0 : j->out.len;
+	return j->out.failed ? NULL : j->out.data;
 }
 
 int json_end(struct json *j, FILE *out)
 {
 	put(j, "}\n", 2);
-	if (j->failed) {
+	if (j->out.failed) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (fwrite(j->buf, 1, j->len, out) != j->len || fflush(out) != 0)
+	if (fwrite(j->out.data, 1, j->out.len, out) != j->out.len || fflush(out) != 0)
 		return -1;
 	return 0;
 }
 
 void json_free(struct json *j)
 {
-	free(j->buf);
-	memset(j, 0, sizeof *j);
+	buf_free(&j->out);
+	j->comma = false;
 }

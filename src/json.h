@@ -3,16 +3,16 @@
 #ifndef JSON_H
 #define JSON_H
 
+#include "buf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 /* One object being built. Zero-initialise it; json_free releases its buffer. */
 struct json {
-	char *buf;
-	size_t len, cap;
-	bool comma;  /* a member or element came before: the next one needs a comma */
-	bool failed; /* out of memory: json_end reports it */
+	struct buf out; /* its failed: out of memory, which json_end reports */
+	bool comma;     /* a member or element came before: the next one needs a comma */
 };
 
 /* Starts an object ("{"), discarding anything unfinished. */

@@ -222,16 +222,3 @@ int loop_run_once(struct loop *l, int timeout_ms)
 	}
 	return ran;
 }
-
-long long loop_now_ms(void)
-{
-	return loop_now_us() / 1000;
-}
-
-long long loop_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}

@@ -1,6 +1,6 @@
 /* loop.h: a tiny event loop, as redis's ae: fd interest with callbacks, one backend
  * compiled in (epoll on Linux, poll elsewhere or with -DLOOP_POLL). Timers are the
- * caller's: it passes the time to wait to loop_run_once. */
+ * caller's: it passes the time to wait to loop_run_once (measured on clock.h). */
 #ifndef LOOP_H
 #define LOOP_H
 
@@ -21,9 +21,5 @@ int loop_mask(const struct loop *l, int fd);
 /* Waits at most timeout_ms (-1: forever) and runs the callbacks of the ready fds.
  * Returns how many ran; 0 on timeout or signal; -1 on a failure of the backend. */
 int loop_run_once(struct loop *l, int timeout_ms);
-/* Milliseconds of the monotonic clock: what every timeout in sockit is measured in. */
-long long loop_now_ms(void);
-/* The same clock in microseconds, for durations reported to a tenth of a millisecond. */
-long long loop_now_us(void);
 
 #endif

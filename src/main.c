@@ -55,25 +55,18 @@ static const struct command *find(const char *name)
 
 static int unknown_command(const char *name)
 {
-	const struct command *best = NULL;
 	const char *hint = hints_command(name);
-	int bestd = 3;
+	struct parse_closest c;
 
 	if (hint)
-		return diag_err("'%.40s' is not a command; %s", name, hint), EXIT_USAGE;
-
-	for (const struct command *c = commands; c->name; c++) {
-		int d = strncmp(c->name, name, strlen(name)) == 0 ? 1 : parse_edit_distance(name, c->name);
-		if (d < bestd) {
-			bestd = d;
-			best = c;
-		}
-	}
-	if (best)
-		diag_err("'%.40s' is not a command; did you mean '%s'?", name, best->name);
-	else
-		diag_err("'%.40s' is not a command; see 'sockit help'", name);
-	return EXIT_USAGE;
+		return diag_fail(EXIT_USAGE, "'%.40s' is not a command; %s", name, hint);
+	parse_closest_start(&c, name, strlen(name));
+	for (const struct command *k = commands; k->name; k++)
+		parse_closest_offer(&c, k->name);
+	if (c.best)
+		return diag_fail(EXIT_USAGE, "'%.40s' is not a command; did you mean '%s'?", name,
+		                 c.best);
+	return diag_fail(EXIT_USAGE, "'%.40s' is not a command; see 'sockit help'", name);
 }
 
 /* As git does: output that could not be written is an error, unless the reader left. */
@@ -84,8 +77,7 @@ static int check_stdout(int status)
 	if (errno == EPIPE)
 		return status;
 	diag_set_command(NULL);
-	diag_err("write error on stdout: %s", strerror(errno));
-	return status ? status : EXIT_IO;
+	return diag_fail(status ? status : EXIT_IO, "write error on stdout: %s", strerror(errno));
 }
 
 static int run(int argc, char **argv)

@@ -2,6 +2,7 @@
  * addresses, match access lists. Errors go to the caller's buffer, never to stderr. */
 #include "net.h"
 
+#include "clock.h"
 #include "diag.h"
 #include "parse.h"
 #include "splice.h"
@@ -176,7 +177,6 @@ static int net_socket_error(int fd)
  * verdict from SO_ERROR. Returns 0, or -1 with errno (ETIMEDOUT when the time ran out). */
 static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 	int flags = fcntl(fd, F_GETFL), rc, soerr;
 
 	if (timeout_ms <= 0)
@@ -184,9 +184,7 @@ static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len, int t
 	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	rc = connect(fd, sa, len);
 	if (rc < 0 && errno == EINPROGRESS) {
-		do
-			rc = poll(&pfd, 1, timeout_ms);
-		while (rc < 0 && errno == EINTR);
+		rc = net_poll(fd, POLLOUT, timeout_ms);
 		if (rc == 0) {
 			errno = ETIMEDOUT;
 			return -1;
@@ -600,13 +598,9 @@ int net_udp_send(char *err, int fd, const void *buf, size_t len, const struct ad
 long net_udp_recv(char *err, int fd, void *buf, size_t cap, int timeout_ms,
                   struct sockaddr_storage *from, socklen_t *fromlen)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	ssize_t n;
-	int rc;
+	int rc = net_poll(fd, POLLIN, timeout_ms);
 
-	do
-		rc = poll(&pfd, 1, timeout_ms);
-	while (rc < 0 && errno == EINTR);
 	if (rc < 0)
 		return fail(err, NET_ENET, "poll: %s", strerror(errno));
 	if (rc == 0)
@@ -618,7 +612,7 @@ long net_udp_recv(char *err, int fd, void *buf, size_t cap, int timeout_ms,
 	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 		return udp_error(err, fd, errno, NULL);
 	/* POLLERR without a datagram: an error a send already reported, still queued */
-	if (pfd.revents & POLLERR)
+	if (rc & POLLERR)
 		return udp_error(err, fd, 0, NULL);
 	return fail(err, NET_ETIMEOUT, "no datagram yet");
 }
@@ -749,13 +743,19 @@ int net_splice_out(char *err, struct splice_mover *m, int fd)
 
 int net_wait_readable(int fd, int timeout_ms)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	int n;
+	return net_poll(fd, POLLIN, timeout_ms) != 0; /* a failed poll: the read says why */
+}
 
-	do
-		n = poll(&pfd, 1, timeout_ms);
-	while (n < 0 && errno == EINTR);
-	return n != 0; /* a failed poll: let the read that follows say why */
+int net_poll(int fd, short events, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = events};
+	long long end = timeout_ms > 0 ? clock_ms() + timeout_ms : 0;
+	int rc;
+
+	while ((rc = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
+		if (end && (timeout_ms = (int)(end - clock_ms())) < 0)
+			timeout_ms = 0; /* one last look, so that the answer is poll's */
+	return rc > 0 ? pfd.revents : rc;
 }
 
 ssize_t net_send_file(char *err, int fd, int file, off_t *off, size_t len)

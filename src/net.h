@@ -134,6 +134,11 @@ int net_splice_out(char *err, struct splice_mover *m, int fd);
 /* Waits at most timeout_ms for fd to have bytes (or its end, or an error) to read.
  * Returns 1 when it has, 0 when the time ran out. */
 int net_wait_readable(int fd, int timeout_ms);
+/* poll(2) of one fd (any: a socket, stdin, a pipe) for events, at most timeout_ms (-1: no
+ * limit, 0: a look), a signal's EINTR retried with the time that is left: the one wait
+ * until a deadline. Returns the events that came (poll's revents, > 0), 0 when the time
+ * ran out, -1 with errno. */
+int net_poll(int fd, short events, int timeout_ms);
 /* Sends at most len bytes of the regular file file, from *off (moved on), to the socket
  * fd with sendfile(2) (splice_file). Returns the count, 0 at the file's end, NET_ETIMEOUT,
  * NET_ENET, or NET_EIO with errno kept when reading the file failed. */

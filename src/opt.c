@@ -43,26 +43,17 @@ static const struct opt *find_long(const struct opt *t, const char *name, size_t
 	return NULL;
 }
 
-/* An unknown --name: the closest of the table's long names, as for unknown commands. */
+/* An unknown --name: the closest of the table's long names (hidden rows aside). */
 static void unknown_long(const struct opt *t, const char *name, size_t len)
 {
-	char word[64];
-	const char *best = NULL;
-	int bestd = len >= 6 ? 3 : 2; /* a short word is close to too much by two edits */
+	struct parse_closest c;
 
-	snprintf(word, sizeof word, "%.*s", (int)(len < 63 ? len : 63), name);
-	for (; t->longname; t++) {
-		int d = !word[0] ? 99
-		        : strncmp(t->longname, word, strlen(word)) == 0
-		            ? 1
-		            : parse_edit_distance(word, t->longname);
-		if (t->help && d < bestd) {
-			bestd = d;
-			best = t->longname;
-		}
-	}
-	if (best)
-		diag_usage("unknown option '--%.40s'; did you mean '--%s'?", word, best);
+	parse_closest_start(&c, name, len);
+	for (; t->longname; t++)
+		if (t->help)
+			parse_closest_offer(&c, t->longname);
+	if (c.best)
+		diag_usage("unknown option '--%.40s'; did you mean '--%s'?", c.word, c.best);
 	else
 		diag_usage("unknown option '--%.*s'", (int)len, name);
 }

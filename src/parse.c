@@ -2,6 +2,7 @@
 #include "parse.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 int parse_count(const char *s, long long min, long long max, long long *out)
@@ -166,4 +167,26 @@ int parse_edit_distance(const char *a, const char *b)
 			d[i][j] = best;
 		}
 	return d[la][lb];
+}
+
+void parse_closest_start(struct parse_closest *c, const char *word, size_t len)
+{
+	snprintf(c->word, sizeof c->word, "%.*s", (int)(len < 63 ? len : 63), word);
+	c->len = len;
+	c->best = NULL;
+	c->bestd = len >= 6 ? 3 : 2;
+}
+
+void parse_closest_offer(struct parse_closest *c, const char *name)
+{
+	size_t n = strlen(c->word);
+	int d;
+
+	if (n == 0)
+		return;
+	d = strncmp(name, c->word, n) == 0 ? 1 : parse_edit_distance(c->word, name);
+	if (d < c->bestd) {
+		c->bestd = d;
+		c->best = name;
+	}
 }

@@ -25,7 +25,20 @@ int parse_seconds(const char *s, int *ms);
  */
 int parse_hostport(const char *s, char *host, size_t hostcap, char *port, size_t portcap);
 /* Edit distance (insert, delete, substitute, swap) between two short words (99 when
- * one is over 23 bytes): how "did you mean" finds the closest command or option. */
+ * one is over 23 bytes). */
 int parse_edit_distance(const char *a, const char *b);
+
+/* "Did you mean": the one rule for unknown commands and options. A name is close to what
+ * was typed if the word is a prefix of it (distance 1) or within two edits (one for a
+ * word under 6 bytes: a short word is close to too much by two); the closest wins, the
+ * first of equals. Start, offer each candidate name, then read best (NULL: none). */
+struct parse_closest {
+	char word[64];    /* the word typed, cut to 63 bytes */
+	size_t len;       /* its length as typed */
+	const char *best; /* the closest name offered so far, or NULL */
+	int bestd;        /* its distance; a name must come closer than this */
+};
+void parse_closest_start(struct parse_closest *c, const char *word, size_t len);
+void parse_closest_offer(struct parse_closest *c, const char *name);
 
 #endif

@@ -1,7 +1,7 @@
 /* progress.c: the download meter: `45.2 MiB of 1.0 GiB  4%  110.3 MiB/s  ETA 0:08`. */
 #include "progress.h"
 
-#include "loop.h"
+#include "clock.h"
 
 #include <stdio.h>
 
@@ -66,7 +66,7 @@ void progress_start(struct progress *pg, int64_t total)
 	pg->active = true;
 	pg->done = 0;
 	pg->total = total;
-	pg->start = loop_now_ms();
+	pg->start = clock_ms();
 	draw(pg, pg->start);
 }
 
@@ -75,7 +75,7 @@ void progress_add(struct progress *pg, uint64_t n)
 	long long t;
 
 	pg->done += n;
-	if (pg->active && (t = loop_now_ms()) - pg->last >= PROGRESS_MS)
+	if (pg->active && (t = clock_ms()) - pg->last >= PROGRESS_MS)
 		draw(pg, t);
 }
 
@@ -83,7 +83,7 @@ void progress_end(struct progress *pg)
 {
 	if (!pg->active)
 		return;
-	draw(pg, loop_now_ms());
+	draw(pg, clock_ms());
 	fputc('\n', stderr);
 	pg->active = false;
 }

@@ -10,7 +10,7 @@ struct progress {
 	bool active; /* a line is on the screen and not yet ended */
 	uint64_t done;
 	int64_t total; /* -1 when the length is not known */
-	long long start, last; /* loop_now_ms of the start and of the last redraw */
+	long long start, last; /* clock_ms of the start and of the last redraw */
 };
 
 /* Starts the meter for a body of total bytes (-1: unknown) if one is wanted. */

@@ -1,9 +1,10 @@
 /* proto_http.c: `serve --proto http`: GET and HEAD over HTTP/1.1 (RFC 9110, RFC 9112), the
  * greeting as a prebuilt response, or the files beneath --root sent with sendfile(2). */
+#include "buf.h"
+#include "clock.h"
 #include "diag.h"
 #include "http_req.h"
 #include "json.h"
-#include "loop.h"
 #include "proto.h"
 
 #include <dirent.h>
@@ -166,7 +167,7 @@ static const char *shown_target(const struct http_req *q)
 static void log_request(struct conn *c, struct hconn *h, const struct http_req *q, int status,
                         uint64_t bytes)
 {
-	long long now = loop_now_ms();
+	long long now = clock_ms();
 
 	diag_verbose(1, "%s %.*s %s %d %" PRIu64 " %lld ms", conn_peer(c),
 	             q->methodlen ? (int)q->methodlen : 1, q->methodlen ? q->method : "-",
@@ -336,39 +337,8 @@ static int open_failed(void)
 	return 404;
 }
 
-/* A growing buffer for a listing; ok turns false for good if memory runs out. */
-struct text {
-	char *buf;
-	size_t len, cap;
-	bool ok;
-};
-
-static void put(struct text *t, const char *s, size_t n)
-{
-	if (t->ok && t->len + n > t->cap) {
-		size_t c = t->cap ? t->cap : 4096;
-		while (c < t->len + n)
-			c *= 2;
-		char *grown = realloc(t->buf, c);
-		t->ok = grown != NULL;
-		if (t->ok) {
-			t->buf = grown;
-			t->cap = c;
-		}
-	}
-	if (!t->ok)
-		return;
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-}
-
-static void puts_(struct text *t, const char *s)
-{
-	put(t, s, strlen(s));
-}
-
 /* s as HTML text (escaped), or as a URL path (percent-encoded but for unreserved and '/'). */
-static void put_escaped(struct text *t, const char *s, bool url)
+static void put_escaped(struct buf *t, const char *s, bool url)
 {
 	char tmp[8];
 
@@ -376,11 +346,11 @@ static void put_escaped(struct text *t, const char *s, bool url)
 		unsigned char ch = (unsigned char)*s;
 		if (url && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
 		    !(ch >= '0' && ch <= '9') && !strchr("-._~/", ch))
-			put(t, tmp, (size_t)snprintf(tmp, sizeof tmp, "%%%02X", ch));
+			buf_put(t, tmp, (size_t)snprintf(tmp, sizeof tmp, "%%%02X", ch));
 		else if (!url && strchr("&<>\"'", ch))
-			put(t, tmp, (size_t)snprintf(tmp, sizeof tmp, "&#%d;", ch));
+			buf_put(t, tmp, (size_t)snprintf(tmp, sizeof tmp, "&#%d;", ch));
 		else
-			put(t, s, 1);
+			buf_put(t, s, 1);
 	}
 }
 
@@ -457,12 +427,12 @@ static size_t read_names(int fd, char ***names, size_t *omitted)
 }
 
 /* The title of a listing: "/a/b/", escaped. */
-static void put_title(struct text *t, const struct http_path *p)
+static void put_title(struct buf *t, const struct http_path *p)
 {
-	puts_(t, "Index of /");
+	buf_puts(t, "Index of /");
 	put_escaped(t, p->rel, false);
 	if (p->rellen)
-		puts_(t, "/");
+		buf_puts(t, "/");
 }
 
 /* A plain HTML listing of the directory fd (closed here); the names escaped. */
@@ -471,44 +441,44 @@ static void answer_listing(struct conn *c, struct hconn *h, const struct http_re
 {
 	struct reply r = {
 	    .status = 200, .type = "text/html; charset=utf-8", .close = !q->keep_alive};
-	struct text t = {.ok = true};
+	struct buf t = {0};
 	char **names;
 	size_t omitted, n = read_names(fd, &names, &omitted);
 
-	puts_(&t, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
+	buf_puts(&t, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
 	put_title(&t, p);
-	puts_(&t, "</title></head>\n<body>\n<h1>");
+	buf_puts(&t, "</title></head>\n<body>\n<h1>");
 	put_title(&t, p);
-	puts_(&t, "</h1>\n<ul>\n");
+	buf_puts(&t, "</h1>\n<ul>\n");
 	if (p->rellen)
-		puts_(&t, "<li><a href=\"../\">../</a></li>\n");
+		buf_puts(&t, "<li><a href=\"../\">../</a></li>\n");
 	for (size_t i = 0; i < n; i++) {
-		puts_(&t, "<li><a href=\"");
+		buf_puts(&t, "<li><a href=\"");
 		put_escaped(&t, names[i], true);
-		puts_(&t, "\">");
+		buf_puts(&t, "\">");
 		put_escaped(&t, names[i], false);
-		puts_(&t, "</a></li>\n");
+		buf_puts(&t, "</a></li>\n");
 		free(names[i]);
 	}
 	free(names);
-	puts_(&t, "</ul>\n");
+	buf_puts(&t, "</ul>\n");
 	if (omitted > 0) {
 		char note[96];
-		put(&t, note,
+		buf_put(&t, note,
 		    (size_t)snprintf(note, sizeof note,
 		                     "<p>%zu more entries not listed: a listing shows at most %d.</p>\n",
 		                     omitted, LISTING_MAX));
 	}
-	puts_(&t, "</body></html>\n");
-	if (!t.ok) {
-		free(t.buf);
+	buf_puts(&t, "</body></html>\n");
+	if (t.failed) {
+		buf_free(&t);
 		answer_status(c, h, q, 500, false);
 		return;
 	}
-	r.body = t.buf;
+	r.body = t.data;
 	r.length = t.len;
 	send_reply(c, h, q, &r);
-	free(t.buf);
+	buf_free(&t);
 }
 
 /* A directory asked for without its '/': relative links in it need the slash (301). */
@@ -516,19 +486,19 @@ static void answer_redirect(struct conn *c, struct hconn *h, const struct http_r
                             const struct http_path *p)
 {
 	struct reply r = {.status = 301, .close = !q->keep_alive};
-	struct text loc = {.ok = true};
+	struct buf loc = {0};
 
 	/* the path as decoded, not as sent: no "//" (a browser would go to another host),
 	 * no dot segments */
-	puts_(&loc, "/");
+	buf_puts(&loc, "/");
 	put_escaped(&loc, p->rel, true);
-	puts_(&loc, "/");
-	if (!loc.ok)
+	buf_puts(&loc, "/");
+	if (loc.failed)
 		r.status = 500;
-	else if (!add_header(&r, "Location: %.*s%.*s\r\n", (int)loc.len, loc.buf,
+	else if (!add_header(&r, "Location: %.*s%.*s\r\n", (int)loc.len, loc.data,
 	                     (int)p->querylen, p->query))
 		r.status = 414; /* a 301 goes with its Location, or not at all */
-	free(loc.buf);
+	buf_free(&loc);
 	send_status(c, h, q, &r);
 }
 
@@ -693,7 +663,7 @@ static void serve_requests(struct conn *c, struct hconn *h)
 static void http_data(struct conn *c, const char *buf, size_t len)
 {
 	struct hconn *h = conn_data(c);
-	long long now = loop_now_ms();
+	long long now = clock_ms();
 
 	forget_given(h);
 	if (!http_req_pending(&h->rd)) {
@@ -715,7 +685,7 @@ static void http_drain(struct conn *c)
 	forget_given(h);
 	h->waiting = false;
 	if (!http_req_pending(&h->rd))
-		h->since = loop_now_ms();
+		h->since = clock_ms();
 	serve_requests(c, h);
 }
 
@@ -730,7 +700,7 @@ static void http_open(struct conn *c)
 	http_req_init(&h->rd);
 	h->waiting = false;
 	h->given = NULL;
-	h->since = loop_now_ms();
+	h->since = clock_ms();
 	conn_set_data(c, h);
 }
 

@@ -2,8 +2,9 @@
  * handshake machine, and the few reads and writes that drive it (sockit(1), Proxies). */
 #include "proxy.h"
 
+#include "base64.h"
+#include "clock.h"
 #include "diag.h"
-#include "loop.h"
 #include "parse.h"
 #include "url.h"
 
@@ -303,28 +304,6 @@ const char *proxy_env_no_proxy(void)
 	return v ? v : getenv("NO_PROXY");
 }
 
-/* Base64 (RFC 4648 §4) of s[0..n) into dst with a NUL; dst holds 4 * ((n + 2) / 3) + 1. */
-static size_t base64(char *dst, const char *s, size_t n)
-{
-	static const char digits[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i += 3) {
-		unsigned long v = (unsigned long)u[i] << 16;
-
-		v |= i + 1 < n ? (unsigned long)u[i + 1] << 8 : 0;
-		v |= i + 2 < n ? u[i + 2] : 0;
-		dst[k++] = digits[v >> 18 & 63];
-		dst[k++] = digits[v >> 12 & 63];
-		dst[k++] = i + 1 < n ? digits[v >> 6 & 63] : '=';
-		dst[k++] = i + 2 < n ? digits[v & 63] : '=';
-	}
-	dst[k] = '\0';
-	return k;
-}
-
 size_t proxy_auth_header(char *dst, size_t cap, const struct proxy *p)
 {
 	static const char name[] = "Proxy-Authorization: Basic ";
@@ -335,7 +314,8 @@ size_t proxy_auth_header(char *dst, size_t cap, const struct proxy *p)
 		return 0;
 	n = snprintf(pair, sizeof pair, "%s:%s", p->user, p->pass);
 	memcpy(dst, name, sizeof name);
-	return sizeof name - 1 + base64(dst + sizeof name - 1, pair, (size_t)n);
+	return sizeof name - 1 +
+	       base64_encode(dst + sizeof name - 1, cap - (sizeof name - 1), pair, (size_t)n);
 }
 
 /* ---- the handshake: requests out, replies in, no I/O ---------------------------------- */
@@ -633,8 +613,6 @@ static void s5_bound(const struct proxy_hs *h, char *dst, size_t cap)
 		inet_ntop(AF_INET6, a, addr, sizeof addr);
 	else
 		snprintf(addr, sizeof addr, "%.*s", a[0] < 40 ? a[0] : 40, (const char *)a + 1);
-	for (char *c = addr; *c; c++)
-		*c = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
 	snprintf(dst, cap, strchr(addr, ':') ? "[%s]:%u" : "%s:%u", addr, port);
 }
 
@@ -711,25 +689,23 @@ static size_t socks_feed(struct proxy_hs *h, const uint8_t *b, size_t len)
 	return used;
 }
 
-/* "proxy said 403 Forbidden", control bytes shown as '?'. */
+/* "proxy said 403 Forbidden": the status line past "HTTP/1.1 ", at most 95 bytes (diag
+ * escapes what a terminal would obey). */
 static void http_refused(struct proxy_hs *h, const char *line, size_t len)
 {
-	char said[96];
-	size_t i, k = 0;
+	size_t k = len > 9 ? len - 9 : 0;
 
-	for (i = 9; i < len && k + 1 < sizeof said; i++)
-		said[k++] = (unsigned char)line[i] < 0x20 || line[i] == 0x7f ? '?' : line[i];
-	while (k > 0 && said[k - 1] == ' ')
+	if (k > 95)
+		k = 95;
+	while (k > 0 && line[9 + k - 1] == ' ')
 		k--;
-	said[k] = '\0';
-	end(h, PROXY_REFUSED, "proxy said %s", said);
+	end(h, PROXY_REFUSED, "proxy said %.*s", (int)k, line + 9);
 }
 
 static void http_line_note(struct proxy_hs *h, const char *line, size_t len)
 {
+	/* printed by diag_verbose, which escapes what a terminal would obey */
 	snprintf(h->note, sizeof h->note, "< %.*s", (int)(len < 300 ? len : 300), line);
-	for (char *c = h->note; *c; c++)
-		*c = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
 }
 
 /* One event of the response head; the final status line is kept for the verdict. */
@@ -824,18 +800,12 @@ int proxy_open(char *err, const struct proxy *px, const struct net_peer *via)
  * NET_ETIMEOUT when the deadline passed first. */
 static int wait_ready(int fd, short events, long long deadline)
 {
-	struct pollfd pfd = {.fd = fd, .events = events};
-	long long left;
-	int rc;
+	long long left = deadline ? deadline - clock_ms() : -1;
 
-	for (;;) {
-		left = deadline ? deadline - loop_now_ms() : -1;
-		if (deadline && left <= 0)
-			return NET_ETIMEOUT;
-		rc = poll(&pfd, 1, (int)left);
-		if (rc > 0 || (rc < 0 && errno != EINTR))
-			return 0; /* ready, or the read or write will say what is wrong */
-	}
+	if (deadline && left <= 0)
+		return NET_ETIMEOUT;
+	/* ready, or a failed poll: the read or write will say what is wrong */
+	return net_poll(fd, events, (int)left) == 0 ? NET_ETIMEOUT : 0;
 }
 
 /* err says how the I/O with the proxy failed. Returns code. */
@@ -924,7 +894,7 @@ int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer 
 
 int proxy_connect(char *err, const struct proxy *px, const struct net_peer *target)
 {
-	long long deadline = target->timeout_ms > 0 ? loop_now_ms() + target->timeout_ms : 0;
+	long long deadline = target->timeout_ms > 0 ? clock_ms() + target->timeout_ms : 0;
 	bool here = px->kind == PROXY_SOCKS4 || px->kind == PROXY_SOCKS5;
 	char addr[NET_ADDR_LEN];
 	struct proxy_hs h;

@@ -3,9 +3,9 @@
  * whenever nobody needs to see them (no hex dump, no CRLF, not UDP). */
 #include "relay.h"
 
+#include "clock.h"
 #include "deadline.h"
 #include "diag.h"
-#include "loop.h"
 #include "net.h"
 #include "splice.h"
 #include "transport.h"
@@ -275,7 +275,7 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 			f->eof = r->in_done = true;
 			r->in_err = true;
 		} else if (rc == MOVED) {
-			r->last_io = loop_now_ms();
+			r->last_io = clock_ms();
 		}
 	}
 	if ((sock_ev & (f->sock_ev | POLLHUP | POLLERR)) && has_data(f)) {
@@ -287,7 +287,7 @@ static void step_up(struct relay *r, short in_ev, short sock_ev)
 			f->eof = true;
 			flow_discard(f);
 		} else if (rc == MOVED) {
-			r->last_io = loop_now_ms();
+			r->last_io = clock_ms();
 		}
 	}
 }
@@ -316,7 +316,7 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 			snprintf(r->tls_why, sizeof r->tls_why, "%s", f->tr->err);
 			f->eof = true;
 		} else if (rc == MOVED) {
-			r->last_io = loop_now_ms();
+			r->last_io = clock_ms();
 			watch(r, f->buf, &f->len);
 		}
 	}
@@ -327,7 +327,7 @@ static void step_down(struct relay *r, short sock_ev, short out_ev)
 		else if (rc == FAIL_DST)
 			r->out_err = errno;
 		else if (rc == MOVED)
-			r->last_io = loop_now_ms();
+			r->last_io = clock_ms();
 	}
 }
 
@@ -342,7 +342,7 @@ static void maybe_shut(struct relay *r)
 		return;
 	r->shut = true;
 	if (r->o->linger_ms >= 0)
-		r->linger_at = loop_now_ms() + r->o->linger_ms;
+		r->linger_at = clock_ms() + r->o->linger_ms;
 }
 
 /* The peer has ended and all it sent is out: with close_out, out_fd's reader is told. */
@@ -432,7 +432,7 @@ static int deadline_passed(const struct relay *r, long long now)
 /* A stop signal: read nothing more, flush what is queued for at most a second. */
 static void begin_stop(struct relay *r)
 {
-	r->stop_at = loop_now_ms() + STOP_FLUSH_MS;
+	r->stop_at = clock_ms() + STOP_FLUSH_MS;
 	r->up.eof = r->down.eof = true;
 }
 
@@ -460,7 +460,7 @@ static int pump(struct relay *r)
 		pfd[SLOT_SOCK].fd = pfd[SLOT_SOCK].events ? r->o->sock : -1;
 		pfd[SLOT_OUT].fd = has_data(&r->down) ? r->down.dst : -1;
 		pfd[SLOT_OUT].events = POLLOUT;
-		long long now = loop_now_ms();
+		long long now = clock_ms();
 		if ((rc = deadline_passed(r, now)) >= 0)
 			return rc;
 		/* --send has no fd to poll: its bytes are always ready, so poll must not wait
@@ -497,7 +497,7 @@ int relay_run(const struct relay_opts *o, struct relay_stats *st)
 	r.o = o;
 	transport_plain(&r.plain, o->sock);
 	r.tr = o->tr ? o->tr : &r.plain;
-	r.last_io = loop_now_ms();
+	r.last_io = clock_ms();
 	r.up = (struct flow){.src_name = "stdin",
 	                     .dst_name = "socket",
 	                     .src = o->in_fd,

@@ -7,6 +7,7 @@
 #include "server.h"
 
 #include "admit.h"
+#include "clock.h"
 #include "diag.h"
 #include "loop.h"
 #include "transport.h"
@@ -284,7 +285,7 @@ static void send_file(struct conn *c)
 		}
 		turn += (size_t)n;
 		c->bytes_out += (unsigned long long)n;
-		c->last_active = loop_now_ms();
+		c->last_active = clock_ms();
 	}
 	if (c->file->off == c->file->end) {
 		end_file(c);
@@ -441,7 +442,7 @@ static void log_close(struct conn *c)
 {
 	static const char *const why[] = {"closed", "dropped (too slow)", "closed (idle)",
 	                                  "closed (error)", "closed (server stopping)"};
-	long long ms = loop_now_ms() - c->opened;
+	long long ms = clock_ms() - c->opened;
 
 	diag_verbose(1, "%s %s: %llu bytes in, %llu bytes out, %lld.%03lld s", conn_peer(c),
 	             why[c->why], c->bytes_in, c->bytes_out, ms / 1000, ms % 1000);
@@ -593,7 +594,7 @@ static void read_client(struct conn *c)
 		return;
 	}
 	c->bytes_in += (unsigned long long)n;
-	c->last_active = loop_now_ms();
+	c->last_active = clock_ms();
 	diag_verbose(2, "%s: read %zd bytes", conn_peer(c), n);
 	deliver(c, S.in, (size_t)n);
 	deliver_held(c); /* kept for want of room, but the kernel took the replies at once */
@@ -617,7 +618,7 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 	if (mask & LOOP_WRITE) {
 		flush_all(c);
 		if (!has_output(c))
-			c->last_active = loop_now_ms();
+			c->last_active = clock_ms();
 		if (!(c->flags & CONN_DEAD) &&
 		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.admit.stop_at) && !has_output(c)) {
 			/* flushed in the stop window: it goes because the server stops (a chat
@@ -686,7 +687,7 @@ static void handshake_step(struct conn *c)
 		return;
 	}
 	c->flags &= ~(unsigned)CONN_HANDSHAKE;
-	c->last_active = loop_now_ms();
+	c->last_active = clock_ms();
 	log_session(c);
 	open_client(c);
 }
@@ -724,7 +725,7 @@ static void add_client(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	}
 	c->fd = fd;
 	memcpy(&c->peer, ss, len < sizeof c->peer ? len : sizeof c->peer);
-	c->opened = c->last_active = loop_now_ms();
+	c->opened = c->last_active = clock_ms();
 	frame_init(&c->fr, S.o->cfg.max_line);
 	c->next = S.all;
 	if (S.all)
@@ -857,7 +858,7 @@ static void round_done(void)
 /* Runs timers that are due; returns how long the loop may wait (-1: forever). */
 static int timers(void)
 {
-	long long now = loop_now_ms(), wait = -1;
+	long long now = clock_ms(), wait = -1;
 
 	if (S.sweep_ms > 0 && !S.admit.stop_at) {
 		if (now >= S.next_sweep) {

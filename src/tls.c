@@ -4,6 +4,8 @@
  * for), so the binary builds without OpenSSL's headers and links libc only. */
 #include "tls.h"
 
+#include "base64.h"
+
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <limits.h>
@@ -705,7 +707,7 @@ static int judge_peer(char *err, struct tls_conn *t)
 			if (memcmp(md, o->pins[i].sha256, 32) == 0)
 				r.pin_mismatch = false;
 		if (r.pin_mismatch) {
-			tls_base64(b64, sizeof b64, md, 32);
+			base64_encode(b64, sizeof b64, md, 32);
 			snprintf(seen, sizeof seen, "sha256//%s", b64);
 			r.pin_seen = seen;
 		} else if (spki_sha256(x, md) < 0) {
@@ -906,55 +908,6 @@ void tls_get_info(const struct tls_conn *t, struct tls_info *info)
 
 /* --- pure helpers ---------------------------------------------------------------- */
 
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void tls_base64(char *dst, size_t cap, const unsigned char *src, size_t n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n && k + 5 <= cap; i += 3) {
-		unsigned v = (unsigned)src[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)src[i + 1] << 8;
-		if (i + 2 < n)
-			v |= src[i + 2];
-		dst[k++] = b64_alphabet[(v >> 18) & 63];
-		dst[k++] = b64_alphabet[(v >> 12) & 63];
-		dst[k++] = i + 1 < n ? b64_alphabet[(v >> 6) & 63] : '=';
-		dst[k++] = i + 2 < n ? b64_alphabet[v & 63] : '=';
-	}
-	if (cap)
-		dst[k < cap ? k : cap - 1] = 0;
-}
-
-/* Decodes exactly 44 characters of base64 into 32 bytes. Returns 0 or -1. */
-static int b64_decode32(const char *s, size_t n, unsigned char out[32])
-{
-	unsigned char buf[33];
-	size_t k = 0;
-
-	if (n != 44 || s[43] != '=' || s[42] == '=')
-		return -1;
-	for (size_t i = 0; i < 44; i += 4) {
-		unsigned v = 0;
-		for (size_t j = 0; j < 4; j++) {
-			const char *p = s[i + j] == '=' ? NULL : strchr(b64_alphabet, s[i + j]);
-			if (s[i + j] == '=' && i + j != 43)
-				return -1;
-			if (s[i + j] != '=' && (!p || !s[i + j]))
-				return -1;
-			v = v << 6 | (p ? (unsigned)(p - b64_alphabet) : 0);
-		}
-		for (size_t j = 0; j < 3 && k < sizeof buf; j++)
-			buf[k++] = (unsigned char)(v >> (16 - 8 * j));
-	}
-	if (buf[32] != 0) /* the bits under the padding must be zero */
-		return -1;
-	memcpy(out, buf, 32);
-	return 0;
-}
-
 int tls_pin_parse(char *err, struct tls_client_opts *o, const char *arg)
 {
 	const char *p = arg;
@@ -962,7 +915,7 @@ int tls_pin_parse(char *err, struct tls_client_opts *o, const char *arg)
 	do {
 		size_t n = strcspn(p, ";");
 		if (n < 8 || strncmp(p, "sha256//", 8) != 0 ||
-		    b64_decode32(p + 8, n - 8, o->pins[o->npins < TLS_MAX_PINS ? o->npins : 0].sha256) < 0) {
+		    base64_decode(o->pins[o->npins < TLS_MAX_PINS ? o->npins : 0].sha256, 32, p + 8, n - 8) != 32) {
 			snprintf(err, TLS_ERR_LEN,
 			         "--pin wants sha256// and 44 characters of base64, not '%.60s'", arg);
 			return -1;

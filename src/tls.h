@@ -133,8 +133,6 @@ const char *tls_sni(const struct tls_conn *t);
 /* Adds the pins of arg, "sha256//BASE64[;sha256//BASE64...]", to o. Returns 0, or -1 with
  * err saying what is wrong ("--pin wants sha256//BASE64 (44 characters)"). */
 int tls_pin_parse(char *err, struct tls_client_opts *o, const char *arg);
-/* Standard base64 (RFC 4648 section 4) of n bytes into dst (cap >= 4 * ceil(n/3) + 1). */
-void tls_base64(char *dst, size_t cap, const unsigned char *src, size_t n);
 
 /* Why a certificate was not trusted, in the facts the message needs. */
 struct tls_refusal {

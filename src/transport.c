@@ -3,8 +3,8 @@
  * these, never send/recv or tls.c directly. */
 #include "transport.h"
 
+#include "clock.h"
 #include "deadline.h"
-#include "loop.h"
 #include "net.h"
 
 #include <errno.h>
@@ -68,14 +68,13 @@ static int handshake_polled(struct transport *t, int timeout_ms, long long end)
 	int rc;
 
 	while ((rc = transport_handshake(t)) == TRANSPORT_WANT_READ || rc == TRANSPORT_WANT_WRITE) {
-		struct pollfd p = {.fd = t->fd, .events = transport_events(rc)};
-		long long left = end ? end - loop_now_ms() : -1;
+		long long left = end ? end - clock_ms() : -1;
 		if (end && left <= 0) {
 			snprintf(t->err, sizeof t->err, "TLS handshake timed out after %d.%03d s",
 			         timeout_ms / 1000, timeout_ms % 1000);
 			return TRANSPORT_ETIMEOUT;
 		}
-		if (poll(&p, 1, end ? (int)left : -1) < 0 && errno != EINTR) {
+		if (net_poll(t->fd, (short)transport_events(rc), end ? (int)left : -1) < 0) {
 			snprintf(t->err, sizeof t->err, "poll: %s", strerror(errno));
 			return TRANSPORT_ENET;
 		}
@@ -85,7 +84,7 @@ static int handshake_polled(struct transport *t, int timeout_ms, long long end)
 
 int transport_handshake_wait(struct transport *t, int timeout_ms)
 {
-	long long end = timeout_ms > 0 ? loop_now_ms() + timeout_ms : 0;
+	long long end = timeout_ms > 0 ? clock_ms() + timeout_ms : 0;
 	int fl = fcntl(t->fd, F_GETFL), rc;
 
 	if (fl >= 0 && !(fl & O_NONBLOCK))

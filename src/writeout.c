@@ -1,6 +1,7 @@
 /* writeout.c: --write-out's format: parsed once into pieces, rendered after each transfer. */
 #include "writeout.h"
 
+#include "diag.h"
 #include "json.h"
 
 #include <stdbool.h>
@@ -75,7 +76,7 @@ static int variable(const char *fmt, size_t len, size_t i, size_t *end, char *er
                     size_t errcap)
 {
 	const char *name = fmt + i + 2, *close = memchr(name, '}', len - i - 2);
-	char shown[44];
+	char shown[4 * 43 + 1];
 	size_t n, k;
 	int kind;
 
@@ -86,10 +87,9 @@ static int variable(const char *fmt, size_t len, size_t i, size_t *end, char *er
 		*end = (size_t)(close - fmt) + 1;
 		return kind;
 	}
-	/* the name as typed, control bytes shown as '?': no terminal escapes in a message */
-	for (k = 0; k < n && k + 1 < sizeof shown; k++)
-		shown[k] = (unsigned char)name[k] < 0x20 || name[k] == 0x7f ? '?' : name[k];
-	shown[k] = '\0';
+	/* the name as typed, up to 43 bytes, escaped as every message is (a NUL too) */
+	k = n < 43 ? n : 43;
+	diag_escape(shown, sizeof shown, name, k);
 	snprintf(err, errcap, "unknown variable '%%{%s%s}' in --write-out", shown,
 	         k < n ? "..." : "");
 	return -1;

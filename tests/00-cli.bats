@@ -137,6 +137,8 @@ check_option_list() {
 	not_a_command serv "sockit: 'serv' is not a command; did you mean 'serve'?"
 	not_a_command sreve "sockit: 'sreve' is not a command; did you mean 'serve'?"
 	not_a_command xyzzy "sockit: 'xyzzy' is not a command; see 'sockit help'"
+	# the rule of options too: a word under 6 bytes gets a name one edit away only
+	not_a_command wt "sockit: 'wt' is not a command; see 'sockit help'"
 	long=$(printf '%0100d' 0 | tr 0 z)
 	not_a_command "$long" "sockit: '${long:0:40}' is not a command; see 'sockit help'"
 }
@@ -167,6 +169,7 @@ check_option_list() {
 		resolve --rev 127.0.0.1
 	# nothing close: no guess
 	usage_error "sockit: udp-send: unknown option '--zzzzzz'" udp-send --zzzzzz 127.0.0.1 7
+	usage_error "sockit: serve: unknown option '--rt'" serve --rt 0
 }
 
 @test "cli: --proto lists the protocols from the one protocol table, in help and completion" {

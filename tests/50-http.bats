@@ -604,14 +604,14 @@ PY
 	bad_url "invalid URL 'http:/h/x': malformed URL (expected http:// or https://)" http:/h/x
 	bad_url "invalid URL 'http://u:p@h/': user@ in URL is not supported" http://u:p@h/
 	bad_url "invalid URL 'http://a b/': control byte or space in URL" 'http://a b/'
-	bad_url "invalid URL 'http://127.0.0.1:$FX_PORT/x?': control byte or space in URL" \
+	bad_url "invalid URL 'http://127.0.0.1:$FX_PORT/x\\x0d': control byte or space in URL" \
 		"http://127.0.0.1:$FX_PORT/x"$'\r'
-	bad_url "invalid URL 'http://127.0.0.1:$FX_PORT/x?y': control byte or space in URL" \
+	bad_url "invalid URL 'http://127.0.0.1:$FX_PORT/x\\x0ay': control byte or space in URL" \
 		"http://127.0.0.1:$FX_PORT/x"$'\n'y
 	bad_url "invalid URL '${long:0:127}...': URL path too long" "$long"
-	bad_url "invalid header 'X-A: 1??X-B: 2' for -H: CR, LF or control byte in header" \
+	bad_url "invalid header 'X-A: 1\\x0d\\x0aX-B: 2' for -H: CR, LF or control byte in header" \
 		-H $'X-A: 1\r\nX-B: 2' "$FX_URL/raw/cap"
-	bad_url "invalid header 'X-A: 1?' for -H: CR, LF or control byte in header" \
+	bad_url "invalid header 'X-A: 1\\x0a' for -H: CR, LF or control byte in header" \
 		-H $'X-A: 1\n' "$FX_URL/raw/cap"
 	bad_url "invalid header 'NoColon' for -H: bad header (want 'Name: value')" \
 		-H NoColon "$FX_URL/raw/cap"

@@ -209,6 +209,12 @@ Try 'sockit udp-send --help'.
 	[ "$STATUS" -eq 0 ]
 	is "$T/out" "abbccc"
 	peer_got p 1 2 0 3
+	# a carriage return is the line's: "a\r" is 2 bytes
+	printf 'a\r\n\r\nb\r' >"$T/in"
+	us -l -n 3 127.0.0.1 "$PEER_PORT" <"$T/in"
+	[ "$STATUS" -eq 0 ]
+	is "$T/out" $'a\r\rb\r'
+	peer_got p 1 2 0 3 2 1 2
 }
 
 @test "udp-send: -l waits for one reply per line, and prints no more than that" {
@@ -238,6 +244,10 @@ Try 'sockit udp-send --help'.
 
 @test "udp-send: -l: a line over 65507 bytes is exit 2; the lines before it went out" {
 	peer p silent
+	head -c 65507 /dev/zero | tr '\0' a >"$T/max"
+	printf '\n' >>"$T/max"
+	us -l -w 0.1 127.0.0.1 "$PEER_PORT" <"$T/max"
+	[ "$STATUS" -eq 5 ] # 65507 bytes: sent, and no reply
 	head -c 65508 /dev/zero | tr '\0' a >"$T/long"
 	us -l 127.0.0.1 "$PEER_PORT" <"$T/long"
 	[ "$STATUS" -eq 2 ]
@@ -254,7 +264,7 @@ Try 'sockit udp-send --help'.
 	head -c 65507 /dev/zero | tr '\0' b >"$T/in"
 	us -l -w 0 127.0.0.1 "$PEER_PORT" <"$T/in"
 	[ "$STATUS" -eq 0 ]
-	nothing_more p 5 65507
+	nothing_more p 65507 5 65507
 }
 
 @test "udp-send: -x prints each reply as a hex dump on stdout" {

@@ -351,6 +351,17 @@ scripted() {
 	grep -q '^sockit: connect: proxy said 403 ' "$T/tp.err"
 }
 
+@test "a proxy's status and header lines reach stderr escaped, as every message (-v too)" {
+	scripted http 't:HTTP/1.1 403 No\xc2\x9b2J\r\nX-A: b\xe2\x80\xaec\r\n\r\n' -- \
+		-v 127.0.0.9 80
+	rc_is cli 4
+	grep -qxF 'sockit: connect: proxy: < HTTP/1.1 403 No\xc2\x9b2J' "$T/cli.err"
+	grep -qxF 'sockit: connect: proxy: < X-A: b\xe2\x80\xaec' "$T/cli.err"
+	grep -qxF 'sockit: connect: proxy said 403 No\xc2\x9b2J' "$T/cli.err"
+	scripted socks5 x:0500 x:0500000303611b620001 -- -v 127.0.0.9 80 </dev/null
+	grep -qxF 'sockit: connect: proxy: SOCKS5 reply 0: succeeded, bound a\x1bb:1' "$T/cli.err"
+}
+
 @test "malformed or cut-short proxy replies are protocol errors (exit 6)" {
 	scripted socks5 x:0400 -- 127.0.0.9 80
 	rc_is cli 6

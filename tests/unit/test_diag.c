@@ -2,6 +2,8 @@
 #include "diag.h"
 #include "unit.h"
 
+#include <unistd.h>
+
 static const struct {
 	const char *in;
 	size_t len; /* 0: strlen(in) */
@@ -71,6 +73,36 @@ static void check_cut(void)
 	CHECK_STR(out, "");
 }
 
+/* diag_fail prints one escaped line (and the --help pointer for EXIT_USAGE) and returns
+ * the status it was given. */
+static void check_fail(void)
+{
+	char got[256] = "";
+	FILE *tmp = tmpfile();
+	int saved = dup(2), r1, r2;
+	size_t n;
+
+	CHECK(tmp != NULL && saved >= 0);
+	if (!tmp || saved < 0)
+		return;
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	diag_set_command("t");
+	r1 = diag_fail(EXIT_IO, "x %d\x1b", 1);
+	r2 = diag_fail(EXIT_USAGE, "y");
+	diag_set_command(NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(got, 1, sizeof got - 1, tmp);
+	got[n] = '\0';
+	fclose(tmp);
+	CHECK_INT(r1, EXIT_IO);
+	CHECK_INT(r2, EXIT_USAGE);
+	CHECK_STR(got, "sockit: t: x 1\\x1b\nsockit: t: y\nTry 'sockit t --help'.\n");
+}
+
 void suite_diag(void);
 void suite_diag(void)
 {
@@ -85,4 +117,5 @@ void suite_diag(void)
 		CHECK(n <= 4 * len);
 	}
 	check_cut();
+	check_fail();
 }

@@ -1,7 +1,7 @@
 /* test_expect.c: unit tests of --expect's line matcher and of the --max-time deadline. */
+#include "clock.h"
 #include "deadline.h"
 #include "expect.h"
-#include "loop.h"
 #include "unit.h"
 
 #include <stdbool.h>
@@ -134,13 +134,13 @@ static void test_deadline(void)
 	char buf[64];
 
 	deadline_start(&none);
-	CHECK_INT(deadline_left(&none, loop_now_ms()), -1);
+	CHECK_INT(deadline_left(&none, clock_ms()), -1);
 	CHECK_INT(deadline_cap(&none, 700), 700);
 	CHECK_INT(deadline_cap(&none, 0), 0);
 	CHECK(!deadline_expired(&none));
 
 	deadline_start(&d);
-	CHECK(deadline_left(&d, loop_now_ms()) > 900);
+	CHECK(deadline_left(&d, clock_ms()) > 900);
 	CHECK_INT(deadline_cap(&d, 500), 500);
 	CHECK(deadline_cap(&d, 0) > 900 && deadline_cap(&d, 0) <= 1000);
 	CHECK(deadline_cap(&d, 5000) <= 1000);
@@ -148,9 +148,9 @@ static void test_deadline(void)
 	CHECK_STR(deadline_describe(&d, buf, sizeof buf), "--max-time of 1 s ran out");
 
 	deadline_start(&gone);
-	gone.at = loop_now_ms() - 1;
+	gone.at = clock_ms() - 1;
 	CHECK(deadline_expired(&gone));
-	CHECK_INT(deadline_left(&gone, loop_now_ms()), 0);
+	CHECK_INT(deadline_left(&gone, clock_ms()), 0);
 	CHECK_INT(deadline_cap(&gone, 500), 1); /* never 0, which would mean "no limit" */
 	CHECK_STR(deadline_describe(&gone, buf, sizeof buf), "--max-time of 1.5 s ran out");
 }
@@ -192,11 +192,11 @@ static void test_matcher(void)
 	line[3000] = '\n';
 	CHECK_INT(expect_init(&e, "(a*)\\1b", &d, err, sizeof err), 0);
 	CHECK(e.matcher_pid > 0);
-	t0 = loop_now_ms();
+	t0 = clock_ms();
 	n = 3001;
 	CHECK(expect_feed(&e, line, &n));
 	CHECK_INT(e.state, EXPECT_TIMEOUT);
-	CHECK(loop_now_ms() - t0 < 1000);
+	CHECK(clock_ms() - t0 < 1000);
 	CHECK_INT(e.matcher_pid, 0); /* killed and reaped at once */
 	n = 5;
 	CHECK(expect_feed(&e, "PONG\n", &n)); /* done stays done */

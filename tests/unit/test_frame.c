@@ -523,6 +523,38 @@ static void test_write(void)
 	CHECK_INT(frame_write(buf, 8, "PONG", "x", SIZE_MAX - 2), 0);
 }
 
+/* keep_cr (udp-send -l): a '\r' before the '\n' or the end is the line's, and counts
+ * toward the limit, in a whole line, a joined one and a held tail alike. */
+static void test_keep_cr(void)
+{
+	struct frame_reader r;
+	const char *line;
+	size_t len;
+
+	frame_init(&r, 3);
+	r.keep_cr = true;
+	frame_feed(&r, "ab\r\nab", 6);
+	CHECK_INT(frame_next(&r, &line, &len), FRAME_LINE);
+	CHECK_MEM(line, len, "ab\r", 3);
+	CHECK_INT(frame_next(&r, &line, &len), FRAME_MORE);
+	frame_feed(&r, "\r\nabc\r\n", 7);
+	CHECK_INT(frame_next(&r, &line, &len), FRAME_LINE); /* joined to the held "ab" */
+	CHECK_MEM(line, len, "ab\r", 3);
+	CHECK_INT(frame_next(&r, &line, &len), FRAME_TOOLONG); /* "abc\r" is 4 */
+	CHECK_INT(frame_next(&r, &line, &len), FRAME_MORE);
+	frame_feed(&r, "abc\r", 4); /* a held tail may not keep a 4th byte, '\r' or not */
+	CHECK_INT(frame_next(&r, &line, &len), FRAME_TOOLONG);
+	CHECK_INT(frame_finish(&r, &line, &len), FRAME_MORE);
+	frame_free(&r);
+	frame_init(&r, 3);
+	r.keep_cr = true;
+	frame_feed(&r, "x\r", 2);
+	CHECK_INT(frame_next(&r, &line, &len), FRAME_MORE);
+	CHECK_INT(frame_finish(&r, &line, &len), FRAME_LINE); /* the end keeps it too */
+	CHECK_MEM(line, len, "x\r", 2);
+	frame_free(&r);
+}
+
 void suite_frame(void);
 void suite_frame(void)
 {
@@ -538,4 +570,5 @@ void suite_frame(void)
 	test_split_kv_long();
 	test_key_is();
 	test_write();
+	test_keep_cr();
 }

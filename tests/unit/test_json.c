@@ -131,7 +131,7 @@ static void test_object(void)
 	json_begin(&j);
 	CHECK_STR(line_of(&j), "{}\n");
 	json_free(&j);
-	CHECK(j.buf == NULL);
+	CHECK(j.out.data == NULL);
 }
 
 /* A long string grows the buffer across many doublings and keeps every byte. */
@@ -145,8 +145,8 @@ static void test_growth(void)
 	s[n - 1] = '"';
 	json_begin(&j);
 	json_str(&j, "k", s, n);
-	CHECK_INT((long long)j.len, (long long)(n + 1 + 7));
-	CHECK(j.buf != NULL && memcmp(j.buf + j.len - 3, "\\\"\"", 3) == 0);
+	CHECK_INT((long long)j.out.len, (long long)(n + 1 + 7));
+	CHECK(j.out.data != NULL && memcmp(j.out.data + j.out.len - 3, "\\\"\"", 3) == 0);
 	free(s);
 	json_free(&j);
 }

@@ -1,12 +1,18 @@
-/* test_net.c: unit tests of the pure part of net.c: CIDR parsing, matching, access lists. */
+/* test_net.c: unit tests of the pure part of net.c: CIDR parsing, matching, access lists;
+ * and net_poll, the one wait until a deadline. */
+#include "clock.h"
 #include "net.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #define CHECK_INT_AT(got, want, what) unit_check_int((got), (want), (what), __FILE__, __LINE__)
 
@@ -236,6 +242,38 @@ static void test_acl(void)
 	}
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* net_poll: a look, a wait that runs out, and signals in the middle that do not make the
+ * wait longer or shorter than asked. */
+static void test_poll(void)
+{
+	struct sigaction sa = {.sa_handler = on_alarm}, old; /* no SA_RESTART: EINTR */
+	struct itimerval every = {{0, 10000}, {0, 10000}}, off = {{0, 0}, {0, 0}};
+	int p[2];
+	long long t0;
+
+	CHECK_INT(pipe(p), 0);
+	CHECK_INT(net_poll(p[0], POLLIN, 0), 0);
+	t0 = clock_ms();
+	CHECK_INT(net_poll(p[0], POLLIN, 30), 0);
+	CHECK(clock_ms() - t0 >= 30);
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &every, NULL);
+	t0 = clock_ms();
+	CHECK_INT(net_poll(p[0], POLLIN, 100), 0);
+	CHECK(clock_ms() - t0 >= 100 && clock_ms() - t0 < 2000);
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	CHECK_INT(write(p[1], "x", 1), 1);
+	CHECK_INT(net_poll(p[0], POLLIN, -1), POLLIN);
+	close(p[1]);
+	close(p[0]);
+}
+
 void suite_net(void);
 void suite_net(void)
 {
@@ -244,4 +282,5 @@ void suite_net(void)
 	test_cidr_match();
 	test_cidr_match_unix();
 	test_acl();
+	test_poll();
 }

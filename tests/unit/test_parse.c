@@ -271,6 +271,48 @@ static void test_service_name(void)
 		             label("parse_is_service_name", cases[i].in));
 }
 
+/* The closest of names to word, as "did you mean" picks it; NULL for none. */
+static const char *closest(const char *word, const char *const *names)
+{
+	struct parse_closest c;
+
+	parse_closest_start(&c, word, strlen(word));
+	for (; *names; names++)
+		parse_closest_offer(&c, *names);
+	return c.best;
+}
+
+/* One rule for commands and options: the two old copies disagreed on two-letter words. */
+static void test_closest(void)
+{
+	static const char *const cmds[] = {"serve", "connect", "udp-send", "wait", NULL};
+	static const char *const opts[] = {"timeout", "max-clients", "reverse", "root",
+	                                   "location", NULL};
+
+	CHECK_STR(closest("conect", cmds), "connect");
+	CHECK_STR(closest("connetc", cmds), "connect"); /* a swap is one edit */
+	CHECK_STR(closest("con", cmds), "connect");     /* a prefix counts as distance 1 */
+	CHECK_STR(closest("Connect", cmds), "connect");
+	CHECK_STR(closest("sreve", cmds), "serve");
+	CHECK(closest("xyzzy", cmds) == NULL);
+	CHECK(closest("", cmds) == NULL);
+	/* a word under 6 bytes gets a name within one edit only: "wt" is two from "wait" */
+	CHECK(closest("wt", cmds) == NULL);
+	CHECK(closest("rt", opts) == NULL);
+	CHECK_STR(closest("wai", cmds), "wait");
+	/* from 6 bytes on, two edits */
+	CHECK_STR(closest("timout", opts), "timeout");
+	CHECK_STR(closest("max-client", opts), "max-clients");
+	CHECK(closest("tmeot", opts) == NULL); /* two edits, but under 6 bytes */
+	CHECK_STR(closest("rev", opts), "reverse");
+	CHECK_STR(closest("locaton", opts), "location");
+	CHECK(closest("zzzzzz", opts) == NULL);
+	CHECK_STR(closest("rot", opts), "root");
+	/* the first of equals wins; words over 23 bytes are close to nothing but by prefix */
+	CHECK_STR(closest("t", (const char *const[]){"ta", "tb", NULL}), "ta");
+	CHECK(closest("abcdefghijklmnopqrstuvwxyz", opts) == NULL);
+}
+
 void suite_parse(void);
 void suite_parse(void)
 {
@@ -281,4 +323,5 @@ void suite_parse(void)
 	test_hostport();
 	test_hostport_bounds();
 	test_service_name();
+	test_closest();
 }

@@ -1,5 +1,6 @@
 /* test_tls.c: unit tests of tls.c's pure part: --pin values, base64, the refusal and
  * handshake messages, certificate names as shown. No library is loaded. */
+#include "base64.h"
 #include "tls.h"
 #include "unit.h"
 
@@ -58,15 +59,15 @@ static void test_base64(void)
 
 	for (int i = 0; i < 32; i++)
 		seq[i] = (unsigned char)i;
-	tls_base64(out, sizeof out, seq, 32);
+	base64_encode(out, sizeof out, seq, 32);
 	CHECK_STR(out, PIN_SEQ + 8);
-	tls_base64(out, sizeof out, (const unsigned char *)"foobar", 6);
+	base64_encode(out, sizeof out, (const unsigned char *)"foobar", 6);
 	CHECK_STR(out, "Zm9vYmFy");
-	tls_base64(out, sizeof out, (const unsigned char *)"fo", 2);
+	base64_encode(out, sizeof out, (const unsigned char *)"fo", 2);
 	CHECK_STR(out, "Zm8=");
-	tls_base64(out, sizeof out, (const unsigned char *)"f", 1);
+	base64_encode(out, sizeof out, (const unsigned char *)"f", 1);
 	CHECK_STR(out, "Zg==");
-	tls_base64(out, 5, (const unsigned char *)"foobar", 6); /* what fits, whole */
+	base64_encode(out, 5, (const unsigned char *)"foobar", 6); /* what fits, whole */
 	CHECK_STR(out, "Zm9v");
 }
 

@@ -107,7 +107,7 @@ static void test_unknown(void)
 	CHECK_INT(writeout_parse(&w, "%{}", 3, err, sizeof err), -1);
 	CHECK_STR(err, "unknown variable '%{}' in --write-out");
 	CHECK_INT(writeout_parse(&w, "%{a\033b}", 7, err, sizeof err), -1);
-	CHECK_STR(err, "unknown variable '%{a?b}' in --write-out");
+	CHECK_STR(err, "unknown variable '%{a\\x1bb}' in --write-out");
 	/* names are exact: no case folding, no spaces */
 	CHECK_INT(writeout_parse(&w, "%{HTTP_CODE}", 12, err, sizeof err), -1);
 	CHECK_INT(writeout_parse(&w, "%{ http_code}", 13, err, sizeof err), -1);
