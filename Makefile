@@ -74,8 +74,12 @@ check: deps test lint
 	$(MAKE) BUILD=build-poll BIN=build-poll/sockit LOOP=poll build-poll/sockit
 	SOCKIT=$(CURDIR)/build-poll/sockit bats $$(ls tests/*.bats | grep -E '/(3|4)[0-9]-')
 
+# C style: .clang-format, checked with the version tests/deps pins (another version may
+# format differently, so the check names it).
+FORMATTED = $(wildcard src/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 lint:
 	mandoc -Tlint -Wwarning man/sockit.1
+	clang-format-14 --dry-run -Werror $(FORMATTED)
 	shellcheck -x tests/helpers.bash tests/deps tests/stock-hosts .ci/run bench/*.sh bench/lib.sh bench/run-all \
 		completions/sockit.bash
 	shellcheck -x -s bash tests/*.bats
@@ -101,9 +105,14 @@ fuzz-long: fuzz
 		echo "ok $$n: $$(grep -Eo 'Done [0-9]+ runs' $$w.log | tail -n 1), $$(ls $$c | wc -l) inputs kept"; \
 	done
 
-build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) $(wildcard src/*.h)
-	@mkdir -p build-fuzz
-	clang $(CPPFLAGS_ALL) -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRCS)
+# The library is compiled once for every target (fuzzer-no-link: instrumented, no main).
+FUZZLIBOBJS = $(LIBSRCS:src/%.c=build-fuzz/obj/%.o)
+build-fuzz/obj/%.o: src/%.c $(wildcard src/*.h) Makefile
+	@mkdir -p build-fuzz/obj
+	clang $(CPPFLAGS_ALL) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZLIBOBJS)
+	clang $(CPPFLAGS_ALL) -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZLIBOBJS)
 
 # What the benchmarks run (bench/run-all runs them all): sockit and the load generator.
 bench: $(BIN) bench/lineload bench/connload

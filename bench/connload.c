@@ -11,9 +11,9 @@
  * (done: connections that got exactly EXPECT; errors: refused, reset, a wrong reply).
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +116,8 @@ static void on_readable(struct conn *c)
 		size_t before = c->got;
 		c->got += (size_t)n;
 		/* the whole reply: now the half-close, and the server's EOF is awaited */
-		if (before < G.expectlen && c->got >= G.expectlen && shutdown(c->fd, SHUT_WR) < 0)
+		if (before < G.expectlen && c->got >= G.expectlen &&
+		    shutdown(c->fd, SHUT_WR) < 0)
 			finish(c, 0);
 		return;
 	}
@@ -135,14 +136,29 @@ int main(int argc, char **argv)
 	G.req = "hello\n";
 	while ((opt = getopt(argc, argv, "H:p:n:c:r:e:T:")) != -1) {
 		switch (opt) {
-		case 'H': host = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'n': G.total = atol(optarg); break;
-		case 'c': conc = atoi(optarg); break;
-		case 'r': G.req = optarg; break;
-		case 'e': G.expect = optarg; break;
-		case 'T': limit = atof(optarg); break;
-		default: usage();
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'n':
+			G.total = atol(optarg);
+			break;
+		case 'c':
+			conc = atoi(optarg);
+			break;
+		case 'r':
+			G.req = optarg;
+			break;
+		case 'e':
+			G.expect = optarg;
+			break;
+		case 'T':
+			limit = atof(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (port <= 0 || port > 65535 || conc < 1 || conc > MAX_CONC || G.total < 1)

@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STEP_MAX  (1024 * 1024) /* bytes moved by one step: the caller re-arms between */
-#define SCAN_SIZE 65536         /* the buffer a file is read through (boundary, JSON) */
-#define COPY_SIZE (256 * 1024)  /* the buffer a body is copied through into a TLS session */
-#define CHUNK_HEAD 24           /* room for a chunk's size line */
+#define STEP_MAX   (1024 * 1024) /* bytes moved by one step: the caller re-arms between */
+#define SCAN_SIZE  65536         /* the buffer a file is read through (boundary, JSON) */
+#define COPY_SIZE  (256 * 1024)  /* the buffer a body is copied through into a TLS session */
+#define CHUNK_HEAD 24            /* room for a chunk's size line */
 
 enum { PART_HEAD, PART_CONTENT, PART_END };
 
@@ -343,8 +343,8 @@ int body_open(char *err, size_t cap, struct body *b)
 static int claim(char *err, size_t cap, struct body *b, const char *opt, enum body_kind kind)
 {
 	if (b->opt && !(kind == BODY_FORM && b->kind == BODY_FORM)) {
-		snprintf(err, cap, "one body per request: cannot use %s and %s together", b->opt,
-		         opt);
+		snprintf(err, cap, "one body per request: cannot use %s and %s together",
+		         b->opt, opt);
 		return -1;
 	}
 	b->opt = opt;
@@ -383,7 +383,7 @@ int body_option(char *err, size_t cap, struct body *b, const char *opt, const ch
 		return -1;
 	}
 	b->json = strcmp(opt, "--data-json") == 0;
-	b->type = b->json ? "application/json"
+	b->type = b->json  ? "application/json"
 	          : upload ? NULL
 	                   : "application/x-www-form-urlencoded"; /* as curl -d */
 	b->path = path;
@@ -551,8 +551,8 @@ static ssize_t file_copy(char *err, struct transport *t, int file, off_t off, si
 }
 
 /* Up to STEP_MAX bytes of a file from start + *done; NET_EIO if it ends before size. */
-static ssize_t file_step(char *err, struct transport *t, int file, off_t start,
-                         uint64_t size, uint64_t *done)
+static ssize_t file_step(char *err, struct transport *t, int file, off_t start, uint64_t size,
+                         uint64_t *done)
 {
 	uint64_t left = size - *done;
 	off_t off = start + (off_t)*done;
@@ -605,7 +605,8 @@ static ssize_t pipe_splice(char *err, struct body_send *s, struct transport *t)
 		return n < 0 ? source_failed(err, "stdin", errno) : 0;
 	snprintf(line, sizeof line, "%zx\r\n", (size_t)n);
 	if ((rc = put_all(err, t, line, strlen(line))) < 0 ||
-	    (rc = net_splice_out(err, &s->m, t->fd)) < 0 || (rc = put_all(err, t, "\r\n", 2)) < 0)
+	    (rc = net_splice_out(err, &s->m, t->fd)) < 0 ||
+	    (rc = put_all(err, t, "\r\n", 2)) < 0)
 		return rc;
 	return n;
 }

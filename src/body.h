@@ -50,7 +50,7 @@ struct body {
 	size_t nparts;
 	char boundary[BODY_BOUNDARY_LEN + 1]; /* BODY_FORM, once opened */
 	const char *type;                     /* the Content-Type it goes with, or NULL */
-	bool json; /* --data-json: checked, and sent asking for JSON back */
+	bool json;       /* --data-json: checked, and sent asking for JSON back */
 	const char *opt; /* the option that gave it, for messages; NULL if none */
 	char form_type[64 + BODY_BOUNDARY_LEN]; /* BODY_FORM: its type, once opened */
 };

@@ -28,11 +28,11 @@ int cmd_wait(int argc, char **argv);
  * command's options struct holds one as its member `common` (OPT_TIMEOUT and
  * OPT_MAX_TIME bind there). */
 struct cmd_common {
-	int family;     /* AF_UNSPEC, or AF_INET / AF_INET6 for -4 / -6 */
-	int timeout_ms; /* -w: the command's default until given (0: none) */
-	struct deadline max_time; /* --max-time: started when the options are parsed */
-	int verbosity;  /* -1 quiet, 0, 1 (-v), 2 (-vv) */
-	bool done;      /* --help or --list-options was answered: exit 0 */
+	int family;                 /* AF_UNSPEC, or AF_INET / AF_INET6 for -4 / -6 */
+	int timeout_ms;             /* -w: the command's default until given (0: none) */
+	struct deadline max_time;   /* --max-time: started when the options are parsed */
+	int verbosity;              /* -1 quiet, 0, 1 (-v), 2 (-vv) */
+	bool done;                  /* --help or --list-options was answered: exit 0 */
 	struct tls_client_opts tls; /* OPT_TLS_CLIENT: --cacert, --insecure, --pin, ... */
 };
 
@@ -45,8 +45,10 @@ struct cmd_common {
 	OPT_FLAG(0, "insecure", T, common.tls.insecure,                                        \
 	         "TLS: do not verify the peer at all (a warning unless -q)")
 #define OPT_TLS_PIN                                                                            \
-	{.longname = "pin", .arg = "PIN", .kind = OPT_KIND_COMMON, .id = OPT_ID_PIN,           \
-	 .help = "TLS: trust exactly the key of PIN, sha256//BASE64 (repeatable)"}
+	{                                                                                      \
+		.longname = "pin", .arg = "PIN", .kind = OPT_KIND_COMMON, .id = OPT_ID_PIN,    \
+		.help = "TLS: trust exactly the key of PIN, sha256//BASE64 (repeatable)"       \
+	}
 #define OPT_TLS_NAME(T)                                                                        \
 	OPT_NONEMPTY(0, "tls-name", "NAME", T, common.tls.name,                                \
 	             "TLS: verify NAME (and send it as SNI) instead of HOST")
@@ -56,7 +58,7 @@ struct cmd_common {
 #define OPT_TLS_KEY(T)                                                                         \
 	OPT_NONEMPTY(0, "key", "FILE", T, common.tls.key, "TLS: the --cert's key (PEM)")
 #define OPT_TLS_CLIENT(T)                                                                      \
-	OPT_TLS_CACERT(T), OPT_TLS_INSECURE(T), OPT_TLS_PIN, OPT_TLS_NAME(T), OPT_TLS_CERT(T),    \
+	OPT_TLS_CACERT(T), OPT_TLS_INSECURE(T), OPT_TLS_PIN, OPT_TLS_NAME(T), OPT_TLS_CERT(T), \
 	    OPT_TLS_KEY(T)
 
 /* A command's OPT_CALL option: applies it to opts; returns 0, or -1 after a usage error. */

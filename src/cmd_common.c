@@ -56,8 +56,9 @@ static int store(void *opts, const struct opt *o, const char *arg)
 		return 0;
 	case OPT_KIND_SECONDS:
 		if (parse_seconds(arg, &ms) < 0 || ms < o->min)
-			return diag_usage("invalid value '%.40s' for %s (seconds, e.g. 2 or 0.5%s)",
-			                  arg, opt_shown(o, shown), o->min > 0 ? ", not 0" : "");
+			return diag_usage(
+			    "invalid value '%.40s' for %s (seconds, e.g. 2 or 0.5%s)", arg,
+			    opt_shown(o, shown), o->min > 0 ? ", not 0" : "");
 		*(int *)field = ms;
 		return 0;
 	case OPT_KIND_COUNT:
@@ -96,7 +97,8 @@ int cmd_parse_options(int argc, char **argv, const struct opt *table, const char
 
 	opt_init(&p, argc, argv, table);
 	while ((o = opt_next(&p, &arg, &failed))) {
-		if (o->kind == OPT_KIND_COMMON && (o->id == OPT_ID_HELP || o->id == OPT_ID_LIST))
+		if (o->kind == OPT_KIND_COMMON &&
+		    (o->id == OPT_ID_HELP || o->id == OPT_ID_LIST))
 			asked = asked ? asked : o->id;
 		else if (o->kind == OPT_KIND_COMMON)
 			rc = common_option(c, o->id, arg);
@@ -140,7 +142,8 @@ int cmd_expect_init(struct expect *e, const char *pattern, const struct deadline
 	if (rc == -2)
 		return diag_fail(EXIT_IO, "--expect: %s", err);
 	if (rc < 0)
-		return diag_fail(EXIT_USAGE, "invalid regular expression '%.60s%s' for --expect: %s",
+		return diag_fail(EXIT_USAGE,
+		                 "invalid regular expression '%.60s%s' for --expect: %s",
 		                 pattern, strlen(pattern) > 60 ? "..." : "", err);
 	return 0;
 }
@@ -208,9 +211,10 @@ static void tls_verbose(const struct transport *t)
 	             i.version, i.cipher, i.have_cert ? i.subject : "(none)",
 	             i.have_cert ? i.issuer : "(none)", i.have_cert ? i.not_after : "never",
 	             i.days_left, i.verified ? "" : ", NOT VERIFIED");
-	diag_verbose(1, "TLS: %s", t->zero_copy_out
-	                               ? "the kernel encrypts what is sent (kTLS): zero-copy kept"
-	                               : "no kernel TLS here: the bytes are copied through sockit");
+	diag_verbose(1, "TLS: %s",
+	             t->zero_copy_out
+	                 ? "the kernel encrypts what is sent (kTLS): zero-copy kept"
+	                 : "no kernel TLS here: the bytes are copied through sockit");
 }
 
 int cmd_tls_ctx(struct tls_ctx **ctx, const struct cmd_common *c)
@@ -221,7 +225,8 @@ int cmd_tls_ctx(struct tls_ctx **ctx, const struct cmd_common *c)
 	if (*ctx)
 		return 0;
 	if ((rc = tls_client_ctx(err, &c->tls, ctx)) < 0) {
-		diag_err("%s", err); /* no pointer to --help: a file is at fault, not the line */
+		/* no pointer to --help: a file is at fault, not the line */
+		diag_err("%s", err);
 		return rc == TLS_EUSAGE ? EXIT_USAGE : EXIT_TLS;
 	}
 	if (c->tls.insecure && diag_level() >= 0)

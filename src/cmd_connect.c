@@ -50,11 +50,13 @@ static const struct opt options[] = {
     OPT_STRING(0, "expect", "REGEX", C, expect,
                "end at the first line received that matches (exit 0; none: 1)"),
     OPT_FLAG('C', "crlf", C, crlf, "send LF line endings as CRLF"),
-    OPT_SECONDS(0, "linger", C, linger_ms, 0, "after stdin EOF, wait at most SECS for the peer"),
+    OPT_SECONDS(0, "linger", C, linger_ms, 0,
+                "after stdin EOF, wait at most SECS for the peer"),
     OPT_FLAG(0, "no-shutdown", C, no_shutdown, "do not half-close at stdin EOF"),
     OPT_FLAG('z', "scan", C, scan, "zero-I/O scan: report open ports (PORT may be 20-30)"),
     OPT_FLAG(0, "json", C, json, "with -z: one JSON object per port tried, open or not"),
-    OPT_CALL('s', "source", "ADDR[:PORT]", OPT_SOURCE, "local address (and port) to connect from"),
+    OPT_CALL('s', "source", "ADDR[:PORT]", OPT_SOURCE,
+             "local address (and port) to connect from"),
     OPT_FLAG('x', "hex", C, hex, "hex dump of the traffic on stderr"),
     OPT_STRING(0, "proxy", "URL", C, proxy_url,
                "tunnel through a SOCKS or HTTP proxy ('': none)"),
@@ -76,8 +78,8 @@ static int apply_option(void *opts, int id, const char *arg)
 	struct connect_opts *o = opts;
 
 	(void)id; /* -s is the only one */
-	if (arg[0] == ':' ? parse_hostport(arg + 1, o->src_port, sizeof o->src_port, o->src_host,
-	                                   sizeof o->src_host) != 0
+	if (arg[0] == ':' ? parse_hostport(arg + 1, o->src_port, sizeof o->src_port,
+	                                   o->src_host, sizeof o->src_host) != 0
 	                  : parse_hostport(arg, o->src_host, sizeof o->src_host, o->src_port,
 	                                   sizeof o->src_port) < 0)
 		return diag_usage("invalid source address '%.60s' for -s", arg);
@@ -107,16 +109,18 @@ static int check_exec(struct connect_opts *o)
 	if (o->exec_line && o->sh_line)
 		return diag_usage("cannot use -e and -c together");
 	if (o->udp || o->scan || o->send || o->expect || o->tls)
-		return diag_usage("cannot use %s with %s", e, o->tls    ? "--tls"
-		                                              : o->udp  ? "-u"
-		                                              : o->scan ? "-z"
-		                                              : o->send ? "--send"
-		                                                        : "--expect");
+		return diag_usage("cannot use %s with %s", e,
+		                  o->tls    ? "--tls"
+		                  : o->udp  ? "-u"
+		                  : o->scan ? "-z"
+		                  : o->send ? "--send"
+		                            : "--expect");
 	if (o->crlf || o->hex || o->no_shutdown || o->linger_ms >= 0)
-		return diag_usage("cannot use %s with %s", e, o->crlf          ? "-C"
-		                                              : o->hex         ? "-x"
-		                                              : o->no_shutdown ? "--no-shutdown"
-		                                                               : "--linger");
+		return diag_usage("cannot use %s with %s", e,
+		                  o->crlf          ? "-C"
+		                  : o->hex         ? "-x"
+		                  : o->no_shutdown ? "--no-shutdown"
+		                                   : "--linger");
 	return 0;
 }
 
@@ -244,8 +248,8 @@ static void check_tls(const struct connect_opts *o, struct tls_ctx *ctx, int fd,
 	if (!c)
 		return;
 	transport_tls(&tr, fd, c);
-	int rc = transport_handshake_wait(&tr, deadline_cap(&o->common.max_time,
-	                                                    o->common.timeout_ms));
+	int rc = transport_handshake_wait(
+	    &tr, deadline_cap(&o->common.max_time, o->common.timeout_ms));
 	tls_get_info(c, &tc->info);
 	if (rc < 0)
 		snprintf(tc->why, sizeof tc->why, "%s", tr.err);
@@ -304,7 +308,8 @@ static int scan(struct connect_opts *o, struct tls_ctx *ctx)
 		if (fd >= 0 && ctx)
 			check_tls(o, ctx, fd, &tc);
 		if (o->json)
-			scan_json(&j, o->host, addr, port, fd, clock_us() - start, ctx ? &tc : NULL);
+			scan_json(&j, o->host, addr, port, fd, clock_us() - start,
+			          ctx ? &tc : NULL);
 		if (fd < 0)
 			continue;
 		close(fd);
@@ -312,8 +317,10 @@ static int scan(struct connect_opts *o, struct tls_ctx *ctx)
 		if (!o->json && !ctx)
 			printf("%s %s open\n", o->host, service ? o->port : num);
 		else if (!o->json)
-			printf("%s %s open tls=%s days_left=%lld\n", o->host, service ? o->port : num,
-			       tc.info.version[0] ? tc.info.version : "none", tc.info.days_left);
+			printf("%s %s open tls=%s days_left=%lld\n", o->host,
+			       service ? o->port : num,
+			       tc.info.version[0] ? tc.info.version : "none",
+			       tc.info.days_left);
 		fflush(stdout);
 		if (ctx && tc.rc) { /* the port is open; the check failed */
 			diag_err("%s port %s: %s", o->host, service ? o->port : num, tc.why);
@@ -458,13 +465,14 @@ int cmd_connect(int argc, char **argv)
 		return connect_failed(&o, fd, err);
 	}
 	diag_verbose(1, "connected to %s%s",
-	             o.unix_path   ? o.unix_path
+	             o.unix_path    ? o.unix_path
 	             : o.proxy.kind ? proxy_hostport(who, sizeof who, o.host, o.port)
 	                            : net_format_peer(fd, who, sizeof who),
 	             o.proxy.kind ? " through the proxy" : "");
 	rc = o.tls ? start_tls(&o, fd, &tr, &ctx) : 0;
 	if (rc == 0)
-		rc = prog.path ? run_program(&prog, fd) : converse(&o, fd, o.tls ? &tr : NULL, &w);
+		rc = prog.path ? run_program(&prog, fd)
+		               : converse(&o, fd, o.tls ? &tr : NULL, &w);
 	else if (o.expect)
 		expect_free(&w.ex);
 	transport_free(&tr);

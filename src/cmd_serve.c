@@ -233,8 +233,8 @@ static int parse_options(struct serve_opts *o, int argc, char **argv)
 {
 	const struct opt *table = o->fixed_proto ? echo_options() : options;
 
-	return cmd_parse_options(argc, argv, table, o->fixed_proto ? echo_synopsis : synopsis, o,
-	                         &o->common, apply_option);
+	return cmd_parse_options(argc, argv, table, o->fixed_proto ? echo_synopsis : synopsis,
+	                         o, &o->common, apply_option);
 }
 
 /* -e and -c run a program on the raw connection: nothing else may handle it. */
@@ -247,9 +247,10 @@ static int check_exec(struct serve_opts *o)
 	if (o->protocol)
 		return diag_usage("cannot use %s with --proto %s", e, o->proto);
 	if (o->udp || o->idle_ms || o->greeting)
-		return diag_usage("cannot use %s with %s", e, o->udp       ? "-u"
-		                                              : o->idle_ms ? "--idle-timeout"
-		                                                           : "--greeting");
+		return diag_usage("cannot use %s with %s", e,
+		                  o->udp       ? "-u"
+		                  : o->idle_ms ? "--idle-timeout"
+		                               : "--greeting");
 	return 0;
 }
 
@@ -267,7 +268,8 @@ static int check_tls(const struct serve_opts *o)
 	if (!o->tls)
 		return given ? diag_usage("%s needs --tls", given) : 0;
 	if (!t->cert)
-		return diag_usage("--tls needs --cert FILE (and --key FILE unless the key is in it)");
+		return diag_usage(
+		    "--tls needs --cert FILE (and --key FILE unless the key is in it)");
 	if (o->udp)
 		return diag_usage("cannot use --tls with -u (there is no DTLS)");
 	if (t->verify_client != (t->cafile != NULL))
@@ -400,7 +402,8 @@ static int open_listener(struct serve_opts *o)
 		diag_err("%s", err);
 		return fd;
 	}
-	o->where = o->unix_path ? o->unix_path : net_format_local(fd, o->local, sizeof o->local);
+	o->where =
+	    o->unix_path ? o->unix_path : net_format_local(fd, o->local, sizeof o->local);
 	return fd;
 }
 
@@ -443,7 +446,8 @@ static int next_client(struct serve_opts *o, struct admit *a, struct sockaddr_st
 		struct pollfd pfd[2] = {{.fd = admit_wake_fd(), .events = POLLIN},
 		                        {.fd = a->accepting ? a->lfd : -1, .events = POLLIN}};
 		/* one client at a time: none is being served while this waits */
-		if ((fd = o->udp ? first_sender(a, ss, len, &fatal) : admit_next(a, 0, ss, len)) >= 0)
+		if ((fd = o->udp ? first_sender(a, ss, len, &fatal)
+		                 : admit_next(a, 0, ss, len)) >= 0)
 			return fd;
 		poll(pfd, 2, (int)admit_timer(a, clock_ms(), -1));
 		admit_drain_wake();
@@ -679,7 +683,9 @@ static int serve_forward(struct serve_opts *o, int lfd)
 	    .nto = o->nto,
 	    .family = o->common.family,
 	    .connect_ms = o->common.timeout_ms ? o->common.timeout_ms : 10000,
-	    .idle_ms = o->idle_ms ? o->idle_ms : o->udp ? 60000 : 0,
+	    .idle_ms = o->idle_ms ? o->idle_ms
+	               : o->udp   ? 60000
+	                          : 0,
 	    .max_clients = (int)o->max_clients,
 	    .proxy_protocol = o->proxy_protocol,
 	    .acl = acl_of(o),
@@ -791,10 +797,8 @@ static int prepare(struct serve_opts *o)
 
 static int serve_main(int argc, char **argv, const char *fixed_proto)
 {
-	struct serve_opts o = {.common = {.family = AF_UNSPEC},
-	                       .proto = "raw",
-	                       .port = "4242",
-	                       .max_line = 1024};
+	struct serve_opts o = {
+	    .common = {.family = AF_UNSPEC}, .proto = "raw", .port = "4242", .max_line = 1024};
 	int nops, lfd, rc = EXIT_USAGE;
 
 	if (fixed_proto)
@@ -813,8 +817,8 @@ static int serve_main(int argc, char **argv, const char *fixed_proto)
 	}
 	rc = o.nto         ? serve_forward(&o, lfd)
 	     : o.prog.path ? serve_exec(&o, lfd)
-	     : o.protocol ? serve_protocol(&o, lfd)
-	                  : serve_raw(&o, lfd);
+	     : o.protocol  ? serve_protocol(&o, lfd)
+	                   : serve_raw(&o, lfd);
 	close(lfd);
 	if (o.unix_path)
 		unlink(o.unix_path);

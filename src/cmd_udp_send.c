@@ -40,7 +40,8 @@ static const struct opt options[] = {
     OPT_MAX_TIME(U),
     OPT_COUNT('n', "count", "N", U, count, 1, 1000000,
               "wait for N replies (default 1; with -l, one per line)"),
-    OPT_FLAG('l', "lines", U, lines, "send each line of stdin, without its newline, as a datagram"),
+    OPT_FLAG('l', "lines", U, lines,
+             "send each line of stdin, without its newline, as a datagram"),
     OPT_FLAG('x', "hex", U, hex, "print replies as a hex dump"),
     OPT_FLAG(0, "json", U, json, "print each reply as a JSON object on a line"),
     OPT_STRING(0, "expect", "REGEX", U, expect,
@@ -138,7 +139,8 @@ static int read_message(const struct deadline *max, char *msg, size_t *len)
 		else if (r < 0)
 			return diag_fail(EXIT_IO, "cannot read stdin: %s", strerror(errno));
 	}
-	return diag_fail(EXIT_USAGE, "message on stdin is over the UDP limit of %d bytes", UDP_MAX);
+	return diag_fail(EXIT_USAGE, "message on stdin is over the UDP limit of %d bytes",
+	                 UDP_MAX);
 }
 
 /* Reads once more from stdin into lr, once its last chunk is used up. Returns 0 or an
@@ -172,7 +174,8 @@ static int take_line(struct line_reader *lr, const char **line, size_t *n)
 	if (st == FRAME_NOMEM)
 		return diag_fail(EXIT_IO, "out of memory");
 	if (st == FRAME_TOOLONG)
-		return diag_fail(EXIT_USAGE, "line %llu of stdin is over the UDP limit of %d bytes",
+		return diag_fail(EXIT_USAGE,
+		                 "line %llu of stdin is over the UDP limit of %d bytes",
 		                 lr->lineno + 1, UDP_MAX);
 	lr->lineno++;
 	return 1;
@@ -186,7 +189,8 @@ static void json_reply(const struct exchange *x, const char *buf, size_t n)
 	char from[NET_ADDR_LEN], err[NET_ERR_LEN];
 
 	json_begin(&j);
-	json_cstr(&j, "from", net_format_host(x->to->ai_addr, x->to->ai_addrlen, from, sizeof from));
+	json_cstr(&j, "from",
+	          net_format_host(x->to->ai_addr, x->to->ai_addrlen, from, sizeof from));
 	json_int(&j, "port", net_port_number(err, x->o->port, SOCK_DGRAM));
 	json_int(&j, "bytes", (long long)n);
 	if (json_utf8_valid(buf, n))
@@ -417,7 +421,8 @@ static int run(const struct udp_opts *o, bool from_stdin, char *msg, size_t len,
 	struct addrinfo *res;
 	int rc = 0;
 
-	if ((rc = net_resolve(err, o->host, o->port, o->common.family, SOCK_DGRAM, 0, &res)) < 0)
+	if ((rc = net_resolve(err, o->host, o->port, o->common.family, SOCK_DGRAM, 0, &res)) <
+	    0)
 		return diag_fail(-rc, "%s", err);
 	frame_init(&lr.fr, UDP_MAX);
 	lr.fr.keep_cr = true;

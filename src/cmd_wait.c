@@ -76,8 +76,8 @@ struct target {
 	bool tls;                               /* tls:// or https:// */
 	enum state state;
 	int fd;
-	struct transport tr; /* fd's TLS session while there is one */
-	short want;          /* HANDSHAKE and READING: the poll events awaited */
+	struct transport tr;       /* fd's TLS session while there is one */
+	short want;                /* HANDSHAKE and READING: the poll events awaited */
 	struct addrinfo *res, *ai; /* this attempt's addresses; the next one to try */
 	long long next_ms; /* IDLE: when to try again; else when this attempt gives up */
 	int backoff_ms;
@@ -141,9 +141,9 @@ static int parse_target(struct target *t, const char *s)
 	t->kind = TCP;
 	if (parse_hostport(s, t->host, sizeof t->host, t->port, sizeof t->port) != 1 ||
 	    t->host[0] == '\0')
-		return diag_usage(
-		    "invalid target '%.60s' (HOST:PORT, tls://HOST:PORT, unix:PATH or http://...)",
-		    t->text);
+		return diag_usage("invalid target '%.60s' (HOST:PORT, tls://HOST:PORT, "
+		                  "unix:PATH or http://...)",
+		                  t->text);
 	if (net_check_port(err, t->port, false, SOCK_STREAM) < 0)
 		return diag_usage("%s", err);
 	return 0;

@@ -70,7 +70,8 @@ size_t diag_escape(char *dst, size_t cap, const char *src, size_t len)
 		size_t n = s[i] < 0x80 ? 1 : utf8_seq(s + i, len - i, &cp);
 		int plain = s[i] < 0x80 ? (s[i] >= 0x20 && s[i] != 0x7f) || s[i] == '\t'
 		                        : n > 0 && !unsafe_cp(cp);
-		size_t bytes = n > 0 ? n : 1; /* an invalid lead byte goes alone: resync after it */
+		/* an invalid lead byte goes alone: resync after it */
+		size_t bytes = n > 0 ? n : 1;
 
 		if (k + (plain ? bytes : 4 * bytes) >= cap)
 			break;

@@ -35,10 +35,10 @@ int diag_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2,
 int diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A line printed at verbosity >= level. A macro, so that arguments that cost something
  * (formatting a peer's address on every read) are not evaluated when nothing is printed. */
-#define diag_verbose(level, ...)                                                             \
-	do {                                                                                 \
-		if (diag_level() >= (level))                                                 \
-			diag_verbose_line(__VA_ARGS__);                                      \
+#define diag_verbose(level, ...)                                                               \
+	do {                                                                                   \
+		if (diag_level() >= (level))                                                   \
+			diag_verbose_line(__VA_ARGS__);                                        \
 	} while (0)
 /* The line of diag_verbose, printed unconditionally. */
 void diag_verbose_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -68,7 +68,8 @@ static char *resolve(char *err, const char *prog)
 			why = ENOMEM;
 			break;
 		}
-		snprintf(cand, dlen + plen + 2, "%.*s/%s", (int)dlen, end > dir ? dir : ".", prog);
+		snprintf(cand, dlen + plen + 2, "%.*s/%s", (int)dlen, end > dir ? dir : ".",
+		         prog);
 		if ((e = runnable(cand)) == 0)
 			return cand;
 		free(cand);
@@ -105,9 +106,9 @@ static size_t split(struct exec_prog *p)
  * environment (a sockit started by tcpserver, or by another sockit). */
 static bool is_ucspi(const char *entry)
 {
-	static const char *const names[] = {"PROTO=",        "TCPREMOTEIP=",  "TCPREMOTEPORT=",
-	                                    "TCPLOCALIP=",   "TCPLOCALPORT=", "TCPREMOTEHOST=",
-	                                    "TCPLOCALHOST=", "TCPREMOTEINFO="};
+	static const char *const names[] = {
+	    "PROTO=",        "TCPREMOTEIP=",   "TCPREMOTEPORT=", "TCPLOCALIP=",
+	    "TCPLOCALPORT=", "TCPREMOTEHOST=", "TCPLOCALHOST=",  "TCPREMOTEINFO="};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (strncmp(entry, names[i], strlen(names[i])) == 0)
@@ -350,8 +351,8 @@ static void ended(pid_t pid, int status)
 			             c->peer, WTERMSIG(status), strsignal(WTERMSIG(status)),
 			             ms / 1000, ms % 1000);
 		else
-			diag_verbose(1, "%s: program exited with status %d, %lld.%03lld s", c->peer,
-			             WEXITSTATUS(status), ms / 1000, ms % 1000);
+			diag_verbose(1, "%s: program exited with status %d, %lld.%03lld s",
+			             c->peer, WEXITSTATUS(status), ms / 1000, ms % 1000);
 		X.kids[i] = X.kids[--X.nkids];
 		return;
 	}
@@ -415,8 +416,13 @@ static int carry(const struct exec_serve_opts *o, int sock, const char *who)
 		diag_err("%s: %s", who, err);
 		return 127; /* as a shell says of a program it could not run */
 	}
-	struct relay_opts r = {.in_fd = out[0], .out_fd = in[1], .sock = sock, .tr = &tr,
-	                       .close_out = true, .linger_ms = 0, .stop = o->stop};
+	struct relay_opts r = {.in_fd = out[0],
+	                       .out_fd = in[1],
+	                       .sock = sock,
+	                       .tr = &tr,
+	                       .close_out = true,
+	                       .linger_ms = 0,
+	                       .stop = o->stop};
 	relay_run(&r, &st);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -466,7 +472,8 @@ static void launch(int fd, const char *who)
 		X.served = true;
 		admit_stop(&X.admit);
 	}
-	pid = X.o->tls ? start_carrier(err, X.o, fd, who) : start(err, X.o->prog, fd, fd, fd, true);
+	pid = X.o->tls ? start_carrier(err, X.o, fd, who)
+	               : start(err, X.o->prog, fd, fd, fd, true);
 	if (pid < 0) {
 		diag_err("%s: %s", who, err);
 		X.rc = X.o->keep_open ? 0 : EXIT_NO;

@@ -22,7 +22,7 @@ struct exec_prog {
 	char **envp; /* environ without any UCSPI variable, then the per-connection ones */
 	size_t nenv; /* where the per-connection variables start in envp */
 	char vars[EXEC_NVARS][sizeof "TCPREMOTEPORT=" + NET_ADDR_LEN];
-	char *words; /* the storage argv points into */
+	char *words;  /* the storage argv points into */
 	char *script; /* a program without #! that /bin/sh runs (path is then /bin/sh) */
 };
 

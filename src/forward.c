@@ -45,11 +45,11 @@ struct carrier {
 };
 
 enum pair_state { /* a new pair (zeroed) is connecting */
-	PAIR_CONNECTING,
-	PAIR_TLS_ACCEPT,
-	PAIR_HANDSHAKE,
-	PAIR_TLS_CONNECT,
-	PAIR_OPEN
+	          PAIR_CONNECTING,
+	          PAIR_TLS_ACCEPT,
+	          PAIR_HANDSHAKE,
+	          PAIR_TLS_CONNECT,
+	          PAIR_OPEN
 };
 
 struct dir {
@@ -852,8 +852,8 @@ static const char *tls_words(const struct pair *p, char *buf, size_t cap)
 		const char *v = p->tr[i] ? transport_tls_version(p->tr[i]) : "";
 		if ((i ? F.o->to_tls : F.o->tls) == NULL || n >= cap)
 			continue;
-		n += (size_t)snprintf(buf + n, cap - n, "%s %s %s", n ? "," : ", tls:",
-		                      side_name[i], *v ? v : "-");
+		n += (size_t)snprintf(buf + n, cap - n, "%s %s %s",
+		                      n ? "," : ", tls:", side_name[i], *v ? v : "-");
 	}
 	return buf;
 }
@@ -869,7 +869,8 @@ static void report(const struct pair *p)
 	const char *c = client_name(p, who, sizeof who), *t = target_name(p);
 	char tls[64];
 	diag_verbose(1, "%s -> %s %s: %llu bytes to the target, %llu bytes back, %lld ms%s", c,
-	             t, p->why, p->d[0].bytes, p->d[1].bytes, ms, tls_words(p, tls, sizeof tls));
+	             t, p->why, p->d[0].bytes, p->d[1].bytes, ms,
+	             tls_words(p, tls, sizeof tls));
 	if (!F.o->json)
 		return;
 	json_begin(&j);
@@ -1203,7 +1204,8 @@ static const char *client_option_at(const char *msg)
 	for (size_t i = 0; i < sizeof opt / sizeof *opt; i++) {
 		size_t len = strlen(opt[i]);
 		char next = msg[len < strlen(msg) ? len : strlen(msg)];
-		if (strncmp(msg, opt[i], len) == 0 && next != '-' && !(next >= 'a' && next <= 'z'))
+		if (strncmp(msg, opt[i], len) == 0 && next != '-' &&
+		    !(next >= 'a' && next <= 'z'))
 			return opt[i];
 	}
 	return NULL;

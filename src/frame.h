@@ -24,9 +24,9 @@ struct frame_reader {
 
 enum frame_status {
 	FRAME_MORE = 0, /* no complete line in what was fed; feed more */
-	FRAME_LINE,     /* *line, *len: one line, without '\n' and (unless keep_cr) a final '\r' */
-	FRAME_TOOLONG,  /* a line passed the limit: reported once; its rest is skipped */
-	FRAME_NOMEM,    /* the partial buffer could not be allocated */
+	FRAME_LINE, /* *line, *len: one line, without '\n' and (unless keep_cr) a final '\r' */
+	FRAME_TOOLONG, /* a line passed the limit: reported once; its rest is skipped */
+	FRAME_NOMEM,   /* the partial buffer could not be allocated */
 };
 
 /* Prepares r for lines of at most limit bytes (without the ending; clamped to SIZE_MAX/2). */

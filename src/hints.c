@@ -26,20 +26,24 @@ struct hint {
 #define HTTP     "http-head http-get http-post http-put http-delete"
 #define BODYLESS "http-head http-get http-delete"
 #define TLS_WHERE                                                                              \
-	"TLS is connect --tls, serve --tls, https:// URLs and wait tls://HOST:PORT "            \
+	"TLS is connect --tls, serve --tls, https:// URLs and wait tls://HOST:PORT "           \
 	"(sockit(1), TLS)"
-#define TLS_ON "--tls is all it takes: TLS 1.2 or later, always verified"
-#define TLS_SERVE "--tls --cert FILE is all it takes: TLS 1.2 or later"  /* serve, echo */
-#define TLS_HTTP "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
-#define NO_BODY  "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
+#define TLS_ON    "--tls is all it takes: TLS 1.2 or later, always verified"
+#define TLS_SERVE "--tls --cert FILE is all it takes: TLS 1.2 or later" /* serve, echo */
+#define TLS_HTTP  "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
+#define NO_BODY   "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 #define SOCAT_LISTEN                                                                           \
 	"socat's TCP-LISTEN:PORT,fork TCP:HOST:PORT is sockit serve PORT --to HOST:PORT"
 /* socat's listening addresses, typed as a command (CMDS NULL, COMMAND) or as serve's
  * operands */
 #define SOCAT_ROWS(CMDS, WHEN)                                                                 \
-	{CMDS, "TCP-LISTEN:*", WHEN, SOCAT_LISTEN}, {CMDS, "TCP4-LISTEN:*", WHEN, SOCAT_LISTEN},   \
-	    {CMDS, "TCP6-LISTEN:*", WHEN, SOCAT_LISTEN}, {CMDS, "tcp-listen:*", WHEN, SOCAT_LISTEN}, \
-	    {CMDS, "tcp4-listen:*", WHEN, SOCAT_LISTEN}
+	{CMDS, "TCP-LISTEN:*", WHEN, SOCAT_LISTEN},                                            \
+	    {CMDS, "TCP4-LISTEN:*", WHEN, SOCAT_LISTEN},                                       \
+	    {CMDS, "TCP6-LISTEN:*", WHEN, SOCAT_LISTEN},                                       \
+	    {CMDS, "tcp-listen:*", WHEN, SOCAT_LISTEN},                                        \
+	{                                                                                      \
+		CMDS, "tcp4-listen:*", WHEN, SOCAT_LISTEN                                      \
+	}
 #define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
 #define HTTPHEAD "the headers alone: sockit http-head URL"
 #define AUTH     "send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)"

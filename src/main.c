@@ -23,13 +23,15 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve TCP, UDP or UNIX clients: raw pipe, echo, calc, chat, ..."},
     {"echo", cmd_echo, "an echo server (serve --proto echo)"},
     {"udp-send", cmd_udp_send, "send one UDP datagram (or one per line) and print the replies"},
-    {"http-head", cmd_http_head, "print the status line and headers of an http(s):// URL (HEAD)"},
+    {"http-head", cmd_http_head,
+     "print the status line and headers of an http(s):// URL (HEAD)"},
     {"http-get", cmd_http_get, "fetch an http(s):// URL: the body to stdout or to a file"},
     {"http-post", cmd_http_post, "POST a body (-d, --data-json, -F) to an http(s):// URL"},
     {"http-put", cmd_http_put, "PUT a body (-d, -T FILE) to an http(s):// URL"},
     {"http-delete", cmd_http_delete, "send DELETE to an http(s):// URL"},
     {"resolve", cmd_resolve, "print the addresses of names, or the names of addresses"},
-    {"wait", cmd_wait, "wait until TCP, UNIX or HTTP services are up, then maybe run a command"},
+    {"wait", cmd_wait,
+     "wait until TCP, UNIX or HTTP services are up, then maybe run a command"},
     {NULL, NULL, NULL},
 };
 
@@ -64,8 +66,8 @@ static int unknown_command(const char *name)
 	for (const struct command *k = commands; k->name; k++)
 		parse_closest_offer(&c, k->name);
 	if (c.best)
-		return diag_fail(EXIT_USAGE, "'%.40s' is not a command; did you mean '%s'?", name,
-		                 c.best);
+		return diag_fail(EXIT_USAGE, "'%.40s' is not a command; did you mean '%s'?",
+		                 name, c.best);
 	return diag_fail(EXIT_USAGE, "'%.40s' is not a command; see 'sockit help'", name);
 }
 
@@ -77,7 +79,8 @@ static int check_stdout(int status)
 	if (errno == EPIPE)
 		return status;
 	diag_set_command(NULL);
-	return diag_fail(status ? status : EXIT_IO, "write error on stdout: %s", strerror(errno));
+	return diag_fail(status ? status : EXIT_IO, "write error on stdout: %s",
+	                 strerror(errno));
 }
 
 static int run(int argc, char **argv)

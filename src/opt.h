@@ -20,9 +20,9 @@ enum opt_kind {
 struct opt {
 	char shortname; /* 0 if the option has no short form */
 	const char *longname;
-	const char *arg;    /* the argument's name ("SECS"), or NULL for a flag */
-	const char *help;   /* one line for --help; NULL hides the row */
-	const char *values; /* space-separated choices for completion, or NULL */
+	const char *arg;              /* the argument's name ("SECS"), or NULL for a flag */
+	const char *help;             /* one line for --help; NULL hides the row */
+	const char *values;           /* space-separated choices for completion, or NULL */
 	const char *(*choices)(void); /* the same, computed (the protocol list), or NULL */
 	enum opt_kind kind;
 	size_t offset;      /* of the bound field in the command's options struct */
@@ -32,26 +32,40 @@ struct opt {
 
 /* The offset of field F of struct T, which must have type TYPE (checked at compile
  * time: a mismatch has no _Generic association and does not build). */
-#define OPT_AT(T, F, TYPE) (offsetof(T, F) + 0 * _Generic(((T *)0)->F, TYPE: 0))
+#define OPT_AT(T, F, TYPE) (offsetof(T, F) + 0 * _Generic(((T *)0)->F, TYPE : 0))
 
 #define OPT_FLAG(S, L, T, F, HELP)                                                             \
-	{.shortname = S, .longname = L, .help = HELP, .kind = OPT_KIND_FLAG,                   \
-	 .offset = OPT_AT(T, F, bool)}
+	{                                                                                      \
+		.shortname = S, .longname = L, .help = HELP, .kind = OPT_KIND_FLAG,            \
+		.offset = OPT_AT(T, F, bool)                                                   \
+	}
 #define OPT_STRING(S, L, ARG, T, F, HELP)                                                      \
-	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_STRING,     \
-	 .offset = OPT_AT(T, F, const char *)}
+	{                                                                                      \
+		.shortname = S, .longname = L, .arg = ARG, .help = HELP,                       \
+		.kind = OPT_KIND_STRING, .offset = OPT_AT(T, F, const char *)                  \
+	}
 /* A string that may not be empty (a path, a name). */
 #define OPT_NONEMPTY(S, L, ARG, T, F, HELP)                                                    \
-	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_STRING,     \
-	 .offset = OPT_AT(T, F, const char *), .min = 1}
+	{                                                                                      \
+		.shortname = S, .longname = L, .arg = ARG, .help = HELP,                       \
+		.kind = OPT_KIND_STRING, .offset = OPT_AT(T, F, const char *), .min = 1        \
+	}
 #define OPT_SECONDS(S, L, T, F, MIN_MS, HELP)                                                  \
-	{.shortname = S, .longname = L, .arg = "SECS", .help = HELP, .kind = OPT_KIND_SECONDS, \
-	 .offset = OPT_AT(T, F, int), .min = MIN_MS}
+	{                                                                                      \
+		.shortname = S, .longname = L, .arg = "SECS", .help = HELP,                    \
+		.kind = OPT_KIND_SECONDS, .offset = OPT_AT(T, F, int), .min = MIN_MS           \
+	}
 #define OPT_COUNT(S, L, ARG, T, F, LO, HI, HELP)                                               \
-	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_COUNT,      \
-	 .offset = OPT_AT(T, F, long long), .min = LO, .max = HI}
+	{                                                                                      \
+		.shortname = S, .longname = L, .arg = ARG, .help = HELP,                       \
+		.kind = OPT_KIND_COUNT, .offset = OPT_AT(T, F, long long), .min = LO,          \
+		.max = HI                                                                      \
+	}
 #define OPT_CALL(S, L, ARG, ID, HELP)                                                          \
-	{.shortname = S, .longname = L, .arg = ARG, .help = HELP, .kind = OPT_KIND_CALL, .id = ID}
+	{                                                                                      \
+		.shortname = S, .longname = L, .arg = ARG, .help = HELP,                       \
+		.kind = OPT_KIND_CALL, .id = ID                                                \
+	}
 
 /* Ids of the driver's own options and the first id free for a command's callbacks. */
 enum {
@@ -66,7 +80,9 @@ enum {
 };
 
 #define OPT_COMMON_ROW(S, L, HELP, ID)                                                         \
-	{.shortname = S, .longname = L, .help = HELP, .kind = OPT_KIND_COMMON, .id = ID}
+	{                                                                                      \
+		.shortname = S, .longname = L, .help = HELP, .kind = OPT_KIND_COMMON, .id = ID \
+	}
 /* Rows for -4 -6; for -v -q -h and --list-options; -w bound to struct T's common part. */
 #define OPT_FAMILY                                                                             \
 	OPT_COMMON_ROW('4', "ipv4", "IPv4 only", OPT_ID_IPV4),                                 \

@@ -9,7 +9,7 @@ struct progress {
 	bool wanted; /* set by the caller: a meter is shown for each body */
 	bool active; /* a line is on the screen and not yet ended */
 	uint64_t done;
-	int64_t total; /* -1 when the length is not known */
+	int64_t total;         /* -1 when the length is not known */
 	long long start, last; /* clock_ms of the start and of the last redraw */
 };
 

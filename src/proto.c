@@ -23,7 +23,8 @@ const char *proto_names(void)
 {
 	static char names[256];
 
-	if (!names[0]) { /* raw first: it is serve's default, and the relay's, not a table row */
+	/* raw first: it is serve's default, and the relay's, not a table row */
+	if (!names[0]) {
 		strcpy(names, "raw");
 		for (const struct proto *const *p = protocols; *p; p++)
 			snprintf(names + strlen(names), sizeof names - strlen(names), " %s",

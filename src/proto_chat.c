@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #define NICK_MAX 32
-#define WHO_MAX  200              /* nicks named by /who; the rest are only counted */
-#define TEXT_MAX 65536            /* --max-line's ceiling: the longest text of a line */
+#define WHO_MAX  200   /* nicks named by /who; the rest are only counted */
+#define TEXT_MAX 65536 /* --max-line's ceiling: the longest text of a line */
 /* a text with the longest prefix and suffix around it, every byte of it escaped (4 each) */
 #define MSG_MAX (4 * TEXT_MAX + 128)
 

@@ -465,9 +465,10 @@ static void answer_listing(struct conn *c, struct hconn *h, const struct http_re
 	if (omitted > 0) {
 		char note[96];
 		buf_put(&t, note,
-		    (size_t)snprintf(note, sizeof note,
-		                     "<p>%zu more entries not listed: a listing shows at most %d.</p>\n",
-		                     omitted, LISTING_MAX));
+		        (size_t)snprintf(
+		            note, sizeof note,
+		            "<p>%zu more entries not listed: a listing shows at most %d.</p>\n",
+		            omitted, LISTING_MAX));
 	}
 	buf_puts(&t, "</body></html>\n");
 	if (t.failed) {

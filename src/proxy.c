@@ -25,7 +25,7 @@ static const struct {
 	const char *scheme;
 	enum proxy_kind kind;
 } schemes[] = {
-    {"socks4", PROXY_SOCKS4}, {"socks4a", PROXY_SOCKS4A}, {"socks5", PROXY_SOCKS5},
+    {"socks4", PROXY_SOCKS4},   {"socks4a", PROXY_SOCKS4A}, {"socks5", PROXY_SOCKS5},
     {"socks5h", PROXY_SOCKS5H}, {"http", PROXY_HTTP},
 };
 
@@ -66,7 +66,8 @@ static const char *take_scheme(struct proxy *p, const char *url, const char **er
 	if (!sep)
 		return url;
 	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
-		if (strlen(schemes[i].scheme) == n && strncasecmp(url, schemes[i].scheme, n) == 0) {
+		if (strlen(schemes[i].scheme) == n &&
+		    strncasecmp(url, schemes[i].scheme, n) == 0) {
 			p->kind = schemes[i].kind;
 			return sep + 3;
 		}
@@ -255,7 +256,8 @@ static bool entry_matches(const char *e, size_t n, const char *host, size_t hlen
 	if (host_address(host, &ss)) { /* an address matches an address or a prefix only */
 		memcpy(buf, e, n);
 		buf[n] = '\0';
-		return net_cidr_parse(buf, &c) == 0 && net_cidr_match(&c, (struct sockaddr *)&ss);
+		return net_cidr_parse(buf, &c) == 0 &&
+		       net_cidr_match(&c, (struct sockaddr *)&ss);
 	}
 	if (hlen < n || strncasecmp(host + hlen - n, e, n) != 0)
 		return false;
@@ -581,7 +583,8 @@ static void s5_method(struct proxy_hs *h)
 		return end(h, PROXY_AUTH, "proxy authentication failed%s",
 		           h->px->has_user ? "" : " (it wants a user: --proxy-user)");
 	if (m != SOCKS5_NONE && !(m == SOCKS5_USERPASS && h->px->has_user))
-		return end(h, PROXY_BAD, "proxy %s: chose SOCKS5 method %d, which was not offered",
+		return end(h, PROXY_BAD,
+		           "proxy %s: chose SOCKS5 method %d, which was not offered",
 		           h->shown_proxy, m);
 	snprintf(h->note, sizeof h->note, "SOCKS5 method: %s",
 	         m == SOCKS5_NONE ? "no authentication" : "username/password");
@@ -649,8 +652,8 @@ static void s4_reply(struct proxy_hs *h)
 		return end(h, PROXY_BAD, "proxy %s: not a SOCKS4 reply (version %d)",
 		           h->shown_proxy, h->in[0]);
 	if (cd < 90 || cd > 93)
-		return end(h, PROXY_BAD, "proxy %s: unknown SOCKS4 reply code %d", h->shown_proxy,
-		           cd);
+		return end(h, PROXY_BAD, "proxy %s: unknown SOCKS4 reply code %d",
+		           h->shown_proxy, cd);
 	if (cd != 90)
 		return refused(h, socks4_words(cd), cd);
 	end(h, PROXY_DONE, "%s", "");
@@ -744,7 +747,8 @@ static size_t http_feed(struct proxy_hs *h, const char *b, size_t len)
 
 	while (h->step == PROXY_RECV && used < len) {
 		http_resp_feed(&h->resp, b + used++, 1);
-		while (h->step == PROXY_RECV && http_resp_next(&h->resp, &ev) != HTTP_EV_NEED_MORE)
+		while (h->step == PROXY_RECV &&
+		       http_resp_next(&h->resp, &ev) != HTTP_EV_NEED_MORE)
 			http_event(h, &ev);
 	}
 	return used;
@@ -871,8 +875,7 @@ static int handshake(char *err, int fd, struct proxy_hs *h, long long deadline)
 }
 
 /* socks4:// and socks5:// send an address: a name is resolved here (the first address). */
-int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer *t,
-                       char *addr)
+int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer *t, char *addr)
 {
 	struct addrinfo *res;
 	unsigned char a[16];
@@ -909,7 +912,8 @@ int proxy_connect(char *err, const struct proxy *px, const struct net_peer *targ
 		snprintf(err, NET_ERR_LEN, "%s", why);
 		return NET_EUSAGE;
 	}
-	if ((fd = proxy_open(err, px, target)) >= 0 && (rc = handshake(err, fd, &h, deadline)) < 0) {
+	if ((fd = proxy_open(err, px, target)) >= 0 &&
+	    (rc = handshake(err, fd, &h, deadline)) < 0) {
 		close(fd);
 		fd = rc;
 	}

@@ -73,20 +73,21 @@ size_t proxy_auth_header(char *dst, size_t cap, const struct proxy *p);
 /* What a handshake wants next. */
 enum proxy_step {
 	PROXY_SEND = 1, /* write out[0..outlen), then call proxy_hs_sent */
-	PROXY_RECV,     /* read at most `want` bytes (never past the reply), give them to feed */
-	PROXY_DONE,     /* the tunnel is open: the socket now carries the target's bytes */
-	PROXY_REFUSED,  /* the proxy refused the target: msg says why (exit 4) */
-	PROXY_AUTH,     /* authentication required or rejected (exit 4) */
-	PROXY_BAD,      /* a malformed or truncated reply (exit 6) */
+	PROXY_RECV,    /* read at most `want` bytes (never past the reply), give them to feed */
+	PROXY_DONE,    /* the tunnel is open: the socket now carries the target's bytes */
+	PROXY_REFUSED, /* the proxy refused the target: msg says why (exit 4) */
+	PROXY_AUTH,    /* authentication required or rejected (exit 4) */
+	PROXY_BAD,     /* a malformed or truncated reply (exit 6) */
 };
 
-/* One handshake, fed replies by the caller: no I/O here. Fields above the line are read-only. */
+/* One handshake, fed replies by the caller: no I/O here. Fields above the line are
+ * read-only. */
 struct proxy_hs {
 	enum proxy_step step;
 	uint8_t out[PROXY_OUT_MAX]; /* SEND: the request */
 	size_t outlen;
-	size_t want;              /* RECV: bytes that may be read now */
-	char msg[PROXY_MSG_MAX];  /* REFUSED, AUTH, BAD: the failure in words */
+	size_t want;               /* RECV: bytes that may be read now */
+	char msg[PROXY_MSG_MAX];   /* REFUSED, AUTH, BAD: the failure in words */
 	char doing[PROXY_MSG_MAX]; /* SEND: the request in words, for -v */
 	char note[PROXY_MSG_MAX];  /* after a feed: the reply in words for -v, or "" */
 	/* ---- private ---- */
@@ -128,8 +129,7 @@ void proxy_hs_free(struct proxy_hs *h);
 int proxy_connect(char *err, const struct proxy *px, const struct net_peer *target);
 /* The address (NET_ADDR_LEN) to ask a socks4:// or socks5:// proxy for, t->host resolved
  * here (IPv4 for SOCKS4). Returns 0, or NET_ERESOLVE with err filled. */
-int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer *t,
-                       char *addr);
+int proxy_resolve_here(char *err, const struct proxy *px, const struct net_peer *t, char *addr);
 /* Connects to px itself (an HTTP forward proxy): net_connect's result, err naming the proxy. */
 int proxy_open(char *err, const struct proxy *px, const struct net_peer *via);
 

@@ -32,11 +32,11 @@ struct flow {
 	bool eof;        /* src is finished; nothing more will be read */
 	const char *mem; /* --send: the source is memory, not src */
 	size_t memlen;
-	bool crlf;    /* LF becomes CRLF on the way */
-	bool prev_cr; /* the last byte converted was a CR */
-	char hexdir;  /* '>' or '<' to dump the bytes, or 0 */
-	bool watched; /* a callback looks at the bytes: never spliced past it */
-	bool splice;  /* moving through mv: nobody needs to see the bytes */
+	bool crlf;            /* LF becomes CRLF on the way */
+	bool prev_cr;         /* the last byte converted was a CR */
+	char hexdir;          /* '>' or '<' to dump the bytes, or 0 */
+	bool watched;         /* a callback looks at the bytes: never spliced past it */
+	bool splice;          /* moving through mv: nobody needs to see the bytes */
 	struct transport *tr; /* the socket end (src_sock or dst_sock) is read/written here */
 	short sock_ev;        /* what the socket end waits for: POLLIN to read, POLLOUT to
 	                       * write, or the other when TLS needs it (WANT_*) */
@@ -154,11 +154,13 @@ static int copy_drain(struct flow *f)
 	ssize_t n;
 
 	if (f->dst_sock && !f->udp)
-		n = sock_result(f, transport_write(f->tr, f->buf + f->off, f->len - f->off), POLLOUT);
+		n = sock_result(f, transport_write(f->tr, f->buf + f->off, f->len - f->off),
+		                POLLOUT);
 	else
 		do
-			n = f->dst_sock ? send(f->dst, f->buf + f->off, f->len - f->off, MSG_NOSIGNAL)
-			                : write(f->dst, f->buf + f->off, f->len - f->off);
+			n = f->dst_sock
+			        ? send(f->dst, f->buf + f->off, f->len - f->off, MSG_NOSIGNAL)
+			        : write(f->dst, f->buf + f->off, f->len - f->off);
 		while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? WAIT : FAIL_DST;
@@ -232,21 +234,21 @@ static void flow_discard(struct flow *f)
 /* The state of one relay run, shared by the steps of the loop. */
 struct relay {
 	const struct relay_opts *o;
-	struct flow up, down; /* up: input to socket; down: socket to output */
+	struct flow up, down;        /* up: input to socket; down: socket to output */
 	struct transport plain, *tr; /* the socket's transport: o->tr, or plain */
-	bool shut;            /* input is over and the peer was told (half-close) */
-	bool peer_eof;        /* the peer closed its side cleanly */
-	int read_err;         /* reading the socket failed with this errno */
-	int tls_fail;         /* ...or TLS failed so (TRANSPORT_ETRUNC, TRANSPORT_EFAIL) */
+	bool shut;                   /* input is over and the peer was told (half-close) */
+	bool peer_eof;               /* the peer closed its side cleanly */
+	int read_err;                /* reading the socket failed with this errno */
+	int tls_fail;              /* ...or TLS failed so (TRANSPORT_ETRUNC, TRANSPORT_EFAIL) */
 	char tls_why[TLS_ERR_LEN]; /* ...in these words (later calls reuse the transport's) */
-	int write_err;        /* writing the socket failed with this errno */
-	bool write_quiet;     /* ...after the peer had closed: it has gone, not reset us */
-	bool in_err;          /* reading the input failed (reported already) */
-	bool in_done;         /* the input itself has ended, not just this peer's part in it */
-	bool out_gone;        /* the output's reader has gone: stop quietly */
-	int out_err;          /* writing the output failed with this errno */
-	bool watch_done;      /* on_received has seen what it waited for: end once written */
-	bool out_closed;      /* o->close_out: out_fd is closed */
+	int write_err;             /* writing the socket failed with this errno */
+	bool write_quiet;          /* ...after the peer had closed: it has gone, not reset us */
+	bool in_err;               /* reading the input failed (reported already) */
+	bool in_done;    /* the input itself has ended, not just this peer's part in it */
+	bool out_gone;   /* the output's reader has gone: stop quietly */
+	int out_err;     /* writing the output failed with this errno */
+	bool watch_done; /* on_received has seen what it waited for: end once written */
+	bool out_closed; /* o->close_out: out_fd is closed */
 	long long last_io, linger_at, stop_at;
 };
 

@@ -23,21 +23,21 @@
 #include <sys/sendfile.h>
 #endif
 
-#define SCRATCH         (64 * 1024)
-#define DGRAM_BURST     64 /* datagrams read per wake-up */
-#define STOP_FLUSH_MS   1000
+#define SCRATCH       (64 * 1024)
+#define DGRAM_BURST   64 /* datagrams read per wake-up */
+#define STOP_FLUSH_MS 1000
 #define FILE_TURN                                                                              \
 	(4 << 20) /* file bytes sent per turn: one fast reader cannot hog the loop             \
 	           */
 
 enum {
-	CONN_EOF = 1,                /* the client sends nothing more */
-	CONN_CLOSING = 2,            /* close once the queue is empty */
-	CONN_THROTTLED = 4,          /* not read until its queue drains */
-	CONN_DEAD = 8,               /* scheduled for closing; nothing more is read or written */
-	CONN_DRAINED = 16,           /* its file went out whole: the protocol is told (on_drain) */
-	CONN_HANDSHAKE = 32,         /* TLS: not yet open for its protocol */
-	CONN_READY = 64,             /* TLS: on the ready list, its library holds bytes to read */
+	CONN_EOF = 1,        /* the client sends nothing more */
+	CONN_CLOSING = 2,    /* close once the queue is empty */
+	CONN_THROTTLED = 4,  /* not read until its queue drains */
+	CONN_DEAD = 8,       /* scheduled for closing; nothing more is read or written */
+	CONN_DRAINED = 16,   /* its file went out whole: the protocol is told (on_drain) */
+	CONN_HANDSHAKE = 32, /* TLS: not yet open for its protocol */
+	CONN_READY = 64,     /* TLS: on the ready list, its library holds bytes to read */
 	CONN_READ_WANTS_WRITE = 128, /* TLS: a read waits for the socket to take a write */
 };
 
@@ -49,7 +49,8 @@ struct conn_file {
 
 struct conn {
 	int fd;
-	struct transport *tls; /* --tls: the session fd is read and written through; NULL: plain */
+	/* --tls: the session fd is read and written through; NULL: plain */
+	struct transport *tls;
 	unsigned flags;
 	enum proto_close why; /* for a dead connection: why it goes */
 	struct frame_reader fr;
@@ -78,10 +79,10 @@ static struct {
 	struct conn *all, *dead;
 	struct conn *ready; /* TLS: read these without waiting for their fd (CONN_READY) */
 	int nclients;
-	struct conn *current; /* whose read is being handled */
-	char in[SCRATCH];     /* what was read */
-	char out[SCRATCH];    /* replies to current, not yet sent */
-	char file[SCRATCH];   /* a file's bytes on the copy path (TLS without kTLS) */
+	struct conn *current;   /* whose read is being handled */
+	char in[SCRATCH];       /* what was read */
+	char out[SCRATCH];      /* replies to current, not yet sent */
+	char file[SCRATCH];     /* a file's bytes on the copy path (TLS without kTLS) */
 	struct transport plain; /* every plain connection's, its fd set before each call */
 	size_t outlen;
 	struct frame_reader stdin_fr;
@@ -168,7 +169,8 @@ static void update_interest(struct conn *c)
 	if (loop_watch(S.loop, c->fd, mask, on_conn_event, c) < 0)
 		schedule_close(c, PROTO_CLOSE_ERROR);
 	/* bytes TLS has already taken off the socket: the fd will not poll readable for them */
-	if ((mask & LOOP_READ) && !(c->flags & CONN_READY) && c->tls && transport_pending(c->tls) > 0) {
+	if ((mask & LOOP_READ) && !(c->flags & CONN_READY) && c->tls &&
+	    transport_pending(c->tls) > 0) {
 		c->flags |= CONN_READY;
 		c->next_ready = S.ready;
 		S.ready = c;
@@ -548,7 +550,8 @@ static void deliver(struct conn *c, const char *buf, size_t len)
 /* Input kept while c was out of room goes first, before anything more is read. */
 static void deliver_held(struct conn *c)
 {
-	while (c->held && !(c->flags & (CONN_THROTTLED | CONN_DEAD | CONN_CLOSING)) && !S.admit.stop_at)
+	while (c->held && !(c->flags & (CONN_THROTTLED | CONN_DEAD | CONN_CLOSING)) &&
+	       !S.admit.stop_at)
 		deliver(c, c->held, c->heldlen);
 }
 
@@ -620,10 +623,12 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 		if (!has_output(c))
 			c->last_active = clock_ms();
 		if (!(c->flags & CONN_DEAD) &&
-		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.admit.stop_at) && !has_output(c)) {
+		    ((c->flags & (CONN_CLOSING | CONN_EOF)) || S.admit.stop_at) &&
+		    !has_output(c)) {
 			/* flushed in the stop window: it goes because the server stops (a chat
 			 * must not announce it as having left to the others still flushing) */
-			schedule_close(c, S.admit.stop_at ? PROTO_CLOSE_STOP : PROTO_CLOSE_NORMAL);
+			schedule_close(c,
+			               S.admit.stop_at ? PROTO_CLOSE_STOP : PROTO_CLOSE_NORMAL);
 			return;
 		}
 		update_interest(c);
@@ -761,9 +766,11 @@ static void on_datagram(struct loop *l, int fd, void *data, int mask)
 		if (!admit_permits(&S.admit, &ss, len))
 			continue;
 		net_format((struct sockaddr *)&ss, len, who, sizeof who);
-		/* a reply is one datagram: what would not fit one is the protocol's to refuse */
+		/* a reply is one datagram: what would not fit one is the protocol's to
+		 * refuse */
 		long r = S.o->proto->on_datagram(S.in, (size_t)n, S.out,
-		                                 sizeof S.out < NET_UDP_MAX ? sizeof S.out : NET_UDP_MAX);
+		                                 sizeof S.out < NET_UDP_MAX ? sizeof S.out
+		                                                            : NET_UDP_MAX);
 		diag_verbose(1, "%s: datagram of %zd bytes, reply of %ld", who, n,
 		             r < 0 ? 0 : r);
 		if (r >= 0)
@@ -805,8 +812,8 @@ static void sweep_idle(long long now)
 		if ((c->flags & CONN_DEAD) || limit <= 0 || now - c->last_active < limit)
 			continue;
 		if (hs)
-			diag_verbose(1, "%s: TLS handshake not done after %d.%03d s", conn_peer(c),
-			             limit / 1000, limit % 1000);
+			diag_verbose(1, "%s: TLS handshake not done after %d.%03d s",
+			             conn_peer(c), limit / 1000, limit % 1000);
 		schedule_close(c, PROTO_CLOSE_IDLE);
 	}
 	reap();

@@ -17,7 +17,7 @@ struct server_opts {
 	int lfd;                 /* the listening (TCP, UNIX) or bound (UDP) socket */
 	bool udp;
 	int max_clients;
-	int idle_ms; /* 0: never */
+	int idle_ms;         /* 0: never */
 	struct tls_ctx *tls; /* --tls: each client a TLS session of this context; NULL: plain */
 	int handshake_ms;    /* --tls: a handshake not done in this long is closed */
 	const struct net_acl *acl;

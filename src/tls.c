@@ -8,8 +8,8 @@
 
 #include <arpa/inet.h>
 #include <dlfcn.h>
-#include <limits.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,135 +39,135 @@ typedef struct {
 	} d;
 } GENERAL_NAME;
 
-#define SSL_CTRL_SET_TLSEXT_HOSTNAME   55   /* SSL_set_tlsext_host_name */
-#define TLSEXT_NAMETYPE_host_name      0
-#define SSL_CTRL_SET_MIN_PROTO_VERSION 123  /* SSL_CTX_set_min_proto_version */
-#define SSL_CTRL_MODE                  33   /* SSL_CTX_set_mode */
-#define SSL_CTRL_SET_READ_AHEAD        41   /* SSL_CTX_set_read_ahead */
-#define TLS1_2_VERSION                 0x0303
-#define SSL_MODE_ENABLE_PARTIAL_WRITE  0x1u
+#define SSL_CTRL_SET_TLSEXT_HOSTNAME        55 /* SSL_set_tlsext_host_name */
+#define TLSEXT_NAMETYPE_host_name           0
+#define SSL_CTRL_SET_MIN_PROTO_VERSION      123 /* SSL_CTX_set_min_proto_version */
+#define SSL_CTRL_MODE                       33  /* SSL_CTX_set_mode */
+#define SSL_CTRL_SET_READ_AHEAD             41  /* SSL_CTX_set_read_ahead */
+#define TLS1_2_VERSION                      0x0303
+#define SSL_MODE_ENABLE_PARTIAL_WRITE       0x1u
 #define SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER 0x2u
-#define SSL_MODE_AUTO_RETRY            0x4u
-#define SSL_MODE_RELEASE_BUFFERS       0x10u
-#define SSL_MODE_NO_AUTO_CHAIN         0x8u
-#define SSL_OP_ENABLE_KTLS             ((uint64_t)1 << 3)
-#define SSL_OP_IGNORE_UNEXPECTED_EOF   ((uint64_t)1 << 7)
-#define SSL_OP_NO_RENEGOTIATION        ((uint64_t)1 << 30)
-#define SSL_VERIFY_NONE                0x00
-#define SSL_VERIFY_PEER                0x01
-#define SSL_VERIFY_FAIL_IF_NO_PEER_CERT 0x02
-#define SSL_FILETYPE_PEM               1
-#define SSL_ERROR_SSL                  1
-#define SSL_ERROR_WANT_READ            2
-#define SSL_ERROR_WANT_WRITE           3
-#define SSL_ERROR_SYSCALL              5
-#define SSL_ERROR_ZERO_RETURN          6
-#define BIO_CTRL_GET_KTLS_SEND         73   /* BIO_get_ktls_send */
-#define OPENSSL_VERSION_STRING         6
-#define NID_subject_alt_name           85
-#define GEN_DNS                        2
-#define GEN_IPADD                      7
-#define ERR_LIB_SSL                    20
-#define ERR_LIB_X509                   11
-#define X509_R_KEY_VALUES_MISMATCH     116
-#define ERR_SYSTEM_FLAG                0x80000000ul
-#define ERR_GET_LIB(e)    (((e) & ERR_SYSTEM_FLAG) ? 2 : (int)(((e) >> 23) & 0xFF))
-#define ERR_GET_REASON(e) (((e) & ERR_SYSTEM_FLAG) ? (int)((e) & 0x7FFFFFFF) : (int)((e) & 0x7FFFFF))
+#define SSL_MODE_AUTO_RETRY                 0x4u
+#define SSL_MODE_RELEASE_BUFFERS            0x10u
+#define SSL_MODE_NO_AUTO_CHAIN              0x8u
+#define SSL_OP_ENABLE_KTLS                  ((uint64_t)1 << 3)
+#define SSL_OP_IGNORE_UNEXPECTED_EOF        ((uint64_t)1 << 7)
+#define SSL_OP_NO_RENEGOTIATION             ((uint64_t)1 << 30)
+#define SSL_VERIFY_NONE                     0x00
+#define SSL_VERIFY_PEER                     0x01
+#define SSL_VERIFY_FAIL_IF_NO_PEER_CERT     0x02
+#define SSL_FILETYPE_PEM                    1
+#define SSL_ERROR_SSL                       1
+#define SSL_ERROR_WANT_READ                 2
+#define SSL_ERROR_WANT_WRITE                3
+#define SSL_ERROR_SYSCALL                   5
+#define SSL_ERROR_ZERO_RETURN               6
+#define BIO_CTRL_GET_KTLS_SEND              73 /* BIO_get_ktls_send */
+#define OPENSSL_VERSION_STRING              6
+#define NID_subject_alt_name                85
+#define GEN_DNS                             2
+#define GEN_IPADD                           7
+#define ERR_LIB_SSL                         20
+#define ERR_LIB_X509                        11
+#define X509_R_KEY_VALUES_MISMATCH          116
+#define ERR_SYSTEM_FLAG                     0x80000000ul
+#define ERR_GET_LIB(e)                      (((e)&ERR_SYSTEM_FLAG) ? 2 : (int)(((e) >> 23) & 0xFF))
+#define ERR_GET_REASON(e)                   (((e)&ERR_SYSTEM_FLAG) ? (int)((e)&0x7FFFFFFF) : (int)((e)&0x7FFFFF))
 /* X509_V_ERR_* (x509_vfy.h) */
-#define V_OK                    0
-#define V_UNABLE_GET_ISSUER     2
-#define V_NOT_YET_VALID         9
-#define V_HAS_EXPIRED           10
+#define V_OK                     0
+#define V_UNABLE_GET_ISSUER      2
+#define V_NOT_YET_VALID          9
+#define V_HAS_EXPIRED            10
 #define V_DEPTH_ZERO_SELF_SIGNED 18
-#define V_SELF_SIGNED_IN_CHAIN  19
-#define V_UNABLE_ISSUER_LOCALLY 20
-#define V_UNABLE_VERIFY_LEAF    21
-#define V_HOSTNAME_MISMATCH     62
-#define V_IP_MISMATCH           64
+#define V_SELF_SIGNED_IN_CHAIN   19
+#define V_UNABLE_ISSUER_LOCALLY  20
+#define V_UNABLE_VERIFY_LEAF     21
+#define V_HOSTNAME_MISMATCH      62
+#define V_IP_MISMATCH            64
 /* SSL_R_* (sslerr.h): SSL_AD_REASON_OFFSET (1000) + an alert's number for alerts */
-#define R_WRONG_VERSION_NUMBER  267
-#define R_PACKET_LENGTH_TOO_LONG 198
-#define R_HTTP_REQUEST          156
-#define R_RECORD_LENGTH_MISMATCH 213
-#define R_UNEXPECTED_EOF        294
-#define R_UNSUPPORTED_PROTOCOL  258
-#define R_NO_PROTOCOLS          191
-#define R_PEER_NO_CERTIFICATE   199
-#define R_ALERT_HANDSHAKE_FAILURE 1040
-#define R_ALERT_BAD_CERTIFICATE 1042
-#define R_ALERT_UNKNOWN_CA      1048
-#define R_ALERT_PROTOCOL_VERSION 1070
-#define R_ALERT_CERTIFICATE_REQUIRED 1116
+#define R_WRONG_VERSION_NUMBER          267
+#define R_PACKET_LENGTH_TOO_LONG        198
+#define R_HTTP_REQUEST                  156
+#define R_RECORD_LENGTH_MISMATCH        213
+#define R_UNEXPECTED_EOF                294
+#define R_UNSUPPORTED_PROTOCOL          258
+#define R_NO_PROTOCOLS                  191
+#define R_PEER_NO_CERTIFICATE           199
+#define R_ALERT_HANDSHAKE_FAILURE       1040
+#define R_ALERT_BAD_CERTIFICATE         1042
+#define R_ALERT_UNKNOWN_CA              1048
+#define R_ALERT_PROTOCOL_VERSION        1070
+#define R_ALERT_CERTIFICATE_REQUIRED    1116
 #define R_ALERT_NO_APPLICATION_PROTOCOL 1120
 
 /* Every function called, resolved once: X(return type, name, parameters). */
-#define TLS_FUNCTIONS                                                                        \
-	X(const char *, OpenSSL_version, (int))                                              \
-	X(const SSL_METHOD *, TLS_client_method, (void))                                     \
-	X(const SSL_METHOD *, TLS_server_method, (void))                                     \
-	X(SSL_CTX *, SSL_CTX_new, (const SSL_METHOD *))                                      \
-	X(void, SSL_CTX_free, (SSL_CTX *))                                                   \
-	X(long, SSL_CTX_ctrl, (SSL_CTX *, int, long, void *))                                \
-	X(uint64_t, SSL_CTX_set_options, (SSL_CTX *, uint64_t))                              \
-	X(void, SSL_CTX_set_verify, (SSL_CTX *, int, void *))                                \
-	X(int, SSL_CTX_set_default_verify_paths, (SSL_CTX *))                                \
-	X(int, SSL_CTX_load_verify_locations, (SSL_CTX *, const char *, const char *))       \
-	X(int, SSL_CTX_use_certificate_chain_file, (SSL_CTX *, const char *))                \
-	X(int, SSL_CTX_use_PrivateKey_file, (SSL_CTX *, const char *, int))                  \
-	X(int, SSL_CTX_check_private_key, (const SSL_CTX *))                                 \
-	X(int, SSL_CTX_set_alpn_protos, (SSL_CTX *, const unsigned char *, unsigned))        \
-	X(void, SSL_CTX_set_default_read_buffer_len, (SSL_CTX *, size_t))                    \
-	X(int, SSL_CTX_set_num_tickets, (SSL_CTX *, size_t))                                 \
-	X(SSL *, SSL_new, (SSL_CTX *))                                                       \
-	X(void, SSL_free, (SSL *))                                                           \
-	X(int, SSL_set_fd, (SSL *, int))                                                     \
-	X(long, SSL_ctrl, (SSL *, int, long, void *))                                        \
-	X(int, SSL_set1_host, (SSL *, const char *))                                         \
-	X(X509_VERIFY_PARAM *, SSL_get0_param, (SSL *))                                      \
-	X(void, SSL_set_connect_state, (SSL *))                                              \
-	X(void, SSL_set_accept_state, (SSL *))                                               \
-	X(int, SSL_do_handshake, (SSL *))                                                    \
-	X(int, SSL_read, (SSL *, void *, int))                                               \
-	X(int, SSL_write, (SSL *, const void *, int))                                        \
-	X(int, SSL_shutdown, (SSL *))                                                        \
-	X(int, SSL_get_error, (const SSL *, int))                                            \
-	X(int, SSL_pending, (const SSL *))                                                   \
-	X(int, SSL_has_pending, (const SSL *))                                               \
-	X(long, SSL_get_verify_result, (const SSL *))                                        \
-	X(X509 *, SSL_get1_peer_certificate, (const SSL *))                                  \
-	X(const char *, SSL_get_version, (const SSL *))                                      \
-	X(const SSL_CIPHER *, SSL_get_current_cipher, (const SSL *))                         \
-	X(const char *, SSL_CIPHER_get_name, (const SSL_CIPHER *))                           \
-	X(void, SSL_get0_alpn_selected, (const SSL *, const unsigned char **, unsigned *))   \
-	X(const char *, SSL_get_servername, (const SSL *, int))                              \
-	X(BIO *, SSL_get_wbio, (const SSL *))                                                \
-	X(BIO *, SSL_get_rbio, (const SSL *))                                                \
-	X(uint64_t, BIO_number_read, (BIO *))                                                \
-	X(long, BIO_ctrl, (BIO *, int, long, void *))                                        \
-	X(int, X509_VERIFY_PARAM_set1_ip_asc, (X509_VERIFY_PARAM *, const char *))           \
-	X(const char *, X509_verify_cert_error_string, (long))                               \
-	X(void, X509_free, (X509 *))                                                         \
-	X(const ASN1_TIME *, X509_get0_notAfter, (const X509 *))                             \
-	X(const ASN1_TIME *, X509_get0_notBefore, (const X509 *))                            \
-	X(X509_NAME *, X509_get_subject_name, (const X509 *))                                \
-	X(X509_NAME *, X509_get_issuer_name, (const X509 *))                                 \
-	X(char *, X509_NAME_oneline, (const X509_NAME *, char *, int))                       \
-	X(void *, X509_get_ext_d2i, (const X509 *, int, int *, int *))                       \
-	X(X509_PUBKEY *, X509_get_X509_PUBKEY, (const X509 *))                               \
-	X(int, i2d_X509_PUBKEY, (const X509_PUBKEY *, unsigned char **))                     \
-	X(void, GENERAL_NAMES_free, (OPENSSL_STACK *))                                       \
-	X(int, OPENSSL_sk_num, (const OPENSSL_STACK *))                                      \
-	X(void *, OPENSSL_sk_value, (const OPENSSL_STACK *, int))                            \
-	X(const unsigned char *, ASN1_STRING_get0_data, (const ASN1_STRING *))               \
-	X(int, ASN1_STRING_length, (const ASN1_STRING *))                                    \
-	X(int, ASN1_TIME_diff, (int *, int *, const ASN1_TIME *, const ASN1_TIME *))         \
-	X(int, ASN1_TIME_to_tm, (const ASN1_TIME *, struct tm *))                            \
-	X(const EVP_MD *, EVP_sha256, (void))                                                \
-	X(int, EVP_Digest, (const void *, size_t, unsigned char *, unsigned *, const EVP_MD *, \
-	                    ENGINE *))                                                       \
-	X(unsigned long, ERR_get_error, (void))                                              \
-	X(unsigned long, ERR_peek_error, (void))                                             \
-	X(void, ERR_clear_error, (void))                                                     \
+#define TLS_FUNCTIONS                                                                          \
+	X(const char *, OpenSSL_version, (int))                                                \
+	X(const SSL_METHOD *, TLS_client_method, (void))                                       \
+	X(const SSL_METHOD *, TLS_server_method, (void))                                       \
+	X(SSL_CTX *, SSL_CTX_new, (const SSL_METHOD *))                                        \
+	X(void, SSL_CTX_free, (SSL_CTX *))                                                     \
+	X(long, SSL_CTX_ctrl, (SSL_CTX *, int, long, void *))                                  \
+	X(uint64_t, SSL_CTX_set_options, (SSL_CTX *, uint64_t))                                \
+	X(void, SSL_CTX_set_verify, (SSL_CTX *, int, void *))                                  \
+	X(int, SSL_CTX_set_default_verify_paths, (SSL_CTX *))                                  \
+	X(int, SSL_CTX_load_verify_locations, (SSL_CTX *, const char *, const char *))         \
+	X(int, SSL_CTX_use_certificate_chain_file, (SSL_CTX *, const char *))                  \
+	X(int, SSL_CTX_use_PrivateKey_file, (SSL_CTX *, const char *, int))                    \
+	X(int, SSL_CTX_check_private_key, (const SSL_CTX *))                                   \
+	X(int, SSL_CTX_set_alpn_protos, (SSL_CTX *, const unsigned char *, unsigned))          \
+	X(void, SSL_CTX_set_default_read_buffer_len, (SSL_CTX *, size_t))                      \
+	X(int, SSL_CTX_set_num_tickets, (SSL_CTX *, size_t))                                   \
+	X(SSL *, SSL_new, (SSL_CTX *))                                                         \
+	X(void, SSL_free, (SSL *))                                                             \
+	X(int, SSL_set_fd, (SSL *, int))                                                       \
+	X(long, SSL_ctrl, (SSL *, int, long, void *))                                          \
+	X(int, SSL_set1_host, (SSL *, const char *))                                           \
+	X(X509_VERIFY_PARAM *, SSL_get0_param, (SSL *))                                        \
+	X(void, SSL_set_connect_state, (SSL *))                                                \
+	X(void, SSL_set_accept_state, (SSL *))                                                 \
+	X(int, SSL_do_handshake, (SSL *))                                                      \
+	X(int, SSL_read, (SSL *, void *, int))                                                 \
+	X(int, SSL_write, (SSL *, const void *, int))                                          \
+	X(int, SSL_shutdown, (SSL *))                                                          \
+	X(int, SSL_get_error, (const SSL *, int))                                              \
+	X(int, SSL_pending, (const SSL *))                                                     \
+	X(int, SSL_has_pending, (const SSL *))                                                 \
+	X(long, SSL_get_verify_result, (const SSL *))                                          \
+	X(X509 *, SSL_get1_peer_certificate, (const SSL *))                                    \
+	X(const char *, SSL_get_version, (const SSL *))                                        \
+	X(const SSL_CIPHER *, SSL_get_current_cipher, (const SSL *))                           \
+	X(const char *, SSL_CIPHER_get_name, (const SSL_CIPHER *))                             \
+	X(void, SSL_get0_alpn_selected, (const SSL *, const unsigned char **, unsigned *))     \
+	X(const char *, SSL_get_servername, (const SSL *, int))                                \
+	X(BIO *, SSL_get_wbio, (const SSL *))                                                  \
+	X(BIO *, SSL_get_rbio, (const SSL *))                                                  \
+	X(uint64_t, BIO_number_read, (BIO *))                                                  \
+	X(long, BIO_ctrl, (BIO *, int, long, void *))                                          \
+	X(int, X509_VERIFY_PARAM_set1_ip_asc, (X509_VERIFY_PARAM *, const char *))             \
+	X(const char *, X509_verify_cert_error_string, (long))                                 \
+	X(void, X509_free, (X509 *))                                                           \
+	X(const ASN1_TIME *, X509_get0_notAfter, (const X509 *))                               \
+	X(const ASN1_TIME *, X509_get0_notBefore, (const X509 *))                              \
+	X(X509_NAME *, X509_get_subject_name, (const X509 *))                                  \
+	X(X509_NAME *, X509_get_issuer_name, (const X509 *))                                   \
+	X(char *, X509_NAME_oneline, (const X509_NAME *, char *, int))                         \
+	X(void *, X509_get_ext_d2i, (const X509 *, int, int *, int *))                         \
+	X(X509_PUBKEY *, X509_get_X509_PUBKEY, (const X509 *))                                 \
+	X(int, i2d_X509_PUBKEY, (const X509_PUBKEY *, unsigned char **))                       \
+	X(void, GENERAL_NAMES_free, (OPENSSL_STACK *))                                         \
+	X(int, OPENSSL_sk_num, (const OPENSSL_STACK *))                                        \
+	X(void *, OPENSSL_sk_value, (const OPENSSL_STACK *, int))                              \
+	X(const unsigned char *, ASN1_STRING_get0_data, (const ASN1_STRING *))                 \
+	X(int, ASN1_STRING_length, (const ASN1_STRING *))                                      \
+	X(int, ASN1_TIME_diff, (int *, int *, const ASN1_TIME *, const ASN1_TIME *))           \
+	X(int, ASN1_TIME_to_tm, (const ASN1_TIME *, struct tm *))                              \
+	X(const EVP_MD *, EVP_sha256, (void))                                                  \
+	X(int, EVP_Digest,                                                                     \
+	  (const void *, size_t, unsigned char *, unsigned *, const EVP_MD *, ENGINE *))       \
+	X(unsigned long, ERR_get_error, (void))                                                \
+	X(unsigned long, ERR_peek_error, (void))                                               \
+	X(void, ERR_clear_error, (void))                                                       \
 	X(const char *, ERR_reason_error_string, (unsigned long))
 
 static struct {
@@ -186,11 +186,11 @@ static char load_err[TLS_ERR_LEN];
 /* Resolves every function of the table from the library (libcrypto's come with it). */
 static int resolve_all(void *h)
 {
-#define X(ret, name, args)                                                                   \
-	if (!(*(void **)&ssl.name = dlsym(h, #name))) {                                      \
-		snprintf(load_err, sizeof load_err, LIBSSL " lacks %s: %s", #name,           \
-		         MISSING_WORDS);                                                     \
-		return -1;                                                                   \
+#define X(ret, name, args)                                                                     \
+	if (!(*(void **)&ssl.name = dlsym(h, #name))) {                                        \
+		snprintf(load_err, sizeof load_err, LIBSSL " lacks %s: %s", #name,             \
+		         MISSING_WORDS);                                                       \
+		return -1;                                                                     \
 	}
 	TLS_FUNCTIONS
 #undef X
@@ -290,8 +290,10 @@ static struct tls_ctx *ctx_new(char *err, bool client, int *rc)
 	if ((*rc = tls_load(err)) < 0)
 		return NULL;
 	if (!(t = calloc(1, sizeof *t)) ||
-	    !(t->ctx = ssl.SSL_CTX_new(client ? ssl.TLS_client_method() : ssl.TLS_server_method()))) {
-		snprintf(err, TLS_ERR_LEN, "cannot set up TLS: %s", last_reason("out of memory"));
+	    !(t->ctx = ssl.SSL_CTX_new(client ? ssl.TLS_client_method()
+	                                      : ssl.TLS_server_method()))) {
+		snprintf(err, TLS_ERR_LEN, "cannot set up TLS: %s",
+		         last_reason("out of memory"));
 		free(t);
 		*rc = TLS_EFAIL;
 		return NULL;
@@ -319,15 +321,16 @@ static void key_failure(char *err, const char *cert, const char *key)
 	if (e & ERR_SYSTEM_FLAG)
 		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: %s", key ? key : cert,
 		         reason_of(e, ""));
-	else if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
-		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s", key ? key : cert,
-		         cert);
+	else if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
+	         ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
+		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s",
+		         key ? key : cert, cert);
 	else if (!key)
-		snprintf(err, TLS_ERR_LEN, "cannot use --cert %s: no private key in it (--key FILE)",
-		         cert);
+		snprintf(err, TLS_ERR_LEN,
+		         "cannot use --cert %s: no private key in it (--key FILE)", cert);
 	else
-		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: not a PEM private key (%s)", key,
-		         reason_of(e, "no key found"));
+		snprintf(err, TLS_ERR_LEN, "cannot use --key %s: not a PEM private key (%s)",
+		         key, reason_of(e, "no key found"));
 }
 
 /* --cert and --key into c. Returns 0 or TLS_EUSAGE with err filled. */
@@ -346,8 +349,8 @@ static int use_cert(char *err, SSL_CTX *c, const char *cert, const char *key)
 	}
 	if (ssl.SSL_CTX_check_private_key(c) != 1) {
 		ssl.ERR_clear_error();
-		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s", key ? key : cert,
-		         cert);
+		snprintf(err, TLS_ERR_LEN, "--key %s does not match --cert %s",
+		         key ? key : cert, cert);
 		return TLS_EUSAGE;
 	}
 	return 0;
@@ -418,8 +421,8 @@ int tls_server_ctx(char *err, const struct tls_server_opts *o, struct tls_ctx **
 	if (rc == 0 && o->cafile)
 		rc = use_cafile(err, t->ctx, o->cafile);
 	if (rc == 0 && o->verify_client)
-		ssl.SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-		                       NULL);
+		ssl.SSL_CTX_set_verify(t->ctx,
+		                       SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	return ctx_done(t, rc, out);
 }
 
@@ -439,12 +442,12 @@ struct tls_conn {
 	struct tls_ctx *ctx;
 	char host[256]; /* the name verified ("" for a server session) */
 	bool client;
-	bool done;      /* the handshake itself completed */
-	bool checked;   /* the peer was judged trusted (or --insecure) */
-	int held_rc;    /* a read's end or failure met after bytes it returned */
+	bool done;    /* the handshake itself completed */
+	bool checked; /* the peer was judged trusted (or --insecure) */
+	int held_rc;  /* a read's end or failure met after bytes it returned */
 	char held_err[TLS_ERR_LEN];
-	bool held_end;  /* the peer's end, met after bytes a read returned: the next read's */
-	bool starved;   /* the last read wanted the socket: what is held is part of a record */
+	bool held_end; /* the peer's end, met after bytes a read returned: the next read's */
+	bool starved;  /* the last read wanted the socket: what is held is part of a record */
 };
 
 /* True if s is an IPv4 or IPv6 literal: checked as an address, and sent as no SNI. */
@@ -460,7 +463,8 @@ static struct tls_conn *session_new(char *err, struct tls_ctx *c, int fd)
 	struct tls_conn *t = calloc(1, sizeof *t);
 
 	if (!t || !(t->ssl = ssl.SSL_new(c->ctx)) || ssl.SSL_set_fd(t->ssl, fd) != 1) {
-		snprintf(err, TLS_ERR_LEN, "cannot set up TLS: %s", last_reason("out of memory"));
+		snprintf(err, TLS_ERR_LEN, "cannot set up TLS: %s",
+		         last_reason("out of memory"));
 		tls_conn_free(t);
 		return NULL;
 	}
@@ -483,8 +487,8 @@ struct tls_conn *tls_client_new(char *err, struct tls_ctx *c, int fd, const char
 		ok = ssl.X509_VERIFY_PARAM_set1_ip_asc(ssl.SSL_get0_param(t->ssl), name);
 	} else {
 		ok = ssl.SSL_set1_host(t->ssl, name) == 1 &&
-		     ssl.SSL_ctrl(t->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-		                  (void *)name) == 1;
+		     ssl.SSL_ctrl(t->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+		                  TLSEXT_NAMETYPE_host_name, (void *)name) == 1;
 	}
 	if (!ok) {
 		snprintf(err, TLS_ERR_LEN, "cannot check the name '%.80s'", name);
@@ -538,14 +542,15 @@ static int outcome(char *err, struct tls_conn *t, int ret, bool handshake)
 		ssl.ERR_clear_error();
 		if (e == 0 && saved != 0) {
 			errno = saved;
-			snprintf(err, TLS_ERR_LEN, "%s%s", handshake ? "handshake failed: " : "",
-			         strerror(saved));
+			snprintf(err, TLS_ERR_LEN, "%s%s",
+			         handshake ? "handshake failed: " : "", strerror(saved));
 			return TLS_ENET;
 		}
 		if (e == 0 && !handshake) /* an EOF the library did not call an error */
 			return 0;
 		tls_handshake_message(err, TLS_ERR_LEN, e,
-		                      e ? ssl.ERR_reason_error_string(e) : "the peer closed the connection");
+		                      e ? ssl.ERR_reason_error_string(e)
+		                        : "the peer closed the connection");
 		return TLS_EFAIL;
 	default:
 		e = ssl.ERR_get_error();
@@ -554,8 +559,9 @@ static int outcome(char *err, struct tls_conn *t, int ret, bool handshake)
 		    ERR_GET_REASON(e) == R_ALERT_HANDSHAKE_FAILURE) {
 			/* an established session's peer: what a server refuses then is a
 			 * renegotiation (TLS 1.2), which the peer then ends with this alert */
-			snprintf(err, TLS_ERR_LEN, "the peer ended the session with a handshake "
-			                           "failure (a renegotiation refused?)");
+			snprintf(err, TLS_ERR_LEN,
+			         "the peer ended the session with a handshake "
+			         "failure (a renegotiation refused?)");
 			return TLS_EFAIL;
 		}
 		snprintf(err, TLS_ERR_LEN, "%s%s", handshake ? "handshake failed: " : "",
@@ -591,7 +597,8 @@ static const char *error_words(unsigned long e, const char *reason)
 			words = "the peer refused our certificate";
 			break;
 		case R_ALERT_UNKNOWN_CA:
-			words = "the peer refused our certificate (it does not trust its issuer)";
+			words =
+			    "the peer refused our certificate (it does not trust its issuer)";
 			break;
 		case R_ALERT_HANDSHAKE_FAILURE:
 			words = "the peer refused it (no common cipher or key type?)";
@@ -753,7 +760,8 @@ static int stream_end(char *err, struct tls_conn *t)
 {
 	if (!ssl.SSL_has_pending(t->ssl))
 		return 0;
-	snprintf(err, TLS_ERR_LEN, "the peer ended the connection in the middle of a TLS record");
+	snprintf(err, TLS_ERR_LEN,
+	         "the peer ended the connection in the middle of a TLS record");
 	return TLS_ETRUNC;
 }
 
@@ -790,7 +798,8 @@ ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap)
 			t->held_rc = rc;
 			snprintf(t->held_err, sizeof t->held_err, "%s", err);
 		}
-		/* the socket will not poll readable for it again: tls_pending says it is there */
+		/* the socket will not poll readable for it again: tls_pending says it is
+		 * there */
 		t->held_end = rc == 0;
 		break;
 	}
@@ -897,7 +906,8 @@ void tls_get_info(const struct tls_conn *t, struct tls_info *info)
 	snprintf(info->cipher, sizeof info->cipher, "%s", c ? ssl.SSL_CIPHER_get_name(c) : "");
 	ssl.SSL_get0_alpn_selected(t->ssl, &alpn, &alpn_len);
 	if (alpn && alpn_len < sizeof info->alpn)
-		snprintf(info->alpn, sizeof info->alpn, "%.*s", (int)alpn_len, (const char *)alpn);
+		snprintf(info->alpn, sizeof info->alpn, "%.*s", (int)alpn_len,
+		         (const char *)alpn);
 	info->verify_result = ssl.SSL_get_verify_result(t->ssl);
 	info->verified = t->checked && !(t->client && t->ctx->client.insecure);
 	if ((x = ssl.SSL_get1_peer_certificate(t->ssl))) {
@@ -915,9 +925,12 @@ int tls_pin_parse(char *err, struct tls_client_opts *o, const char *arg)
 	do {
 		size_t n = strcspn(p, ";");
 		if (n < 8 || strncmp(p, "sha256//", 8) != 0 ||
-		    base64_decode(o->pins[o->npins < TLS_MAX_PINS ? o->npins : 0].sha256, 32, p + 8, n - 8) != 32) {
-			snprintf(err, TLS_ERR_LEN,
-			         "--pin wants sha256// and 44 characters of base64, not '%.60s'", arg);
+		    base64_decode(o->pins[o->npins < TLS_MAX_PINS ? o->npins : 0].sha256, 32,
+		                  p + 8, n - 8) != 32) {
+			snprintf(
+			    err, TLS_ERR_LEN,
+			    "--pin wants sha256// and 44 characters of base64, not '%.60s'",
+			    arg);
 			return -1;
 		}
 		if (o->npins == TLS_MAX_PINS) {
@@ -960,11 +973,12 @@ char *tls_refusal_message(char *buf, size_t cap, const struct tls_refusal *r)
 		break;
 	case V_HOSTNAME_MISMATCH:
 	case V_IP_MISMATCH:
-		snprintf(buf, cap, "certificate is for %s, not %s", r->names ? r->names : "no name",
-		         r->host);
+		snprintf(buf, cap, "certificate is for %s, not %s",
+		         r->names ? r->names : "no name", r->host);
 		break;
 	case V_DEPTH_ZERO_SELF_SIGNED:
-		snprintf(buf, cap, "self-signed certificate: trust it with --cacert FILE or --pin");
+		snprintf(buf, cap,
+		         "self-signed certificate: trust it with --cacert FILE or --pin");
 		break;
 	case V_SELF_SIGNED_IN_CHAIN:
 	case V_UNABLE_ISSUER_LOCALLY:
@@ -990,7 +1004,8 @@ char *tls_name_show(char *buf, size_t cap, const char *oneline)
 
 	for (; *p && k + 3 < cap; p++) {
 		/* a '/' starts the next attribute only when "KEY=" follows */
-		size_t key = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.");
+		size_t key = strspn(
+		    p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.");
 		if (*p == '/' && key > 0 && p[1 + key] == '=') {
 			buf[k++] = ',';
 			buf[k++] = ' ';

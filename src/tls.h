@@ -35,12 +35,12 @@ struct tls_pin {
 
 /* What a client trusts and shows (connect --tls, https://, wait, serve --to-tls). */
 struct tls_client_opts {
-	const char *cafile;   /* --cacert: trust these CAs, not the system's store */
-	bool insecure;        /* --insecure: no verification at all */
-	const char *name;     /* --tls-name: check this name (and send it as SNI) */
-	const char *cert;     /* --cert: a client certificate (PEM, chain allowed) */
-	const char *key;      /* --key: its key; NULL: in the --cert file */
-	const char *alpn;     /* "http/1.1", or NULL for none */
+	const char *cafile; /* --cacert: trust these CAs, not the system's store */
+	bool insecure;      /* --insecure: no verification at all */
+	const char *name;   /* --tls-name: check this name (and send it as SNI) */
+	const char *cert;   /* --cert: a client certificate (PEM, chain allowed) */
+	const char *key;    /* --key: its key; NULL: in the --cert file */
+	const char *alpn;   /* "http/1.1", or NULL for none */
 	struct tls_pin pins[TLS_MAX_PINS]; /* --pin: trust exactly these keys */
 	size_t npins;
 };
@@ -49,7 +49,7 @@ struct tls_client_opts {
 struct tls_server_opts {
 	const char *cert, *key; /* PEM files; key NULL: in the cert file */
 	const char *cafile;     /* --cacert: the CAs client certificates must chain to */
-	bool verify_client;     /* --verify-client: a client without a trusted cert is refused */
+	bool verify_client; /* --verify-client: a client without a trusted cert is refused */
 };
 
 struct tls_ctx;  /* settings shared by many sessions (an SSL_CTX) */
@@ -57,16 +57,16 @@ struct tls_conn; /* one session over one socket (an SSL) */
 
 /* Details of an established session, for -v, -z --tls, --json and --write-out. */
 struct tls_info {
-	char version[16];              /* "TLSv1.3" */
-	char cipher[64];               /* "TLS_AES_256_GCM_SHA384" */
-	char subject[TLS_NAME_LEN];    /* the peer certificate's, "" if it sent none */
+	char version[16];           /* "TLSv1.3" */
+	char cipher[64];            /* "TLS_AES_256_GCM_SHA384" */
+	char subject[TLS_NAME_LEN]; /* the peer certificate's, "" if it sent none */
 	char issuer[TLS_NAME_LEN];
-	char not_after[32];            /* "2027-03-01T12:00:00Z" */
-	long long days_left;           /* whole days until not_after (negative: expired) */
-	long verify_result;            /* X509_V_OK (0) or the verifier's code */
-	bool verified;                 /* chain, dates and name (or a pin) checked out */
+	char not_after[32];  /* "2027-03-01T12:00:00Z" */
+	long long days_left; /* whole days until not_after (negative: expired) */
+	long verify_result;  /* X509_V_OK (0) or the verifier's code */
+	bool verified;       /* chain, dates and name (or a pin) checked out */
 	bool have_cert;
-	char alpn[32];                 /* the protocol agreed, "" if none */
+	char alpn[32]; /* the protocol agreed, "" if none */
 };
 
 /* Loads libssl.so.3 once (later calls return the first outcome). Returns 0, or
@@ -101,8 +101,8 @@ int tls_handshake(char *err, struct tls_conn *t);
 /* Reads at most cap bytes: one record, and those the library holds already (it reads
  * ahead: one read(2) may take many records); on a blocking socket it waits as read(2)
  * does. Returns the count; 0 at the peer's end (its close_notify, or a TCP end between
- * records: not an error, as curl); TLS_WANT_READ/TLS_WANT_WRITE with nothing read; TLS_ETRUNC (an end inside a record),
- * TLS_ENET (errno kept) or TLS_EFAIL, with err filled. */
+ * records: not an error, as curl); TLS_WANT_READ/TLS_WANT_WRITE with nothing read; TLS_ETRUNC
+ * (an end inside a record), TLS_ENET (errno kept) or TLS_EFAIL, with err filled. */
 ssize_t tls_read(char *err, struct tls_conn *t, void *buf, size_t cap);
 /* Writes at most len bytes. Returns the count taken (at least 1), TLS_WANT_*, or
  * TLS_ENET (errno kept: EPIPE, ECONNRESET) / TLS_EFAIL with err filled. */
@@ -136,13 +136,13 @@ int tls_pin_parse(char *err, struct tls_client_opts *o, const char *arg);
 
 /* Why a certificate was not trusted, in the facts the message needs. */
 struct tls_refusal {
-	long code;             /* the verifier's result (X509_V_ERR_*), or 0 */
-	const char *host;      /* the name checked (host, or --tls-name) */
-	const char *names;     /* the names the certificate holds, "a, b" (SAN, else CN) */
-	long long days;        /* expired: days since not_after; not yet valid: days until */
-	bool pin_mismatch;     /* --pin given and no pin matched */
-	const char *pin_seen;  /* the peer key's pin, "sha256//..." */
-	const char *detail;    /* the verifier's own words for other codes */
+	long code;            /* the verifier's result (X509_V_ERR_*), or 0 */
+	const char *host;     /* the name checked (host, or --tls-name) */
+	const char *names;    /* the names the certificate holds, "a, b" (SAN, else CN) */
+	long long days;       /* expired: days since not_after; not yet valid: days until */
+	bool pin_mismatch;    /* --pin given and no pin matched */
+	const char *pin_seen; /* the peer key's pin, "sha256//..." */
+	const char *detail;   /* the verifier's own words for other codes */
 };
 /* The message of r: "certificate for 127.0.0.1 has expired (3 days ago)", "certificate
  * is for *.example.org, not db.internal", "self-signed certificate: trust it with

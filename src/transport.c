@@ -67,11 +67,13 @@ static int handshake_polled(struct transport *t, int timeout_ms, long long end)
 {
 	int rc;
 
-	while ((rc = transport_handshake(t)) == TRANSPORT_WANT_READ || rc == TRANSPORT_WANT_WRITE) {
+	while ((rc = transport_handshake(t)) == TRANSPORT_WANT_READ ||
+	       rc == TRANSPORT_WANT_WRITE) {
 		long long left = end ? end - clock_ms() : -1;
 		if (end && left <= 0) {
-			snprintf(t->err, sizeof t->err, "TLS handshake timed out after %d.%03d s",
-			         timeout_ms / 1000, timeout_ms % 1000);
+			snprintf(t->err, sizeof t->err,
+			         "TLS handshake timed out after %d.%03d s", timeout_ms / 1000,
+			         timeout_ms % 1000);
 			return TRANSPORT_ETIMEOUT;
 		}
 		if (net_poll(t->fd, (short)transport_events(rc), end ? (int)left : -1) < 0) {
@@ -162,7 +164,9 @@ size_t transport_pending(const struct transport *t)
 
 short transport_events(ssize_t code)
 {
-	return code == TRANSPORT_WANT_READ ? POLLIN : code == TRANSPORT_WANT_WRITE ? POLLOUT : 0;
+	return code == TRANSPORT_WANT_READ    ? POLLIN
+	       : code == TRANSPORT_WANT_WRITE ? POLLOUT
+	                                      : 0;
 }
 
 const char *transport_tls_version(const struct transport *t)

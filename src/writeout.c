@@ -199,9 +199,9 @@ static void json_opt(struct json *j, const char *key, const char *s)
 /* Bytes sent per second of the whole transfer, as curl's whole number. */
 static long long speed_upload(const struct writeout_values *v)
 {
-	return v->time_total_us > 0 ? (long long)((double)v->size_upload * 1e6 /
-	                                          (double)v->time_total_us)
-	                            : 0;
+	return v->time_total_us > 0
+	           ? (long long)((double)v->size_upload * 1e6 / (double)v->time_total_us)
+	           : 0;
 }
 
 /* Every variable as one object, keys in curl's order (sorted), built by json.c, the one

@@ -54,7 +54,7 @@ struct writeout_values {
 	long long time_starttransfer_us; /* the first byte of the last response (0: none) */
 	long long time_total_us;
 	int exitcode;
-	const char *errormsg; /* the error printed for the transfer, or NULL */
+	const char *errormsg;           /* the error printed for the transfer, or NULL */
 	unsigned long long size_upload; /* body bytes sent with the last request */
 	long long num_retries;          /* requests sent again (--retry) */
 	/* the last connection's TLS session: version NULL when it had none (the others are

@@ -17,8 +17,11 @@ static void check_safe(const unsigned char *o, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		unsigned char c = o[i];
-		size_t need = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-		                         : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		size_t need = c < 0x80                 ? 1
+		              : c >= 0xc2 && c <= 0xdf ? 2
+		              : c >= 0xe0 && c <= 0xef ? 3
+		              : c >= 0xf0 && c <= 0xf4 ? 4
+		                                       : 0;
 		unsigned long cp = c < 0x80 ? c : c & (0x7f >> need);
 
 		if (need == 0 || i + need > n)

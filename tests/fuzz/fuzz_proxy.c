@@ -21,7 +21,7 @@ struct run {
 #define check(ok)                                                                              \
 	do {                                                                                   \
 		if (!(ok)) {                                                                   \
-			fprintf(stderr, "fuzz_proxy.c:%d: check failed\n", __LINE__);         \
+			fprintf(stderr, "fuzz_proxy.c:%d: check failed\n", __LINE__);          \
 			abort();                                                               \
 		}                                                                              \
 	} while (0)
@@ -68,7 +68,8 @@ static void run(struct run *r, const struct proxy *p, const char *host, const ui
 			break;
 		}
 		size_t n = piece(&seed, len - start);
-		uint8_t *copy = malloc(n + 1); /* its own allocation: a kept pointer is caught */
+		/* its own allocation: a kept pointer is caught */
+		uint8_t *copy = malloc(n + 1);
 		size_t used = proxy_hs_feed(&h, memcpy(copy, in + start, n), n);
 		free(copy);
 		check(used <= n);

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define check(ok)                                                                              \
 	do {                                                                                   \
 		if (!(ok)) {                                                                   \
-			fprintf(stderr, "fuzz_redact.c:%d: check failed\n", __LINE__);        \
+			fprintf(stderr, "fuzz_redact.c:%d: check failed\n", __LINE__);         \
 			abort();                                                               \
 		}                                                                              \
 	} while (0)

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define check(ok)                                                                              \
 	do {                                                                                   \
 		if (!(ok)) {                                                                   \
-			fprintf(stderr, "fuzz_tls.c:%d: check failed\n", __LINE__);           \
+			fprintf(stderr, "fuzz_tls.c:%d: check failed\n", __LINE__);            \
 			abort();                                                               \
 		}                                                                              \
 	} while (0)

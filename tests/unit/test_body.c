@@ -140,7 +140,8 @@ static void test_send(void)
 		IS(got, sent_bytes(&b, zc, got, sizeof got), "34567");
 		/* a pipe: chunked (RFC 9112 §7.1), the last chunk after its end */
 		b = (struct body){.kind = BODY_PIPE, .fd = pipe_of("abcdefghijklmnopq")};
-		IS(got, sent_bytes(&b, zc, got, sizeof got), "11\r\nabcdefghijklmnopq\r\n0\r\n\r\n");
+		IS(got, sent_bytes(&b, zc, got, sizeof got),
+		   "11\r\nabcdefghijklmnopq\r\n0\r\n\r\n");
 		close(b.fd);
 		b = (struct body){.kind = BODY_PIPE, .fd = pipe_of("")};
 		IS(got, sent_bytes(&b, zc, got, sizeof got), "0\r\n\r\n");

@@ -25,9 +25,13 @@ static const struct {
     {"\x7f", 0, "\\x7f"},
     {"\x01\x1f", 0, "\\x01\\x1f"},
     /* C1 controls, raw and UTF-8 encoded */
-    {"\x9b" "31m", 0, "\\x9b31m"},
+    {"\x9b"
+     "31m",
+     0, "\\x9b31m"},
     {"\x80\x9f", 0, "\\x80\\x9f"},
-    {"\xc2\x9b" "2J", 0, "\\xc2\\x9b2J"},
+    {"\xc2\x9b"
+     "2J",
+     0, "\\xc2\\x9b2J"},
     {"\xc2\x80\xc2\x9f", 0, "\\xc2\\x80\\xc2\\x9f"},
     /* overlong encodings */
     {"\xc0\x9b", 0, "\\xc0\\x9b"},
@@ -47,7 +51,9 @@ static const struct {
     {"\xf5\x80\x80\x80", 0, "\\xf5\\x80\\x80\\x80"},
     {"\xfe\xff", 0, "\\xfe\\xff"},
     /* line and paragraph separators, bidi overrides and isolates */
-    {"a\xe2\x80\xa8" "b", 0, "a\\xe2\\x80\\xa8b"},
+    {"a\xe2\x80\xa8"
+     "b",
+     0, "a\\xe2\\x80\\xa8b"},
     {"\xe2\x80\xa9", 0, "\\xe2\\x80\\xa9"},
     {"\xe2\x80\xaa\xe2\x80\xae", 0, "\\xe2\\x80\\xaa\\xe2\\x80\\xae"},
     {"\xe2\x81\xa6\xe2\x81\xa9", 0, "\\xe2\\x81\\xa6\\xe2\\x81\\xa9"},

@@ -118,8 +118,9 @@ static void test_target_words(void)
 {
 	char buf[128], small[12];
 
-	CHECK_STR(forward_target_words(buf, sizeof buf,
-	                               "self-signed certificate: trust it with --cacert FILE or --pin"),
+	CHECK_STR(forward_target_words(
+	              buf, sizeof buf,
+	              "self-signed certificate: trust it with --cacert FILE or --pin"),
 	          "self-signed certificate: trust it with --to-cacert FILE or --pin");
 	CHECK_STR(forward_target_words(buf, sizeof buf, "cannot use --cert a.pem: no; --key k"),
 	          "cannot use --to-cert a.pem: no; --to-key k");

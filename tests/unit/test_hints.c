@@ -7,7 +7,8 @@ static void unknown_flags(void)
 {
 	CHECK_STR(hints_unknown("connect", "-l"),
 	          "sockit serve listens; give the port as an argument");
-	CHECK_STR(hints_unknown("serve", "-l"), "sockit serve listens; give the port as an argument");
+	CHECK_STR(hints_unknown("serve", "-l"),
+	          "sockit serve listens; give the port as an argument");
 	CHECK_STR(hints_unknown("connect", "-p"), "nc's source port is -s :PORT here");
 	CHECK(hints_unknown("echo", "-p") == NULL);
 	/* -X: nc's proxy on connect, curl's method on http-* */
@@ -20,7 +21,8 @@ static void unknown_flags(void)
 	CHECK(strstr(hints_unknown("resolve", "--tlsv1.3"), "serve --tls") != NULL);
 	CHECK(strstr(hints_unknown("connect", "--tlsv1.2"), "--tls is all") != NULL);
 	CHECK_STR(hints_unknown("http-get", "-k"), "curl's -k is --insecure here");
-	CHECK_STR(hints_unknown("connect", "-k"), "a server that stays open is sockit serve -k");
+	CHECK_STR(hints_unknown("connect", "-k"),
+	          "a server that stays open is sockit serve -k");
 	CHECK(hints_unknown("http-get", "--sslx") != NULL);
 	CHECK(hints_unknown("http-get", "--ss") == NULL);
 	CHECK(hints_unknown("http-get", "--data-urlencode") != NULL);
@@ -30,7 +32,8 @@ static void unknown_flags(void)
 	CHECK(hints_unknown("connect", "-s") == NULL);
 	/* an empty command name matches no command list (and ends: the fuzzer's find) */
 	CHECK(hints_unknown("", "-s") == NULL);
-	CHECK_STR(hints_unknown("", "-l"), "sockit serve listens; give the port as an argument");
+	CHECK_STR(hints_unknown("", "-l"),
+	          "sockit serve listens; give the port as an argument");
 	/* rows about values never answer an unknown flag */
 	CHECK(hints_unknown("serve", "-q") == NULL);
 	CHECK(hints_unknown("connect", "-q") == NULL);

@@ -1,4 +1,5 @@
-/* test_http.c: unit tests of the client wire (http.c): -H checks, requests, response parsing. */
+/* test_http.c: unit tests of the client wire (http.c): -H checks, requests, response
+ * parsing. */
 #include "http.h"
 #include "unit.h"
 

@@ -236,8 +236,9 @@ static void test_reader_take(void)
 {
 	struct http_reqreader r;
 	struct http_req q;
-	static const char three[] = "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n"
-	                            "\r\nGET /3 HTTP/1.1\r\nHo";
+	static const char three[] =
+	    "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n"
+	    "\r\nGET /3 HTTP/1.1\r\nHo";
 	char *rest;
 	long n;
 

@@ -215,9 +215,10 @@ static void test_bound_options(void)
 {
 	struct topts o;
 
-	CHECK_INT(drive(&o, (const char *const[]){"-u", "h", "--send=hi", "-w0.5", "-n", "10",
-	                                          "--linger", "2", "-c", "x", "-6", "-vv", NULL}),
-	          1);
+	CHECK_INT(
+	    drive(&o, (const char *const[]){"-u", "h", "--send=hi", "-w0.5", "-n", "10",
+	                                    "--linger", "2", "-c", "x", "-6", "-vv", NULL}),
+	    1);
 	CHECK(o.udp);
 	CHECK(!o.no_shutdown);
 	CHECK_STR(o.send, "hi");

@@ -286,8 +286,8 @@ static const char *closest(const char *word, const char *const *names)
 static void test_closest(void)
 {
 	static const char *const cmds[] = {"serve", "connect", "udp-send", "wait", NULL};
-	static const char *const opts[] = {"timeout", "max-clients", "reverse", "root",
-	                                   "location", NULL};
+	static const char *const opts[] = {"timeout", "max-clients", "reverse",
+	                                   "root",    "location",    NULL};
 
 	CHECK_STR(closest("conect", cmds), "connect");
 	CHECK_STR(closest("connetc", cmds), "connect"); /* a swap is one edit */

@@ -19,7 +19,8 @@ static void test_parse(void)
 		const char *host, *port, *user, *pass;
 	} cases[] = {
 	    {"socks5://127.0.0.1:1080", 0, PROXY_SOCKS5, "127.0.0.1", "1080", "", ""},
-	    {"SOCKS5H://proxy.example:9050/", 0, PROXY_SOCKS5H, "proxy.example", "9050", "", ""},
+	    {"SOCKS5H://proxy.example:9050/", 0, PROXY_SOCKS5H, "proxy.example", "9050", "",
+	     ""},
 	    {"socks4://10.0.0.1", 0, PROXY_SOCKS4, "10.0.0.1", "1080", "", ""},
 	    {"socks4a://[::1]:1", 0, PROXY_SOCKS4A, "::1", "1", "", ""},
 	    {"http://[::1]", 0, PROXY_HTTP, "::1", "1080", "", ""},
@@ -206,7 +207,11 @@ static void test_socks5(void)
 	SENDS(&h, "\x05\x01\x00\x01\x0a\x00\x00\x01\x00\x50");
 	CHECK_INT(h.want, 5);
 	/* the reply, then the target's first bytes: those are left alone */
-	CHECK_INT(proxy_hs_feed(&h, "\x05\x00\x00\x01\x7f\x00\x00\x01\x04\x38" "HELLO", 15), 10);
+	CHECK_INT(proxy_hs_feed(&h,
+	                        "\x05\x00\x00\x01\x7f\x00\x00\x01\x04\x38"
+	                        "HELLO",
+	                        15),
+	          10);
 	CHECK_INT(h.step, PROXY_DONE);
 	CHECK_STR(h.note, "SOCKS5 reply 0: succeeded, bound 127.0.0.1:1080");
 	CHECK_INT(proxy_hs_feed(&h, "x", 1), 0);
@@ -275,16 +280,16 @@ static void test_refusals(void)
 {
 	static const char s5[] = "socks5://127.0.0.1:1080", s4[] = "socks4a://127.0.0.1:1080";
 
-	VERDICT(s5, NULL, "10.0.0.1", "\x05\x00\x05\x05\x00\x01\0\0\0\0\0\0", false,
-	        PROXY_REFUSED,
-	        "proxy 127.0.0.1:1080 refused 10.0.0.1:80: connection refused (SOCKS5 reply 5)");
+	VERDICT(
+	    s5, NULL, "10.0.0.1", "\x05\x00\x05\x05\x00\x01\0\0\0\0\0\0", false, PROXY_REFUSED,
+	    "proxy 127.0.0.1:1080 refused 10.0.0.1:80: connection refused (SOCKS5 reply 5)");
 	VERDICT(s5, NULL, "10.0.0.1", "\x05\x00\x05\x02\x00\x01\0\0\0\0\0\0", false,
 	        PROXY_REFUSED,
 	        "proxy 127.0.0.1:1080 refused 10.0.0.1:80: connection not allowed by ruleset "
 	        "(SOCKS5 reply 2)");
-	VERDICT(s5, NULL, "10.0.0.1", "\x05\x00\x05\x09\x00\x01\0\0\0\0\0\0", false,
-	        PROXY_REFUSED,
-	        "proxy 127.0.0.1:1080 refused 10.0.0.1:80: unassigned reply code (SOCKS5 reply 9)");
+	VERDICT(
+	    s5, NULL, "10.0.0.1", "\x05\x00\x05\x09\x00\x01\0\0\0\0\0\0", false, PROXY_REFUSED,
+	    "proxy 127.0.0.1:1080 refused 10.0.0.1:80: unassigned reply code (SOCKS5 reply 9)");
 	/* the refusal came, its bound address did not */
 	VERDICT(s5, NULL, "10.0.0.1", "\x05\x00\x05\x04", true, PROXY_REFUSED,
 	        "proxy 127.0.0.1:1080 refused 10.0.0.1:80: host unreachable (SOCKS5 reply 4)");
@@ -329,7 +334,8 @@ static void test_socks4_requests(void)
 	const char *err;
 
 	CHECK_INT(proxy_hs_init(&h, &p4, "10.1.2.3", 443, &err), 0);
-	SENDS(&h, "\x04\x01\x01\xbb\x0a\x01\x02\x03" "bob\0");
+	SENDS(&h, "\x04\x01\x01\xbb\x0a\x01\x02\x03"
+	          "bob\0");
 	CHECK_INT(h.want, 8);
 	CHECK_INT(proxy_hs_init(&h, &p4a, "example.org", 80, &err), 0);
 	SENDS(&h, "\x04\x01\x00\x50\0\0\0\x01\0example.org\0");
@@ -364,14 +370,17 @@ static void test_long_name(void)
 
 static void test_http(void)
 {
-	static const char reply[] = "HTTP/1.1 200 Connection established\r\nVia: x\r\n\r\nSSH-2.0";
+	static const char reply[] =
+	    "HTTP/1.1 200 Connection established\r\nVia: x\r\n\r\nSSH-2.0";
 	struct proxy p = px("http://127.0.0.1:3128", "Aladdin:open sesame");
 	struct proxy_hs h;
 	const char *err;
 
 	CHECK_INT(proxy_hs_init(&h, &p, "::1", 22, &err), 0);
-	SENDS(&h, "CONNECT [::1]:22 HTTP/1.1\r\nHost: [::1]:22\r\nUser-Agent: sockit/" SOCKIT_VERSION
-	          "\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n");
+	SENDS(
+	    &h,
+	    "CONNECT [::1]:22 HTTP/1.1\r\nHost: [::1]:22\r\nUser-Agent: sockit/" SOCKIT_VERSION
+	    "\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n");
 	CHECK_INT(h.want, 1);
 	CHECK_INT(proxy_hs_feed(&h, reply, sizeof reply - 1), sizeof reply - 1 - 7);
 	CHECK_INT(h.step, PROXY_DONE);
@@ -383,16 +392,17 @@ static void test_http(void)
 	          "sockit/" SOCKIT_VERSION "\r\n\r\n");
 	proxy_hs_free(&h);
 
-	VERDICT("http://h:1", NULL, "t", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\n", false,
-	        PROXY_DONE, "");
-	VERDICT("http://h:1", NULL, "t", "HTTP/1.1 403 Forbidden\r\nContent-Length: 3\r\n\r\nno!",
-	        false, PROXY_REFUSED, "proxy said 403 Forbidden");
+	VERDICT("http://h:1", NULL, "t", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\n",
+	        false, PROXY_DONE, "");
+	VERDICT("http://h:1", NULL, "t",
+	        "HTTP/1.1 403 Forbidden\r\nContent-Length: 3\r\n\r\nno!", false, PROXY_REFUSED,
+	        "proxy said 403 Forbidden");
 	VERDICT("http://h:1", NULL, "t", "HTTP/1.1 502 \r\n\r\n", false, PROXY_REFUSED,
 	        "proxy said 502");
 	VERDICT("http://h:1", "u:p", "t", "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n",
 	        false, PROXY_AUTH, "proxy authentication failed");
-	VERDICT("http://h:1", "u:p", "t", "HTTP/1.0 401 Unauthorized\r\n\r\n", false, PROXY_AUTH,
-	        "proxy authentication failed");
+	VERDICT("http://h:1", "u:p", "t", "HTTP/1.0 401 Unauthorized\r\n\r\n", false,
+	        PROXY_AUTH, "proxy authentication failed");
 	VERDICT("http://h:1", NULL, "t", "SSH-2.0-OpenSSH\r\n\r\n", false, PROXY_BAD,
 	        "proxy h:1: bad status line");
 	VERDICT("http://h:1", NULL, "t", "HTTP/1.1 200 OK\r\n", true, PROXY_BAD,

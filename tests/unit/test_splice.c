@@ -2,8 +2,8 @@
  * splice(2) path and across its one fallback to a plain copy. */
 #include "splice.h"
 
-#include <stdint.h>
 #include "unit.h"
+#include <stdint.h>
 
 #include <fcntl.h>
 #include <stdbool.h>

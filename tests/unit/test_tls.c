@@ -24,10 +24,11 @@ static void test_pins(void)
 	    {"sha256//", -1, 0},
 	    {"sha1//AAAAAAAAAAAAAAAAAAAAAAAAAAA=", -1, 0},
 	    {"SHA256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", -1, 0},
-	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", -1, 0},   /* no pad */
-	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=", -1, 0},  /* bits under pad */
-	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=AA=", -1, 0},  /* pad inside */
-	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA*A=", -1, 0},  /* not base64 */
+	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", -1, 0}, /* no pad */
+	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=", -1,
+	     0}, /* bits under pad */
+	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=AA=", -1, 0}, /* pad inside */
+	    {"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA*A=", -1, 0}, /* not base64 */
 	    {PIN_ZERO ";", -1, 0},
 	    {PIN_ZERO "x", -1, 0},
 	};
@@ -97,9 +98,10 @@ static void test_refusals(void)
 	CHECK_STR(tls_refusal_message(buf, sizeof buf, &r),
 	          "self-signed certificate: trust it with --cacert FILE or --pin");
 	r = (struct tls_refusal){.code = 20, .host = "x"};
-	CHECK_STR(tls_refusal_message(buf, sizeof buf, &r),
-	          "certificate for x is signed by an unknown issuer: trust it with --cacert FILE "
-	          "or --pin");
+	CHECK_STR(
+	    tls_refusal_message(buf, sizeof buf, &r),
+	    "certificate for x is signed by an unknown issuer: trust it with --cacert FILE "
+	    "or --pin");
 	r = (struct tls_refusal){.code = 23, .host = "x", .detail = "certificate revoked"};
 	CHECK_STR(tls_refusal_message(buf, sizeof buf, &r),
 	          "certificate for x not trusted: certificate revoked");

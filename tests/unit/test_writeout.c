@@ -177,9 +177,9 @@ static void test_tls(void)
 	CHECK(strstr(render("%{json}", &v), "\"size_download\":1234,\"size_upload\":") != NULL);
 	CHECK(strstr(render("%{json}", &v), ",\"ssl_verify_result\":10,\"time_connect\"") !=
 	      NULL);
-	CHECK(strstr(render("%{json}", &v), "\"tls_cipher\":\"TLS_AES_256_GCM_SHA384\","
-	                                    "\"tls_version\":\"TLSv1.3\",\"url_effective\"") !=
-	      NULL);
+	CHECK(strstr(render("%{json}", &v),
+	             "\"tls_cipher\":\"TLS_AES_256_GCM_SHA384\","
+	             "\"tls_version\":\"TLSv1.3\",\"url_effective\"") != NULL);
 }
 
 /* JSON strings stay valid UTF-8: good sequences kept, bad bytes U+FFFD. */
