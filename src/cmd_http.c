@@ -104,13 +104,8 @@ enum {
 
 /* One row of the table, and the commands it is for (their --help lists them in this
  * order, and --list-options feeds the completions from it). */
-struct http_row {
-	unsigned cmds;
-	struct opt opt;
-};
-
 #define H struct http_opts
-static const struct http_row rows[] = {
+static const struct opt_row rows[] = {
     {C_BODY,
      OPT_CALL('d', "data", "DATA", OPT_DATA, "the body: DATA as it is, @FILE, or @- (stdin)")},
     {C_PUT, OPT_CALL('T', "upload-file", "FILE", OPT_UPLOAD, "the body is FILE ('-': stdin)")},
@@ -129,8 +124,7 @@ static const struct http_row rows[] = {
     {C_FETCH, OPT_CALL(0, "progress", NULL, OPT_PROGRESS, "a progress line on stderr")},
     {C_FETCH, OPT_CALL(0, "no-progress", NULL, OPT_NO_PROGRESS,
                        "no progress line (default unless -o to a tty)")},
-    {C_ALL, OPT_COMMON_ROW('4', "ipv4", "IPv4 only", OPT_ID_IPV4)},
-    {C_ALL, OPT_COMMON_ROW('6', "ipv6", "IPv6 only", OPT_ID_IPV6)},
+    OPT_FAMILY_ROWS(C_ALL),
     {C_ALL, OPT_TIMEOUT(H, "connect and idle timeout, not a total one (exit 5)")},
     {C_ALL, OPT_MAX_TIME(H)},
     {C_ALL, OPT_FLAG('L', "location", H, location, "follow redirects (301 302 303 307 308)")},
@@ -161,12 +155,7 @@ static const struct http_row rows[] = {
     {C_ALL, OPT_TLS_NAME(H)},
     {C_ALL, OPT_TLS_CERT(H)},
     {C_ALL, OPT_TLS_KEY(H)},
-    {C_ALL, OPT_COMMON_ROW('v', "verbose", "diagnostics on stderr (-vv: per-read detail)",
-                           OPT_ID_VERBOSE)},
-    {C_ALL,
-     OPT_COMMON_ROW('q', "quiet", "no diagnostics; errors are still printed", OPT_ID_QUIET)},
-    {C_ALL, OPT_COMMON_ROW('h', "help", "this help", OPT_ID_HELP)},
-    {C_ALL, OPT_COMMON_ROW(0, "list-options", NULL, OPT_ID_LIST)},
+    OPT_VERBOSITY_ROWS(C_ALL),
 };
 #undef H
 
@@ -174,13 +163,8 @@ static const struct http_row rows[] = {
 static const struct opt *options_of(unsigned cmd)
 {
 	static struct opt table[sizeof rows / sizeof *rows + 1]; /* the parser's for the run */
-	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
-		if (rows[i].cmds & cmd)
-			table[n++] = rows[i].opt;
-	table[n] = (struct opt)OPT_END;
-	return table;
+	return opt_select(table, rows, sizeof rows / sizeof *rows, cmd);
 }
 
 /* ---- options -------------------------------------------------------------------------- */

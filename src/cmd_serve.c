@@ -78,74 +78,90 @@ struct serve_opts {
 	char local[NET_ADDR_LEN];
 };
 
+/* The commands of this file, as bits: a row of the option table names those it is for. */
+enum {
+	C_SERVE = 1,
+	C_ECHO = 2,
+	C_BOTH = C_SERVE | C_ECHO,
+};
+
 #define S struct serve_opts
-static const struct opt options[] = {
-    OPT_FAMILY,
-    {.shortname = 'p',
-     .longname = "proto",
-     .arg = "NAME",
-     .help = "the protocol, raw by default",
-     .choices = proto_names,
-     .kind = OPT_KIND_STRING,
-     .offset = OPT_AT(S, proto, const char *)},
-    OPT_STRING('b', "bind", "ADDR", S, bind, "local address (default: every interface)"),
-    OPT_FLAG('u', "udp", S, udp, "serve over UDP"),
-    OPT_NONEMPTY('U', "unix", "PATH", S, unix_path, "listen on a UNIX-domain socket"),
-    OPT_FLAG('k', "keep-open", S, keep_open, "raw: accept the next client after one leaves"),
-    OPT_COUNT('m', "max-clients", "N", S, max_clients, 1, 1000000,
-              "concurrent clients (default 10000)"),
-    OPT_SECONDS(0, "idle-timeout", S, idle_ms, 1, "close a client idle that long"),
-    OPT_COUNT(0, "max-line", "N", S, max_line, 16, 65536,
-              "longest line of a line protocol (default 1024)"),
-    OPT_CALL(0, "greeting", "TEXT", OPT_GREETING, "line sent to every new client"),
-    OPT_STRING(0, "quotes", "FILE", S, quotes_file, "qotd: one quote per line"),
-    OPT_NONEMPTY(0, "root", "DIR", S, root, "http: serve the files beneath DIR"),
-    OPT_FLAG(0, "once", S, once, "echo: answer the first read, then close"),
-    OPT_CALL(0, "allow", "CIDR", OPT_ALLOW, "accept only these peers (repeatable)"),
-    OPT_CALL(0, "deny", "CIDR", OPT_DENY, "refuse these peers (repeatable; deny wins)"),
-    OPT_NONEMPTY('e', "exec", "PROG", S, exec_line,
-                 "run 'PROG [ARG...]' on each client (split at blanks, no shell)"),
-    OPT_NONEMPTY('c', "sh-exec", "CMD", S, sh_line, "run /bin/sh -c CMD on each client"),
-    OPT_FLAG(0, "tls", S, tls, "serve every client over TLS (with --cert)"),
-    OPT_FLAG(0, "ssl", S, tls, NULL), /* ncat's name */
-    OPT_NONEMPTY(0, "cert", "FILE", S, tls_opts.cert,
-                 "TLS: the server's certificate (PEM, chain allowed)"),
-    OPT_NONEMPTY(0, "key", "FILE", S, tls_opts.key,
-                 "TLS: its private key (PEM; default: in --cert)"),
-    OPT_NONEMPTY(0, "cacert", "FILE", S, tls_opts.cafile,
-                 "TLS: the CAs a client certificate must chain to"),
-    OPT_FLAG(0, "verify-client", S, tls_opts.verify_client,
-             "TLS: refuse a client without a trusted certificate (with --cacert)"),
-    OPT_CALL(0, "to", "TARGET", OPT_TO,
-             "forward every client to TARGET (repeatable: failover)"),
-    OPT_TIMEOUT(S, "--to: connect timeout per address (default 10 s)"),
-    OPT_FLAG(0, "to-tls", S, to_tls, "--to: speak TLS to TARGET, verified as connect --tls"),
-    OPT_NONEMPTY(0, "to-cacert", "FILE", S, common.tls.cafile,
-                 "--to-tls: trust the CAs in FILE, not the system's"),
-    OPT_FLAG(0, "insecure", S, common.tls.insecure,
-             "--to-tls: do not verify the target at all (a warning unless -q)"),
-    {.longname = "pin",
-     .arg = "PIN",
-     .kind = OPT_KIND_COMMON,
-     .id = OPT_ID_PIN,
-     .help = "--to-tls: trust exactly the target key of PIN, sha256//BASE64 (repeatable)"},
-    OPT_NONEMPTY(0, "tls-name", "NAME", S, common.tls.name,
-                 "--to-tls: verify NAME (and send it as SNI), not TARGET's host"),
-    OPT_NONEMPTY(0, "to-cert", "FILE", S, common.tls.cert,
-                 "--to-tls: present this client certificate (PEM)"),
-    OPT_NONEMPTY(0, "to-key", "FILE", S, common.tls.key, "--to-tls: the --to-cert's key (PEM)"),
-    {.longname = "proxy-protocol",
-     .arg = "VERSION",
-     .help = "--to: send the client's address first in a PROXY header (1 or 2)",
-     .values = "1 2",
-     .kind = OPT_KIND_CALL,
-     .id = OPT_PROXY_PROTOCOL},
-    OPT_STRING(0, "proxy", "URL", S, proxy_url,
-               "--to: reach TARGET through a SOCKS or HTTP proxy"),
-    OPT_NONEMPTY(0, "proxy-user", "USER:PASS", S, proxy_user, "the proxy's user and password"),
-    OPT_FLAG(0, "json", S, json, "--to: one JSON object per ended pair on stdout"),
-    OPT_VERBOSITY,
-    OPT_END,
+static const struct opt_row rows[] = {
+    OPT_FAMILY_ROWS(C_BOTH),
+    {C_SERVE,
+     {.shortname = 'p',
+      .longname = "proto",
+      .arg = "NAME",
+      .help = "the protocol, raw by default",
+      .choices = proto_names,
+      .kind = OPT_KIND_STRING,
+      .offset = OPT_AT(S, proto, const char *)}},
+    {C_BOTH,
+     OPT_STRING('b', "bind", "ADDR", S, bind, "local address (default: every interface)")},
+    {C_BOTH, OPT_FLAG('u', "udp", S, udp, "serve over UDP")},
+    {C_BOTH, OPT_NONEMPTY('U', "unix", "PATH", S, unix_path, "listen on a UNIX-domain socket")},
+    {C_SERVE,
+     OPT_FLAG('k', "keep-open", S, keep_open, "raw: accept the next client after one leaves")},
+    {C_BOTH, OPT_COUNT('m', "max-clients", "N", S, max_clients, 1, 1000000,
+                       "concurrent clients (default 10000)")},
+    {C_BOTH, OPT_SECONDS(0, "idle-timeout", S, idle_ms, 1, "close a client idle that long")},
+    {C_SERVE, OPT_COUNT(0, "max-line", "N", S, max_line, 16, 65536,
+                        "longest line of a line protocol (default 1024)")},
+    {C_BOTH, OPT_CALL(0, "greeting", "TEXT", OPT_GREETING, "line sent to every new client")},
+    {C_SERVE, OPT_STRING(0, "quotes", "FILE", S, quotes_file, "qotd: one quote per line")},
+    {C_SERVE, OPT_NONEMPTY(0, "root", "DIR", S, root, "http: serve the files beneath DIR")},
+    {C_BOTH, OPT_FLAG(0, "once", S, once, "echo: answer the first read, then close")},
+    {C_BOTH, OPT_CALL(0, "allow", "CIDR", OPT_ALLOW, "accept only these peers (repeatable)")},
+    {C_BOTH,
+     OPT_CALL(0, "deny", "CIDR", OPT_DENY, "refuse these peers (repeatable; deny wins)")},
+    {C_SERVE, OPT_NONEMPTY('e', "exec", "PROG", S, exec_line,
+                           "run 'PROG [ARG...]' on each client (split at blanks, no shell)")},
+    {C_SERVE,
+     OPT_NONEMPTY('c', "sh-exec", "CMD", S, sh_line, "run /bin/sh -c CMD on each client")},
+    {C_BOTH, OPT_FLAG(0, "tls", S, tls, "serve every client over TLS (with --cert)")},
+    {C_BOTH, OPT_FLAG(0, "ssl", S, tls, NULL)}, /* ncat's name */
+    {C_BOTH, OPT_NONEMPTY(0, "cert", "FILE", S, tls_opts.cert,
+                          "TLS: the server's certificate (PEM, chain allowed)")},
+    {C_BOTH, OPT_NONEMPTY(0, "key", "FILE", S, tls_opts.key,
+                          "TLS: its private key (PEM; default: in --cert)")},
+    {C_BOTH, OPT_NONEMPTY(0, "cacert", "FILE", S, tls_opts.cafile,
+                          "TLS: the CAs a client certificate must chain to")},
+    {C_BOTH, OPT_FLAG(0, "verify-client", S, tls_opts.verify_client,
+                      "TLS: refuse a client without a trusted certificate (with --cacert)")},
+    {C_SERVE, OPT_CALL(0, "to", "TARGET", OPT_TO,
+                       "forward every client to TARGET (repeatable: failover)")},
+    {C_SERVE, OPT_TIMEOUT(S, "--to: connect timeout per address (default 10 s)")},
+    {C_SERVE,
+     OPT_FLAG(0, "to-tls", S, to_tls, "--to: speak TLS to TARGET, verified as connect --tls")},
+    {C_SERVE, OPT_NONEMPTY(0, "to-cacert", "FILE", S, common.tls.cafile,
+                           "--to-tls: trust the CAs in FILE, not the system's")},
+    {C_SERVE, OPT_FLAG(0, "insecure", S, common.tls.insecure,
+                       "--to-tls: do not verify the target at all (a warning unless -q)")},
+    {C_SERVE,
+     {.longname = "pin",
+      .arg = "PIN",
+      .kind = OPT_KIND_COMMON,
+      .id = OPT_ID_PIN,
+      .help = "--to-tls: trust exactly the target key of PIN, sha256//BASE64 (repeatable)"}},
+    {C_SERVE, OPT_NONEMPTY(0, "tls-name", "NAME", S, common.tls.name,
+                           "--to-tls: verify NAME (and send it as SNI), not TARGET's host")},
+    {C_SERVE, OPT_NONEMPTY(0, "to-cert", "FILE", S, common.tls.cert,
+                           "--to-tls: present this client certificate (PEM)")},
+    {C_SERVE, OPT_NONEMPTY(0, "to-key", "FILE", S, common.tls.key,
+                           "--to-tls: the --to-cert's key (PEM)")},
+    {C_SERVE,
+     {.longname = "proxy-protocol",
+      .arg = "VERSION",
+      .help = "--to: send the client's address first in a PROXY header (1 or 2)",
+      .values = "1 2",
+      .kind = OPT_KIND_CALL,
+      .id = OPT_PROXY_PROTOCOL}},
+    {C_SERVE, OPT_STRING(0, "proxy", "URL", S, proxy_url,
+                         "--to: reach TARGET through a SOCKS or HTTP proxy")},
+    {C_SERVE, OPT_NONEMPTY(0, "proxy-user", "USER:PASS", S, proxy_user,
+                           "the proxy's user and password")},
+    {C_SERVE, OPT_FLAG(0, "json", S, json, "--to: one JSON object per ended pair on stdout")},
+    OPT_VERBOSITY_ROWS(C_BOTH),
 };
 #undef S
 
@@ -172,25 +188,13 @@ static int add_cidr(struct net_cidr **list, size_t *n, const char *arg, const ch
 	return 0;
 }
 
-/* `sockit echo` takes serve's options but -p (its protocol is fixed) and those of other
- * protocols (-k, --quotes, --max-line). */
-static const struct opt *echo_options(void)
+/* The table for serve or echo: `sockit echo` takes serve's options but -p (its protocol
+ * is fixed) and those of other protocols and modes (-k, --quotes, -e, --to...). */
+static const struct opt *options_of(unsigned cmd)
 {
-	static struct opt table[sizeof options / sizeof *options];
-	static const char *const not_echo[] = {
-	    "proto", "keep-open", "quotes", "max-line", "exec",       "sh-exec",       "root",
-	    "to",    "timeout",   "proxy",  "json",     "proxy-user", "proxy-protocol"};
-	size_t n = 0;
+	static struct opt table[sizeof rows / sizeof *rows + 1]; /* the parser's for the run */
 
-	for (const struct opt *o = options;; o++) {
-		bool skip = false;
-		for (size_t i = 0; o->longname && i < sizeof not_echo / sizeof *not_echo; i++)
-			skip = skip || strcmp(o->longname, not_echo[i]) == 0;
-		if (!skip)
-			table[n++] = *o;
-		if (!o->longname)
-			return table;
-	}
+	return opt_select(table, rows, sizeof rows / sizeof *rows, cmd);
 }
 
 static int add_target(struct serve_opts *o, const char *arg)
@@ -231,7 +235,7 @@ static int apply_option(void *opts, int id, const char *arg)
 
 static int parse_options(struct serve_opts *o, int argc, char **argv)
 {
-	const struct opt *table = o->fixed_proto ? echo_options() : options;
+	const struct opt *table = options_of(o->fixed_proto ? C_ECHO : C_SERVE);
 
 	return cmd_parse_options(argc, argv, table, o->fixed_proto ? echo_synopsis : synopsis,
 	                         o, &o->common, apply_option);

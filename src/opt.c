@@ -218,3 +218,15 @@ void opt_print_list(const struct opt *t)
 		       v ? v : "");
 	}
 }
+
+const struct opt *opt_select(struct opt *table, const struct opt_row *rows, size_t n,
+                             unsigned cmd)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].cmds & cmd)
+			table[k++] = rows[i].opt;
+	table[k] = (struct opt)OPT_END;
+	return table;
+}

@@ -84,16 +84,28 @@ enum {
 		.shortname = S, .longname = L, .help = HELP, .kind = OPT_KIND_COMMON, .id = ID \
 	}
 /* Rows for -4 -6; for -v -q -h and --list-options; -w bound to struct T's common part. */
-#define OPT_FAMILY                                                                             \
-	OPT_COMMON_ROW('4', "ipv4", "IPv4 only", OPT_ID_IPV4),                                 \
-	    OPT_COMMON_ROW('6', "ipv6", "IPv6 only", OPT_ID_IPV6)
-#define OPT_VERBOSITY                                                                          \
+#define OPT_IPV4 OPT_COMMON_ROW('4', "ipv4", "IPv4 only", OPT_ID_IPV4)
+#define OPT_IPV6 OPT_COMMON_ROW('6', "ipv6", "IPv6 only", OPT_ID_IPV6)
+#define OPT_VERBOSE                                                                            \
 	OPT_COMMON_ROW('v', "verbose", "diagnostics on stderr (-vv: per-read detail)",         \
-	               OPT_ID_VERBOSE),                                                        \
-	    OPT_COMMON_ROW('q', "quiet", "no diagnostics; errors are still printed",           \
-	                   OPT_ID_QUIET),                                                      \
-	    OPT_COMMON_ROW('h', "help", "this help", OPT_ID_HELP),                             \
-	    OPT_COMMON_ROW(0, "list-options", NULL, OPT_ID_LIST)
+	               OPT_ID_VERBOSE)
+#define OPT_QUIET                                                                              \
+	OPT_COMMON_ROW('q', "quiet", "no diagnostics; errors are still printed", OPT_ID_QUIET)
+#define OPT_HELP      OPT_COMMON_ROW('h', "help", "this help", OPT_ID_HELP)
+#define OPT_LIST      OPT_COMMON_ROW(0, "list-options", NULL, OPT_ID_LIST)
+#define OPT_FAMILY    OPT_IPV4, OPT_IPV6
+#define OPT_VERBOSITY OPT_VERBOSE, OPT_QUIET, OPT_HELP, OPT_LIST
+/* The same as rows of a shared table (struct opt_row), for the commands C. */
+#define OPT_FAMILY_ROWS(C)                                                                     \
+	{C, OPT_IPV4},                                                                         \
+	{                                                                                      \
+		C, OPT_IPV6                                                                    \
+	}
+#define OPT_VERBOSITY_ROWS(C)                                                                  \
+	{C, OPT_VERBOSE}, {C, OPT_QUIET}, {C, OPT_HELP},                                       \
+	{                                                                                      \
+		C, OPT_LIST                                                                    \
+	}
 #define OPT_TIMEOUT(T, HELP) OPT_SECONDS('w', "timeout", T, common.timeout_ms, 0, HELP)
 /* --max-time, the same row in every command that has -w (sockit(1), "--max-time"). */
 #define OPT_MAX_TIME(T)                                                                        \
@@ -115,6 +127,17 @@ struct opt_parser {
 	const char *command; /* argv[0], for the nc and curl hints (hints.h) */
 };
 
+/* A row of a table that several commands share (serve and echo; the http-* commands):
+ * the commands it belongs to, as bits the command file defines, and the option. */
+struct opt_row {
+	unsigned cmds;
+	struct opt opt;
+};
+
+/* The options of rows[0..n) that belong to cmd, in order, into table (n + 1 entries),
+ * ended by OPT_END; returns table. */
+const struct opt *opt_select(struct opt *table, const struct opt_row *rows, size_t n,
+                             unsigned cmd);
 /* Parses argv[1..argc) against table (argv[0] is the command name). */
 void opt_init(struct opt_parser *p, int argc, char **argv, const struct opt *table);
 /* Returns the next option's row, with *arg set for options that take one; NULL when all
