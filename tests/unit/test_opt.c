@@ -242,9 +242,31 @@ static void test_bound_options(void)
 	CHECK_INT(o.common.verbosity, -1);
 }
 
+/* A shared table: each command gets its rows, in order, and the end marker. */
+static void test_select(void)
+{
+	enum { A = 1, B = 2 };
+	static const struct opt_row rows[] = {
+	    {A | B, OPT_IPV4}, {A, OPT_IPV6}, OPT_VERBOSITY_ROWS(B), {B, OPT_HELP}};
+	struct opt picked[sizeof rows / sizeof *rows + 1];
+	const struct opt *t = opt_select(picked, rows, sizeof rows / sizeof *rows, A);
+
+	CHECK_STR(t[0].longname, "ipv4");
+	CHECK_STR(t[1].longname, "ipv6");
+	CHECK(t[2].longname == NULL);
+	t = opt_select(picked, rows, sizeof rows / sizeof *rows, B);
+	CHECK_STR(t[0].longname, "ipv4");
+	CHECK_STR(t[1].longname, "verbose");
+	CHECK_STR(t[4].longname, "list-options");
+	CHECK_STR(t[5].longname, "help");
+	CHECK(t[6].longname == NULL);
+	CHECK(opt_select(picked, rows, sizeof rows / sizeof *rows, 4)[0].longname == NULL);
+}
+
 void suite_opt(void);
 void suite_opt(void)
 {
+	test_select();
 	test_opt_next();
 	test_operands_in_place();
 	test_bound_options();
