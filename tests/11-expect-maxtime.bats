@@ -77,13 +77,9 @@ took_ms_between() {
 # a peer that sends FILE (BYTES long) and then holds the connection open, measured once
 # all of it has been received; the client is then stopped.
 peak_kb() {
-	local i
 	start_peer "$1-peer" timeout 60 python3 "$PEERS/tcp_peer.py" --then-send "$2" --hold
 	start_bg "$1" "$SOCKIT" connect --expect '^PONG' 127.0.0.1 "$PEER_PORT"
-	for ((i = 0; i < 500; i++)); do
-		[ "$(stat -c %s "$T/$1.out")" -eq "$3" ] && break
-		sleep "$TICK"
-	done
+	eventually -t 10 size_at_least "$T/$1.out" "$3" || true # same_file says what is missing
 	same_file "$2" "$T/$1.out" >&2 || return 1
 	proc_kb "$BG_PID" VmHWM
 	kill "$BG_PID"

@@ -29,10 +29,7 @@ state() {
 	track $!
 	wait_for "$T/holder.out" '^ready$' 60
 	# accepted: the server holds a descriptor for each
-	for ((i = 0; i < 500; i++)); do
-		[ "$(fd_count "$SERVER_PID")" -ge $((fd0 + 10000)) ] && break
-		sleep "$TICK"
-	done
+	eventually -t 10 fds_at_least "$SERVER_PID" $((fd0 + 10000))
 	[ "$(fd_count "$SERVER_PID")" -eq $((fd0 + 10000)) ]
 	# the client's deadline starts once python is up: it times the server, not the start
 	run client --deadline 1 127.0.0.1 "$PORT" <<<"PING:fresh"
@@ -85,14 +82,13 @@ state() {
 # wait_idle PID: polls until PID has used no CPU over a tenth of a second (at most 20 s):
 # the server has done all the work its clients gave it.
 wait_idle() {
-	local i t0
-	for ((i = 0; i < 200; i++)); do
-		t0=$(cpu_ticks "$1")
-		sleep 0.1
-		[ "$(cpu_ticks "$1")" -eq "$t0" ] && return 0
-	done
-	echo "process $1 still busy after 20 s" >&2
-	return 1
+	eventually -t 20 idle_for_a_tenth "$1"
+}
+
+# idle_for_a_tenth PID: PID uses no CPU over the next tenth of a second (the sleep is the
+# measurement itself, not a synchronisation).
+idle_for_a_tenth() {
+	[ "$(busy_ticks "$1" 0.1)" -eq 0 ]
 }
 
 @test "robustness: 200 clients pipelining 'x' and never reading hold at most 256 KiB each; a fresh client is answered" {
@@ -156,10 +152,7 @@ wait_idle() {
 	[ "$output" = "PONG:survivor" ]
 	run timeout 60 python3 "$PEERS/calc_load.py" 127.0.0.1 "$PORT" --clients 20 --requests 10
 	[ "$output" = "ok 20*10 answers" ]
-	for ((i = 0; i < 250; i++)); do
-		[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ] && break
-		sleep "$TICK"
-	done
+	eventually fds_at_most "$SERVER_PID" "$fd0"
 	[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ]
 	[ "$(grep -c 'closed (error)' "$T/server.err")" -eq 110 ]
 }

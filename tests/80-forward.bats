@@ -306,12 +306,11 @@ print(s.makefile().readline().strip())' "$PORT"
 	[ "$(grep -c 'out of file descriptors' "$T/fwd.err")" -eq 1 ]
 	kill "$BG_PID"
 	printf 'again\n' >"$T/in"
-	local i
-	for ((i = 0; i < 100; i++)); do
+	served_again() {
 		run_io nc --stdin "$T/in" nc.openbsd -N 127.0.0.1 "$port"
-		[ "$(cat "$T/nc.out")" = again ] && break
-		sleep "$TICK"
-	done
+		[ "$(cat "$T/nc.out")" = again ]
+	}
+	eventually -t 2 served_again || true # is shows what came
 	is "$T/nc.out" $'again\n'
 }
 

@@ -30,11 +30,7 @@ page() {
 
 # wait_size FILE BYTES: bounded poll until FILE holds BYTES bytes (at most 60 s).
 wait_size() {
-	local i
-	for ((i = 0; i < 3000; i++)); do
-		[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
-		sleep "$TICK"
-	done
+	eventually -t 60 size_at_least "$1" "$2" 2>/dev/null && return 0
 	echo "$1 holds $(stat -c %s "$1") bytes, not $2" >&2
 	return 1
 }
