@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT and PEER_PORT are set by helpers.bash's start_*
-# 84-expect-maxtime: --expect REGEX (connect, udp-send) and --max-time SECS (connect,
+# 11-expect-maxtime: --expect REGEX (connect, udp-send) and --max-time SECS (connect,
 # udp-send, http-get, http-head), sockit(1) "--expect" and "--max-time", against sockit's
 # own calc service and python peers that answer slowly (tests/peers/trickle.py).
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 30-calc: `serve --proto calc`, the seeds' line protocol, end to end (sockit(1) "The calc
+# 21-calc: `serve --proto calc`, the seeds' line protocol, end to end (sockit(1) "The calc
 # protocol"), hostile input included.
 
 load helpers

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 31-echo: `serve --proto echo` and `sockit echo` (sockit(1) "Protocols" and
+# 22-echo: `serve --proto echo` and `sockit echo` (sockit(1) "Protocols" and
 # "echo"; RFC 862): every byte back in order, and a client that does not read is throttled, not
 # buffered.
 # shellcheck disable=SC2154 # PORT_name: set by start_named NAME (printf -v)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 32-simple: the classic small services (sockit(1) "Protocols"; RFC 862, 863, 865, 867): greet, daytime, qotd, discard, over TCP
+# 23-simple: the classic small services (sockit(1) "Protocols"; RFC 862, 863, 865, 867): greet, daytime, qotd, discard, over TCP
 # and UDP, checked with the tests' client and with the seeds' own beginner clients.
 # shellcheck disable=SC2154 # PORT_name: set by start_named NAME (printf -v)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT, SERVER_PID, PEER_PORT, BG_PID, RC, EXIT: set by helpers
 # shellcheck disable=SC2016 # the programs' $$ and $VARS are for their shell, not this one
-# 85-exec: a program per connection, `serve -e/-c` and `connect -e/-c` (sockit(1),
+# 25-exec: a program per connection, `serve -e/-c` and `connect -e/-c` (sockit(1),
 # "--exec"): one process per client, exactly fds 0 1 2, the UCSPI environment, every
 # child reaped, the stop, the limits, and connect passing the program's exit status.
 

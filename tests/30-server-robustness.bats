@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 40-server-robustness: the event-loop server under load and abuse (sockit(1) "serve":
+# 30-server-robustness: the event-loop server under load and abuse (sockit(1) "serve":
 # limits): many clients, idle crowds, floods, resets, refusals, fd exhaustion.
 
 load helpers

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 46-soak: one calc server under a long load: 1 000 000 pipelined requests over 100
+# 32-soak: one calc server under a long load: 1 000 000 pipelined requests over 100
 # connections, with closes and resets mixed in. Its memory after the load is what it was
 # once warm, and every descriptor it opened is closed again.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 50-http.bats: http-head and http-get (sockit(1) "http-head and http-get") against
+# 40-http.bats: http-head and http-get (sockit(1) "http-head and http-get") against
 # a private nginx, and tests/peers/http_fixture.py for the answers nginx will not give.
 # One nginx and two fixtures (127.0.0.1 and ::1) serve the whole file; each test writes
 # the bytes it wants served under its own names. Loopback only; no test asks the DNS.

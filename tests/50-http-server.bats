@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 80-http-server: `serve --proto http` (sockit(1), "The http protocol") with real clients
+# 50-http-server: `serve --proto http` (sockit(1), "The http protocol") with real clients
 # (curl, ab, wrk, python's http.client, raw sockets), and `echo --once`.
 # shellcheck disable=SC2154 # PORT_name: set by start_named NAME (printf -v)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT, SERVER_PID: set by helpers
-# 91-forward: `serve --to` (sockit(1), Forwarding) against real peers on loopback: bytes
+# 80-forward: `serve --to` (sockit(1), Forwarding) against real peers on loopback: bytes
 # exact both ways, half-close and resets carried, failover, limits, UNIX, PROXY headers,
 # UDP flows, --json, stop, descriptor exhaustion, one process.
 load helpers

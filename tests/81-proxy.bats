@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 86-proxy.bats: --proxy, --proxy-user, --noproxy and the proxy environment (sockit(1)
+# 81-proxy.bats: --proxy, --proxy-user, --noproxy and the proxy environment (sockit(1)
 # "Proxies") for connect, http-get and http-head, against real proxies on loopback:
 # microsocks (SOCKS5), tinyproxy (HTTP CONNECT and forward proxy), and
 # tests/peers/socks_fixture.py (a tunnelling SOCKS4/4a proxy, and scripted replies for every

@@ -41,9 +41,10 @@ eventually() {
 		secs=$2
 		shift 2
 	fi
-	end=$(($(now_us) + $(secs_us "$secs")))
+	secs_us "$secs"
+	end=$((${EPOCHREALTIME/./} + US))
 	until "$@"; do
-		if [ "$(now_us)" -ge "$end" ]; then
+		if ((${EPOCHREALTIME/./} >= end)); then
 			echo "still not true after ${secs}s: $*" >&2
 			return 1
 		fi
@@ -51,11 +52,12 @@ eventually() {
 	done
 }
 
-# secs_us SECS: SECS (whole or decimal, as 2 or 0.5) in microseconds.
+# secs_us SECS: sets US to SECS (whole or decimal, as 2 or 0.5) in microseconds (no
+# subshell: polls are many on a loaded machine).
 secs_us() {
 	local frac=000000
 	[[ $1 == *.* ]] && frac=${1#*.}000000
-	echo $((${1%%.*} * 1000000 + 10#${frac:0:6}))
+	US=$((${1%%.*} * 1000000 + 10#${frac:0:6}))
 }
 
 # gone PID: PID has ended (or was never ours).
@@ -163,7 +165,7 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# --- for the server suites (3x, 4x) ---
+# --- for the server suites (2x, 3x, 5x) ---
 
 # client ARGS...: the tests' line client (tests/peers/lineclient.py) under a timeout.
 client() {
@@ -227,7 +229,7 @@ size_at_least() {
 	[ "$(stat -c %s -- "$1" 2>/dev/null || echo 0)" -ge "$2" ]
 }
 
-# --- for the netcat-core suites (0x, 1x, 2x) ---
+# --- for the netcat-core suites (0x, 1x, 20) ---
 
 # run_bounded SECS IN OUT ERR CMD...: the suite's one runner: CMD in the foreground under
 # `timeout` (SECS, then KILL 5 s later), stdin from IN (- keeps the caller's), stdout to
