@@ -68,7 +68,7 @@ state() {
 	start_server serve -p calc 127.0.0.1 0
 	local rss0 sent hwm
 	rss0=$(proc_kb "$SERVER_PID" VmRSS)
-	start_peer hog timeout 60 python3 "$PEERS/hog.py" 127.0.0.1 "$PORT" --bytes 10000000 --rcvbuf 4096
+	start_peer hog timeout 60 python3 "$PEERS/nonreaders.py" 127.0.0.1 "$PORT" --bytes 10000000 --pattern $'PING:x\n'
 	# how much the kernel's buffers absorb varies; the server's own memory must not
 	sent=$(sed -n 's/^sent //p' "$T/hog.err")
 	run client --deadline 1 127.0.0.1 "$PORT" <<<"PING:other"
@@ -191,7 +191,7 @@ idle_for_a_tenth() {
 
 @test "robustness: SIGTERM while a client never reads its replies: exit 0 once the flush second is up" {
 	start_server serve -p calc 127.0.0.1 0
-	start_peer hog timeout 60 python3 "$PEERS/hog.py" 127.0.0.1 "$PORT" --bytes 10000000 --rcvbuf 4096
+	start_peer hog timeout 60 python3 "$PEERS/nonreaders.py" 127.0.0.1 "$PORT" --bytes 10000000 --pattern $'PING:x\n'
 	kill -TERM "$SERVER_PID"
 	wait_exit "$SERVER_PID" 3
 	[ "$EXIT" -eq 0 ]
