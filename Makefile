@@ -1,4 +1,4 @@
-# sockit: a plain Makefile. `make`, `make test`, `make check`, `make fuzz`, `make fuzz-long`, `make bench`,
+# sockit: a plain Makefile. `make`, `make test`, `make check`, `make poll`, `make fuzz`, `make fuzz-long`, `make bench`,
 # `make install`.
 VERSION   = 0.1.0
 PREFIX    = /usr/local
@@ -73,9 +73,10 @@ POLL_TESTS  = tests/21-calc.bats tests/22-echo.bats tests/23-simple.bats tests/2
 test: deps all unit
 	SOCKIT=$(CURDIR)/sockit $(BATS) $(TESTS)
 
-# The whole suite again under ASan+UBSan, the server tests on the poll backend, linters;
-# first the files that reach a fixture by name, again with Debian's stock /etc/hosts, where
-# localhost is ::1 first (tests/stock-hosts: a private mount namespace, so root).
+# The fault and soak suites; the files that reach a fixture by name, again with Debian's
+# stock /etc/hosts, where localhost is ::1 first (tests/stock-hosts: a private mount
+# namespace, so root); the whole suite again under ASan+UBSan; the event-loop servers on
+# the poll backend; linters.
 check: deps test lint
 	SOCKIT=$(CURDIR)/sockit $(BATS) $(SLOW_TESTS)
 	SOCKIT=$(CURDIR)/sockit tests/stock-hosts $(BATS) $$(grep -l localhost tests/*.bats)
@@ -84,8 +85,7 @@ check: deps test lint
 		build-san/sockit build-san/unit
 	./build-san/unit
 	SOCKIT=$(CURDIR)/build-san/sockit $(BATS) tests/
-	$(MAKE) BUILD=build-poll BIN=build-poll/sockit LOOP=poll build-poll/sockit
-	SOCKIT=$(CURDIR)/build-poll/sockit $(BATS) $(POLL_TESTS)
+	$(MAKE) poll
 
 # poll: the event-loop server files alone on the poll(2) backend.
 poll:
