@@ -49,11 +49,11 @@ alive_in_group() {
 	procs | awk -v g=" $* " '$2 != "Z" && index(g, " " $4 " ") { print }'
 }
 
-@test "exec: serve -k -c, 200 concurrent clients: each its own process, the echo exact, no zombie left" {
+@test "exec: serve -k -c, 100 concurrent clients: each its own process, the echo exact, no zombie left" {
 	start_server serve -k -m 300 -c 'echo $$; exec cat' 127.0.0.1 0
-	run_io c "${CLIENTS[@]}" 127.0.0.1 "$PORT" --count 200 --echo
+	run_io c "${CLIENTS[@]}" 127.0.0.1 "$PORT" --count 100 --echo
 	rc_is c 0
-	file_is "$T/c.out" "distinct 200"
+	file_is "$T/c.out" "distinct 100"
 	no_children "$SERVER_PID"
 	kill -0 "$SERVER_PID"
 }
