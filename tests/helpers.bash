@@ -17,6 +17,9 @@ PATH=$BATS_RUN_TMPDIR/bin:$PATH
 # The interval of `eventually`, the one bounded poll (a wait for a condition, never a
 # fixed delay).
 TICK=0.02
+# How long a server or a peer may take to say it listens: a bound, never a delay (python
+# alone can take seconds to start on a loaded machine).
+START_SECS=30
 
 setup() {
 	T=$BATS_TEST_TMPDIR
@@ -119,7 +122,7 @@ start_named() {
 	"$SOCKIT" "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- 3>&- &
 	SERVER_PID=$!
 	track "$SERVER_PID"
-	wait_for "$T/$name.err" 'listening on ' || return 1
+	wait_for "$T/$name.err" 'listening on ' "$START_SECS" || return 1
 	PORT=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/$name.err" | head -n 1)
 	printf -v "PID_$name" '%s' "$SERVER_PID"
 	printf -v "PORT_$name" '%s' "$PORT"
@@ -140,7 +143,7 @@ start_peer() {
 	"$@" >"$T/$name.out" 2>"$T/$name.err" 9>&- 3>&- &
 	PEER_PID=$!
 	track "$PEER_PID"
-	wait_for "$T/$name.out" '^(port [0-9]+|ready)$' || return 1
+	wait_for "$T/$name.out" '^(port [0-9]+|ready)$' "$START_SECS" || return 1
 	PEER_PORT=$(sed -n 's/^port \([0-9][0-9]*\)$/\1/p' "$T/$name.out" | head -n 1)
 }
 
@@ -378,9 +381,9 @@ accepts() {
 	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
-# wait_accepts HOST PORT: bounded poll until HOST:PORT accepts a connection.
+# wait_accepts HOST PORT: bounded poll (START_SECS) until HOST:PORT accepts a connection.
 wait_accepts() {
-	eventually accepts "$1" "$2" 2>/dev/null && return 0
+	eventually -t "$START_SECS" accepts "$1" "$2" 2>/dev/null && return 0
 	echo "nothing accepts on $1:$2" >&2
 	return 1
 }
