@@ -115,25 +115,25 @@ idle_for_a_tenth() {
 	[ "$(proc_kb "$SERVER_PID" VmHWM)" -lt "$(mem_bound $((256 + 4096)))" ]
 }
 
-@test "robustness: 3000 clients over --max-clients get ERR:BUSY; no descriptor leaks" {
+@test "robustness: 1000 clients over --max-clients get ERR:BUSY; no descriptor leaks" {
 	start_server serve -p calc -m 1 127.0.0.1 0
 	start_peer holder timeout 60 python3 "$PEERS/idle_holder.py" 127.0.0.1 "$PORT" 1
 	[ "$(client 127.0.0.1 "$PORT" </dev/null)" = "ERR:BUSY" ]
 	local fd0
 	fd0=$(fd_count "$SERVER_PID")
-	run timeout 60 python3 "$PEERS/churn.py" 127.0.0.1 "$PORT" --count 3000 --expect 'ERR:BUSY\n'
+	run timeout 60 python3 "$PEERS/churn.py" 127.0.0.1 "$PORT" --count 1000 --expect 'ERR:BUSY\n'
 	[ "$status" -eq 0 ]
-	[ "$output" = "ok 3000" ]
+	[ "$output" = "ok 1000" ]
 	[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ]
 }
 
-@test "robustness: 3000 clients refused by --deny are closed unheard; no descriptor leaks" {
+@test "robustness: 1000 clients refused by --deny are closed unheard; no descriptor leaks" {
 	start_server serve -p calc --deny 127.0.0.0/8 127.0.0.1 0
 	local fd0
 	fd0=$(fd_count "$SERVER_PID")
-	run timeout 60 python3 "$PEERS/churn.py" 127.0.0.1 "$PORT" --count 3000
+	run timeout 60 python3 "$PEERS/churn.py" 127.0.0.1 "$PORT" --count 1000
 	[ "$status" -eq 0 ]
-	[ "$output" = "ok 3000" ]
+	[ "$output" = "ok 1000" ]
 	[ "$(fd_count "$SERVER_PID")" -eq "$fd0" ]
 }
 
