@@ -1,4 +1,4 @@
-# sockit: a plain Makefile. `make`, `make test`, `make check`, `make fuzz`, `make fuzz-long`, `make bench`,
+# sockit: a plain Makefile. `make`, `make test`, `make check`, `make poll`, `make fuzz`, `make fuzz-long`, `make bench`,
 # `make install`.
 VERSION   = 0.1.0
 PREFIX    = /usr/local
@@ -58,21 +58,39 @@ unit: $(BUILD)/unit
 deps:
 	@tests/deps $(if $(filter check,$(MAKECMDGOALS)),check)
 
-test: deps all unit
-	SOCKIT=$(CURDIR)/sockit bats tests/
+# The bats files, named by area (tests/README: the first digit is the family). bats runs
+# BATS_JOBS files at a time (GNU parallel), each file's tests in order; the soak and fault
+# suites run in `make check` only, and the event-loop servers (server.c, forward.c) run
+# again on the poll(2) backend there.
+BATS_JOBS  ?= 2
+BATS        = bats $(if $(filter-out 1,$(BATS_JOBS)),--jobs $(BATS_JOBS) --no-parallelize-within-files)
+SLOW_TESTS  = tests/31-faults.bats tests/32-soak.bats
+TESTS       = $(filter-out $(SLOW_TESTS),$(wildcard tests/*.bats))
+POLL_TESTS  = tests/21-calc.bats tests/22-echo.bats tests/23-simple.bats tests/24-chat.bats \
+	tests/30-server-robustness.bats tests/31-faults.bats tests/32-soak.bats \
+	tests/50-http-server.bats tests/80-forward.bats tests/91-tls-serve.bats tests/92-forward-tls.bats
 
-# The whole suite again under ASan+UBSan, the server tests on the poll backend, linters;
-# first the files that reach a fixture by name, again with Debian's stock /etc/hosts, where
-# localhost is ::1 first (tests/stock-hosts: a private mount namespace, so root).
+test: deps all unit
+	SOCKIT=$(CURDIR)/sockit $(BATS) $(TESTS)
+
+# The fault and soak suites; the files that reach a fixture by name, again with Debian's
+# stock /etc/hosts, where localhost is ::1 first (tests/stock-hosts: a private mount
+# namespace, so root); the whole suite again under ASan+UBSan; the event-loop servers on
+# the poll backend; linters.
 check: deps test lint
-	SOCKIT=$(CURDIR)/sockit tests/stock-hosts bats $$(grep -l localhost tests/*.bats)
+	SOCKIT=$(CURDIR)/sockit $(BATS) $(SLOW_TESTS)
+	SOCKIT=$(CURDIR)/sockit tests/stock-hosts $(BATS) $$(grep -l localhost tests/*.bats)
 	$(MAKE) CC=clang BUILD=build-clang BIN=build-clang/sockit build-clang/sockit
 	$(MAKE) BUILD=build-san BIN=build-san/sockit CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 		build-san/sockit build-san/unit
 	./build-san/unit
-	SOCKIT=$(CURDIR)/build-san/sockit bats tests/
+	SOCKIT=$(CURDIR)/build-san/sockit $(BATS) tests/
+	$(MAKE) poll
+
+# poll: the event-loop server files alone on the poll(2) backend.
+poll:
 	$(MAKE) BUILD=build-poll BIN=build-poll/sockit LOOP=poll build-poll/sockit
-	SOCKIT=$(CURDIR)/build-poll/sockit bats $$(ls tests/*.bats | grep -E '/(3|4)[0-9]-')
+	SOCKIT=$(CURDIR)/build-poll/sockit $(BATS) $(POLL_TESTS)
 
 # C style: .clang-format, checked with the version tests/deps pins (another version may
 # format differently, so the check names it).
@@ -151,4 +169,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-poll build-clang build-fuzz sockit bench/lineload bench/connload
 
-.PHONY: all deps unit test check lint fuzz fuzz-long bench install uninstall clean
+.PHONY: all deps unit test check poll lint fuzz fuzz-long bench install uninstall clean

@@ -184,12 +184,12 @@ sha_line() {
 	start_bg c --stdin "$T/in" "$SOCKIT" connect 127.0.0.1 "$PEER_PORT"
 	wait_for "$T/c.out" '^Welcome'
 	wait_for "$T/p.out" '^closed$'
-	# the first write draws a reset from the closed peer, a later one fails: a bounded poll
-	for ((i = 0; i < 250; i++)); do
+	# the first write draws a reset from the closed peer, a later one fails
+	write_until_gone() {
 		echo more >&9
-		kill -0 "$BG_PID" 2>/dev/null || break
-		sleep "$TICK"
-	done
+		gone "$BG_PID"
+	}
+	eventually write_until_gone
 	wait_exit "$BG_PID"
 	[ "$EXIT" -eq 0 ]
 	printf '%s' "$GREETING" | cmp - "$T/c.out"

@@ -367,7 +367,7 @@ Try 'sockit udp-send --help'.
 	us 127.0.0.1 "$PORT" </dev/null
 	[ "$STATUS" -eq 0 ]
 	is "$T/out" $'Talk is cheap. Show me the code.\r\n'
-	timeout 10 python3 "$PEERS/udp_qotd_client.py" 127.0.0.1 "$PORT" >"$T/seed"
+	timeout 10 python3 "$PEERS/seeds.py" udp 127.0.0.1 "$PORT" "" >"$T/seed"
 	cmp "$T/seed" "$T/out"
 }
 
@@ -376,7 +376,7 @@ Try 'sockit udp-send --help'.
 	start_server serve -u -p daytime -b 127.0.0.1 0
 	us 127.0.0.1 "$PORT" </dev/null
 	[ "$STATUS" -eq 0 ]
-	timeout 10 python3 "$PEERS/udp_daytime_client.py" 127.0.0.1 "$PORT" >"$T/seed"
+	timeout 10 python3 "$PEERS/seeds.py" udp 127.0.0.1 "$PORT" "what time is it?" >"$T/seed"
 	[[ "$(cat -A "$T/out")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\^M\$$ ]]
 	[[ "$(cat -A "$T/seed")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\^M\$$ ]]
 	ours=$(date -u -d "$(tr -d '\r' <"$T/out")" +%s)

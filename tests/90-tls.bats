@@ -117,16 +117,19 @@ refused() {
 	same_file "$T/up" "$T/c.out"
 }
 
+# listens PORT: something listens on 127.0.0.1:PORT (asked of ss, not by connecting: ncat
+# -l serves one connection only).
+listens() {
+	ss -ltn | grep -q "127.0.0.1:$1 "
+}
+
 @test "tls: connect --ssl (ncat's name) talks to ncat --ssl; --tls to openssl s_server -www" {
 	local port
 	port=$(free_port)
 	ncat -l --ssl --ssl-cert "$PKI/srv.pem" --ssl-key "$PKI/srv.key" 127.0.0.1 "$port" \
 		--sh-exec 'echo from-ncat' 2>"$T/ncat.err" 3>&- 9>&- &
 	track $!
-	for ((i = 0; i < 250; i++)); do
-		ss -ltn | grep -q "127.0.0.1:$port " && break
-		sleep "$TICK"
-	done
+	eventually listens "$port"
 	# ncat ends the whole connection at our close_notify: stdin stays open until the line
 	hold_fifo "$T/fifo"
 	run_io c --stdin "$T/fifo" "$SOCKIT" connect --ssl --expect from-ncat --cacert "$PKI/ca.pem" 127.0.0.1 "$port"
@@ -136,10 +139,7 @@ refused() {
 	openssl s_server -accept "127.0.0.1:$port" -cert "$PKI/srv.pem" -key "$PKI/srv.key" \
 		-www >"$T/s.out" 2>"$T/s.err" 3>&- 9>&- &
 	track $!
-	for ((i = 0; i < 250; i++)); do
-		ss -ltn | grep -q "127.0.0.1:$port " && break
-		sleep "$TICK"
-	done
+	eventually listens "$port"
 	printf 'GET / HTTP/1.0\r\n\r\n' >"$T/in"
 	run_io c --stdin "$T/in" "$SOCKIT" connect --tls --cacert "$PKI/ca.pem" localhost "$port"
 	rc_is c 0

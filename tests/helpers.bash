@@ -5,8 +5,21 @@
 
 SOCKIT=${SOCKIT:-$BATS_TEST_DIRNAME/../sockit}
 PEERS=$BATS_TEST_DIRNAME/peers
-# The interval of the bounded polls below (a wait for a condition, never a fixed delay).
+# python3 itself first on PATH, not a version manager's shim (pyenv's runs a few bash
+# scripts per call: seconds on a loaded machine, and the peers are started hundreds of
+# times); resolved once per bats run.
+if [ ! -x "$BATS_RUN_TMPDIR/bin/python3" ]; then
+	mkdir -p "$BATS_RUN_TMPDIR/bin"
+	ln -sf "$(python3 -c 'import sys; print(sys.executable)')" "$BATS_RUN_TMPDIR/bin/python3.$$" &&
+		mv -f "$BATS_RUN_TMPDIR/bin/python3.$$" "$BATS_RUN_TMPDIR/bin/python3"
+fi
+PATH=$BATS_RUN_TMPDIR/bin:$PATH
+# The interval of `eventually`, the one bounded poll (a wait for a condition, never a
+# fixed delay).
 TICK=0.02
+# How long a server or a peer may take to say it listens: a bound, never a delay (python
+# alone can take seconds to start on a loaded machine).
+START_SECS=30
 
 setup() {
 	T=$BATS_TEST_TMPDIR
@@ -22,49 +35,74 @@ track() {
 	echo "$1" >>"$T/pids"
 }
 
-# stop_all: TERM every tracked process, then KILL what is left (bounded).
+# eventually [-t SECS] CMD...: runs CMD every TICK until it succeeds, for at most SECS
+# (default 5) of wall-clock time (a bound in time, not in tries: a loaded machine forks
+# slowly); then fails, naming CMD. The suite's one polling loop: every wait uses it.
+eventually() {
+	local secs=5 end
+	if [ "$1" = -t ]; then
+		secs=$2
+		shift 2
+	fi
+	secs_us "$secs"
+	end=$((${EPOCHREALTIME/./} + US))
+	until "$@"; do
+		if ((${EPOCHREALTIME/./} >= end)); then
+			echo "still not true after ${secs}s: $*" >&2
+			return 1
+		fi
+		sleep "$TICK"
+	done
+}
+
+# secs_us SECS: sets US to SECS (whole or decimal, as 2 or 0.5) in microseconds (no
+# subshell: polls are many on a loaded machine).
+secs_us() {
+	local frac=000000
+	[[ $1 == *.* ]] && frac=${1#*.}000000
+	US=$((${1%%.*} * 1000000 + 10#${frac:0:6}))
+}
+
+# gone PID: PID has ended (or was never ours).
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# stop_all: TERM every tracked process, then KILL what is left after 2 s.
 stop_all() {
-	local pid i
+	local pid
 	[ -f "$T/pids" ] || return 0
 	while read -r pid; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done <"$T/pids"
 	while read -r pid; do
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep "$TICK"
-		done
-		kill -KILL "$pid" 2>/dev/null || true
+		eventually -t 2 gone "$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 	done <"$T/pids"
 	: >"$T/pids"
 }
 
+# has_line FILE ERE: a line of FILE matches.
+has_line() {
+	grep -qE -- "$2" "$1" 2>/dev/null
+}
+
 # wait_for FILE ERE [SECS]: polls until a line of FILE matches (default at most 5 s).
 wait_for() {
-	local file=$1 re=$2 secs=${3:-5} i
-	for ((i = 0; i < secs * 50; i++)); do
-		grep -qE -- "$re" "$file" 2>/dev/null && return 0
-		sleep "$TICK"
-	done
-	echo "timed out after ${secs}s waiting for /$re/ in $file:" >&2
-	cat "$file" >&2 2>/dev/null
+	eventually -t "${3:-5}" has_line "$1" "$2" 2>/dev/null && return 0
+	echo "timed out after ${3:-5}s waiting for /$2/ in $1:" >&2
+	cat "$1" >&2 2>/dev/null
 	return 1
 }
 
 # wait_exit PID [SECS]: waits for a background child to end; sets EXIT to its status.
 # Fails if it is still running after SECS (default 5).
 wait_exit() {
-	local pid=$1 secs=${2:-5} i
-	for ((i = 0; i < secs * 50; i++)); do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			EXIT=0
-			wait "$pid" || EXIT=$?
-			return 0
-		fi
-		sleep "$TICK"
-	done
-	echo "process $pid still running after ${secs}s" >&2
-	return 1
+	if ! eventually -t "${2:-5}" gone "$1" 2>/dev/null; then
+		echo "process $1 still running after ${2:-5}s" >&2
+		return 1
+	fi
+	EXIT=0
+	wait "$1" || EXIT=$?
 }
 
 # start_named NAME [--stdin FILE] ARGS...: runs `sockit ARGS` in the background,
@@ -84,7 +122,7 @@ start_named() {
 	"$SOCKIT" "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- 3>&- &
 	SERVER_PID=$!
 	track "$SERVER_PID"
-	wait_for "$T/$name.err" 'listening on ' || return 1
+	wait_for "$T/$name.err" 'listening on ' "$START_SECS" || return 1
 	PORT=$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/$name.err" | head -n 1)
 	printf -v "PID_$name" '%s' "$SERVER_PID"
 	printf -v "PORT_$name" '%s' "$PORT"
@@ -105,7 +143,7 @@ start_peer() {
 	"$@" >"$T/$name.out" 2>"$T/$name.err" 9>&- 3>&- &
 	PEER_PID=$!
 	track "$PEER_PID"
-	wait_for "$T/$name.out" '^(port [0-9]+|ready)$' || return 1
+	wait_for "$T/$name.out" '^(port [0-9]+|ready)$' "$START_SECS" || return 1
 	PEER_PORT=$(sed -n 's/^port \([0-9][0-9]*\)$/\1/p' "$T/$name.out" | head -n 1)
 }
 
@@ -130,7 +168,7 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# --- for the server suites (3x, 4x) ---
+# --- for the server suites (2x, 3x, 5x) ---
 
 # client ARGS...: the tests' line client (tests/peers/lineclient.py) under a timeout.
 client() {
@@ -168,23 +206,51 @@ mem_bound() {
 	fi
 }
 
+# has_lines FILE ERE N: at least N lines of FILE match.
+has_lines() {
+	[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$3" ]
+}
+
 # wait_count FILE ERE N [SECS]: polls until at least N lines of FILE match (default 5 s).
 wait_count() {
-	local file=$1 re=$2 n=$3 secs=${4:-5} i
-	for ((i = 0; i < secs * 50; i++)); do
-		[ "$(grep -cE -- "$re" "$file" 2>/dev/null)" -ge "$n" ] && return 0
-		sleep "$TICK"
-	done
-	echo "timed out after ${secs}s waiting for $n lines /$re/ in $file:" >&2
-	cat "$file" >&2 2>/dev/null
+	eventually -t "${4:-5}" has_lines "$1" "$2" "$3" 2>/dev/null && return 0
+	echo "timed out after ${4:-5}s waiting for $3 lines /$2/ in $1:" >&2
+	cat "$1" >&2 2>/dev/null
 	return 1
 }
 
-# --- for the netcat-core suites (0x, 1x, 2x) ---
+# fds_at_most PID N, fds_at_least PID N: PID holds at most (at least) N descriptors.
+fds_at_most() {
+	[ "$(fd_count "$1")" -le "$2" ]
+}
+fds_at_least() {
+	[ "$(fd_count "$1")" -ge "$2" ]
+}
 
-# run_io NAME [--stdin FILE] CMD...: runs CMD in the foreground under `timeout` (60 s, then
-# KILL 5 s later), stdout to $T/NAME.out and stderr to $T/NAME.err (for exact bytes, which
-# `run` would trim), stdin from FILE (default /dev/null). Sets RC to its exit status.
+# size_at_least FILE BYTES: FILE exists and holds at least BYTES bytes.
+size_at_least() {
+	[ "$(stat -c %s -- "$1" 2>/dev/null || echo 0)" -ge "$2" ]
+}
+
+# --- for the netcat-core suites (0x, 1x, 20) ---
+
+# run_bounded SECS IN OUT ERR CMD...: the suite's one runner: CMD in the foreground under
+# `timeout` (SECS, then KILL 5 s later), stdin from IN (- keeps the caller's), stdout to
+# OUT and stderr to ERR (files, for exact bytes, which bats's `run` would trim). Sets RC
+# to its exit status.
+run_bounded() {
+	local secs=$1 in=$2 out=$3 err=$4
+	shift 4
+	RC=0
+	if [ "$in" = - ]; then
+		timeout -k 5 "$secs" "$@" >"$out" 2>"$err" 9>&- || RC=$?
+	else
+		timeout -k 5 "$secs" "$@" <"$in" >"$out" 2>"$err" 9>&- || RC=$?
+	fi
+}
+
+# run_io NAME [--stdin FILE] CMD...: run_bounded for 60 s, stdout to $T/NAME.out and
+# stderr to $T/NAME.err, stdin from FILE (default /dev/null). Sets RC.
 run_io() {
 	local name=$1 in=/dev/null
 	shift
@@ -192,8 +258,7 @@ run_io() {
 		in=$2
 		shift 2
 	fi
-	RC=0
-	timeout -k 5 60 "$@" <"$in" >"$T/$name.out" 2>"$T/$name.err" 9>&- || RC=$?
+	run_bounded 60 "$in" "$T/$name.out" "$T/$name.err" "$@"
 }
 
 # start_bg NAME [--stdin FILE] CMD...: as run_io, in the background, bounded by the
@@ -311,13 +376,14 @@ is() {
 	fi
 }
 
-# wait_accepts HOST PORT: bounded poll until HOST:PORT accepts a connection.
+# accepts HOST PORT: HOST:PORT accepts a TCP connection (which is closed at once).
+accepts() {
+	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# wait_accepts HOST PORT: bounded poll (START_SECS) until HOST:PORT accepts a connection.
 wait_accepts() {
-	local i
-	for ((i = 0; i < 250; i++)); do
-		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-		sleep "$TICK"
-	done
+	eventually -t "$START_SECS" accepts "$1" "$2" 2>/dev/null && return 0
 	echo "nothing accepts on $1:$2" >&2
 	return 1
 }
@@ -368,10 +434,10 @@ same() {
 	return 1
 }
 
-# sk ARGS...: sockit under a timeout, stdout to $T/out, stderr to $T/err; sets RC.
+# sk ARGS...: sockit run_bounded for 20 s with the caller's stdin, stdout to $T/out,
+# stderr to $T/err (the HTTP client suites' shorthand); sets RC.
 sk() {
-	RC=0
-	timeout 20 "$SOCKIT" "$@" >"$T/out" 2>"$T/err" || RC=$?
+	run_bounded 20 - "$T/out" "$T/err" "$SOCKIT" "$@"
 }
 
 # start_tinyproxy [CONF LINE...]: tinyproxy in the foreground on a free port, all under $T.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""body_sink.py: an HTTP/1.1 server for tests/92-bodies.bats that records each request's
+"""body_sink.py: an HTTP/1.1 server for tests/42-bodies.bats that records each request's
 method, target, headers and exact body (Content-Length or chunked), and whether it
 answered Expect: 100-continue; bodies are hashed as they come, never held whole.
 

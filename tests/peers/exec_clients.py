@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""exec_clients.py: clients of a `sockit serve -e/-c` server (tests/85-exec.bats).
+"""exec_clients.py: clients of a `sockit serve -e/-c` server (tests/25-exec.bats).
 
 usage: exec_clients.py [HOST PORT | -U PATH] [--count N] [--echo | --hold | --local]
 Opens --count connections (default 1), every one connected before any is used, then:

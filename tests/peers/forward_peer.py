@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""forward_peer.py: clients and targets for the forwarding tests (tests/91-forward.bats).
+"""forward_peer.py: clients and targets for the forwarding tests (tests/80-forward.bats).
 
 usage: forward_peer.py MODE ARGS...
   clients HOST PORT N [--keep]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""http_fixture.py: an HTTP server for tests/50-http.bats that answers what nginx will not:
+"""http_fixture.py: an HTTP server for tests/40-http.bats that answers what nginx will not:
 canned bytes chosen by the test, trickles, silence, endless headers. It also answers
 requests in absolute form (GET http://HOST/...), as a forward proxy would be asked.
 
@@ -42,6 +42,8 @@ def read_head(conn):
         chunk = conn.recv(4096)
         if not chunk:
             break
+        if data + chunk[:1] == b"\x16":
+            return None  # a TLS handshake record: no request will come, close at once
         data += chunk
     return data
 
@@ -89,6 +91,8 @@ def endless(conn):
 def serve(directory, conn):
     conn.settimeout(10)
     head = read_head(conn)
+    if head is None:
+        return
     parts = head.split(b" ", 2)
     path = parts[1].decode("latin-1").split("?", 1)[0] if len(parts) == 3 else ""
     if path.startswith("http://"):  # the absolute form a forward proxy is asked with

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""http_keepalive.py: a keep-alive HTTP server for tests/83-many-urls.bats: many requests
+"""http_keepalive.py: a keep-alive HTTP server for tests/41-many-urls.bats: many requests
 on one connection, canned responses chosen by the test, and the ways a kept connection
 goes wrong.
 

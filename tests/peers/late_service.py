@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""late_service.py: a service that comes up late, for tests/89-wait.bats.
+"""late_service.py: a service that comes up late, for tests/71-wait.bats.
 
 usage: late_service.py tcp DELAY       bind 127.0.0.1 (a free port), print "port N", and
                                        listen only DELAY seconds later (until then a

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """socks_fixture.py: a SOCKS4/4a proxy that really tunnels, or a scripted proxy that answers
-with given bytes, for the proxy tests (tests/86-proxy.bats).
+with given bytes, for the proxy tests (tests/81-proxy.bats).
 
 usage: socks_fixture.py [--count N] [--user ID] [--script ITEM...] [--hold]
 Listens on 127.0.0.1 on a free port and prints "port N" once it listens; serves --count

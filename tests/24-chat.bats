@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 33-chat: `serve --proto chat` (sockit(1) "The chat protocol").
+# 24-chat: `serve --proto chat` (sockit(1) "The chat protocol").
 # The scripts are exact transcripts: each `NAME< line` is the next line that client
 # receives (tests/peers/chat_driver.py), and a closing /who proves nothing else came.
 

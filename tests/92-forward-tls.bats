@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 94-forward-tls: `serve --tls --to` (sockit(1), Forwarding): TLS terminated on the
+# 92-forward-tls: `serve --tls --to` (sockit(1), Forwarding): TLS terminated on the
 # event loop in front of a plain target; the bytes exact both ways (python ssl, openssl
 # s_client), half-close as close_notify, a plaintext client costing only its own pair.
 # shellcheck disable=SC2154 # PORT, SERVER_PID, PEER_PORT...: set by helpers.bash

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT, SERVER_PID, RC: set by helpers
-# 87-habits: the flags of nc, curl, wget, dig and wait-for-it that sockit spells
+# 06-habits: the flags of nc, curl, wget, dig and wait-for-it that sockit spells
 # differently, and other tools' command words (sockit(1), COMING FROM NC OR CURL): each is
 # answered with exactly one line naming sockit's way, exit 2,
 # never a bare "unknown option" and never silently something else; sockit's own

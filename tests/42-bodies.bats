@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 92-bodies: http-post, http-put, http-delete (sockit(1), http-post) against real peers:
+# 42-bodies: http-post, http-put, http-delete (sockit(1), http-post) against real peers:
 # tests/peers/body_sink.py records each request's method, headers and exact body bytes,
 # whether it came chunked and whether Expect: 100-continue was answered.
 

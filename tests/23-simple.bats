@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 32-simple: the classic small services (sockit(1) "Protocols"; RFC 862, 863, 865, 867): greet, daytime, qotd, discard, over TCP
+# 23-simple: the classic small services (sockit(1) "Protocols"; RFC 862, 863, 865, 867): greet, daytime, qotd, discard, over TCP
 # and UDP, checked with the tests' client and with the seeds' own beginner clients.
 # shellcheck disable=SC2154 # PORT_name: set by start_named NAME (printf -v)
 
@@ -39,13 +39,13 @@ one_of() {
 	start_named greet serve -p greet 127.0.0.1 0
 	start_named echo serve -p echo 127.0.0.1 0
 	start_named daytime serve -p daytime 127.0.0.1 0
-	run timeout 5 python3 "$PEERS/seed_tcp_client.py" 127.0.0.1 "$PORT_greet"
+	run timeout 5 python3 "$PEERS/seeds.py" tcp 127.0.0.1 "$PORT_greet"
 	[ "$status" -eq 0 ]
 	[ "$output" = "Received from server: Welcome to the server!" ]
-	run timeout 5 python3 "$PEERS/seed_tcp_client.py" 127.0.0.1 "$PORT_echo" "Hello, server"
+	run timeout 5 python3 "$PEERS/seeds.py" tcp 127.0.0.1 "$PORT_echo" "Hello, server"
 	[ "$status" -eq 0 ]
 	[ "$output" = "Received from server: Hello, server" ]
-	run timeout 5 python3 "$PEERS/seed_tcp_client.py" 127.0.0.1 "$PORT_daytime"
+	run timeout 5 python3 "$PEERS/seeds.py" tcp 127.0.0.1 "$PORT_daytime"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "Received from server: "* ]]
 	daytime_ok "$(printf '%s' "${output#Received from server: }" | tr -d '\r')"
@@ -92,7 +92,7 @@ one_of() {
 		[[ "$got" == *$'\r' ]]
 		one_of "${got%$'\r'}" "$T/lines"
 	done
-	run timeout 5 python3 "$PEERS/seed_qotd_client.py" 127.0.0.1 "$PORT_udp"
+	run timeout 5 python3 "$PEERS/seeds.py" qotd 127.0.0.1 "$PORT_udp"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "Quote of the day: "* ]]
 	one_of "${output#Quote of the day: }" "$T/lines"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT, SERVER_PID, PEER_PORT, BG_PID, RC, EXIT: set by helpers
 # shellcheck disable=SC2016 # the programs' $$ and $VARS are for their shell, not this one
-# 85-exec: a program per connection, `serve -e/-c` and `connect -e/-c` (sockit(1),
+# 25-exec: a program per connection, `serve -e/-c` and `connect -e/-c` (sockit(1),
 # "--exec"): one process per client, exactly fds 0 1 2, the UCSPI environment, every
 # child reaped, the stop, the limits, and connect passing the program's exit status.
 
@@ -14,12 +14,10 @@ CLIENTS=(python3 "$PEERS/exec_clients.py")
 
 # procs: one line "PID STATE PPID PGRP" per process.
 procs() {
-	local f
-	for f in /proc/[0-9]*/stat; do
-		# the fields after the parenthesised name: state, parent, process group
-		sed -n 's/^\([0-9]*\) (.*) \([A-Za-z]\) \([0-9]*\) \([0-9]*\) .*/\1 \2 \3 \4/p' \
-			"$f" 2>/dev/null
-	done
+	# the fields after the parenthesised name: state, parent, process group; one sed for
+	# all (a process gone since the glob is skipped), not one per process
+	sed -n 's/^\([0-9]*\) (.*) \([A-Za-z]\) \([0-9]*\) \([0-9]*\) .*/\1 \2 \3 \4/p' \
+		/proc/[0-9]*/stat 2>/dev/null || true
 }
 
 # children_of PID: one line "PID STATE" per child process of PID (zombies included).
@@ -27,13 +25,19 @@ children_of() {
 	procs | awk -v p="$1" '$3 == p { print $1, $2 }'
 }
 
+# childless PID: PID has no child at all.
+childless() {
+	[ -z "$(children_of "$1")" ]
+}
+
+# live_children_are PID N: PID has N children that are not zombies.
+live_children_are() {
+	[ "$(children_of "$1" | awk '$2 != "Z"' | grep -c .)" -eq "$2" ]
+}
+
 # no_children PID [SECS]: waits until PID has no child at all, not even a zombie.
 no_children() {
-	local i
-	for ((i = 0; i < ${2:-5} * 50; i++)); do
-		[ -z "$(children_of "$1")" ] && return 0
-		sleep "$TICK"
-	done
+	eventually -t "${2:-5}" childless "$1" 2>/dev/null && return 0
 	echo "children of $1 still there:" >&2
 	children_of "$1" >&2
 	return 1
@@ -45,11 +49,11 @@ alive_in_group() {
 	procs | awk -v g=" $* " '$2 != "Z" && index(g, " " $4 " ") { print }'
 }
 
-@test "exec: serve -k -c, 200 concurrent clients: each its own process, the echo exact, no zombie left" {
+@test "exec: serve -k -c, 100 concurrent clients: each its own process, the echo exact, no zombie left" {
 	start_server serve -k -m 300 -c 'echo $$; exec cat' 127.0.0.1 0
-	run_io c "${CLIENTS[@]}" 127.0.0.1 "$PORT" --count 200 --echo
+	run_io c "${CLIENTS[@]}" 127.0.0.1 "$PORT" --count 100 --echo
 	rc_is c 0
-	file_is "$T/c.out" "distinct 200"
+	file_is "$T/c.out" "distinct 100"
 	no_children "$SERVER_PID"
 	kill -0 "$SERVER_PID"
 }
@@ -210,13 +214,9 @@ sig_masks() {
 @test "exec: SIGHUP stops the server as SIGTERM does: no program left behind, exit 0" {
 	start_server serve -k -c 'echo up; exec sleep 100' 127.0.0.1 0
 	start_peer holders python3 "$PEERS/exec_clients.py" 127.0.0.1 "$PORT" --count 2 --hold
-	local kids i
-	for ((i = 0; i < 250; i++)); do
-		kids=$(children_of "$SERVER_PID" | awk '$2 != "Z" { print $1 }')
-		[ "$(echo "$kids" | grep -c .)" -eq 2 ] && break
-		sleep "$TICK"
-	done
-	[ "$(echo "$kids" | grep -c .)" -eq 2 ]
+	local kids
+	eventually live_children_are "$SERVER_PID" 2
+	kids=$(children_of "$SERVER_PID" | awk '$2 != "Z" { print $1 }')
 	kill -HUP "$SERVER_PID"
 	wait_exit "$SERVER_PID" 3
 	[ "$EXIT" -eq 0 ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 80-http-server: `serve --proto http` (sockit(1), "The http protocol") with real clients
+# 50-http-server: `serve --proto http` (sockit(1), "The http protocol") with real clients
 # (curl, ab, wrk, python's http.client, raw sockets), and `echo --once`.
 # shellcheck disable=SC2154 # PORT_name: set by start_named NAME (printf -v)
 
@@ -517,11 +517,7 @@ print(s.recv(100).split(b"\r\n")[0].decode())' "$PORT"
 	run timeout 10 "$SOCKIT" http-get -o "$T/got" "http://127.0.0.1:$PORT/big.bin"
 	[ "$status" -eq 0 ]
 	cmp "$T/got" "$T/www/big.bin"
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[ "$(fd_count "$SERVER_PID")" -le "$base" ] && break
-		sleep "$TICK"
-	done
+	eventually -t 1 fds_at_most "$SERVER_PID" "$base" || true
 	[ "$(fd_count "$SERVER_PID")" -le "$base" ]
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 45-faults: injected faults (libfiu's fiu-run, its POSIX preload): random EINTR, EAGAIN
+# 31-faults: injected faults (libfiu's fiu-run, its POSIX preload): random EINTR, EAGAIN
 # and short counts on read/write/send/recv, and ENOMEM from malloc, during a 50 MB relay
 # both ways and during a calc load. Whatever fails, sockit never reports success with
 # different bytes, never answers wrongly, never spins, never crashes.

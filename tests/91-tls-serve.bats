@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 93-tls-serve: `serve --tls` (sockit(1) serve, TLS): every protocol over TLS against
+# 91-tls-serve: `serve --tls` (sockit(1) serve, TLS): every protocol over TLS against
 # openssl s_client, curl, socat, ncat and python's ssl; the handshake on the event loop
 # (a plaintext or a silent client costs only its own connection); mutual TLS; files that
 # cannot be used are exit 2 before the listening line.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2153 # PORT, PEER_PORT, RC: set by helpers.bash
-# 88-json: --json of resolve, connect -z, http-head and udp-send: every line is valid JSON
+# 07-json: --json of resolve, connect -z, http-head and udp-send: every line is valid JSON
 # (python3's json and jq both parse it), with exactly the keys of sockit(1) in their
 # order; names, headers and payloads with quotes, backslashes, control bytes, invalid
 # UTF-8 (each bad byte becomes U+FFFD, or data_base64 for udp-send) and 4-byte characters.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 31-echo: `serve --proto echo` and `sockit echo` (sockit(1) "Protocols" and
+# 22-echo: `serve --proto echo` and `sockit echo` (sockit(1) "Protocols" and
 # "echo"; RFC 862): every byte back in order, and a client that does not read is throttled, not
 # buffered.
 # shellcheck disable=SC2154 # PORT_name: set by start_named NAME (printf -v)
@@ -21,8 +21,8 @@ load helpers
 
 @test "echo: a client that writes 10 MB and never reads is throttled; another is answered at once" {
 	start_server serve -p echo 127.0.0.1 0
-	start_peer hog timeout 60 python3 "$PEERS/hog.py" 127.0.0.1 "$PORT" --bytes 10000000 \
-		--pattern "0123456789abcdef" --rcvbuf 4096
+	start_peer hog timeout 60 python3 "$PEERS/nonreaders.py" 127.0.0.1 "$PORT" --bytes 10000000 \
+		--pattern "0123456789abcdef"
 	local sent
 	# how much the kernel's buffers absorb varies; the server's own memory must not
 	sent=$(sed -n 's/^sent //p' "$T/hog.err")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2153 # inner shells' own $1..$3; PORT, PEER_PORT, RC: set by helpers
-# 89-wait: `sockit wait` until TCP, UNIX and HTTP services are up, its deadline, --any,
+# 71-wait: `sockit wait` until TCP, UNIX and HTTP services are up, its deadline, --any,
 # --json and `-- COMMAND`. The late services are tests/peers/late_service.py: their delay
 # is the behaviour under test, never a synchronisation.
 
