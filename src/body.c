@@ -603,6 +603,7 @@ static ssize_t pipe_splice(char *err, struct body_send *s, struct transport *t)
 	}
 	if ((n = splice_fill(&s->m, s->b->fd, STEP_MAX)) <= 0)
 		return n < 0 ? source_failed(err, "stdin", errno) : 0;
+	s->took = true; /* off the pipe now: a failed write below cannot give them back */
 	snprintf(line, sizeof line, "%zx\r\n", (size_t)n);
 	if ((rc = put_all(err, t, line, strlen(line))) < 0 ||
 	    (rc = net_splice_out(err, &s->m, t->fd)) < 0 ||
@@ -613,7 +614,7 @@ static ssize_t pipe_splice(char *err, struct body_send *s, struct transport *t)
 
 /* A pipe's chunk by copy: what one read gives, framed in place (its size line just before
  * it, its CRLF after) and written at once. */
-static ssize_t pipe_copy(char *err, const struct body_send *s, struct transport *t)
+static ssize_t pipe_copy(char *err, struct body_send *s, struct transport *t)
 {
 	char line[CHUNK_HEAD], *data = copybuf + CHUNK_HEAD;
 	size_t k;
@@ -625,6 +626,7 @@ static ssize_t pipe_copy(char *err, const struct body_send *s, struct transport 
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return n < 0 ? source_failed(err, "stdin", errno) : 0;
+	s->took = true; /* as pipe_splice: taken, whether or not the write succeeds */
 	k = (size_t)snprintf(line, sizeof line, "%zx\r\n", (size_t)n);
 	memcpy(data - k, line, k);
 	memcpy(data + n, "\r\n", 2);
@@ -640,8 +642,6 @@ static ssize_t pipe_step(char *err, struct body_send *s, struct transport *t)
 	if (s->phase == 1)
 		return BODY_DONE;
 	n = t->zero_copy_out ? pipe_splice(err, s, t) : pipe_copy(err, s, t);
-	if (n > 0)
-		s->took = true;
 	if (n != 0)
 		return n;
 	s->phase = 1;

@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -161,9 +162,38 @@ static void test_send(void)
 	close(fd);
 }
 
+/* A pipe's bytes, once read, are gone even when the write after the read fails (the peer
+ * reset): the body cannot be sent again, so --retry must not try (a retry would send the
+ * body without them). */
+static void test_taken_on_failed_write(void)
+{
+	char err[NET_ERR_LEN];
+	struct transport t;
+	int sv[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	for (int zc = 0; zc < 2; zc++) {
+		struct body b = {.kind = BODY_PIPE, .fd = pipe_of("abc")};
+		struct body_send s = {.mover = false};
+
+		CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+		close(sv[1]); /* the peer has gone: every write fails */
+		transport_plain(&t, sv[0]);
+		t.zero_copy_out = zc;
+		body_send_start(&s, &b);
+		CHECK(body_again(&b, &s));
+		CHECK(body_send_step(err, &s, &t) < 0);
+		CHECK(!body_again(&b, &s));
+		body_send_end(&s);
+		close(sv[0]);
+		close(b.fd);
+	}
+}
+
 void suite_body(void);
 void suite_body(void)
 {
+	test_taken_on_failed_write();
 	test_mime();
 	test_head();
 	test_parse();
