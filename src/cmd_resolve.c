@@ -1,5 +1,5 @@
-/* cmd_resolve.c: `sockit resolve`, the addresses of names, or with -r the names of addresses.
- */
+/* cmd_resolve.c: `sockit resolve`, the addresses of names, or with -r the names
+ * of addresses. */
 #include "cmd.h"
 #include "diag.h"
 #include "hints.h"

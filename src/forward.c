@@ -313,8 +313,8 @@ static void pump(struct pair *p, int d)
 		if (x->held > 0) {
 			ssize_t n = carrier_drain(x->c, x->held, dst, td, &p->xwant[!d]);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-				/* dst is full: src is not read until dst's writability wakes us
-				 */
+				/* dst is full: src is not read until dst's writability
+				 * wakes us */
 				x->full = true;
 				break;
 			}

@@ -409,8 +409,8 @@ static int check_idle(struct http_client *c, int rc)
 	if (state == 0)
 		return rc;
 	c->x.reusable = false;
-	/* TLS: raw bytes may be a record of TLS's own (a session ticket): not reused, no more
-	 */
+	/* TLS: raw bytes may be a record of TLS's own (a session ticket): not reused,
+	 * no more */
 	if (state < 0 || rc != STOP ||
 	    (k->tr.tls && c->x.resp.surplus == 0 && !transport_pending(&k->tr)))
 		return rc;

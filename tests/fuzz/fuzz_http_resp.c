@@ -1,5 +1,5 @@
-/* fuzz_http_resp.c: the response parser gives the same events and body however input is split.
- */
+/* fuzz_http_resp.c: the response parser gives the same events and body however input
+ * is split. */
 #include "http.h"
 
 #include <stdint.h>
@@ -24,8 +24,8 @@ static void check(int ok)
 
 static void put(struct run *r, const void *s, size_t n)
 {
-	/* a capacity of 3 * input + a little always suffices: events never repeat input bytes
-	 */
+	/* a capacity of 3 * input + a little always suffices: events never repeat
+	 * input bytes */
 	check(n <= r->logcap - r->loglen);
 	if (n > 0)
 		memcpy(r->log + r->loglen, s, n);

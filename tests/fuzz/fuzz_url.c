@@ -47,8 +47,8 @@ static void check_request(const struct http_url *u, const char *hdr)
 
 	check(n > 0 && n == strlen(req));
 	check(memcmp(req + n - 4, "\r\n\r\n", 4) == 0);
-	/* no header can smuggle a line: every CR is followed by LF and every LF preceded by CR
-	 */
+	/* no header can smuggle a line: every CR is followed by LF and every LF preceded
+	 * by CR */
 	for (size_t i = 0; i < n; i++) {
 		if (req[i] == '\r')
 			check(req[i + 1] == '\n');

@@ -52,8 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	/* the format is the input after its first byte, up to the cut; the rest is the strings
-	 */
+	/* the format is the input after its first byte, up to the cut; the rest is
+	 * the strings */
 	if (writeout_parse(&w, (const char *)data + 1, cut > 0 ? cut - 1 : 0, err,
 	                   sizeof err) == 0) {
 		str = dup0(data + cut, size - cut);

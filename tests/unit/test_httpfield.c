@@ -1,5 +1,5 @@
-/* test_httpfield.c: unit tests of http_field.c and ascii.h, the syntax both HTTP wires share.
- */
+/* test_httpfield.c: unit tests of http_field.c and ascii.h, the syntax both HTTP
+ * wires share. */
 #include "http_field.h"
 #include "unit.h"
 
