@@ -87,9 +87,10 @@ check: deps test lint
 	SOCKIT=$(CURDIR)/build-san/sockit $(BATS) tests/
 	$(MAKE) poll
 
-# poll: the event-loop server files alone on the poll(2) backend.
+# poll: the loop's unit tests and the event-loop server files on the poll(2) backend.
 poll:
-	$(MAKE) BUILD=build-poll BIN=build-poll/sockit LOOP=poll build-poll/sockit
+	$(MAKE) BUILD=build-poll BIN=build-poll/sockit LOOP=poll build-poll/sockit build-poll/unit
+	./build-poll/unit
 	SOCKIT=$(CURDIR)/build-poll/sockit $(BATS) $(POLL_TESTS)
 
 # C style: .clang-format, checked with the version tests/deps pins (another version may

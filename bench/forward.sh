@@ -3,23 +3,29 @@
 #   sockit   sockit serve --to 127.0.0.1:T            (one process, splice)
 #   socat    socat TCP-LISTEN:P,fork TCP:127.0.0.1:T  (a process per client)
 #   ncat     ncat -l -k --sh-exec "ncat 127.0.0.1 T"   (a shell and an ncat per client)
-#   haproxy  haproxy, mode tcp, one process, one thread
+#   haproxy  haproxy, mode tcp, one process, one thread, as deployed by default
+#   haproxy-splice  the same, splicing both ways (option splice-request and
+#            splice-response: its fastest setting, as sockit splices)
 #   direct   no forwarder: the client reaches the target itself
 # Three figures:
 #   conns/s  short connections through the forwarder to `sockit echo`, driven by
 #            bench/connload (N in all, N_FORK for socat and ncat, CONC at a time; each
 #            sends "hello\n", reads it back, half-closes and waits for EOF)
-#   MiB/s    SIZE_MIB of random data, nc.openbsd -N into the forwarder, to a one-shot
-#            nc.openbsd -l -d sink as the target (sender start to the sink's exit)
+#   MiB/s    SIZE_MIB through the forwarder between iperf3's two ends (the client with
+#            -Z, sendfile; the rate its server received), so that neither end is what
+#            is measured: nc.openbsd's 16 KiB reads and writes capped every row at about
+#            800 MiB/s on the idle machine, the direct one included. Before the rounds,
+#            SIZE_MIB of random data goes nc.openbsd -N -> forwarder -> nc.openbsd -l
+#            once per tool and is compared byte for byte.
 #   idle     the proportional memory (Pss, every process of the forwarder's tree) that
 #            IDLE idle pairs add, per pair (IDLE_FORK pairs for socat and ncat, whose
 #            processes per client would swamp a shared machine)
 # Each round runs every tool once, their order rotating; the tables show the medians
 # over the rounds and the ratios of the medians to sockit's.
 # Usage: bench/forward.sh [N [SIZE_MIB [ROUNDS]]]   (default 5000 connections, 1024 MiB, 3)
-# Env:   CONC=50 N_FORK=500 IDLE=2000 IDLE_FORK=200 TOOLS="sockit socat ncat haproxy direct"
+# Env:   CONC=50 N_FORK=500 IDLE=2000 IDLE_FORK=200 TOOLS="sockit socat ncat haproxy haproxy-splice direct"
 #        SOCKIT=./sockit (build it with make)
-# Needs: cc, python3, socat, ncat, nc.openbsd, haproxy (apt-get install haproxy)
+# Needs: cc, python3, socat, ncat, nc.openbsd, iperf3, haproxy (apt-get install haproxy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -32,18 +38,17 @@ CONC=${CONC:-50}
 IDLE=${IDLE:-2000}
 IDLE_FORK=${IDLE_FORK:-200}
 N_FORK=${N_FORK:-500}
-TOOLS=${TOOLS:-"sockit socat ncat haproxy direct"}
+TOOLS=${TOOLS:-"sockit socat ncat haproxy haproxy-splice direct"}
 CL=$PWD/bench/connload
 HOLD=$PWD/tests/peers/forward_peer.py
 
 need_sockit
-need cc python3 ss socat ncat nc.openbsd haproxy
+need cc python3 ss socat ncat nc.openbsd iperf3 haproxy
 make -s bench/connload >/dev/null || { echo "$0: cannot build bench/connload" >&2; exit 1; }
 need_fds $((2 * IDLE + 2048))
 bench_init forward
 data=$work/data
 
-now_ns() { date +%s%N; }
 
 # start TOOL TARGET_PORT: the forwarder in front of 127.0.0.1:TARGET_PORT on a free port;
 # sets FPID and FPORT (for direct: FPORT is the target's, FPID empty).
@@ -67,14 +72,17 @@ start() {
 		ncat -l -k --max-conns 100000 --sh-exec "exec ncat 127.0.0.1 $t" 127.0.0.1 "$FPORT" \
 			2>"$work/ncat.err" &
 		;;
-	haproxy)
+	haproxy | haproxy-splice)
 		FPORT=$(free_port)
+		local splice=
+		[ "$1" = haproxy ] || splice=$'\toption splice-request\n\toption splice-response'
 		cat >"$work/haproxy.cfg" <<EOF
 global
 	nbthread 1
 	maxconn $((IDLE + 100))
 defaults
 	mode tcp
+$splice
 	timeout connect 10s
 	timeout client 1h
 	timeout server 1h
@@ -118,21 +126,37 @@ conns() {
 	       print v["conns/s"] + 0, v["errors"] + 0 }' <<<"${out:-x}"
 }
 
-# one TOOL OUT: one bulk transfer into a fresh sink, written to OUT; prints its MiB/s.
+# one TOOL OUT: the data through TOOL into a fresh nc.openbsd sink, written to OUT (for
+# verify_tools).
 one() {
-	local port t0 t1 sink
+	local port sink
 	port=$(free_port)
 	nc.openbsd -l -d 127.0.0.1 "$port" >"$2" &
 	sink=$!
 	pids+=("$sink")
 	wait_listen "$port"
 	start "$1" "$port"
-	t0=$(now_ns)
 	nc.openbsd -N 127.0.0.1 "$FPORT" <"$data" >/dev/null
 	wait "$sink"
-	t1=$(now_ns)
 	stop_fwd
-	mib_rate "$SIZE_MIB" $((t1 - t0))
+}
+
+# bulk TOOL: SIZE_MIB from iperf3 -c to a one-shot iperf3 -s through TOOL; prints the
+# MiB/s the server received.
+bulk() {
+	local port sink out
+	port=$(free_port)
+	iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+	sink=$!
+	pids+=("$sink")
+	wait_listen "$port"
+	start "$1" "$port"
+	out=$(iperf3 -Z -c 127.0.0.1 -p "$FPORT" -n "${SIZE_MIB}M" -J || true)
+	wait "$sink" || true
+	stop_fwd
+	python3 -c 'import json, sys
+r = json.load(sys.stdin)["end"]["sum_received"]
+print("%.0f" % (r["bytes"] / r["seconds"] / 1048576))' <<<"$out" 2>/dev/null || echo 0
 }
 
 # tree_pss PID: the Pss in kB of PID and every process below it.
@@ -185,7 +209,7 @@ for r in $(seq "$ROUNDS"); do
 		read -r v e <<<"$(conns "$t")"
 		rate[$t]+="$v "
 		errs[$t]=$((${errs[$t]:-0} + e))
-		m=$(one "$t" /dev/null)
+		m=$(bulk "$t")
 		mib[$t]+="$m "
 		printf 'round %s: %-8s %6s conns/s (errors %s)  %5s MiB/s\n' "$r" "$t" "$v" "$e" "$m"
 	done

@@ -76,6 +76,8 @@ static int backend_wait(struct loop *l, int timeout_ms)
 			mask |= LOOP_READ;
 		if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 			mask |= LOOP_WRITE;
+		if (ev & (EPOLLHUP | EPOLLERR))
+			mask |= LOOP_ERROR;
 		l->ready_fd[i] = l->events[i].data.fd;
 		l->ready_mask[i] = mask;
 	}
@@ -141,6 +143,8 @@ static int backend_wait(struct loop *l, int timeout_ms)
 			mask |= LOOP_READ;
 		if (ev & (POLLOUT | POLLHUP | POLLERR | POLLNVAL))
 			mask |= LOOP_WRITE;
+		if (ev & (POLLHUP | POLLERR | POLLNVAL))
+			mask |= LOOP_ERROR;
 		l->ready_fd[k] = l->pfd[i].fd;
 		l->ready_mask[k++] = mask;
 	}
@@ -200,6 +204,12 @@ int loop_watch(struct loop *l, int fd, int mask, loop_fn *fn, void *data)
 	return 0;
 }
 
+void loop_forget(struct loop *l, int fd)
+{
+	if (fd < l->size)
+		l->fds[fd] = (struct watch){0};
+}
+
 int loop_mask(const struct loop *l, int fd)
 {
 	return fd < l->size ? l->fds[fd].mask : 0;
@@ -217,7 +227,7 @@ int loop_run_once(struct loop *l, int timeout_ms)
 		if (fd >= l->size || !(l->fds[fd].mask & l->ready_mask[i]))
 			continue;
 		struct watch w = l->fds[fd];
-		w.fn(l, fd, w.data, l->ready_mask[i] & w.mask);
+		w.fn(l, fd, w.data, l->ready_mask[i] & (w.mask | LOOP_ERROR));
 		ran++;
 	}
 	return ran;

@@ -4,7 +4,9 @@
 #ifndef LOOP_H
 #define LOOP_H
 
-enum { LOOP_READ = 1, LOOP_WRITE = 2 };
+/* LOOP_ERROR is only ever in a ready mask, beside READ and WRITE: the fd has an error
+ * or a hang-up (EPOLLERR/EPOLLHUP, POLLERR/POLLHUP), as a refused connect(2) does. */
+enum { LOOP_READ = 1, LOOP_WRITE = 2, LOOP_ERROR = 4 };
 
 struct loop;
 /* Called with the fd, the data given to loop_watch, and the ready mask (LOOP_*). */
@@ -16,6 +18,9 @@ void loop_free(struct loop *l);
 /* Sets fd's interest to mask (LOOP_READ|LOOP_WRITE); 0 stops watching it.
  * Returns 0, or -1 with errno set. */
 int loop_watch(struct loop *l, int fd, int mask, loop_fn *fn, void *data);
+/* Stops watching fd without a system call: for an fd that is closed before the next
+ * loop_run_once, as close(2) takes it out of the kernel's set (epoll) by itself. */
+void loop_forget(struct loop *l, int fd);
 /* The interest currently set for fd. */
 int loop_mask(const struct loop *l, int fd);
 /* Waits at most timeout_ms (-1: forever) and runs the callbacks of the ready fds.

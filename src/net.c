@@ -950,14 +950,20 @@ const char *net_err_reason(const char *err)
 
 int net_connect_start(char *err, const struct sockaddr *sa, socklen_t len)
 {
+#ifdef SOCK_NONBLOCK /* born non-blocking: no fcntl(2) pair per connection */
+	int fd = open_socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+#else
 	int fd = open_socket(sa->sa_family, SOCK_STREAM, 0);
+#endif
 
 	if (fd < 0)
 		return fail(err, NET_ENET, "socket: %s", strerror(errno));
+#ifndef SOCK_NONBLOCK
 	if (net_set_nonblock(err, fd, true) < 0) {
 		close(fd);
 		return NET_ENET;
 	}
+#endif
 	if (connect(fd, sa, len) == 0 || errno == EINPROGRESS)
 		return fd;
 	fail(err, NET_ENET, "%s", strerror(errno));
