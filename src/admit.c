@@ -125,20 +125,29 @@ int admit_next(struct admit *a, int nclients, struct sockaddr_storage *ss, sockl
 	return -1;
 }
 
-/* The listener is readable: clients are admitted one by one until none is waiting. */
+/* The listener is readable: clients are admitted one by one, as many as the last time
+ * found waiting. A server that keeps up finds one: the accept(2) that would only say
+ * EAGAIN is saved (as nginx's one accept per event), and the loop, level-triggered,
+ * comes back if more wait; a burst that took all it tried doubles for the next time. */
 static void on_readable(struct loop *l, int lfd, void *data, int mask)
 {
 	struct admit *a = data;
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int got;
 
 	(void)l, (void)lfd, (void)mask;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
+	if (a->burst < 1)
+		a->burst = 1;
+	for (got = 0; got < a->burst; got++) {
 		int fd = admit_next(a, a->clients(), &ss, &len);
-		if (fd < 0)
+		if (fd < 0) {
+			a->burst = got > 1 ? got : 1;
 			return;
+		}
 		a->on_client(fd, &ss, len);
 	}
+	a->burst = got * 2 < ACCEPT_BURST ? got * 2 : ACCEPT_BURST;
 }
 
 /* wait (-1: forever) lowered to due_in. */

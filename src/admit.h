@@ -33,6 +33,7 @@ struct admit {
 	long long stop_at;   /* stopping: the end of the grace; 0 while serving */
 	int over;            /* clients turned away over -m, not yet logged */
 	long long over_said; /* when the last such line was logged */
+	int burst;           /* accepts tried at the next readiness (adapted each time) */
 };
 
 /* Watches a->lfd: each client admitted goes to a->on_client (or, over UDP, each

@@ -39,7 +39,6 @@ struct proto {
 	const char *name;
 	bool udp;          /* may be served over UDP */
 	bool own_greeting; /* sends --greeting itself; else the server sends it first */
-	bool client_first; /* the client speaks first: read it right after accepting */
 	enum proto_overflow overflow;
 	size_t out_cap;   /* unsent output allowed per client, in bytes */
 	const char *busy; /* sent to a client over --max-clients, or NULL */

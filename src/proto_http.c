@@ -739,7 +739,6 @@ static int http_init(const struct proto_config *cfg)
 const struct proto proto_http = {
     .name = "http",
     .own_greeting = true,
-    .client_first = true,
     .overflow = PROTO_THROTTLE,
     .out_cap = 256 * 1024,
     .init = http_init,

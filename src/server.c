@@ -128,7 +128,7 @@ static void schedule_close(struct conn *c, enum proto_close why)
 	c->why = why;
 	c->next_dead = S.dead;
 	S.dead = c;
-	loop_watch(S.loop, c->fd, 0, NULL, NULL);
+	loop_forget(S.loop, c->fd); /* reap() closes it before the loop waits again */
 }
 
 static void on_conn_event(struct loop *l, int fd, void *data, int mask);
@@ -639,7 +639,10 @@ static void on_conn_event(struct loop *l, int fd, void *data, int mask)
 		read_client(c);
 }
 
-/* The client is ready for its protocol: the greeting, on_open, maybe its first read. */
+/* The client is ready for its protocol: the greeting, on_open. A client that speaks first
+ * is read when the loop says its bytes are there, as nginx does: read at once after
+ * accept(2), they were not, on an idle server (ab: one failed recv and one more
+ * epoll_ctl per connection). */
 static void open_client(struct conn *c)
 {
 	S.current = c;
@@ -649,16 +652,6 @@ static void open_client(struct conn *c)
 	}
 	if (S.o->proto->on_open)
 		S.o->proto->on_open(c);
-	if (S.o->proto->client_first && !has_output(c) && S.outlen == 0 &&
-	    !(c->flags & (CONN_DEAD | CONN_CLOSING))) {
-		/* its request is often there already: answered (and maybe closed) with no
-		 * epoll_ctl at all; if not, it is watched as usual */
-		S.current = NULL;
-		read_client(c);
-		if (!(c->flags & CONN_DEAD))
-			update_interest(c);
-		return;
-	}
 	settle(c);
 }
 
