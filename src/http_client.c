@@ -398,13 +398,16 @@ static bool can_splice(const struct http_client *c)
 /*
  * After a complete response on a connection kept for a later request: bytes already there
  * answer no request (pipelining is never used), so the connection cannot be trusted; one
- * the server has closed is simply not reused.
+ * the server has closed is simply not reused. drained: the last read was short of the
+ * buffer, so the socket held nothing more then, which is what a peek would tell a moment
+ * later (a FIN after it is found by the next request, which is then sent again).
  */
-static int check_idle(struct http_client *c, int rc)
+static int check_idle(struct http_client *c, int rc, bool drained)
 {
 	struct conn *k = c->conn;
-	int state =
-	    c->x.resp.surplus > 0 || transport_pending(&k->tr) ? 1 : net_peek_idle(k->fd);
+	int state = c->x.resp.surplus > 0 || transport_pending(&k->tr) ? 1
+	            : drained                                          ? 0
+	                                                               : net_peek_idle(k->fd);
 
 	if (state == 0)
 		return rc;
@@ -450,14 +453,17 @@ static int read_response(struct http_client *c)
 	struct exchange *x = &c->x;
 	char err[NET_ERR_LEN];
 	ssize_t n;
-	int rc = x->pending; /* the response may have begun while the body waited */
+	int rc = x->pending;  /* the response may have begun while the body waited */
+	bool drained = false; /* the last read was short of the buffer (check_idle) */
 
 	while (rc == GO_ON) {
+		drained = false;
 		if (can_splice(c) && (rc = splice_body(c)) != GO_ON)
 			break;
 		if ((rc = arm(c)) != GO_ON)
 			break;
 		n = conn_read(c, err);
+		drained = n > 0 && (size_t)n < sizeof c->readbuf && !c->conn->tr.tls;
 		/* a kept connection the server closed before this request reached it */
 		if (x->reused && !x->resp.got_bytes && (n == 0 || n == NET_ENET)) {
 			rc = RETRY;
@@ -480,7 +486,7 @@ static int read_response(struct http_client *c)
 	x->soft = false;
 	x->reusable = x->complete && x->keep && x->resp.keep_alive;
 	if (x->reusable)
-		rc = check_idle(c, rc);
+		rc = check_idle(c, rc, drained);
 	return rc == STOP ? GO_ON : rc;
 }
 
