@@ -18,36 +18,18 @@ enum when {
 
 struct hint {
 	const char *cmds; /* the commands it is for, space-separated; NULL: every command */
-	const char *flag; /* as typed; a final '*' matches any rest ("--ssl*") */
+	const char *flag; /* its spellings, space-separated; a final '*' matches any rest */
 	enum when when;
 	const char *text;
 };
 
 #define HTTP     "http-head http-get http-post http-put http-delete"
 #define BODYLESS "http-head http-get http-delete"
-#define TLS_WHERE                                                                              \
-	"TLS is connect --tls, serve --tls, https:// URLs and wait tls://HOST:PORT "           \
-	"(sockit(1), TLS)"
-#define TLS_ON    "--tls is all it takes: TLS 1.2 or later, always verified"
-#define TLS_SERVE "--tls --cert FILE is all it takes: TLS 1.2 or later" /* serve, echo */
-#define TLS_HTTP  "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"
-#define NO_BODY   "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
+#define NO_BODY  "a request body is sent by sockit http-post -d DATA (or http-put -d, -T FILE)"
 #define SOCAT_LISTEN                                                                           \
 	"socat's TCP-LISTEN:PORT,fork TCP:HOST:PORT is sockit serve PORT --to HOST:PORT"
-/* socat's listening addresses, typed as a command (CMDS NULL, COMMAND) or as serve's
- * operands */
-#define SOCAT_ROWS(CMDS, WHEN)                                                                 \
-	{CMDS, "TCP-LISTEN:*", WHEN, SOCAT_LISTEN},                                            \
-	    {CMDS, "TCP4-LISTEN:*", WHEN, SOCAT_LISTEN},                                       \
-	    {CMDS, "TCP6-LISTEN:*", WHEN, SOCAT_LISTEN},                                       \
-	    {CMDS, "tcp-listen:*", WHEN, SOCAT_LISTEN},                                        \
-	{                                                                                      \
-		CMDS, "tcp4-listen:*", WHEN, SOCAT_LISTEN                                      \
-	}
-#define DEADLINE "the deadline of the whole command is --max-time SECS (-w: connect and idle)"
-#define HTTPHEAD "the headers alone: sockit http-head URL"
-#define AUTH     "send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)"
-#define DUMP_HDR "the headers go to stdout: http-get -i before the body, http-head alone"
+/* socat's listening addresses, typed as a command or as serve's operands */
+#define SOCAT_LISTENERS "TCP-LISTEN:* TCP4-LISTEN:* TCP6-LISTEN:* tcp-listen:* tcp4-listen:*"
 
 /* The first row that matches is the answer: rows for one command before those for all. */
 static const struct hint hints[] = {
@@ -68,12 +50,10 @@ static const struct hint hints[] = {
     {"connect", "-n", UNKNOWN, "sockit never looks up a numeric address; drop -n"},
     /* curl */
     {HTTP, "-w", FORMAT, "the timeout (SECS) here; curl's -w FORMAT is --write-out FORMAT"},
-    {HTTP, "-s", UNKNOWN, "sockit shows no progress unless asked; -q also hides diagnostics"},
-    {HTTP, "--silent", UNKNOWN,
+    {HTTP, "-s --silent", UNKNOWN,
      "sockit shows no progress unless asked; -q also hides diagnostics"},
     {HTTP, "-S", UNKNOWN, "sockit always prints errors; drop -S"},
-    {BODYLESS, "-d", UNKNOWN, NO_BODY},
-    {BODYLESS, "--data*", UNKNOWN, NO_BODY},
+    {BODYLESS, "-d --data*", UNKNOWN, NO_BODY},
     {"http-get http-head http-post http-delete", "-T", UNKNOWN,
      "an upload is sockit http-put -T FILE (http-post -d @FILE posts one)"},
     {"http-get http-head http-delete http-put", "-F", UNKNOWN,
@@ -87,12 +67,11 @@ static const struct hint hints[] = {
      "http-delete; for other methods use curl"},
     {HTTP, "-x", UNKNOWN, "a proxy is --proxy http://HOST:PORT"},
     {HTTP " wait", "-k", UNKNOWN, "curl's -k is --insecure here"},
-    {NULL, "-I", UNKNOWN, HTTPHEAD},
-    {NULL, "--head", UNKNOWN, HTTPHEAD},
-    {HTTP, "-u", UNKNOWN, AUTH},
-    {HTTP, "--user", UNKNOWN, AUTH},
-    {HTTP, "-D", UNKNOWN, DUMP_HDR},
-    {HTTP, "--dump-header", UNKNOWN, DUMP_HDR},
+    {NULL, "-I --head", UNKNOWN, "the headers alone: sockit http-head URL"},
+    {HTTP, "-u --user", UNKNOWN,
+     "send -H 'Authorization: Basic BASE64(USER:PASS)' (a proxy's: --proxy-user)"},
+    {HTTP, "-D --dump-header", UNKNOWN,
+     "the headers go to stdout: http-get -i before the body, http-head alone"},
     {HTTP, "--compressed", UNKNOWN,
      "sockit asks for no compression and decodes none; drop --compressed"},
     {"http-get", "--json", UNKNOWN,
@@ -127,33 +106,30 @@ static const struct hint hints[] = {
     {NULL, "get", COMMAND, "fetch a URL with sockit http-get URL"},
     {NULL, "listen", COMMAND, "listen with sockit serve PORT"},
     {NULL, "version", COMMAND, "the version is sockit --version"},
-    {"connect udp-send " HTTP, "-m", UNKNOWN, DEADLINE},
+    {"connect udp-send " HTTP, "-m", UNKNOWN,
+     "the deadline of the whole command is --max-time SECS (-w: connect and idle)"},
     /* ncat and curl TLS */
     {"connect", "--ssl-verify", UNKNOWN, "--tls always verifies (--insecure: not at all)"},
-    {"connect", "--ssl-cert", UNKNOWN, "ncat's --ssl-cert is --cert FILE here"},
-    {"connect", "--ssl-key", UNKNOWN, "ncat's --ssl-key is --key FILE here"},
+    {"connect serve echo", "--ssl-cert", UNKNOWN, "ncat's --ssl-cert is --cert FILE here"},
+    {"connect serve echo", "--ssl-key", UNKNOWN, "ncat's --ssl-key is --key FILE here"},
     {"connect", "--ssl-trustfile", UNKNOWN, "ncat's --ssl-trustfile is --cacert FILE here"},
     {NULL, "--pinnedpubkey", UNKNOWN, "curl's --pinnedpubkey is --pin sha256//BASE64 here"},
     {"connect " HTTP " wait", "--capath", UNKNOWN,
      "a CA directory is not read: --cacert FILE (one PEM bundle)"},
-    {"serve echo", "--ssl-cert", UNKNOWN, "ncat's --ssl-cert is --cert FILE here"},
-    {"serve echo", "--ssl-key", UNKNOWN, "ncat's --ssl-key is --key FILE here"},
     {"serve echo", "--ssl-trustfile", UNKNOWN,
      "client certificates are asked for with --cacert FILE --verify-client"},
-    {"serve echo", "--ssl*", UNKNOWN, TLS_SERVE},
-    {"serve echo", "--tls*", UNKNOWN, TLS_SERVE},
-    {"connect", "--ssl*", UNKNOWN, TLS_ON},
-    {"connect", "--tls*", UNKNOWN, TLS_ON},
-    {HTTP " wait", "--ssl*", UNKNOWN, TLS_HTTP},
-    {HTTP " wait", "--tls*", UNKNOWN, TLS_HTTP},
-    {NULL, "--ssl*", UNKNOWN, TLS_WHERE},
-    {NULL, "--tls*", UNKNOWN, TLS_WHERE},
-    {NULL, "--insecure", UNKNOWN, TLS_WHERE},
-    {NULL, "--cacert", UNKNOWN, TLS_WHERE},
-    {NULL, "--capath", UNKNOWN, TLS_WHERE},
+    {"serve echo", "--ssl* --tls*", UNKNOWN,
+     "--tls --cert FILE is all it takes: TLS 1.2 or later"},
+    {"connect", "--ssl* --tls*", UNKNOWN,
+     "--tls is all it takes: TLS 1.2 or later, always verified"},
+    {HTTP " wait", "--ssl* --tls*", UNKNOWN,
+     "https:// URLs speak TLS (1.2 or later, always verified): no flag needed"},
+    {NULL, "--ssl* --tls* --insecure --cacert --capath", UNKNOWN,
+     "TLS is connect --tls, serve --tls, https:// URLs and wait tls://HOST:PORT "
+     "(sockit(1), TLS)"},
     /* socat's addresses */
-    SOCAT_ROWS(NULL, COMMAND),
-    SOCAT_ROWS("serve", UNKNOWN),
+    {NULL, SOCAT_LISTENERS, COMMAND, SOCAT_LISTEN},
+    {"serve", SOCAT_LISTENERS, UNKNOWN, SOCAT_LISTEN},
 };
 
 /* True if word is one of the space-separated words of list (NULL: any word). */
@@ -171,13 +147,17 @@ static bool listed(const char *list, const char *word)
 	return false;
 }
 
-static bool same_flag(const char *pattern, const char *flag)
+/* True if flag is one of the space-separated spellings (a final '*': any rest). */
+static bool same_flag(const char *spellings, const char *flag)
 {
-	size_t n = strlen(pattern);
-
-	if (n > 0 && pattern[n - 1] == '*')
-		return strncmp(pattern, flag, n - 1) == 0;
-	return strcmp(pattern, flag) == 0;
+	for (const char *s = spellings; *s; s += strspn(s, " ")) {
+		size_t n = strcspn(s, " ");
+		if (n > 0 && s[n - 1] == '*' ? strncmp(s, flag, n - 1) == 0
+		                             : strncmp(s, flag, n) == 0 && flag[n] == '\0')
+			return true;
+		s += n;
+	}
+	return false;
 }
 
 /* True if the row wants no value and there is none, or wants one and value shows it. */

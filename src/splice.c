@@ -29,38 +29,6 @@ static int copy_start(struct splice_mover *m, size_t held)
 	return m->buf ? 0 : -1;
 }
 
-static ssize_t copy_fill(struct splice_mover *m, int src, size_t max)
-{
-	size_t room = m->cap - m->off - m->held;
-	ssize_t n;
-
-	if (max > room)
-		max = room;
-	do
-		n = read(src, m->buf + m->off + m->held, max);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return SPLICE_ESRC;
-	m->held += (size_t)n;
-	return n;
-}
-
-static ssize_t copy_drain(struct splice_mover *m, int dst, size_t want)
-{
-	ssize_t n;
-
-	do
-		n = write(dst, m->buf + m->off, want);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return SPLICE_EDST;
-	m->off += (size_t)n;
-	m->held -= (size_t)n;
-	if (m->held == 0)
-		m->off = 0;
-	return n;
-}
-
 #ifdef __linux__
 /* splice(2) needs a pipe, a socket or a regular file at each end; /dev/null takes it too. */
 static bool spliceable(int fd, bool as_dst)
@@ -135,38 +103,6 @@ static int fall_back(struct splice_mover *m)
 static unsigned flags(const struct splice_mover *m)
 {
 	return SPLICE_F_MOVE | (m->nonblock ? SPLICE_F_NONBLOCK : 0);
-}
-
-static ssize_t pipe_fill(struct splice_mover *m, int src, size_t max)
-{
-	ssize_t n;
-
-	if (max > m->cap - m->held)
-		max = m->cap - m->held;
-	do
-		n = splice(src, NULL, m->pipe[1], NULL, max, flags(m));
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && refused(errno))
-		return fall_back(m) < 0 ? SPLICE_ESRC : copy_fill(m, src, max);
-	if (n < 0)
-		return SPLICE_ESRC;
-	m->held += (size_t)n;
-	return n;
-}
-
-static ssize_t pipe_drain(struct splice_mover *m, int dst, size_t want)
-{
-	ssize_t n;
-
-	do
-		n = splice(m->pipe[0], NULL, dst, NULL, want, flags(m));
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && refused(errno))
-		return fall_back(m) < 0 ? SPLICE_EDST : copy_drain(m, dst, want);
-	if (n < 0)
-		return SPLICE_EDST;
-	m->held -= (size_t)n;
-	return n;
 }
 
 /* One end is a pipe: no pipe of ours between them. Only a reader's leaving (EPIPE) is
@@ -244,24 +180,71 @@ bool splice_zero_copy(const struct splice_mover *m)
 	return !m->copying;
 }
 
-ssize_t splice_fill(struct splice_mover *m, int src, size_t max)
+/* One attempt to take up to max bytes from src: into the pipe, or the buffer's room. */
+static ssize_t fill_once(struct splice_mover *m, int src, size_t max)
 {
 #ifdef __linux__
 	if (!m->copying)
-		return pipe_fill(m, src, max);
+		return splice(src, NULL, m->pipe[1], NULL, max, flags(m));
 #endif
-	return copy_fill(m, src, max);
+	return read(src, m->buf + m->off + m->held, max);
+}
+
+/* One attempt to give up to want held bytes to dst. */
+static ssize_t drain_once(struct splice_mover *m, int dst, size_t want)
+{
+#ifdef __linux__
+	if (!m->copying)
+		return splice(m->pipe[0], NULL, dst, NULL, want, flags(m));
+#endif
+	return write(dst, m->buf + m->off, want);
+}
+
+/* The kernel refused to splice these fds (before moving a byte): the copy from now on. */
+static bool splice_refused(const struct splice_mover *m, ssize_t n)
+{
+#ifdef __linux__
+	return n < 0 && !m->copying && refused(errno);
+#else
+	(void)m, (void)n;
+	return false;
+#endif
+}
+
+ssize_t splice_fill(struct splice_mover *m, int src, size_t max)
+{
+	size_t room = m->cap - m->off - m->held; /* the pipe's off stays 0 */
+	ssize_t n;
+
+	if (max > room)
+		max = room;
+	do
+		n = fill_once(m, src, max);
+	while (n < 0 && errno == EINTR);
+	if (splice_refused(m, n))
+		return fall_back(m) < 0 ? SPLICE_ESRC : splice_fill(m, src, max);
+	if (n < 0)
+		return SPLICE_ESRC;
+	m->held += (size_t)n;
+	return n;
 }
 
 ssize_t splice_drain(struct splice_mover *m, int dst, size_t max)
 {
 	size_t want = m->held < max ? m->held : max;
+	ssize_t n;
 
-#ifdef __linux__
-	if (!m->copying)
-		return pipe_drain(m, dst, want);
-#endif
-	return copy_drain(m, dst, want);
+	do
+		n = drain_once(m, dst, want);
+	while (n < 0 && errno == EINTR);
+	if (splice_refused(m, n))
+		return fall_back(m) < 0 ? SPLICE_EDST : splice_drain(m, dst, max);
+	if (n < 0)
+		return SPLICE_EDST;
+	m->held -= (size_t)n;
+	if (m->copying) /* the buffer's bytes start at off; an empty one starts over */
+		m->off = m->held == 0 ? 0 : m->off + (size_t)n;
+	return n;
 }
 
 void splice_discard(struct splice_mover *m)
