@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "diag.h"
 #include "json.h"
+#include "lookup.h"
 #include "loop.h"
 #include "parse.h"
 #include "proxy.h"
@@ -47,6 +48,7 @@ struct carrier {
 
 enum pair_state { /* a new pair (zeroed) is connecting */
 	          PAIR_CONNECTING,
+	          PAIR_RESOLVING, /* the target's name is looked up (lookup.c) */
 	          PAIR_TLS_ACCEPT,
 	          PAIR_HANDSHAKE,
 	          PAIR_TLS_CONNECT,
@@ -76,6 +78,7 @@ struct pair {
 	struct addrinfo *ai, *ai_at;   /* the target's addresses while connecting */
 	const struct addrinfo *ai_cur; /* the one being connected to */
 	struct proxy_hs *hs;           /* the proxy's handshake while it runs */
+	struct lookup *lookup;         /* the target's name while it is looked up */
 	long long opened, last_active, deadline;
 	struct pair *prev, *next, *next_dead;
 	struct sockaddr_storage peer;
@@ -676,7 +679,12 @@ static void on_connected(struct loop *l, int fd, void *data, int mask)
 		pair_open(p);
 }
 
-/* The next address of the current target to try: a connect started on it, or -1. */
+#define LOOKING_UP (-100) /* next_address: the name is being looked up */
+
+static void on_lookup(struct loop *l, int fd, void *data, int mask);
+
+/* The next address of the current target to try: a connect started on it, LOOKING_UP, or
+ * -1. */
 static int next_address(struct pair *p, char *err)
 {
 	const struct forward_target *t = &F.o->to[p->target];
@@ -690,11 +698,21 @@ static int next_address(struct pair *p, char *err)
 		p->begun = true;
 		if (t->path)
 			return net_connect_start_unix(err, t->path);
-		/* a literal needs no lookup (nor AI_ADDRCONFIG's scan of the interfaces) */
+		/* a literal needs no lookup (nor AI_ADDRCONFIG's scan of the interfaces); a
+		 * name is looked up on a thread, unless none can be had */
 		if (net_resolve(err, peer.host, peer.port, peer.family, SOCK_STREAM,
-		                AI_NUMERICHOST, &p->ai) < 0 &&
-		    net_resolve_peer(err, &peer, &p->ai) < 0)
+		                AI_NUMERICHOST, &p->ai) < 0) {
 			p->ai = NULL;
+			if ((p->lookup = lookup_start(&peer, p)) &&
+			    loop_watch(F.loop, lookup_fd(), LOOP_READ, on_lookup, NULL) == 0)
+				return LOOKING_UP;
+			if (p->lookup) {
+				lookup_drop(p->lookup);
+				p->lookup = NULL;
+			}
+			if (net_resolve_peer(err, &peer, &p->ai) < 0)
+				p->ai = NULL;
+		}
 		p->ai_at = p->ai;
 	}
 	while (fd < 0 && p->ai_at && errno != EMFILE && errno != ENFILE) {
@@ -715,6 +733,11 @@ static int start_connect(struct pair *p, char *reason, size_t cap)
 		errno = 0;
 		err[0] = '\0';
 		int fd = next_address(p, err);
+		if (fd == LOOKING_UP) { /* on_lookup goes on */
+			p->state = PAIR_RESOLVING;
+			p->deadline = F.o->connect_ms > 0 ? clock_ms() + F.o->connect_ms : 0;
+			return 0;
+		}
 		if (fd >= 0) {
 			p->fd[1] = fd;
 			p->deadline = F.o->connect_ms > 0 ? clock_ms() + F.o->connect_ms : 0;
@@ -766,6 +789,10 @@ static void try_next_address(struct pair *p, const char *why)
 	snprintf(reason, sizeof reason, "%s",
 	         p->state == PAIR_TLS_CONNECT ? why : net_err_reason(why));
 	diag_verbose(2, "%s: %s", F.o->to[p->target].spec, reason);
+	if (p->lookup) { /* the name took longer than -w */
+		lookup_drop(p->lookup);
+		p->lookup = NULL;
+	}
 	if (p->tr[1]) {
 		transport_free(p->tr[1]);
 		free(p->tr[1]);
@@ -784,6 +811,32 @@ static void try_next_address(struct pair *p, const char *why)
 	p->state = PAIR_CONNECTING;
 	if (start_connect(p, reason, sizeof reason) < 0)
 		give_up(p, reason);
+}
+
+/* Names looked up: each pair goes on to its target's addresses, or to the next target. */
+static void on_lookup(struct loop *l, int fd, void *data, int mask)
+{
+	struct lookup *q;
+
+	(void)l, (void)fd, (void)data, (void)mask;
+	while ((q = lookup_next())) {
+		struct pair *p = q->owner;
+		char reason[NET_ERR_LEN] = "no address";
+
+		p->lookup = NULL;
+		p->ai = p->ai_at = q->ai;
+		q->ai = NULL;
+		if (!p->ai)
+			snprintf(reason, sizeof reason, "%s", q->err);
+		lookup_free(q);
+		if (!p->ai) {
+			try_next_address(p, reason);
+			continue;
+		}
+		p->state = PAIR_CONNECTING;
+		if (start_connect(p, reason, sizeof reason) < 0)
+			give_up(p, reason);
+	}
 }
 
 static void on_tls_accept(struct loop *l, int fd, void *data, int mask);
@@ -936,6 +989,8 @@ static void reap(void)
 		}
 		if (p->ai)
 			freeaddrinfo(p->ai);
+		if (p->lookup)
+			lookup_drop(p->lookup);
 		if (p->hs) {
 			proxy_hs_free(p->hs);
 			free(p->hs);
