@@ -354,6 +354,46 @@ EOF
 	grep -q -- "-> 127.0.0.2:$ECHO_PORT closed: 5 bytes to the target, 5 bytes back" "$T/ns.err"
 }
 
+@test "forward: a name slow to look up holds up only its own client (/etc/hosts a FIFO)" {
+	if ! unshare -m true 2>/dev/null; then
+		skip "no mount namespace here (unshare -m: $(unshare -m true 2>&1 | head -n 1))"
+	fi
+	# glibc's open of /etc/hosts waits for a writer that never comes: the first
+	# client's lookup stalls there (hosts: files alone, so nothing asks a DNS server).
+	# The loop must go on: a second client over -m 1 is turned away at once, and
+	# SIGTERM ends the server within its grace second.
+	start_named echo echo 127.0.0.1 0
+	ECHO_PORT=$PORT
+	mkfifo "$T/hosts"
+	printf 'hosts: files\n' >"$T/nss"
+	cat >"$T/run.sh" <<EOF
+mount --bind "$T/hosts" /etc/hosts || exit 99
+mount --bind "$T/nss" /etc/nsswitch.conf || exit 99
+"$SOCKIT" serve -m 1 --to "slowname:$ECHO_PORT" 127.0.0.1 0 2>"$T/ns.err" &
+pid=\$!
+for i in \$(seq 250); do grep -q 'listening on' "$T/ns.err" && break; sleep 0.02; done
+port=\$(sed -n 's/^sockit: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/ns.err")
+timeout 10 nc.openbsd -N 127.0.0.1 "\$port" </dev/null >/dev/null 2>&1 &
+# the lookup has begun once a thread runs beside the loop
+for i in \$(seq 250); do [ "\$(ls /proc/\$pid/task | wc -l)" -gt 1 ] && break; sleep 0.02; done
+echo "threads: \$(ls /proc/\$pid/task | wc -l)"
+timeout 5 nc.openbsd -N 127.0.0.1 "\$port" </dev/null
+for i in \$(seq 150); do grep -q 'turned away' "$T/ns.err" && break; sleep 0.02; done
+t0=\$(date +%s%N)
+kill -TERM \$pid
+wait \$pid
+echo "exit \$?"
+echo "ms \$(( (\$(date +%s%N) - t0) / 1000000 ))"
+EOF
+	run_io ns unshare -m sh "$T/run.sh"
+	[ "$RC" -ne 99 ] || skip "cannot bind-mount a hosts file: $(cat "$T/ns.err")"
+	grep -qE '^threads: ([2-9]|[1-9][0-9])$' "$T/ns.out"
+	grep -qx 'sockit: serve: 1 client over --max-clients 1 turned away' "$T/ns.err"
+	grep -qx 'exit 0' "$T/ns.out"
+	ms=$(sed -n 's/^ms //p' "$T/ns.out")
+	[ "$ms" -lt 3000 ]
+}
+
 # usage_table: each line `MESSAGE|ARGS...`: a usage error, exit 2.
 @test "forward: usage errors: --to with another protocol, -e, -c, bad targets, options without --to" {
 	while IFS='|' read -r msg args; do
