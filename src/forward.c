@@ -681,6 +681,17 @@ static void on_connected(struct loop *l, int fd, void *data, int mask)
 
 #define LOOKING_UP (-100) /* next_address: the name is being looked up */
 
+/* peer's addresses if its host is a literal: it needs no lookup (nor AI_ADDRCONFIG's
+ * scan of the interfaces). Returns 0, or -1 (*ai NULL) for a name. */
+static int resolve_literal(char *err, const struct net_peer *peer, struct addrinfo **ai)
+{
+	if (net_resolve(err, peer->host, peer->port, peer->family, peer->socktype,
+	                AI_NUMERICHOST, ai) == 0)
+		return 0;
+	*ai = NULL;
+	return -1;
+}
+
 static void on_lookup(struct loop *l, int fd, void *data, int mask);
 
 /* The next address of the current target to try: a connect started on it, LOOKING_UP, or
@@ -698,11 +709,8 @@ static int next_address(struct pair *p, char *err)
 		p->begun = true;
 		if (t->path)
 			return net_connect_start_unix(err, t->path);
-		/* a literal needs no lookup (nor AI_ADDRCONFIG's scan of the interfaces); a
-		 * name is looked up on a thread, unless none can be had */
-		if (net_resolve(err, peer.host, peer.port, peer.family, SOCK_STREAM,
-		                AI_NUMERICHOST, &p->ai) < 0) {
-			p->ai = NULL;
+		/* a name is looked up on a thread, unless none can be had */
+		if (resolve_literal(err, &peer, &p->ai) < 0) {
 			if ((p->lookup = lookup_start(&peer, p)) &&
 			    loop_watch(F.loop, lookup_fd(), LOOP_READ, on_lookup, NULL) == 0)
 				return LOOKING_UP;
@@ -1110,7 +1118,8 @@ static struct flow *flow_new(const struct sockaddr_storage *ss, socklen_t len, c
 		diag_verbose(1, "%s turned away: %d flows already", who, F.nflows);
 		return NULL;
 	}
-	if (net_resolve_peer(err, &peer, &ai) < 0 || (fd = net_udp_open(err, ai)) < 0 ||
+	if ((resolve_literal(err, &peer, &ai) < 0 && net_resolve_peer(err, &peer, &ai) < 0) ||
+	    (fd = net_udp_open(err, ai)) < 0 ||
 	    net_udp_connect(err, fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
 	    !(f = calloc(1, sizeof *f)) ||
 	    loop_watch(F.loop, fd, LOOP_READ, on_upstream, f) < 0) {
