@@ -20,8 +20,9 @@
 #   idle     the proportional memory (Pss, every process of the forwarder's tree) that
 #            IDLE idle pairs add, per pair (IDLE_FORK pairs for socat and ncat, whose
 #            processes per client would swamp a shared machine)
-# Each round runs every tool once, their order rotating; the tables show the medians
-# over the rounds and the ratios of the medians to sockit's.
+# Each round runs every tool once, their order rotating; the table shows the medians
+# over the rounds, and sockit's rate over each tool's paired: the median of each round's
+# ratio (the load of a shared machine moves a round's rates together).
 # Usage: bench/forward.sh [N [SIZE_MIB [ROUNDS]]]   (default 5000 connections, 1024 MiB, 3)
 # Env:   CONC=50 N_FORK=500 IDLE=2000 IDLE_FORK=200 TOOLS="sockit socat ncat haproxy haproxy-splice direct"
 #        SOCKIT=./sockit (build it with make)
@@ -220,21 +221,21 @@ for t in "${tools[@]}"; do
 	printf 'idle: %-8s %s bytes per pair\n' "$t" "${mem[$t]}"
 done
 
-ratio() { # A B: A / B to two decimals, or - when B is 0 or missing
-	awk -v a="$1" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "-" }'
+# vs LIST_A LIST_B: the median of A[r] / B[r] over the rounds, as 1.23×.
+vs() {
+	printf '%.2f×' "$(paired <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .))"
 }
 
-s_rate=$(med_of "${rate[sockit]:-}" || true)
-s_mib=$(med_of "${mib[sockit]:-}" || true)
 echo
 echo "medians over $ROUNDS rounds: $N connections ($N_FORK for socat and ncat; $CONC at a" \
 	"time), $SIZE_MIB MiB through; idle: $IDLE pairs ($IDLE_FORK for socat and ncat)"
 echo
-printf '| forwarder | conns/s | sockit vs it | MiB/s | sockit vs it | Pss per idle pair | errors |\n'
+printf '| forwarder | conns/s | sockit vs it, paired | MiB/s | sockit vs it, paired | Pss per idle pair | errors |\n'
 printf '|---|---|---|---|---|---|---|\n'
 for t in "${tools[@]}"; do
 	rm_=$(med_of "${rate[$t]}")
 	mm=$(med_of "${mib[$t]}")
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$rm_" "$(ratio "$s_rate" "$rm_")" \
-		"$mm" "$(ratio "$s_mib" "$mm")" "${mem[$t]:--}" "${errs[$t]}"
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$rm_" \
+		"$(vs "${rate[sockit]}" "${rate[$t]}")" "$mm" "$(vs "${mib[sockit]}" "${mib[$t]}")" \
+		"${mem[$t]:--}" "${errs[$t]}"
 done

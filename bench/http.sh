@@ -117,11 +117,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
-# paired A B: the median over rounds of A[r] / B[r] (the load of each round cancels out).
-paired() {
-	paste "$1" "$2" | awk '{ print $1 / $2 }' | median
-}
-
 [ "$SIZE_MIB" -eq 0 ] || {
 curl_s=$(median_col "$work/big.curl" 1)
 printf '%s MiB over 127.0.0.1 from nginx (sendfile), %s small fetches; medians of %s rounds\n\n' \

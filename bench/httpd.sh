@@ -135,16 +135,6 @@ run_ab() {
 	per_request $(($(cpu_ticks "$1") - t0)) "$REQUESTS" >>"$work/abcpu.$1"
 }
 
-median() {
-	sort -g "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-
-# paired_ratio A B: the median over rounds of A's rate / B's rate in the same round.
-paired_ratio() {
-	paste "$1" "$2" | awk '{ print $1 / $2 }' >"$work/ratio"
-	median "$work/ratio"
-}
-
 for s in sockit nginx asyncio; do # warm-up, not counted
 	taskset -c 1 ab -q -c 10 -n 500 "http://127.0.0.1:${port[$s]}/" >/dev/null 2>&1
 done
@@ -167,14 +157,14 @@ for s in sockit nginx asyncio; do
 	wn=-
 	wc=-
 	if [ -s "$work/wrk.$s" ]; then
-		w=$(median "$work/wrk.$s")
-		wn=$(paired_ratio "$work/wrk.$s" "$work/wrk.nginx")
-		wc=$(median "$work/wrkcpu.$s")
+		w=$(median <"$work/wrk.$s")
+		wn=$(paired "$work/wrk.$s" "$work/wrk.nginx")
+		wc=$(median <"$work/wrkcpu.$s")
 	fi
-	a=$(median "$work/ab.$s")
+	a=$(median <"$work/ab.$s")
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$s" "$w" "$a" \
 		"$([ "$wn" = - ] && echo - || printf '%.2fx' "$wn")" \
-		"$(printf '%.2fx' "$(paired_ratio "$work/ab.$s" "$work/ab.nginx")")" \
-		"$(printf '%.2fx' "$(paired_ratio "$work/ab.$s" "$work/ab.asyncio")")" \
-		"$wc" "$(median "$work/abcpu.$s")"
+		"$(printf '%.2fx' "$(paired "$work/ab.$s" "$work/ab.nginx")")" \
+		"$(printf '%.2fx' "$(paired "$work/ab.$s" "$work/ab.asyncio")")" \
+		"$wc" "$(median <"$work/abcpu.$s")"
 done

@@ -112,6 +112,12 @@ median() {
 	sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# paired A B: the median over rounds of A[r] / B[r], A and B files of a value a line, a
+# round each: the load of each round cancels out.
+paired() {
+	paste "$1" "$2" | awk '{ print $1 / $2 }' | median
+}
+
 # med_of "LIST": the median of a space-separated list.
 med_of() {
 	tr ' ' '\n' <<<"$1" | grep . | median
