@@ -418,7 +418,10 @@ static void update_interest(struct pair *p)
 		 * own one would wake the loop at once, again and again, to no effect */
 		if (!p->d[i].eof && !p->d[i].full && !(p->xwant[i] & LOOP_WRITE))
 			mask |= LOOP_READ;
-		if (p->d[!i].held > 0 && !(p->xwant[i] & LOOP_READ))
+		/* written while the other direction holds bytes for it, or has an EOF to pass
+		 * on (one read on a pump's last turn: no other event would come for it) */
+		if ((p->d[!i].held > 0 || (p->d[!i].eof && !p->d[!i].shut)) &&
+		    !(p->xwant[i] & LOOP_READ))
 			mask |= LOOP_WRITE;
 		mask |= p->xwant[i];
 		if (loop_watch(F.loop, p->fd[i], mask, on_pair_event, p) < 0)
