@@ -42,11 +42,6 @@ no_date() {
 	grep -v '^Date: '
 }
 
-# requests: how many requests the 127.0.0.1 fixture has had so far.
-requests() {
-	if [ -f "$FX/requests.log" ]; then wc -l <"$FX/requests.log"; else echo 0; fi
-}
-
 # files DIR GLOB: how many names in DIR match GLOB.
 files() {
 	local n=0 f
@@ -582,7 +577,7 @@ PY
 
 @test "URL, -H and -A errors → exit 2 before connecting (table)" {
 	local before long
-	before=$(requests)
+	before=$(requests_logged "$FX")
 	long=http://127.0.0.1:$FX_PORT/$(printf 'p%.0s' {1..10240})
 	bad_url() { # MESSAGE ARGS...
 		local msg=$1
@@ -619,7 +614,7 @@ PY
 		-H 'X A: 1' "$FX_URL/raw/cap"
 	bad_url "invalid header ': v' for -H: bad header (want 'Name: value')" -H ': v' "$FX_URL/"
 	bad_url "control byte in -A text" -A $'a\rb' "$FX_URL/raw/cap"
-	same "no request reached the fixture" "$(requests)" "$before"
+	same "no request reached the fixture" "$(requests_logged "$FX")" "$before"
 }
 
 @test "option errors → exit 2 (table)" {

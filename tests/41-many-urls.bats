@@ -269,7 +269,7 @@ conns_in_log() {
 
 @test "-O names that would leave the directory, and -o with many URLs: exit 2, no request" {
 	local before
-	before=$(wc -l <"$KA/requests.log")
+	before=$(requests_logged "$KA")
 	usage_error "sockit: http-get: -O: no file name for '/%2e%2e': the file name is '.' or '..'" \
 		http-get -O "$KA_URL/r/a.txt" "$KA_URL/%2e%2e"
 	usage_error "sockit: http-get: -O: no file name for '/r/a%2Fb': '/' in the file name" \
@@ -283,7 +283,7 @@ conns_in_log() {
 	usage_error "sockit: http-get: cannot use --status with -O" http-get --status -O "$KA_URL/r/a"
 	usage_error "sockit: http-get: invalid URL 'http://[::1/': missing ']' after IPv6 address" \
 		http-get "$KA_URL/r/a" 'http://[::1/'
-	same "requests" "$(wc -l <"$KA/requests.log")" "$before"
+	same "requests" "$(requests_logged "$KA")" "$before"
 }
 
 # ---- --write-out -----------------------------------------------------------------------
@@ -292,13 +292,13 @@ conns_in_log() {
 	local a t c s
 	hello_wo
 	canned "$KA" wr 'HTTP/1.1 301 Moved\r\nLocation: /r/wo\r\nContent-Length: 0\r\n\r\n'
-	a=$(wc -l <"$KA/requests.log")
+	a=$(requests_logged "$KA")
 	sk http-get -L --write-out '\n%{http_code}|%{url_effective}|%{size_download}|%{content_type}|%{num_redirects}|%{exitcode}|%{errormsg}|%%|a\tb\\c\q|%{' \
 		"$KA_URL/r/wr"
 	same exit "$RC" 0
 	is "$T/out" "hello
 200|$KA_URL/r/wo|5|text/plain; charset=utf-8|1|0||%|a	b\\c\\q|%{"
-	same "requests" "$(($(wc -l <"$KA/requests.log") - a))" 2
+	same "requests" "$(($(requests_logged "$KA") - a))" 2
 	sk http-get --write-out '%{time_connect} %{time_starttransfer} %{time_total}' "$KA_URL/r/wo"
 	read -r c s t < <(sed 's/^hello//' "$T/out" && echo)
 	[[ $c =~ ^[0-9]+\.[0-9]{6}$ && $s =~ ^[0-9]+\.[0-9]{6}$ && $t =~ ^[0-9]+\.[0-9]{6}$ ]]
@@ -346,7 +346,7 @@ hello200 0 5
 	sk http-get --write-out "@$T/nofile" "$KA_URL/r/wo"
 	same "@ a missing file" "$RC $(cat "$T/out") $(cat "$T/err")" \
 		"7  sockit: http-get: cannot read '$T/nofile' for --write-out: No such file or directory"
-	before=$(wc -l <"$KA/requests.log")
+	before=$(requests_logged "$KA")
 	usage_error "sockit: http-get: unknown variable '%{nope}' in --write-out" \
 		http-get --write-out 'x%{nope}' "$KA_URL/r/wo"
 	usage_error "sockit: http-head: unknown variable '%{}' in --write-out" \
@@ -354,5 +354,5 @@ hello200 0 5
 	printf '%s' '%{time_totl}' >"$T/fmt"
 	usage_error "sockit: http-get: unknown variable '%{time_totl}' in --write-out" \
 		http-get --write-out "@$T/fmt" "$KA_URL/r/wo"
-	same "requests" "$(wc -l <"$KA/requests.log")" "$before"
+	same "requests" "$(requests_logged "$KA")" "$before"
 }

@@ -461,3 +461,9 @@ start_microsocks() {
 	wait_accepts 127.0.0.1 "$MS_PORT"
 }
 
+
+# requests_logged DIR: how many requests the python fixture serving from DIR has logged (0
+# before its first), so that a test run alone counts as one run after others.
+requests_logged() {
+	if [ -f "$1/requests.log" ]; then wc -l <"$1/requests.log"; else echo 0; fi
+}
