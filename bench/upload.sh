@@ -4,7 +4,8 @@
 # `wget --method=PUT --body-file=FILE`; then from a pipe (`-T -`, chunked: sockit and
 # curl; wget cannot). Expect: 100-continue is turned off for both sockit and curl (nginx
 # answers before it has read the body; the wait is not what is measured). Rounds
-# alternate between the tools; the tables show medians and the ratio to curl, the CPU
+# alternate between the tools; the tables show medians and the ratio to curl (paired: the
+# median of each round's ratio, which cancels the load of a shared machine), the CPU
 # time (user + system) and the peak RSS of each client. On a shared machine the rate
 # moves with the load; the CPU time is the steadier figure.
 # Usage: bench/upload.sh [SIZE_MIB [ROUNDS]]    (default 1024 MiB, 3 rounds)
@@ -68,9 +69,14 @@ upload() {
 	echo "$(mib_rate "$SIZE_MIB" $((t1 - t0))) $(awk '{ printf "%d %d", ($1 + $2) * 1000, $3 }' "$work/rss")"
 }
 
+# rounds_of "LIST": a space-separated list, a line each.
+rounds_of() {
+	tr ' ' '\n' <<<"$1" | grep .
+}
+
 # table SOURCE TOOL...: the rounds of each TOOL, then its row of medians.
 table() {
-	local src=$1 r tool v rate cpu rss curl_med
+	local src=$1 r tool v rate cpu rss
 	shift
 	declare -A rates cpus peaks
 	for r in $(seq "$ROUNDS"); do
@@ -82,14 +88,13 @@ table() {
 			echo "round $r ($src): $tool $rate MiB/s, CPU $cpu ms, peak RSS $rss KiB"
 		done
 	done
-	curl_med=$(med_of "${rates[curl]}")
-	printf '\n| PUT %s MiB from a %s | median MiB/s | vs curl | CPU ms | peak RSS KiB | rounds MiB/s |\n' \
+	printf '\n| PUT %s MiB from a %s | median MiB/s | vs curl, paired | CPU ms | peak RSS KiB | rounds MiB/s |\n' \
 		"$SIZE_MIB" "$src"
 	printf '|---|---|---|---|---|---|\n'
 	for tool in "$@"; do
 		v=$(med_of "${rates[$tool]}")
-		printf '| %s | %s | %s× | %s | %s | %s|\n' "$tool" "$v" \
-			"$(awk -v a="$v" -v b="$curl_med" 'BEGIN { printf "%.2f", a / b }')" \
+		printf '| %s | %s | %.2f× | %s | %s | %s|\n' "$tool" "$v" \
+			"$(paired <(rounds_of "${rates[$tool]}") <(rounds_of "${rates[curl]}"))" \
 			"$(med_of "${cpus[$tool]}")" "$(med_of "${peaks[$tool]}")" "${rates[$tool]}"
 	done
 	echo

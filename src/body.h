@@ -1,13 +1,12 @@
 /* body.h: a request's body (sockit(1), http-post): where its bytes come from (text, a
  * file, stdin as a file or a pipe, a multipart form), its length and type, whether it can
  * be sent again, and the steps that send it through the transport: a file by sendfile(2),
- * a pipe chunked through the zero-copy mover (a TLS session without kernel TLS: copied
- * through a bounded buffer), never held whole. The multipart/form-data writer and the type of a
- * file from its name are pure. */
+ * a pipe chunked through a bounded buffer (a file too, over a TLS session without kernel
+ * TLS), never held whole. The multipart/form-data writer and the type of a file from its
+ * name are pure. */
 #ifndef BODY_H
 #define BODY_H
 
-#include "splice.h"
 #include "transport.h"
 
 #include <stdbool.h>
@@ -63,10 +62,8 @@ struct body_send {
 	uint64_t off;   /* bytes of the current piece already sent */
 	size_t headlen; /* BODY_FORM: the current part's head, in head */
 	char head[BODY_HEAD_MAX];
-	struct splice_mover m; /* BODY_PIPE */
-	bool mover;            /* ... is open */
-	uint64_t sent;         /* body bytes written to the socket so far, framing excluded */
-	bool took;             /* bytes were taken from a source that cannot give them again */
+	uint64_t sent; /* body bytes written to the socket so far, framing excluded */
+	bool took;     /* bytes were taken from a source that cannot give them again */
 };
 
 /* A body option given (sockit(1), http-post): -d DATA and --data-json JSON (text, @FILE,
@@ -97,8 +94,6 @@ void body_send_start(struct body_send *s, const struct body *b);
  * sent, or a NET_E* / TRANSPORT_E* code with err filled (NET_EIO: reading the source
  * failed, or a file shrank). Zero-copy only when t->zero_copy_out. */
 ssize_t body_send_step(char *err, struct body_send *s, struct transport *t);
-/* Releases what sending took (the pipe of the mover). */
-void body_send_end(struct body_send *s);
 #define BODY_DONE ((ssize_t)-100)
 
 /* ---- pure ---- */

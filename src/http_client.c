@@ -828,6 +828,7 @@ static int send_body(struct http_client *c)
 	int rc;
 
 	body_send_start(&c->bs, c->o->body);
+	net_keep_unsent_small(c->conn->fd);
 	if (c->x.expect && ((rc = await_continue(c)) != GO_ON || c->x.early))
 		return rc;
 	while ((rc = arm(c)) == GO_ON) {
@@ -1116,7 +1117,6 @@ void http_client_free(struct http_client *c)
 		return;
 	for (int i = 0; i < HTTP_CLIENT_POOL_MAX; i++)
 		drop(&c->pool[i]);
-	body_send_end(&c->bs);
 	tls_ctx_free(c->tls);
 	free(c->plan);
 	free(c);

@@ -629,6 +629,23 @@ int net_set_nonblock(char *err, int fd, bool on)
 	return 0;
 }
 
+/* A sender that queues megabytes ahead of the window leaves them to be sent from the ACK
+ * that opens it, in the receiver's time: on loopback its whole TCP send path runs on the
+ * receiver's CPU. With little unsent, each write (sendfile, splice) sends its own bytes.
+ * Bytes in flight are not bounded by this, so a long fat path loses nothing. */
+#define NET_UNSENT_MAX (16 * 1024)
+
+void net_keep_unsent_small(int fd)
+{
+#ifdef TCP_NOTSENT_LOWAT
+	int v = NET_UNSENT_MAX;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, sizeof v); /* ENOPROTOOPT: UNIX */
+#else
+	(void)fd;
+#endif
+}
+
 int net_shutdown_write(char *err, int fd)
 {
 	if (shutdown(fd, SHUT_WR) == 0 || errno == ENOTCONN)
@@ -729,16 +746,6 @@ ssize_t net_splice_in(char *err, struct splice_mover *m, int fd, int dst, size_t
 	if (e == EAGAIN || e == EWOULDBLOCK)
 		return fail(err, NET_ETIMEOUT, "read: timed out");
 	return fail(err, NET_ENET, "read: %s", strerror(e));
-}
-
-int net_splice_out(char *err, struct splice_mover *m, int fd)
-{
-	ssize_t n;
-
-	while (splice_held(m) > 0)
-		if ((n = splice_drain(m, fd, SIZE_MAX)) < 0)
-			return write_error(err, errno);
-	return 0;
 }
 
 int net_wait_readable(int fd, int timeout_ms)

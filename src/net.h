@@ -128,9 +128,6 @@ int net_write_all(char *err, int fd, const void *buf, size_t len);
  * at the end of the stream, NET_ETIMEOUT (io timeout), NET_ENET (socket), or NET_EIO with
  * errno kept when writing dst failed (EPIPE: its reader left). */
 ssize_t net_splice_in(char *err, struct splice_mover *m, int fd, int dst, size_t len);
-/* Writes all the bytes held in m (opened with the socket fd as its destination) to fd.
- * Returns 0, NET_ETIMEOUT (io timeout) or NET_ENET. */
-int net_splice_out(char *err, struct splice_mover *m, int fd);
 /* Waits at most timeout_ms for fd to have bytes (or its end, or an error) to read.
  * Returns 1 when it has, 0 when the time ran out. */
 int net_wait_readable(int fd, int timeout_ms);
@@ -143,6 +140,9 @@ int net_poll(int fd, short events, int timeout_ms);
  * fd with sendfile(2) (splice_file). Returns the count, 0 at the file's end, NET_ETIMEOUT,
  * NET_ENET, or NET_EIO with errno kept when reading the file failed. */
 ssize_t net_send_file(char *err, int fd, int file, off_t *off, size_t len);
+/* Keeps at most NET_UNSENT_MAX bytes of a long send waiting unsent in the TCP socket fd
+ * (TCP_NOTSENT_LOWAT, where the system has it; other sockets keep their default). */
+void net_keep_unsent_small(int fd);
 
 /* An access-list entry: an address and the length of its prefix. */
 struct net_cidr {

@@ -125,13 +125,12 @@ static ssize_t direct_move(struct splice_mover *m, int src, int dst, size_t max)
 }
 #endif
 
-/* staged: never the direct move, whatever the ends are. */
-static int open_mover(struct splice_mover *m, int src, int dst, bool nonblock, bool staged)
+int splice_open(struct splice_mover *m, int src, int dst, bool nonblock)
 {
 	*m = (struct splice_mover){.pipe = {-1, -1}, .nonblock = nonblock};
 #ifdef __linux__
 	if (spliceable(src, false) && spliceable(dst, true)) {
-		if (!nonblock && !staged && (is_pipe(src) || is_pipe(dst))) {
+		if (!nonblock && (is_pipe(src) || is_pipe(dst))) {
 			m->direct = true;
 			m->cap = SPLICE_PIPE_SIZE;
 			return 0;
@@ -140,19 +139,9 @@ static int open_mover(struct splice_mover *m, int src, int dst, bool nonblock, b
 			return 0;
 	}
 #else
-	(void)src, (void)dst, (void)staged;
+	(void)src, (void)dst;
 #endif
 	return copy_start(m, 0);
-}
-
-int splice_open(struct splice_mover *m, int src, int dst, bool nonblock)
-{
-	return open_mover(m, src, dst, nonblock, false);
-}
-
-int splice_open_staged(struct splice_mover *m, int src, int dst)
-{
-	return open_mover(m, src, dst, false, true);
 }
 
 void splice_close(struct splice_mover *m)

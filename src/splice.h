@@ -29,10 +29,6 @@ struct splice_mover {
 /* Prepares m to move from src to dst: through a kernel pipe when splice(2) can take both
  * ends, else by copying. Returns 0, or -1 with errno set (out of memory). */
 int splice_open(struct splice_mover *m, int src, int dst, bool nonblock);
-/* As splice_open, blocking, but the bytes always stop in m between splice_fill and
- * splice_drain (never the direct move), so the caller learns how many it took before it
- * writes them: chunked framing. */
-int splice_open_staged(struct splice_mover *m, int src, int dst);
 /* Releases the pipe and the buffer; m may be opened again. */
 void splice_close(struct splice_mover *m);
 /* Bytes taken from the source and not yet written. */

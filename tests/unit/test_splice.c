@@ -207,32 +207,6 @@ static void test_send_file(void)
 	close(src);
 }
 
-/* A staged mover from a pipe: the count is known before the bytes are written (chunked
- * framing), never the direct move. */
-static void test_staged(void)
-{
-	struct splice_mover m;
-	int p[2], sv[2];
-	char buf[64];
-
-	CHECK_INT(pipe(p), 0);
-	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	CHECK_INT(write(p[1], "hello, staged", 13), 13);
-	CHECK_INT(splice_open_staged(&m, p[0], sv[0]), 0);
-	CHECK(!m.direct);
-	CHECK_INT(splice_fill(&m, p[0], 1024), 13);
-	CHECK_INT((long long)splice_held(&m), 13);
-	CHECK_INT(splice_drain(&m, sv[0], SIZE_MAX), 13);
-	CHECK_INT(read(sv[1], buf, sizeof buf), 13);
-	CHECK_MEM(buf, 13, "hello, staged", 13);
-	close(p[1]);
-	CHECK_INT(splice_fill(&m, p[0], 1024), 0);
-	splice_close(&m);
-	close(p[0]);
-	close(sv[0]);
-	close(sv[1]);
-}
-
 void suite_splice(void);
 void suite_splice(void)
 {
@@ -243,5 +217,4 @@ void suite_splice(void)
 	test_fallback_held();
 	test_discard();
 	test_send_file();
-	test_staged();
 }
