@@ -70,6 +70,7 @@ struct pair {
 	unsigned char state;
 	unsigned char target; /* index of the --to being tried */
 	bool dead;
+	bool reset;                    /* ...and its sockets are reset, not closed (an abort) */
 	bool begun;                    /* the current target was resolved (or its path tried) */
 	bool again;                    /* a TLS side holds bytes its socket will not signal */
 	unsigned char xwant[2];        /* LOOP_* a TLS step on side i waits for besides */
@@ -306,6 +307,14 @@ static void side_failed(struct pair *p, int s, int err)
 	diag_verbose(2, "%s side: %s", side_name[s], strerror(err));
 }
 
+/* The forwarder cannot carry p on (out of memory or descriptors, a loop failure): both
+ * sides are reset, so that neither peer takes the cut stream for its end. */
+static void abort_pair(struct pair *p, const char *why)
+{
+	p->reset = true;
+	schedule_close(p, why);
+}
+
 /* Moves direction d (src fd[d] to dst fd[!d]) as far as both sockets allow now: the
  * held bytes first, then more from the source while the carrier has room. */
 static void pump(struct pair *p, int d)
@@ -354,7 +363,7 @@ static void pump(struct pair *p, int d)
 		if (x->full || drained)
 			break;
 		if (!x->c && !(x->c = carrier_get(copy))) {
-			schedule_close(p, "out of memory or descriptors");
+			abort_pair(p, "out of memory or descriptors");
 			return;
 		}
 		size_t room = x->c->cap - x->held;
@@ -425,7 +434,7 @@ static void update_interest(struct pair *p)
 			mask |= LOOP_WRITE;
 		mask |= p->xwant[i];
 		if (loop_watch(F.loop, p->fd[i], mask, on_pair_event, p) < 0)
-			schedule_close(p, "error");
+			abort_pair(p, "error");
 	}
 }
 
@@ -912,7 +921,7 @@ static void add_pair(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	char reason[NET_ERR_LEN] = "no address";
 
 	if (!p) {
-		close(fd);
+		reset_fd(fd); /* as abort_pair: not a clean end */
 		return;
 	}
 	p->fd[0] = fd;
@@ -993,7 +1002,9 @@ static void reap(void)
 				transport_free(p->tr[i]);
 				free(p->tr[i]);
 			}
-			if (p->fd[i] >= 0)
+			if (p->fd[i] >= 0 && p->reset)
+				reset_fd(p->fd[i]);
+			else if (p->fd[i] >= 0)
 				close(p->fd[i]);
 			if (p->d[i].c)
 				carrier_free(p->d[i].c);

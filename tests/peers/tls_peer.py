@@ -2,10 +2,11 @@
 """tls_peer.py: a scripted TLS server for the TLS client tests (python's ssl module).
 
 usage: tls_peer.py --cert FILE --key FILE [--cafile FILE --verify-client] [-6]
-                   [--count N] [ACTIONS]
+                   [--count N] [--peer] [ACTIONS]
 Listens on 127.0.0.1 (-6: ::1) on a free port and prints "port N" once it listens;
 serves --count connections (default 1), one after the other. Per connection, prints
-"sni NAME" (or "sni none") and, with --verify-client, "client SUBJECT-CN"; then:
+"peer HOST PORT" on accepting it (with --peer), "sni NAME" (or "sni none") and, with
+--verify-client, "client SUBJECT-CN"; then:
   --send FILE     send FILE first
   --recv FILE     read until the client's end (close_notify or EOF) into FILE, then
                   print "eof BYTES"
@@ -21,7 +22,9 @@ import sys
 
 
 def serve_one(ctx, lsock, a):
-    raw, _ = lsock.accept()
+    raw, addr = lsock.accept()
+    if a.peer:
+        print("peer", addr[0], addr[1], flush=True)
     seen = {"sni": None}
 
     def on_sni(sslobj, name, _ctx):
@@ -121,6 +124,7 @@ def main():
     p.add_argument("--verify-client", action="store_true")
     p.add_argument("-6", dest="v6", action="store_true")
     p.add_argument("--count", type=int, default=1)
+    p.add_argument("--peer", action="store_true")
     p.add_argument("--send")
     p.add_argument("--recv")
     p.add_argument("--then-send")
