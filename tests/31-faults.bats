@@ -33,15 +33,16 @@ fiu_args() {
 	done
 }
 
-# start_under ERR ARGS...: `sockit ARGS` under the faults of FIU (fiu_args), its stderr
-# to ERR (stdin and stdout: the caller's redirections): UPID, and UPORT once it listens.
-# Returns 1 (EXIT: its status) when it ended before it listened, as a fault at its start
-# may make it; 2 when it neither listened nor ended.
+# start_under IN ERR ARGS...: `sockit ARGS` under the faults of FIU (fiu_args), its
+# stdin from IN, its stderr to ERR (stdout: the caller's redirection; stdin must be named
+# here, as bash gives a background job /dev/null for any other): UPID, and UPORT once it
+# listens. Returns 1 (EXIT: its status) when it ended before it listened, as a fault at
+# its start may make it; 2 when it neither listened nor ended.
 start_under() {
-	local err=$1
-	shift
+	local in=$1 err=$2
+	shift 2
 	: >"$err"
-	fiu-run "${FIU[@]}" "$SOCKIT" "$@" 2>"$err" 3>&- 9>&- &
+	fiu-run "${FIU[@]}" "$SOCKIT" "$@" <"$in" 2>"$err" 3>&- 9>&- &
 	UPID=$!
 	track "$UPID"
 	if ! wait_for "$err" 'listening on |^sockit: serve: ' 10 || ! grep -q 'listening on ' "$err"; then
@@ -87,7 +88,7 @@ relay_under() {
 	: >"$T/s.out"
 	: >"$T/c.out"
 	fiu_args "$@"
-	start_under "$T/s.err" serve 127.0.0.1 0 <"$BATS_FILE_TMPDIR/b" >>"$T/s.out" || rc=$?
+	start_under "$BATS_FILE_TMPDIR/b" "$T/s.err" serve 127.0.0.1 0 >>"$T/s.out" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		[ "$rc" -eq 1 ] || return 1
 		cp "$T/s.err" "$T/server.msg"
@@ -157,7 +158,7 @@ forward_under() {
 		to=(--to "127.0.0.1:$PEER_PORT")
 	fi
 	fiu_args "$@"
-	start_under "$T/f.err" serve -v "${to[@]}" 127.0.0.1 0 </dev/null || rc=$?
+	start_under /dev/null "$T/f.err" serve -v "${to[@]}" 127.0.0.1 0 || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		[ "$rc" -eq 1 ] || return 1
 		echo "not started: exit $EXIT: $(cat "$T/f.err")" >&3
@@ -232,7 +233,7 @@ forward_under() {
 		libc/mm/calloc,probability=0.01
 	# malloc may fail before the server is ready: it must then say why and exit 7 (3 if
 	# the resolver ran out), never print the listening line and die after it
-	start_under "$T/s.err" serve -p calc 127.0.0.1 0 </dev/null >"$T/s.out" || rc=$?
+	start_under /dev/null "$T/s.err" serve -p calc 127.0.0.1 0 >"$T/s.out" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		[ "$rc" -eq 1 ]
 		echo "not started: exit $EXIT: $(cat "$T/s.err")" >&3
