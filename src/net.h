@@ -140,8 +140,9 @@ int net_poll(int fd, short events, int timeout_ms);
  * fd with sendfile(2) (splice_file). Returns the count, 0 at the file's end, NET_ETIMEOUT,
  * NET_ENET, or NET_EIO with errno kept when reading the file failed. */
 ssize_t net_send_file(char *err, int fd, int file, off_t *off, size_t len);
-/* Keeps at most NET_UNSENT_MAX bytes of a long send waiting unsent in the TCP socket fd
- * (TCP_NOTSENT_LOWAT, where the system has it; other sockets keep their default). */
+/* Keeps at most 16 KiB of a long send waiting unsent in the TCP socket fd, so that each
+ * write sends its own bytes (TCP_NOTSENT_LOWAT, where the system has it; other sockets
+ * keep their default). */
 void net_keep_unsent_small(int fd);
 
 /* An access-list entry: an address and the length of its prefix. */
