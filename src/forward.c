@@ -280,16 +280,6 @@ static void schedule_close(struct pair *p, const char *why)
 	F.dead = p;
 }
 
-/* A close that the peer sees as a reset (RST), as the other side's was. */
-static void reset_fd(int fd)
-{
-	struct linger lg = {.l_onoff = 1, .l_linger = 0};
-
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	close(fd);
-	/* lint: the fd is closed above; the caller forgets it */
-}
-
 /* Side s failed (reset, or an error reading or writing it): the other side is reset. */
 static void side_failed(struct pair *p, int s, int err)
 {
@@ -297,7 +287,7 @@ static void side_failed(struct pair *p, int s, int err)
 
 	if (p->fd[other] >= 0) {
 		loop_forget(F.loop, p->fd[other]);
-		reset_fd(p->fd[other]);
+		net_close_reset(p->fd[other]);
 		p->fd[other] = -1;
 	}
 	schedule_close(
@@ -795,7 +785,7 @@ static void give_up(struct pair *p, const char *reason)
 		diag_err("%s: no target reachable (%s): %s", client_name(p, who, sizeof who),
 		         list, reason);
 	loop_watch(F.loop, p->fd[0], 0, NULL, NULL);
-	reset_fd(p->fd[0]);
+	net_close_reset(p->fd[0]);
 	p->fd[0] = -1;
 	schedule_close(p, "no target reachable");
 }
@@ -921,7 +911,7 @@ static void add_pair(int fd, const struct sockaddr_storage *ss, socklen_t len)
 	char reason[NET_ERR_LEN] = "no address";
 
 	if (!p) {
-		reset_fd(fd); /* as abort_pair: not a clean end */
+		net_close_reset(fd); /* as abort_pair: not a clean end */
 		return;
 	}
 	p->fd[0] = fd;
@@ -1003,7 +993,7 @@ static void reap(void)
 				free(p->tr[i]);
 			}
 			if (p->fd[i] >= 0 && p->reset)
-				reset_fd(p->fd[i]);
+				net_close_reset(p->fd[i]);
 			else if (p->fd[i] >= 0)
 				close(p->fd[i]);
 			if (p->d[i].c)

@@ -646,6 +646,14 @@ void net_keep_unsent_small(int fd)
 #endif
 }
 
+void net_close_reset(int fd)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
+}
+
 int net_shutdown_write(char *err, int fd)
 {
 	if (shutdown(fd, SHUT_WR) == 0 || errno == ENOTCONN)

@@ -89,6 +89,8 @@ long net_udp_recv(char *err, int fd, void *buf, size_t cap, int timeout_ms,
 int net_set_nonblock(char *err, int fd, bool on);
 /* Half-closes: no more writes. Returns 0 or NET_ENET. */
 int net_shutdown_write(char *err, int fd);
+/* Closes the socket fd so that its peer sees a reset (RST), not an end of stream. */
+void net_close_reset(int fd);
 /* Reads and drops what has arrived on fd, without waiting (at most 1 MiB): a close with
  * unread bytes is a reset, which can overtake the last bytes sent (a TLS alert). */
 void net_drop_input(int fd);
